@@ -1,0 +1,62 @@
+"""Versioned JSON envelopes for every Kafka message.
+
+Every payload on a Tocsin topic is ``{"schema": <name>, "version": <int>, "data": {...}}``.
+Decoding never raises anything but :class:`PayloadError`, so a worker can route any bad
+message to the dead-letter topic and carry on with the next one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from models.document import Document
+from models.signal import Signal
+
+SCHEMA_VERSION = 1
+MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+class PayloadError(ValueError):
+    """A message that cannot be turned into the expected model, with the reason why."""
+
+
+class Codec(Generic[Model]):
+    """Encodes and decodes one model under one schema name."""
+
+    def __init__(self, schema: str, model: type[Model], version: int = SCHEMA_VERSION) -> None:
+        self.schema = schema
+        self.model = model
+        self.version = version
+
+    def encode(self, item: Model) -> bytes:
+        envelope = {"schema": self.schema, "version": self.version, "data": item.model_dump(mode="json")}
+        return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def decode(self, raw: bytes | str | None) -> Model:
+        if raw is None:
+            raise PayloadError("empty message (tombstone or null value)")
+        if len(raw) > MAX_PAYLOAD_BYTES:
+            raise PayloadError(f"payload of {len(raw)} bytes exceeds {MAX_PAYLOAD_BYTES}")
+        try:
+            envelope = json.loads(raw)
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise PayloadError(f"not JSON: {exc}") from None
+        if not isinstance(envelope, dict):
+            raise PayloadError("envelope is not a JSON object")
+        if envelope.get("schema") != self.schema:
+            raise PayloadError(f"schema {envelope.get('schema')!r} is not {self.schema!r}")
+        if envelope.get("version") != self.version:
+            raise PayloadError(f"unknown {self.schema} schema version {envelope.get('version')!r}")
+        try:
+            return self.model.model_validate(envelope.get("data"))
+        except ValidationError as exc:
+            raise PayloadError(f"invalid {self.schema}: {exc.error_count()} error(s): {exc.errors()[0]['msg']}") from None
+
+
+DOCUMENTS = Codec("tocsin.document", Document)
+SIGNALS = Codec("tocsin.signal", Signal)

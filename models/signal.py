@@ -1,0 +1,41 @@
+"""Signals: what the stream processor tells the alerter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from models._base import WireModel, utcnow
+from models.detection import Detection
+
+
+class DocumentRef(WireModel):
+    """Enough of a document to cite it in an alert without shipping its text."""
+
+    id: str
+    source_id: str
+    url: str | None = None
+    title: str = ""
+    published_at: datetime | None = None
+
+
+SignalType = Literal["detection", "story.opened", "story.updated", "rule.fired"]
+
+
+class Signal(WireModel):
+    """Detections from one document (or one story change) that may deserve an alert.
+
+    ``id`` is deterministic for a given document and pattern set so a replayed message
+    produces the same signal, which keeps downstream delivery idempotent.
+    """
+
+    id: str
+    type: SignalType = "detection"
+    document: DocumentRef
+    detections: list[Detection] = Field(min_length=1)
+    story_id: str | None = None
+    severity: Literal["alert", "urgent", "flash"] = "alert"
+    sources: list[str] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,1 @@
+"""Tocsin services: ingest, detector, API, configuration, logging and the embedded broker."""

@@ -1,0 +1,63 @@
+"""structlog set-up: readable on a terminal, JSON lines when asked or when piped."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Literal
+
+import structlog
+
+LogFormat = Literal["auto", "console", "json"]
+
+_SECRET_KEYS = ("secret", "token", "password", "authorization")
+
+
+def redact_secrets(_logger: object, _method: str, event_dict: dict) -> dict:
+    """Masks values whose key names a secret, so a careless ``log.info(secret=...)`` leaks nothing."""
+    for key in list(event_dict):
+        if any(word in key.lower() for word in _SECRET_KEYS):
+            event_dict[key] = "***"
+    return event_dict
+
+
+def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
+    """Configures structlog and routes the standard library's logs through it."""
+    use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
+    shared: list = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        redact_secrets,
+    ]
+    renderer = (
+        structlog.processors.JSONRenderer()
+        if use_json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info if use_json else _identity,
+            renderer,
+        ],
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def _identity(_logger: object, _method: str, event_dict: dict) -> dict:
+    return event_dict
