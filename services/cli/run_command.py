@@ -1,0 +1,88 @@
+"""``tocsin run`` (everything) and ``tocsin ingest | detect | alert | api`` (one service each)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from services.cli.common import settings_or_exit
+from services.cli.main import add_config_argument
+from services.runtime import until_signalled
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    commands = {
+        "run": ("run the whole service (embedded broker when none is configured)", _run),
+        "ingest": ("run the ingest service alone against the configured Kafka", _ingest),
+        "detect": ("run a detect worker (Faust) against the configured Kafka", _detect),
+        "alert": ("run the alerter alone against the configured Kafka", _alert),
+        "api": ("run the HTTP API alone", _api),
+    }
+    for name, (help_text, handler) in commands.items():
+        parser = subparsers.add_parser(name, help=help_text, description=help_text)
+        add_config_argument(parser)
+        parser.set_defaults(handler=handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from services.embedded import run_everything
+
+    settings = settings_or_exit(args)
+    asyncio.run(until_signalled(lambda stop: run_everything(settings, stop)))
+    return 0
+
+
+def _require_kafka(settings: object, service: str) -> None:
+    if not settings.kafka.bootstrap:  # type: ignore[attr-defined]
+        raise SystemExit(
+            f"tocsin {service}: no Kafka configured; set TOCSIN_KAFKA_BOOTSTRAP=host:port "
+            "(or kafka.bootstrap in the config file), or use `tocsin run` for the embedded broker"
+        )
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from services.ingest.service import run_ingest
+    from services.readiness import notify_ready
+
+    settings = settings_or_exit(args)
+    _require_kafka(settings, "ingest")
+
+    async def main(stop: asyncio.Event) -> None:
+        notify_ready("ingest")
+        await run_ingest(settings, stop)
+
+    asyncio.run(until_signalled(main))
+    return 0
+
+
+def _detect(args: argparse.Namespace) -> int:
+    from services.detector.faust_worker import run_detect_worker
+
+    settings = settings_or_exit(args)
+    _require_kafka(settings, "detect")
+    return run_detect_worker(settings)
+
+
+def _alert(args: argparse.Namespace) -> int:
+    from alerts.service import run_alerter
+    from services.readiness import notify_ready
+
+    settings = settings_or_exit(args)
+    _require_kafka(settings, "alert")
+
+    async def main(stop: asyncio.Event) -> None:
+        notify_ready("alert")
+        await run_alerter(settings, stop)
+
+    asyncio.run(until_signalled(main))
+    return 0
+
+
+def _api(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from services.api.app import create_app
+
+    settings = settings_or_exit(args)
+    uvicorn.run(create_app(), host=settings.http.host, port=settings.http.port, log_config=None)
+    return 0
