@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "services.cli.patterns_command",
     "services.cli.fetch_command",
     "services.cli.sources_command",
+    "services.cli.check_command",
 )
 
 
