@@ -1,0 +1,140 @@
+"""The ingest service's composition root: builds the parts and runs one loop per source."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
+
+import structlog
+
+from services.config import Settings
+from services.ingest.cycle import PollCycle
+from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
+from services.ingest.kinds import SourceSpec, build_spec
+from services.ingest.publisher import DocumentPublisher
+from services.ingest.schedule import Outcome, next_delay
+from services.ingest.seen import SeenSet
+from services.ingest.status import SourceStatus, StatusBoard
+from services.ingest.watchdog import assess
+from services.kafka import ensure_topics
+from services.storage import open_database
+
+log = structlog.get_logger(__name__)
+
+PURGE_EVERY = 3600.0
+INTERNAL_ERROR_RETRY = 30.0
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+async def _sleep_unless_stopped(stop: asyncio.Event, seconds: float) -> bool:
+    """Waits ``seconds``; True when ``stop`` was set meanwhile."""
+    try:
+        async with asyncio.timeout(max(seconds, 0.0)):
+            await stop.wait()
+        return True
+    except TimeoutError:
+        return stop.is_set()
+
+
+def enabled_specs(settings: Settings) -> list[SourceSpec]:
+    """Validated specs for every enabled source; a bad source fails start-up with its name."""
+    return [build_spec(source) for source in settings.sources if source.enabled]
+
+
+@dataclass
+class SourceLoop:
+    """Polls one source forever: first poll at once, then on its jittered schedule."""
+
+    spec: SourceSpec
+    cycle: PollCycle
+    board: StatusBoard
+    publisher: DocumentPublisher
+    started_at: datetime
+    rng: random.Random
+
+    async def run(self, stop: asyncio.Event) -> None:
+        status = await self.board.load(self.spec.id, self.spec.kind)
+        while not stop.is_set():
+            now = _now()
+            try:
+                result = await self.cycle.run(self.spec, status, now)
+                delay = next_delay(
+                    self.spec.interval, result.outcome, result.status.consecutive_failures, result.retry_after, self.rng
+                )
+                status = await self._record(replace(result.status, next_poll_at=now + timedelta(seconds=delay)), now)
+            except Exception as exc:  # a bug or a database hiccup must not end this source's loop
+                log.exception("ingest.cycle_crashed", source_id=self.spec.id, error=str(exc))
+                delay = INTERNAL_ERROR_RETRY
+            if await _sleep_unless_stopped(stop, delay):
+                return
+
+    async def _record(self, status: SourceStatus, now: datetime) -> SourceStatus:
+        verdict = assess(status, now, self.spec.options.expected_update, self.started_at)
+        if verdict.alarm is not None:
+            log.warning(
+                "ingest.watchdog",
+                source_id=self.spec.id,
+                alarm=verdict.alarm.value,
+                consecutive_failures=status.consecutive_failures,
+                last_error=status.last_error,
+            )
+            await self.publisher.emit_ops(
+                verdict.alarm.value,
+                self.spec.id,
+                now,
+                kind=self.spec.kind,
+                consecutive_failures=status.consecutive_failures,
+                last_error=status.last_error,
+                last_success_at=status.last_success_at.isoformat() if status.last_success_at else None,
+            )
+        status = replace(status, watchdog=verdict.state)
+        await self.board.save(status)
+        return status
+
+
+async def _purge_loop(seen: SeenSet, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            removed = await seen.purge(_now())
+            if removed:
+                log.info("ingest.seen_purged", removed=removed)
+        except Exception as exc:
+            log.warning("ingest.seen_purge_failed", error=str(exc))
+        if await _sleep_unless_stopped(stop, PURGE_EVERY):
+            return
+
+
+async def run_ingest(settings: Settings, stop: asyncio.Event, *, limits: FetchLimits | None = None) -> None:
+    """Polls every enabled source until ``stop`` is set, producing new documents to Kafka."""
+    specs = enabled_specs(settings)
+    kafka = settings.kafka
+    await ensure_topics(kafka, [kafka.documents_topic, kafka.ops_topic])
+    database = open_database(settings.database.url)
+    await database.create_schema()
+    publisher = DocumentPublisher(kafka)
+    seen = SeenSet(database)
+    board = StatusBoard(database)
+    limits = limits or FetchLimits()
+    started_at = _now()
+    log.info("ingest.started", sources=len(specs), documents_topic=kafka.documents_topic)
+    try:
+        async with make_http_client(settings.security.allow_private_targets, limits) as client:
+            cycle = PollCycle(Fetcher(client, limits), seen, publisher)
+            loops = [SourceLoop(spec, cycle, board, publisher, started_at, random.Random()) for spec in specs]
+            tasks = [asyncio.create_task(loop.run(stop), name=f"ingest:{loop.spec.id}") for loop in loops]
+            tasks.append(asyncio.create_task(_purge_loop(seen, stop), name="ingest:purge"))
+            try:
+                await stop.wait()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+    finally:
+        await publisher.close()
+        await database.close()
+        log.info("ingest.stopped")

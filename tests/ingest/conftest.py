@@ -1,0 +1,94 @@
+"""Fixtures for ingest tests: a loopback feed server, settings on the real broker, a reader."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from models import DOCUMENTS, Document
+from services.config import KafkaSettings, Settings
+from tests.conftest import OWN_FIXTURES
+from tests.ingest.feedserver import FeedServer
+
+INGEST_FIXTURES = OWN_FIXTURES / "ingest"
+POSTGRES_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL")
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    with FeedServer() as server:
+        yield server
+
+
+def make_settings(kafka: KafkaSettings, database_url: str, sources: list[dict]) -> Settings:
+    return Settings(
+        kafka=kafka,
+        database={"url": database_url},
+        security={"allow_private_targets": True},
+        sources=sources,
+    )
+
+
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """SQLite always; PostgreSQL too when TOCSIN_TEST_POSTGRES_URL is set."""
+    if request.param == "sqlite":
+        return sqlite_url(tmp_path)
+    if not POSTGRES_URL:
+        pytest.skip("TOCSIN_TEST_POSTGRES_URL is not set; PostgreSQL variant skipped")
+    return POSTGRES_URL
+
+
+class DocumentReader:
+    """Reads the documents topic from the beginning, without a consumer group."""
+
+    def __init__(self, kafka: KafkaSettings, topic: str | None = None) -> None:
+        self.topic = topic or kafka.documents_topic
+        self.consumer = AIOKafkaConsumer(
+            self.topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", enable_auto_commit=False
+        )
+        self.records: list[tuple[bytes | None, Document]] = []
+
+    async def __aenter__(self) -> "DocumentReader":
+        await self.consumer.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.consumer.stop()
+
+    async def read_until(self, count: int, timeout: float = 30.0) -> list[Document]:
+        """Documents read so far once at least ``count`` arrived, or whatever arrived by ``timeout``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while len(self.records) < count and loop.time() < deadline:
+            batches = await self.consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for record in records:
+                    self.records.append((record.key, DOCUMENTS.decode(record.value)))
+        return [doc for _key, doc in self.records]
+
+    async def drain(self, seconds: float = 1.0) -> list[Document]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while loop.time() < deadline:
+            batches = await self.consumer.getmany(timeout_ms=200)
+            for records in batches.values():
+                for record in records:
+                    self.records.append((record.key, DOCUMENTS.decode(record.value)))
+        return [doc for _key, doc in self.records]
+
+
+@pytest.fixture
+async def stop_event() -> AsyncIterator[asyncio.Event]:
+    event = asyncio.Event()
+    yield event
+    event.set()
