@@ -19,6 +19,7 @@ class DocumentRef(WireModel):
     url: str | None = None
     title: str = ""
     published_at: datetime | None = None
+    language: str | None = None
 
 
 SignalType = Literal["detection", "story.opened", "story.updated", "rule.fired"]
@@ -38,4 +39,7 @@ class Signal(WireModel):
     story_id: str | None = None
     severity: Literal["alert", "urgent", "flash"] = "alert"
     sources: list[str] = Field(default_factory=list)
+    story_documents: list[DocumentRef] = Field(
+        default_factory=list, description="every outlet's document in the story, for source links"
+    )
     created_at: datetime = Field(default_factory=utcnow)
