@@ -4,14 +4,28 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Annotated, Literal
 
-from pydantic import Field, HttpUrl, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, HttpUrl, SecretStr, field_validator
 
 from models._base import WireModel
 
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 24
 MAX_SECRET_BYTES = 64
+DEFAULT_GROUP_WAIT = 0.0
+DEFAULT_GROUP_INTERVAL = 300.0
+DEFAULT_REPEAT_INTERVAL = 4 * 3600.0
+
+
+def _seconds(value: object) -> float:
+    # Imported lazily: services.config imports this module at start-up.
+    from services.config.durations import parse_duration
+
+    return parse_duration(value)
+
+
+Duration = Annotated[float, BeforeValidator(_seconds)]
 
 
 def decode_webhook_secret(secret: str) -> bytes:
@@ -37,12 +51,22 @@ class WebhookTarget(WireModel):
 
     url: HttpUrl
     secret: SecretStr
+    previous_secrets: list[SecretStr] = Field(
+        default_factory=list, description="older secrets still signed with during rotation"
+    )
 
     @field_validator("secret")
     @classmethod
     def _valid_secret(cls, value: SecretStr) -> SecretStr:
         decode_webhook_secret(value.get_secret_value())
         return value
+
+    @field_validator("previous_secrets")
+    @classmethod
+    def _valid_previous(cls, values: list[SecretStr]) -> list[SecretStr]:
+        for value in values:
+            decode_webhook_secret(value.get_secret_value())
+        return values
 
 
 class Subscription(WireModel):
@@ -57,9 +81,20 @@ class Subscription(WireModel):
     countries: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
+    aliases: dict[str, list[str]] = Field(
+        default_factory=dict, description="other names of an actor in ``actors``"
+    )
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
+    min_severity: Literal["alert", "urgent", "flash"] = "alert"
+    languages: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list, description="source ids")
+    group_wait: Duration = DEFAULT_GROUP_WAIT
+    group_interval: Duration = DEFAULT_GROUP_INTERVAL
+    repeat_interval: Duration = DEFAULT_REPEAT_INTERVAL
     webhook: WebhookTarget | None = None
-    channels: list[str] = Field(default_factory=list, description="apprise URLs")
+    channels: list[str] = Field(
+        default_factory=list, description="apprise URLs, or smtp://host:port?from=..&to=.. for direct mail"
+    )
 
     @field_validator("countries")
     @classmethod

@@ -1,0 +1,85 @@
+"""The Kafka side: signals in, outbox rows out, offsets committed only after the write."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.structs import ConsumerRecord, TopicPartition
+
+from alerts.intake import record_signal
+from models import SIGNALS, PayloadError, Subscription
+from services.storage import Database
+
+log = structlog.get_logger(__name__)
+
+SERVICE = "alerter"
+BATCH = 200
+POLL_MS = 300
+
+
+def dead_letter_headers(error: str, origin_topic: str) -> list[tuple[str, bytes]]:
+    """Why and where a message failed (same header names as the other services)."""
+    return [
+        ("tocsin-error", error[:2000].encode("utf-8", "replace")),
+        ("tocsin-origin-topic", origin_topic.encode()),
+        ("tocsin-service", SERVICE.encode()),
+    ]
+
+
+class SignalConsumer:
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        producer: AIOKafkaProducer,
+        db: Database,
+        subscriptions: Callable[[], Sequence[Subscription]],
+        *,
+        dead_letter_topic: str,
+        clock: Callable[[], float],
+        on_recorded: Callable[[], None],
+    ) -> None:
+        self.consumer = consumer
+        self.producer = producer
+        self.db = db
+        self.subscriptions = subscriptions
+        self.dead_letter_topic = dead_letter_topic
+        self.clock = clock
+        self.on_recorded = on_recorded
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            batch = await self.consumer.getmany(timeout_ms=POLL_MS, max_records=BATCH)
+            for partition, messages in batch.items():
+                recorded = 0
+                for message in messages:
+                    recorded += await self.handle(message)
+                await self._commit(partition, messages[-1].offset + 1)
+                if recorded:
+                    self.on_recorded()
+
+    async def handle(self, message: ConsumerRecord) -> int:
+        """Records one message's deliveries; a bad payload goes to the dead-letter topic."""
+        try:
+            signal = SIGNALS.decode(message.value)
+        except PayloadError as exc:
+            log.warning("alert.bad_signal", topic=message.topic, offset=message.offset, error=str(exc))
+            await self.producer.send_and_wait(
+                self.dead_letter_topic, message.value, key=message.key,
+                headers=dead_letter_headers(str(exc), message.topic),
+            )
+            return 0
+        count = await record_signal(self.db, self.subscriptions(), signal, self.clock())
+        log.debug("alert.signal", signal=signal.id, notifications=count)
+        return count
+
+    async def _commit(self, partition: TopicPartition, offset: int) -> None:
+        try:
+            await self.consumer.commit({partition: offset})
+        except (CommitFailedError, KafkaError) as exc:
+            # The partition moved to another instance; it re-reads from the last commit and the
+            # outbox's deterministic ids make the replay harmless.
+            log.info("alert.commit_failed", partition=str(partition), error=str(exc))

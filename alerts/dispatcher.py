@@ -1,0 +1,117 @@
+"""The delivery loop: flush stories whose wait ended, claim due outbox rows, send them.
+
+It sleeps until the next thing is due (a delivery, a retry, a story flush), at most
+``idle_poll`` seconds so it also notices rows written by other instances, and wakes at
+once when the intake records something new.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable, Sequence
+
+import structlog
+
+from alerts import outbox
+from alerts.context import DeliveryContext, Outgoing
+from alerts.intake import flush_due_stories, next_flush_at
+from alerts.pipeline import Stage
+from alerts.tables import DeliveryRow
+from models import Subscription
+from services.storage import Database
+
+log = structlog.get_logger(__name__)
+
+DEFAULT_CONCURRENCY = 50
+DEFAULT_IDLE_POLL = 1.0
+STOP_GRACE = 5.0
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        db: Database,
+        subscriptions: Callable[[], Sequence[Subscription]],
+        pipeline: Stage[DeliveryContext, Outgoing],
+        *,
+        clock: Callable[[], float],
+        instance: str,
+        lease: float,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        idle_poll: float = DEFAULT_IDLE_POLL,
+    ) -> None:
+        self.db = db
+        self.subscriptions = subscriptions
+        self.pipeline = pipeline
+        self.clock = clock
+        self.instance = instance
+        self.lease = lease
+        self.concurrency = concurrency
+        self.idle_poll = idle_poll
+        self._wake = asyncio.Event()
+        self._running: set[asyncio.Task[None]] = set()
+
+    def wake(self) -> None:
+        """Called by the intake after it recorded deliveries: no need to wait for the poll."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        try:
+            while not stop.is_set():
+                try:
+                    timeout = await self._tick()
+                except Exception as exc:  # noqa: BLE001 - a database hiccup must not end delivery
+                    log.warning("alert.dispatch_error", error=f"{type(exc).__name__}: {exc}")
+                    timeout = self.idle_poll
+                await self._idle(stop, timeout)
+        finally:
+            await self._drain()
+
+    async def _tick(self) -> float:
+        self._wake.clear()
+        now = self.clock()
+        subscriptions = self.subscriptions()
+        await flush_due_stories(self.db, subscriptions, now)
+        free = self.concurrency - len(self._running)
+        rows = await outbox.claim_due(self.db, now=now, owner=self.instance, lease=self.lease, limit=free)
+        by_id = {sub.id: sub for sub in subscriptions}
+        for row in rows:
+            task = asyncio.create_task(self._deliver(row, by_id.get(row.subscription_id)))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        if rows and len(rows) == free:
+            return self.idle_poll  # saturated: a finishing task wakes the loop
+        nexts = [t for t in (await outbox.next_due_at(self.db), await next_flush_at(self.db)) if t is not None]
+        return max(0.0, min([self.idle_poll, *(t - self.clock() for t in nexts)]))
+
+    async def _idle(self, stop: asyncio.Event, timeout: float) -> None:
+        waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}
+        if len(self._running) >= self.concurrency:
+            waiters.update(self._running)
+        try:
+            await asyncio.wait(waiters, timeout=max(timeout, 0.005), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                if waiter not in self._running:
+                    waiter.cancel()
+
+    async def _deliver(self, row: DeliveryRow, subscription: Subscription | None) -> None:
+        try:
+            ctx = DeliveryContext(now=self.clock(), instance=self.instance)
+            await self.pipeline.exec(ctx, [Outgoing(delivery=row, subscription=subscription)])
+        except Exception as exc:  # noqa: BLE001 - the lease expires and the row is retried
+            log.warning("alert.delivery_error", delivery=row.id, error=f"{type(exc).__name__}: {exc}")
+        finally:
+            self._wake.set()
+
+    async def _drain(self) -> None:
+        """Lets in-flight attempts finish briefly; anything cut off is retried after its lease."""
+        if not self._running:
+            return
+        done, pending = await asyncio.wait(set(self._running), timeout=STOP_GRACE)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task

@@ -1,0 +1,114 @@
+"""The alerter's composition root: builds every part, runs intake and delivery, closes all."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+
+import httpx
+import structlog
+
+from alerts.channels import ChannelSet, Notifier
+from alerts.channels.webhook import WebhookChannel
+from alerts.consumer import SignalConsumer
+from alerts.context import DeliveryContext, Outgoing
+from alerts.dispatcher import Dispatcher
+from alerts.ops import KafkaOpsEvents, OpsEvents
+from alerts.pipeline import MultiStage
+from alerts.retry import RetrySchedule
+from alerts.stages.dead_letter import DeadLetterStage
+from alerts.stages.deliver import DeliverStage
+from alerts.stages.retry import RetryStage
+from services import kafka as kafka_clients
+from services.config import Settings
+from services.netguard import guarded_client
+from services.storage import Database, open_database
+
+log = structlog.get_logger(__name__)
+
+MAX_REDIRECTS = 3
+
+
+def instance_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+def lease_for(timeout: float) -> float:
+    """How long a claimed delivery stays reserved: longer than any one attempt can take."""
+    return max(2 * timeout, timeout + 2.0)
+
+
+def webhook_client(settings: Settings) -> httpx.AsyncClient:
+    return guarded_client(
+        settings.security.allow_private_targets,
+        timeout=settings.delivery.timeout,
+        follow_redirects=True,
+        max_redirects=MAX_REDIRECTS,
+        limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+    )
+
+
+def build_channels(settings: Settings, client: httpx.AsyncClient, clock: Callable[[], float]) -> ChannelSet:
+    notifiers: dict[str, Notifier] = {
+        "webhook": WebhookChannel(client, allow_private=settings.security.allow_private_targets, clock=clock),
+    }
+    return ChannelSet(notifiers)
+
+
+def delivery_pipeline(
+    db: Database, channels: ChannelSet, ops: OpsEvents, schedule: RetrySchedule, clock: Callable[[], float],
+    timeout: float,
+) -> MultiStage[DeliveryContext, Outgoing]:
+    """deliver → retry → dead letter."""
+    return MultiStage(
+        [DeliverStage(db, channels, clock, timeout=timeout), RetryStage(db, schedule, clock), DeadLetterStage(db, ops, clock)]
+    )
+
+
+async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
+    """Consumes signals, records deliveries in the outbox, and delivers them until ``stop``."""
+    kafka = settings.kafka
+    clock = time.time
+    instance = instance_name()
+    await kafka_clients.ensure_topics(kafka, [kafka.signals_topic, kafka.dead_letter_topic, kafka.ops_topic])
+    db = open_database(settings.database.url)
+    await db.create_schema()
+    # Dead letters and ops events tolerate a duplicate, and tansu's memory engine hands out
+    # no producer ids, so this producer is not idempotent.
+    producer = kafka_clients.make_producer(kafka, enable_idempotence=False)
+    consumer = kafka_clients.make_consumer(kafka, kafka.signals_topic, group="alerter")
+    client = webhook_client(settings)
+    started: list[object] = []
+    try:
+        await producer.start()
+        started.append(producer)
+        await consumer.start()
+        started.append(consumer)
+        subscriptions = lambda: settings.subscriptions  # noqa: E731 - the API will swap in its store
+        pipeline = delivery_pipeline(
+            db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
+            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout,
+        )
+        dispatcher = Dispatcher(
+            db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout)
+        )
+        intake = SignalConsumer(
+            consumer, producer, db, subscriptions, dead_letter_topic=kafka.dead_letter_topic, clock=clock,
+            on_recorded=dispatcher.wake,
+        )
+        log.info("alert.started", instance=instance, subscriptions=len(settings.subscriptions))
+        async with asyncio.TaskGroup() as group:
+            group.create_task(intake.run(stop))
+            group.create_task(dispatcher.run(stop))
+    finally:
+        if consumer in started:
+            await consumer.stop()
+        if producer in started:
+            await producer.stop()
+        await client.aclose()
+        await db.close()
+        log.info("alert.stopped", instance=instance)

@@ -1,0 +1,28 @@
+"""Group: merge a candidate into its story's persisted state (creating it when new)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from alerts.context import Candidate, IntakeContext
+from alerts.story import StoryState
+from alerts.tables import StoryGroupRow
+
+
+class GroupStage:
+    async def exec(self, ctx: IntakeContext, items: list[Candidate]) -> tuple[IntakeContext, list[Candidate]]:
+        out: list[Candidate] = []
+        for item in items:
+            row = await ctx.session.get(StoryGroupRow, (item.subscription.id, item.group_key))
+            if row is None:
+                row = StoryGroupRow(
+                    subscription_id=item.subscription.id, group_key=item.group_key, story_id=item.story_id,
+                    state="", first_seen_at=ctx.now, last_notified_at=None, sequence=0, flush_at=None,
+                )
+                ctx.session.add(row)
+            story = StoryState.loads(row.state)
+            if item.signal is not None:
+                story.merge(item.signal, list(item.detections))
+            row.state = story.dumps()
+            out.append(replace(item, group=row, story=story, story_id=row.story_id))
+        return ctx, out

@@ -1,0 +1,87 @@
+"""A story as one subscription sees it: the documents and detections grouped under one key.
+
+The group key is the issue's definition of "the same story": same pattern, same countries,
+same actor. The state is plain JSON so it round-trips through the database unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from alerts.matching import fold
+from alerts.severity import Severity, rank, severity_for
+from models import Detection, DocumentRef, Signal
+
+MAX_DETECTIONS = 20
+MAX_DOCUMENTS = 50
+
+
+def group_key(detection: Detection) -> str:
+    """Same pattern, countries and actor: the same story."""
+    parts = [detection.pattern, ",".join(sorted(detection.countries)), fold(detection.actor or "")]
+    return "grp_" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+
+
+def story_id_for(signal: Signal | None, key: str) -> str:
+    """The detector's story id when it gave one, else one derived from the group key."""
+    if signal is not None and signal.story_id:
+        return signal.story_id[:80]
+    return "story_" + key.removeprefix("grp_")
+
+
+@dataclass
+class StoryState:
+    """What has been seen and what has been told. Mutable: the group stage merges into it."""
+
+    documents: dict[str, dict] = field(default_factory=dict)
+    detections: list[dict] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    severity_floor: str = "alert"
+    signal_ids: list[str] = field(default_factory=list)
+    notified_documents: list[str] = field(default_factory=list)
+    notified_severity: str | None = None
+
+    @classmethod
+    def loads(cls, text: str | None) -> "StoryState":
+        return cls(**json.loads(text)) if text else cls()
+
+    def dumps(self) -> str:
+        return json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+    def merge(self, signal: Signal, detections: list[Detection]) -> None:
+        """Adds one signal's matching detections and its document to the story."""
+        if signal.id not in self.signal_ids:
+            self.signal_ids = [*self.signal_ids, signal.id][-MAX_DOCUMENTS:]
+        document: DocumentRef = signal.document
+        if document.id not in self.documents and len(self.documents) < MAX_DOCUMENTS:
+            self.documents[document.id] = document.model_dump(mode="json")
+        for source in [document.source_id, *signal.sources]:
+            if source and source not in self.sources:
+                self.sources.append(source)
+        known = {(item["sentence"], item["pattern"]) for item in self.detections}
+        for detection in detections:
+            if detection.agency and detection.agency not in self.agencies:
+                self.agencies.append(detection.agency)
+            if (detection.sentence, detection.pattern) not in known and len(self.detections) < MAX_DETECTIONS:
+                self.detections.append(detection.model_dump(mode="json"))
+                known.add((detection.sentence, detection.pattern))
+        if rank(signal.severity) > rank(self.severity_floor):
+            self.severity_floor = signal.severity
+
+    @property
+    def severity(self) -> Severity:
+        return severity_for(self.sources, self.agencies, self.severity_floor)
+
+    @property
+    def changed(self) -> bool:
+        """New documents, or a higher severity, since the last notification."""
+        if set(self.documents) - set(self.notified_documents):
+            return True
+        return self.notified_severity is not None and rank(self.severity) > rank(self.notified_severity)
+
+    def mark_notified(self) -> None:
+        self.notified_documents = list(self.documents)
+        self.notified_severity = self.severity
