@@ -72,7 +72,14 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         kafka = settings.kafka
         await wait_for_kafka(kafka)
         await ensure_topics(
-            kafka, [kafka.documents_topic, kafka.signals_topic, kafka.dead_letter_topic, kafka.ops_topic]
+            kafka,
+            [
+                kafka.documents_topic,
+                kafka.detections_topic,
+                kafka.signals_topic,
+                kafka.dead_letter_topic,
+                kafka.ops_topic,
+            ],
         )
         supervisor.start()
         watcher = asyncio.create_task(supervisor.watch())

@@ -57,6 +57,10 @@ class KafkaSettings(_Group):
         return self.topic("signals")
 
     @property
+    def detections_topic(self) -> str:
+        return self.topic("detections")
+
+    @property
     def dead_letter_topic(self) -> str:
         return self.topic("dead-letter")
 
@@ -82,6 +86,10 @@ class DetectorSettings(_Group):
     patterns_dir: Path | None = None
     workers: int = Field(default=0, ge=0, description="detection threads; 0 means one per core")
     web_port: int = Field(default=0, ge=0, le=65535, description="Faust web port; 0 disables it")
+
+
+class StorySettings(_Group):
+    window: Seconds = Field(default=24 * 3600.0, gt=0, description="how long a story stays open to corroboration")
 
 
 class DeliverySettings(_Group):
@@ -128,6 +136,7 @@ class Settings(BaseSettings):
     spacy: SpacySettings = Field(default_factory=SpacySettings)
     detector: DetectorSettings = Field(default_factory=DetectorSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    stories: StorySettings = Field(default_factory=StorySettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
 

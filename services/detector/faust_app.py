@@ -1,13 +1,24 @@
-"""The detect stage as a Faust app: documents in, signals out, bad payloads to dead letter.
+"""The stream topology as a Faust app.
 
-Wiring only: the detection itself is :class:`services.detector.engine.DetectionEngine`,
-run in a thread pool so spaCy never blocks Faust's heartbeats and commits.
+    documents ─▶ detect (stateless, keyed by document id) ─▶ detections
+    detections ─▶ stories (stateful, keyed by story key, changelogged table) ─▶ signals
+
+Wiring only: detection is :class:`services.detector.engine.DetectionEngine`, run in a thread
+pool so spaCy never starves Faust's heartbeats and commits; story logic is the pure
+:func:`services.stories.apply_detection`. Any message that cannot be processed goes to the
+dead-letter topic with the reason, and its partition moves on.
+
+Guarantee: at-least-once delivery with idempotent outputs. Faust commits an offset after
+the agent has processed the event; a worker killed mid-stream replays from the last commit,
+and because detection-event, story and signal ids are derived from content, a replayed
+document updates the same story and re-emits signals with the same ids, which the alerter
+deduplicates.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,15 +26,19 @@ from typing import Any, Protocol
 
 import faust
 import structlog
-
-from models import DOCUMENTS, SIGNALS, Detection, Document, DocumentRef, PayloadError, Signal
+from models import DOCUMENTS, SIGNALS, Codec, Detection, Document, DocumentRef, PayloadError
+from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
 from services.readiness import notify_ready
+from services.stories import apply_detection, load_severity_policy, story_key
+from services.stories.keys import stable_id
+from services.stories.outlets import outlet_of
 
 log = structlog.get_logger(__name__)
 
 SERVICE = "detect"
+DETECTION_EVENTS = Codec("tocsin.detection", DetectionEvent)
 
 
 class Detector(Protocol):
@@ -32,26 +47,38 @@ class Detector(Protocol):
     def reload_if_changed(self) -> bool: ...
 
 
-def signal_id_for(document: Document, detections: list[Detection]) -> str:
-    """Deterministic: a replayed document yields the same signal id, so delivery stays idempotent."""
-    basis = document.id + "|" + "|".join(f"{d.pattern}:{d.start}:{d.end}" for d in detections)
-    return "sig_" + hashlib.sha256(basis.encode()).hexdigest()[:32]
-
-
-def signal_for(document: Document, detections: list[Detection]) -> Signal:
-    return Signal(
-        id=signal_id_for(document, detections),
-        type="detection",
-        document=DocumentRef(
-            id=document.id,
-            source_id=document.source_id,
-            url=document.url,
-            title=document.title,
-            published_at=document.published_at,
-        ),
-        detections=detections,
-        sources=[document.source_id],
+def detection_events(document: Document, detections: list[Detection]) -> list[DetectionEvent]:
+    """One event per detection, with ids derived from the document and the match."""
+    reference = DocumentRef(
+        id=document.id,
+        source_id=document.source_id,
+        url=document.url,
+        title=document.title,
+        published_at=document.published_at,
+        language=document.language,
     )
+    outlet = outlet_of(document.url, document.source_id)
+    return [
+        DetectionEvent(
+            id=stable_id("det_", document.id, d.pattern, str(d.start), str(d.end)),
+            story_key=story_key(d.pattern, d.actor, d.countries),
+            document=reference,
+            detection=d,
+            outlet=outlet,
+            observed_at=document.fetched_at,
+        )
+        for d in detections
+    ]
+
+
+def _load_stories(raw: str | None) -> list[Story]:
+    if not raw:
+        return []
+    return [Story.model_validate(item) for item in json.loads(raw)]
+
+
+def _dump_stories(stories: list[Story]) -> str:
+    return json.dumps([story.model_dump(mode="json") for story in stories], separators=(",", ":"))
 
 
 def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
@@ -74,41 +101,59 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
     )
-    documents = app.topic(kafka.documents_topic, key_type=bytes, value_type=bytes, value_serializer="raw")
-    signals = app.topic(kafka.signals_topic, key_type=bytes, value_type=bytes, value_serializer="raw")
-    dead_letter = app.topic(kafka.dead_letter_topic, key_type=bytes, value_type=bytes, value_serializer="raw")
+    raw = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
+    documents = app.topic(kafka.documents_topic, **raw)
+    detections_topic = app.topic(kafka.detections_topic, **raw)
+    signals = app.topic(kafka.signals_topic, **raw)
+    dead_letter = app.topic(kafka.dead_letter_topic, **raw)
+    stories = app.Table("stories", default=None, key_type=str, value_type=str)
+    policy = load_severity_policy()
+    window = settings.stories.window
     pool = ThreadPoolExecutor(
         max_workers=settings.detector.workers or os.cpu_count() or 1, thread_name_prefix="detect"
     )
 
-    async def send_dead_letter(key: Any, raw: Any, error: str) -> None:
-        log.warning("detect.dead_letter", error=error, topic=kafka.documents_topic)
-        value = raw if isinstance(raw, bytes) else str(raw).encode()
-        await dead_letter.send(
-            key=key, value=value, headers=dead_letter_headers(error, kafka.documents_topic, SERVICE)
-        )
+    async def send_dead_letter(origin: str, key: Any, value: Any, error: str) -> None:
+        log.warning("stream.dead_letter", error=error, topic=origin)
+        payload = value if isinstance(value, bytes) else str(value).encode()
+        await dead_letter.send(key=key, value=payload, headers=dead_letter_headers(error, origin, SERVICE))
 
     @app.agent(documents, name="detect")
     async def detect(stream: faust.StreamT) -> None:
         loop = asyncio.get_running_loop()
         async for event in stream.events():
-            raw = event.value
             try:
-                document = DOCUMENTS.decode(raw)
+                document = DOCUMENTS.decode(event.value)
             except PayloadError as exc:
-                await send_dead_letter(event.key, raw, str(exc))
+                await send_dead_letter(kafka.documents_topic, event.key, event.value, str(exc))
                 continue
             try:
                 await loop.run_in_executor(pool, detector.reload_if_changed)
-                detections = await loop.run_in_executor(pool, detector.detect, document.text, None)
+                found = await loop.run_in_executor(pool, detector.detect, document.text, None)
             except Exception as exc:  # a poison document must not block its partition
                 log.exception("detect.failed", document=document.id)
-                await send_dead_letter(event.key, raw, f"detection failed: {type(exc).__name__}: {exc}")
+                await send_dead_letter(
+                    kafka.documents_topic, event.key, event.value, f"detection failed: {type(exc).__name__}: {exc}"
+                )
                 continue
-            log.info("detect.document", document=document.id, detections=len(detections))
-            if detections:
-                signal = signal_for(document, detections)
-                await signals.send(key=document.id.encode(), value=SIGNALS.encode(signal))
+            log.info("detect.document", document=document.id, detections=len(found))
+            for item in detection_events(document, found):
+                await detections_topic.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
+
+    @app.agent(detections_topic, name="stories")
+    async def build_stories(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                item = DETECTION_EVENTS.decode(event.value)
+                current = _load_stories(stories.get(item.story_key))
+                kept, change = apply_detection(current, item, policy, window)
+            except Exception as exc:  # poison state or payload: never stall the partition
+                await send_dead_letter(kafka.detections_topic, event.key, event.value, f"{type(exc).__name__}: {exc}")
+                continue
+            stories[item.story_key] = _dump_stories(kept)
+            log.info("stories.change", kind=change.kind, story=change.story.id, severity=change.story.severity)
+            if change.signal is not None:
+                await signals.send(key=change.story.id.encode(), value=SIGNALS.encode(change.signal))
 
     @app.on_rebalance_complete.connect
     async def _ready(sender: faust.App, **_kwargs: Any) -> None:

@@ -24,7 +24,10 @@ def run_detect_worker(settings: Settings) -> int:
     kafka = settings.kafka
     loop.run_until_complete(wait_for_kafka(kafka))
     loop.run_until_complete(
-        ensure_topics(kafka, [kafka.documents_topic, kafka.signals_topic, kafka.dead_letter_topic])
+        ensure_topics(
+            kafka,
+            [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic],
+        )
     )
     engine = DetectionEngine.from_settings(settings)
     app = build_app(settings, engine)
@@ -36,6 +39,7 @@ def run_detect_worker(settings: Settings) -> int:
         quiet=True,
         redirect_stdouts=False,
     )
+    worker.spinner = None  # its terminal escapes would mangle the supervisor's output
     log.info("detect.starting", bootstrap=kafka.bootstrap, topic=kafka.documents_topic)
     try:
         worker.execute_from_commandline()
