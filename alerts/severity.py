@@ -1,12 +1,16 @@
 """The severity rule: corroboration raises an alert from ``alert`` to ``urgent`` to ``flash``.
 
+The stories service grades each signal (``Signal.severity``, see services/stories/
+severity.yaml); the alerter takes that grade as a floor and re-grades what one
+subscription's story has accumulated with the same thresholds:
+
 - ``alert``: one source.
-- ``urgent``: two or more independent sources, or a wire agency among the sources.
-- ``flash``: three or more independent sources with a wire agency among them.
+- ``urgent``: three or more independent sources, or a wire agency among the sources.
+- ``flash``: five or more independent sources.
 
 Sources are independent when their source ids differ. A wire agency is recognised from a
-source id or from the agency a detection cites (``Reuters reported ...``). The detector's
-own severity is a floor: the alerter never lowers it.
+source id (``reuters``, ``apnews.com``) or from the agency a detection cites (``Reuters
+reported ...``). The alerter never lowers a grade.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ WIRE_AGENCIES = frozenset(
     {"reuters", "ap", "apnews", "associated press", "afp", "agence france-presse", "dpa", "efe",
      "ansa", "xinhua", "tass", "kyodo", "upi", "bloomberg", "anadolu", "pti", "yonhap"}
 )
-_WORD = re.compile(r"[a-z0-9]+(?:[ -][a-z0-9]+)*")
+URGENT_SOURCES = 3
+FLASH_SOURCES = 5
 
 
 def rank(severity: str) -> int:
@@ -46,9 +51,9 @@ def severity_for(sources: Iterable[str], agencies: Iterable[str | None], floor: 
     """The severity of a story seen in ``sources`` citing ``agencies``."""
     independent = {source.lower() for source in sources if source}
     wire = any(is_wire_agency(source) for source in independent) or any(is_wire_agency(a) for a in agencies)
-    if len(independent) >= 3 and wire:
+    if len(independent) >= FLASH_SOURCES:
         computed: Severity = "flash"
-    elif len(independent) >= 2 or wire:
+    elif len(independent) >= URGENT_SOURCES or wire:
         computed = "urgent"
     else:
         computed = "alert"

@@ -56,9 +56,10 @@ class StoryState:
         if signal.id not in self.signal_ids:
             self.signal_ids = [*self.signal_ids, signal.id][-MAX_DOCUMENTS:]
         document: DocumentRef = signal.document
-        if document.id not in self.documents and len(self.documents) < MAX_DOCUMENTS:
-            self.documents[document.id] = document.model_dump(mode="json")
-        for source in [document.source_id, *signal.sources]:
+        for ref in [document, *signal.story_documents]:
+            if ref.id not in self.documents and len(self.documents) < MAX_DOCUMENTS:
+                self.documents[ref.id] = ref.model_dump(mode="json")
+        for source in [document.source_id, *signal.sources, *(ref.source_id for ref in signal.story_documents)]:
             if source and source not in self.sources:
                 self.sources.append(source)
         known = {(item["sentence"], item["pattern"]) for item in self.detections}
