@@ -13,6 +13,8 @@ import httpx
 import structlog
 
 from alerts.channels import ChannelSet, Notifier
+from alerts.channels.chat import AppriseChannel
+from alerts.channels.mail import SmtpChannel
 from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
 from alerts.context import DeliveryContext, Outgoing
@@ -53,8 +55,11 @@ def webhook_client(settings: Settings) -> httpx.AsyncClient:
 
 
 def build_channels(settings: Settings, client: httpx.AsyncClient, clock: Callable[[], float]) -> ChannelSet:
+    allow_private = settings.security.allow_private_targets
     notifiers: dict[str, Notifier] = {
-        "webhook": WebhookChannel(client, allow_private=settings.security.allow_private_targets, clock=clock),
+        "webhook": WebhookChannel(client, allow_private=allow_private, clock=clock),
+        "apprise": AppriseChannel(allow_private=allow_private),
+        "smtp": SmtpChannel(allow_private=allow_private, timeout=settings.delivery.timeout),
     }
     return ChannelSet(notifiers)
 

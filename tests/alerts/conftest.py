@@ -68,3 +68,11 @@ async def db(database_url) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.close()
+
+
+@pytest.fixture
+def kafka_settings_free():
+    """Kafka settings for tests that build Settings but never talk to Kafka."""
+    from services.config import KafkaSettings
+
+    return KafkaSettings(bootstrap="127.0.0.1:9")
