@@ -4,7 +4,7 @@ from models.alert import Alert
 from models.detection import Detection
 from models.document import Document, document_id_for
 from models.envelope import DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
-from models.signal import DocumentRef, Signal
+from models.signal import DocumentRef, RuleFiring, Signal
 from models.subscription import Subscription, WebhookTarget, decode_webhook_secret
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "Document",
     "DocumentRef",
     "PayloadError",
+    "RuleFiring",
     "SCHEMA_VERSION",
     "SIGNALS",
     "Signal",

@@ -22,6 +22,19 @@ class DocumentRef(WireModel):
     language: str | None = None
 
 
+class RuleFiring(WireModel):
+    """Why a windowed rule fired: the rule, the window and the counts it saw."""
+
+    id: str
+    kind: str
+    description: str = ""
+    count: int = 0
+    previous: int | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    actor: str | None = None
+
+
 SignalType = Literal["detection", "story.opened", "story.updated", "rule.fired"]
 
 
@@ -42,4 +55,5 @@ class Signal(WireModel):
     story_documents: list[DocumentRef] = Field(
         default_factory=list, description="every outlet's document in the story, for source links"
     )
+    rule: RuleFiring | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from models.subscription import Subscription
+from services.rules.schema import RuleSpec
 from services.config.durations import Seconds
 
 DEFAULT_CONFIG_FILE = Path("tocsin.yaml")
@@ -139,12 +140,17 @@ class Settings(BaseSettings):
     stories: StorySettings = Field(default_factory=StorySettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
+    rules: list[RuleSpec] = Field(default_factory=list)
 
     config_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Settings":
-        for name, items in (("sources", self.sources), ("subscriptions", self.subscriptions)):
+        for name, items in (
+            ("sources", self.sources),
+            ("subscriptions", self.subscriptions),
+            ("rules", self.rules),
+        ):
             seen: set[str] = set()
             for index, item in enumerate(items):
                 if item.id in seen:

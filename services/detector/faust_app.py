@@ -31,6 +31,9 @@ from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
 from services.readiness import notify_ready
+from services.rules.actors import actor_keys, is_new
+from services.rules.decisions import frequency_fires, spike_fires
+from services.rules.firing import fired_signal
 from services.stories import apply_detection, load_severity_policy, story_key
 from services.stories.keys import stable_id
 from services.stories.outlets import outlet_of
@@ -79,6 +82,78 @@ def _load_stories(raw: str | None) -> list[Story]:
 
 def _dump_stories(stories: list[Story]) -> str:
     return json.dumps([story.model_dump(mode="json") for story in stories], separators=(",", ":"))
+
+
+def _wire_rules(
+    app: faust.App,
+    settings: Settings,
+    detections_topic: faust.TopicT,
+    signals: faust.TopicT,
+    send_dead_letter: Any,
+    raw: dict[str, Any],
+) -> None:
+    """Windowed rules: detections are re-keyed by rule id, then counted per tumbling window.
+
+    Hits carry the detection's event time as their Kafka timestamp, so Faust's windows follow
+    when documents were seen, not when the worker happened to process them.
+    """
+    kafka = settings.kafka
+    rules = {rule.id: rule for rule in settings.rules}
+    if not rules:
+        return
+    rule_hits = app.topic(kafka.topic("rule-hits"), **raw)
+    counters = {
+        rule.id: app.Table(f"rule-{rule.id}", default=int).tumbling(rule.window, expires=rule.window * 3)
+        for rule in rules.values()
+        if rule.kind in ("frequency", "spike")
+    }
+    actors_seen = app.Table("rule-actors", default=None, key_type=str, value_type=str)
+
+    @app.agent(detections_topic, name="rule-filter")
+    async def filter_hits(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                item = DETECTION_EVENTS.decode(event.value)
+            except PayloadError:
+                continue  # the stories agent already dead-letters undecodable detections
+            for rule in rules.values():
+                if rule.filter.matches(item.detection):
+                    await rule_hits.send(
+                        key=rule.id.encode(), value=event.value, timestamp=item.observed_at.timestamp()
+                    )
+
+    @app.agent(rule_hits, name="rules")
+    async def evaluate(stream: faust.StreamT) -> None:
+        async for event in stream.events():
+            try:
+                rule = rules.get(event.key.decode() if isinstance(event.key, bytes) else str(event.key))
+                if rule is None:
+                    continue  # a rule removed from config since the hit was produced
+                item = DETECTION_EVENTS.decode(event.value)
+                signal = None
+                if rule.kind == "new_actor":
+                    actor, keys = actor_keys(rule, item)
+                    fresh = [key for key in keys if is_new(actors_seen.get(key), item.observed_at, rule.retention)]
+                    for key in keys:
+                        actors_seen[key] = item.observed_at.isoformat()
+                    if fresh:
+                        signal = fired_signal(rule, item, count=1, actor=actor)
+                else:
+                    counter = counters[rule.id]
+                    counter[rule.id] += 1
+                    current = counter[rule.id].current()
+                    if rule.kind == "frequency" and frequency_fires(current, rule.threshold):
+                        signal = fired_signal(rule, item, count=current)
+                    elif rule.kind == "spike":
+                        previous = counter[rule.id].delta(rule.window)
+                        if spike_fires(current, previous, rule.factor, rule.floor):
+                            signal = fired_signal(rule, item, count=current, previous=previous)
+            except Exception as exc:  # never stall the rules partition
+                await send_dead_letter(rule_hits.get_topic_name(), event.key, event.value, f"{type(exc).__name__}: {exc}")
+                continue
+            if signal is not None:
+                log.info("rules.fired", rule=rule.id, kind=rule.kind, count=signal.rule.count if signal.rule else None)
+                await signals.send(key=rule.id.encode(), value=SIGNALS.encode(signal))
 
 
 def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
@@ -154,6 +229,8 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
             log.info("stories.change", kind=change.kind, story=change.story.id, severity=change.story.severity)
             if change.signal is not None:
                 await signals.send(key=change.story.id.encode(), value=SIGNALS.encode(change.signal))
+
+    _wire_rules(app, settings, detections_topic, signals, send_dead_letter, raw)
 
     @app.on_rebalance_complete.connect
     async def _ready(sender: faust.App, **_kwargs: Any) -> None:

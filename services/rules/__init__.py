@@ -1,0 +1,12 @@
+"""Windowed rules over detections (ElastAlert-style), defined as data.
+
+``frequency``: at least N matching detections within a window. ``spike``: the current
+window's count is at least ``factor`` times the previous window's (and at least a floor).
+``new_actor``: an actor not seen for the pattern and country within the retention period.
+A firing becomes a ``rule.fired`` signal that subscriptions can match like any other.
+"""
+
+from services.rules.decisions import frequency_fires, spike_fires, spike_threshold
+from services.rules.schema import RuleFilter, RuleSpec
+
+__all__ = ["RuleFilter", "RuleSpec", "frequency_fires", "spike_fires", "spike_threshold"]
