@@ -10,7 +10,7 @@ TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "at_")
 TRACKING_PARAMETERS = frozenset(
     {
         "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid",
-        "ocid", "cmpid", "ref_src", "ref_url", "_hsenc", "_hsmi", "ito", "smid", "wt.mc_id",
+        "ocid", "cmpid", "ref_src", "ref_url", "_hsenc", "_hsmi", "ito", "smid", "wt.mc_id", "wt_mc", "wt_zmc",
         "ns_campaign", "ns_mchannel", "ns_source", "ns_linkname", "ns_fee", "spm", "share",
         "feature", "s_cid", "cid", "icid",
     }

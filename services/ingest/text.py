@@ -17,6 +17,7 @@ _BLOCK_TAGS = frozenset(
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe"})
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
+_HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -25,12 +26,15 @@ class _TextCollector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self._skipping = 0
+        self._preformatted = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
             self._skipping += 1
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        if tag == "pre":
+            self._preformatted += 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
@@ -41,10 +45,17 @@ class _TextCollector(HTMLParser):
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
+        if tag == "pre":
+            self._preformatted = max(0, self._preformatted - 1)
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self.parts.append(data)
+            self.parts.append(data if self._preformatted else collapse_whitespace(data))
+
+
+def collapse_whitespace(data: str) -> str:
+    """HTML's rule: any run of whitespace in text, line breaks included, renders as one space."""
+    return _HTML_WHITESPACE.sub(" ", data)
 
 
 def html_to_text(markup: str | None) -> str:

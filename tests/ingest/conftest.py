@@ -92,3 +92,20 @@ async def stop_event() -> AsyncIterator[asyncio.Event]:
     event = asyncio.Event()
     yield event
     event.set()
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator["Fetcher"]:
+    """The real fetcher, allowed to reach loopback, with short limits for tests."""
+    from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
+
+    limits = FetchLimits(total_timeout=5.0, connect_timeout=2.0)
+    async with make_http_client(True, limits) as client:
+        yield Fetcher(client, limits)
+
+
+def spec_for(kind: str, **options: object) -> "SourceSpec":
+    from services.config import SourceSettings
+    from services.ingest.kinds import build_spec
+
+    return build_spec(SourceSettings(id=f"test-{kind}", kind=kind, **options))

@@ -6,9 +6,17 @@ from pydantic import ValidationError
 
 from services.config import SourceSettings
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
+from services.ingest.kinds.bluesky import BLUESKY
 from services.ingest.kinds.feed import ATOM, RSS
+from services.ingest.kinds.gdelt import GDELT
+from services.ingest.kinds.jsonfeed import JSONFEED
+from services.ingest.kinds.mastodon import MASTODON
+from services.ingest.kinds.reddit import REDDIT_KIND
+from services.ingest.kinds.telegram import TELEGRAM_KIND
 
-KINDS: dict[str, SourceKind] = {kind.name: kind for kind in (RSS, ATOM)}
+KINDS: dict[str, SourceKind] = {
+    kind.name: kind for kind in (RSS, ATOM, JSONFEED, MASTODON, BLUESKY, REDDIT_KIND, TELEGRAM_KIND, GDELT)
+}
 
 
 class UnknownKind(ValueError):

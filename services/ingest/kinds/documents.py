@@ -30,6 +30,7 @@ def make_document(
     """A document with a stable id: the platform id, else the canonical URL, else a fallback.
 
     Returns ``None`` for an item with nothing to key it by (it could never be deduplicated).
+    An item without a body gets its title as text, since the detector reads ``text`` only.
     """
     clean_url = canonical_url(url) if url and url.startswith(("http://", "https://")) else None
     if platform and platform_id:
@@ -40,12 +41,13 @@ def make_document(
         doc_id = document_id_for(f"{platform or 'item'}:{source_id}", fallback_key)
     else:
         return None
+    title = clean_text(title)[:MAX_TITLE_CHARS]
     return Document(
         id=doc_id,
         source_id=source_id,
         url=url if url and url.startswith(("http://", "https://")) else None,
-        title=clean_text(title)[:MAX_TITLE_CHARS],
-        text=text,
+        title=title,
+        text=text or title,
         language=normalise_language(language),
         published_at=published_at,
         fetched_at=fetched_at,
