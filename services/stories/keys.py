@@ -47,7 +47,18 @@ def normalise_actor(actor: str | None) -> str | None:
     if folded in aliases:
         return aliases[folded]
     without_article = _LEADING_ARTICLE.sub("", folded)
-    return aliases.get(without_article, without_article)
+    if without_article in aliases:
+        return aliases[without_article]
+    # "venezuelan president nicolas maduro" and "earlier ... kristi noem": the longest
+    # known name the actor ends with (titles and leftovers come first in English).
+    words = without_article.split(" ")
+    for start in range(1, len(words)):
+        suffix = " ".join(words[start:])
+        if suffix.startswith("the ") or (len(words) - start == 1 and len(suffix) <= 3):
+            continue  # "... of the us": too weak to name the actor
+        if suffix in aliases:
+            return aliases[suffix]
+    return without_article
 
 
 def story_key(pattern: str, actor: str | None, countries: list[str]) -> str:

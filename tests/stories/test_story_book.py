@@ -56,6 +56,9 @@ class TestActorNormalisation:
         assert normalise_actor("US") == normalise_actor("Washington") == normalise_actor("the United States")
         assert normalise_actor("Nicolás Maduro") == normalise_actor("maduro") == "nicolas maduro"
         assert normalise_actor("Some New Actor") == "some new actor"
+        assert normalise_actor("Earlier Homeland Security Secretary Kristi Noem") == "kristi noem"
+        assert normalise_actor("Venezuelan President Nicolás Maduro") == "nicolas maduro"
+        assert normalise_actor("allies of the US") == "allies of the us"  # too short to trust as a suffix
         assert normalise_actor(None) is None
 
     def test_key_uses_countries_when_the_actor_is_unknown(self) -> None:

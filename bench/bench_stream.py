@@ -1,0 +1,221 @@
+"""Stream throughput and latency: detect -> stories with 1 and 2 workers vs a raw aiokafka loop.
+
+Everything runs on one embedded tansu broker started here. Figures:
+  ceiling    raw aiokafka consume -> produce loop (one consumer, one producer), msgs/s
+  faust-N    documents/s through detect -> detections -> stories -> signals with N workers
+             using a fixed-cost detector (the stream's own cost; spaCy excluded)
+  detector   the real engine alone, documents/s on one core (detection's own cost)
+  latency    produce -> signal p50/p99 at 50 % of the 1-worker maximum rate
+Run: .venv/bin/python bench/bench_stream.py [--documents 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from models import DOCUMENTS, SIGNALS, Document  # noqa: E402
+from services.broker import EmbeddedBroker  # noqa: E402
+from services.config import KafkaSettings  # noqa: E402
+from services.kafka import ensure_topics  # noqa: E402
+
+PARTITIONS = 4
+ARTICLE = (
+    "{actor} has deployed thousands of troops and armoured vehicles to its border, officials said. "
+    "The move follows weeks of rising tension and warnings from neighbouring capitals. "
+) * 8
+
+
+def documents(count: int, tag: str) -> list[Document]:
+    return [
+        Document(id=f"{tag}-{i}", source_id="bench", url=f"https://o{i % 50}.example/{tag}/{i}",
+                 text=ARTICLE.format(actor=f"Actor{tag}{i}"))
+        for i in range(count)
+    ]
+
+
+def kafka_for(broker: EmbeddedBroker, name: str) -> KafkaSettings:
+    return KafkaSettings(bootstrap=broker.bootstrap, topic_prefix=f"bench-{name}.",
+                         consumer_group_prefix=f"bench-{name}", partitions=PARTITIONS)
+
+
+async def produce(kafka: KafkaSettings, items: list[Document], rate: float | None = None) -> dict[str, float]:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all", linger_ms=5)
+    await producer.start()
+    sent: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        for index, item in enumerate(items):
+            if rate:
+                delay = started + index / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            sent[item.id] = time.perf_counter()
+            await producer.send(kafka.documents_topic, DOCUMENTS.encode(item), key=item.id.encode())
+        await producer.flush()
+    finally:
+        await producer.stop()
+    return sent
+
+
+async def collect_signals(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
+    """document id -> arrival time of its first signal."""
+    consumer = AIOKafkaConsumer(kafka.signals_topic, bootstrap_servers=kafka.bootstrap,
+                                auto_offset_reset="earliest", group_id=None)
+    await consumer.start()
+    arrived: dict[str, float] = {}
+    deadline = time.perf_counter() + timeout
+    try:
+        while len(arrived) < expected and time.perf_counter() < deadline:
+            batch = await consumer.getmany(timeout_ms=200)
+            now = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    signal = SIGNALS.decode(record.value)
+                    arrived.setdefault(signal.document.id, now)
+    finally:
+        await consumer.stop()
+    return arrived
+
+
+async def raw_ceiling(kafka: KafkaSettings, count: int) -> float:
+    await ensure_topics(kafka, [kafka.documents_topic, kafka.signals_topic])
+    await produce(kafka, documents(count, "raw"))
+    consumer = AIOKafkaConsumer(kafka.documents_topic, bootstrap_servers=kafka.bootstrap,
+                                auto_offset_reset="earliest", group_id=f"{kafka.consumer_group_prefix}-raw",
+                                enable_auto_commit=False)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all", linger_ms=5)
+    await consumer.start()
+    await producer.start()
+    done = 0
+    started = None
+    try:
+        while done < count:
+            batch = await consumer.getmany(timeout_ms=500)
+            if started is None and batch:
+                started = time.perf_counter()
+            for records in batch.values():
+                for record in records:
+                    document = DOCUMENTS.decode(record.value)
+                    await producer.send(kafka.signals_topic, record.value, key=document.id.encode())
+                    done += 1
+            await consumer.commit()
+        await producer.flush()
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return count / (time.perf_counter() - (started or time.perf_counter()))
+
+
+def start_workers(kafka: KafkaSettings, mode: str, count: int, workdir: Path) -> list[subprocess.Popen]:
+    env = {**os.environ, "TOCSIN_KAFKA_BOOTSTRAP": kafka.bootstrap or "",
+           "TOCSIN_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
+           "TOCSIN_KAFKA_CONSUMER_GROUP_PREFIX": kafka.consumer_group_prefix,
+           "TOCSIN_KAFKA_PARTITIONS": str(kafka.partitions), "TOCSIN_LOG_FORMAT": "json"}
+    workers = []
+    for index in range(count):
+        directory = workdir / f"{kafka.topic_prefix}{index}"
+        directory.mkdir(parents=True, exist_ok=True)
+        workers.append(subprocess.Popen([sys.executable, str(REPO / "bench" / "stream_worker.py"), mode],
+                                        cwd=directory, env=env, stdout=subprocess.DEVNULL,
+                                        stderr=(directory / "worker.log").open("wb")))
+    return workers
+
+
+def stop_workers(workers: list[subprocess.Popen]) -> None:
+    for worker in workers:
+        worker.terminate()
+    for worker in workers:
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+async def faust_throughput(broker: EmbeddedBroker, name: str, workers: int, count: int, workdir: Path) -> float:
+    """Backlog drain: documents are queued first, so the rate is the pipeline's, not the producer's."""
+    kafka = kafka_for(broker, name)
+    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    # Warm up (group join, first rebalance) on a few documents before the timed backlog.
+    processes = start_workers(kafka, "fixed", workers, workdir)
+    try:
+        await produce(kafka, documents(5, f"{name}w"))
+        await collect_signals(kafka, 5, timeout=120)
+        items = documents(count, name)
+        await produce(kafka, items)
+        started = time.perf_counter()
+        arrived = await collect_signals(kafka, count + 5, timeout=600)
+        finished = max(arrived.values()) if arrived else time.perf_counter()
+        return (len(arrived) - 5) / (finished - started)
+    finally:
+        stop_workers(processes)
+
+
+async def latency_at(broker: EmbeddedBroker, rate: float, count: int, workdir: Path) -> list[float]:
+    kafka = kafka_for(broker, "latency")
+    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    processes = start_workers(kafka, "fixed", 1, workdir)
+    try:
+        await produce(kafka, documents(5, "latw"))
+        await collect_signals(kafka, 5, timeout=120)
+        items = documents(count, "lat")
+        collector = asyncio.create_task(collect_signals(kafka, count + 5, timeout=300))
+        sent = await produce(kafka, items, rate=rate)
+        arrived = await collector
+        return sorted(arrived[i] - sent[i] for i in sent if i in arrived)
+    finally:
+        stop_workers(processes)
+
+
+def detector_rate(count: int) -> float:
+    from services.config import Settings
+    from services.detector.engine import DetectionEngine
+
+    engine = DetectionEngine.from_settings(Settings())
+    texts = [item.text for item in documents(count, "det")]
+    started = time.process_time()
+    for text in texts:
+        engine.detect(text)
+    return count / (time.process_time() - started)
+
+
+def percentile(values: list[float], q: float) -> float:
+    return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--documents", type=int, default=3000)
+    args = parser.parse_args()
+    workdir = REPO / "bench" / "out" / "stream"
+    workdir.mkdir(parents=True, exist_ok=True)
+    with EmbeddedBroker() as broker:
+        ceiling = await raw_ceiling(kafka_for(broker, "raw"), args.documents)
+        one = await faust_throughput(broker, "one", 1, args.documents, workdir)
+        two = await faust_throughput(broker, "two", 2, args.documents, workdir)
+        latencies = await latency_at(broker, rate=one / 2, count=min(args.documents, int(one * 20)), workdir=workdir)
+    detection = detector_rate(200)
+    print(f"machine: {os.cpu_count()} cores; broker: embedded tansu (memory); partitions: {PARTITIONS}; "
+          f"documents: {args.documents}")
+    print(f"{'measure':<44}{'value':>14}{'vs ceiling':>12}")
+    print(f"{'raw aiokafka consume->produce (baseline)':<44}{ceiling:>10.0f} /s{1.0:>12.2f}")
+    print(f"{'faust detect->stories, 1 worker, fixed det.':<44}{one:>10.0f} /s{one / ceiling:>12.2f}")
+    print(f"{'faust detect->stories, 2 workers, fixed det.':<44}{two:>10.0f} /s{two / ceiling:>12.2f}")
+    print(f"{'real detector alone, 1 core':<44}{detection:>10.0f} /s")
+    print(f"{'latency p50 at 50% of 1-worker max':<44}{percentile(latencies, 0.5) * 1000:>10.1f} ms")
+    print(f"{'latency p99 at 50% of 1-worker max':<44}{percentile(latencies, 0.99) * 1000:>10.1f} ms")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
