@@ -160,11 +160,13 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
     """A Faust app bound to ``settings``; nothing connects until a worker starts it."""
     kafka = settings.kafka
     web_port = settings.detector.web_port
+    datadir = Path(datadir or Path("var") / "faust")
+    datadir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     app = faust.App(
         f"{kafka.consumer_group_prefix}-detect",
         broker=f"kafka://{kafka.bootstrap}",
         store="memory://",
-        datadir=str(datadir or Path("var") / "faust"),
+        datadir=str(datadir),
         autodiscover=False,
         web_enabled=web_port != 0,
         web_port=web_port or 6066,
