@@ -1,0 +1,159 @@
+"""The loaded set of patterns: built-in files plus a user directory, reloaded on change.
+
+A ``Catalog`` is immutable once built; hot reload builds a new one and the engine swaps a
+single reference, so a detection running in another thread keeps the catalog it started with.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+import yaml
+
+from services.detector.lexicon import Lexicon
+from services.detector.schema import PatternFileError, PatternSpec, Rule, read_pattern_file
+
+BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
+SHARED_LEXICONS_FILE = Path(__file__).with_name("lexicons.yaml")
+PATTERN_SUFFIXES = (".yaml", ".yml")
+ROLE_POSITIONS = frozenset({"actor", "target"})
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    spec: Rule
+    anchor: Lexicon
+    constraints: tuple[tuple[Lexicon, frozenset[str], bool], ...]
+    required_in_text: tuple[Lexicon, ...]
+
+    def could_match(self, lowered_text: str) -> bool:
+        """The first tier: every word this rule needs occurs somewhere in the text."""
+        return all(lexicon.in_text(lowered_text) for lexicon in self.required_in_text)
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    spec: PatternSpec
+    rules: tuple[CompiledRule, ...]
+    source: Path
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    def could_match(self, lowered_text: str) -> bool:
+        return any(rule.could_match(lowered_text) for rule in self.rules)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    patterns: tuple[CompiledPattern, ...]
+    lexicons: dict[str, Lexicon]
+    stamps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return [pattern.id for pattern in self.patterns]
+
+
+def load_shared_lexicons(path: Path = SHARED_LEXICONS_FILE) -> dict[str, list[str]]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    lexicons: dict[str, list[str]] = {}
+    for name, entries in raw.items():
+        bad = [e for e in entries if not isinstance(e, str)]
+        if bad:
+            raise PatternFileError(path, [f"{name}: entries must be strings (quote {bad!r})"])
+        lexicons[str(name)] = list(entries)
+    return lexicons
+
+
+def pattern_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(
+        path for path in directory.iterdir()
+        if path.suffix in PATTERN_SUFFIXES and not path.name.startswith((".", "_"))
+    )
+
+
+def stamps_of(directories: list[Path]) -> dict[str, float]:
+    """Modification times of every pattern file and the shared lexicons: the reload key."""
+    stamps: dict[str, float] = {}
+    for path in [SHARED_LEXICONS_FILE, *(f for d in directories for f in pattern_files(d))]:
+        try:
+            stamps[str(path)] = os.stat(path).st_mtime
+        except OSError:
+            continue
+    for directory in directories:
+        try:
+            stamps[str(directory)] = os.stat(directory).st_mtime
+        except OSError:
+            stamps[str(directory)] = -1.0
+    return stamps
+
+
+def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Path) -> CompiledPattern:
+    entries = {**shared, **spec.lexicons}
+    cache: dict[tuple[str, ...], Lexicon] = {}
+
+    def lexicon(names: list[str]) -> Lexicon:
+        key = tuple(sorted(names))
+        if key not in cache:
+            cache[key] = Lexicon.build("+".join(key), [e for name in key for e in entries[name]])
+        return cache[key]
+
+    rules = []
+    for rule in spec.rules:
+        anchor = lexicon(rule.anchor)
+        constraints = tuple(
+            (lexicon(c.words), frozenset(c.in_), c.absent) for c in rule.constraints
+        )
+        required = (
+            anchor,
+            *(lex for lex, where, absent in constraints if not absent and not where & ROLE_POSITIONS),
+        )
+        rules.append(CompiledRule(rule, anchor, constraints, required))
+    return CompiledPattern(spec, tuple(rules), source)
+
+
+def load_catalog(directories: list[Path]) -> Catalog:
+    """Reads every pattern file; a later directory's pattern replaces a built-in with its id.
+
+    Raises ``PatternFileError`` listing the first file that fails validation.
+    """
+    shared = load_shared_lexicons()
+    stamps = stamps_of(directories)
+    by_id: dict[str, CompiledPattern] = {}
+    for directory in directories:
+        for path in pattern_files(directory):
+            spec = read_pattern_file(path, shared)
+            if spec.enabled:
+                by_id[spec.id] = compile_pattern(spec, shared, path)
+            else:
+                by_id.pop(spec.id, None)
+    lexicons = {name: Lexicon.build(name, words) for name, words in shared.items()}
+    return Catalog(tuple(by_id.values()), lexicons, stamps)
+
+
+def validate_directory(directory: Path) -> list[PatternFileError]:
+    """Every problem in a directory of pattern files (for ``tocsin patterns validate``)."""
+    shared = load_shared_lexicons()
+    problems: list[PatternFileError] = []
+    seen: dict[str, Path] = {}
+    for path in pattern_files(directory):
+        try:
+            spec = read_pattern_file(path, shared)
+        except PatternFileError as exc:
+            problems.append(exc)
+            continue
+        if spec.id in seen:
+            problems.append(
+                PatternFileError(path, [f"id: {spec.id!r} is already used by {seen[spec.id].name}"])
+            )
+        seen[spec.id] = path
+    return problems

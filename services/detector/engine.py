@@ -1,0 +1,219 @@
+"""The detection engine: watched patterns over a document, in two tiers.
+
+Tier one runs on every sentence and costs a few regular-expression searches: each rule's
+words, compiled from its lexicons, must all occur in the sentence. Only sentences that pass go
+through the trained spaCy pipeline, where the rule's constraints are checked on the parse and
+the roles are read. The parse is the expensive part, so it is done for few sentences.
+
+``detect`` may be called from several threads at once: the catalog is swapped atomically on
+reload, and the spaCy pipeline (not documented as thread-safe) is used under a lock.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import spacy
+import structlog
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from models.detection import Detection
+from services.detector.catalog import BUILTIN_PATTERNS_DIR, Catalog, load_catalog, stamps_of
+from services.detector.gazetteer import Gazetteer, default_gazetteer
+from services.detector.hygiene import CleanText, clean
+from services.detector.matcher import Match, match_rule
+from services.detector.roles import RoleFinder
+from services.detector.schema import PatternFileError
+from services.detector.sentences import SentenceSpan, split_sentences
+from services.detector.view import SentenceView
+
+CONTEXT_SENTENCES = 2
+UNUSED_PIPES = ("lemmatizer",)
+MIN_COUNTRIES_BEFORE_CONTEXT = 2
+
+log = structlog.get_logger(__name__)
+
+
+def load_pipeline(model: str) -> tuple[Language, bool]:
+    """The trained pipeline named ``model``, or a bare tokenizer (rules-only) when it is missing."""
+    try:
+        nlp = spacy.load(model, exclude=list(UNUSED_PIPES))
+    except (OSError, ImportError, ValueError) as exc:
+        log.warning(
+            "detector_rules_only",
+            model=model,
+            error=str(exc).splitlines()[0][:200],
+            consequence="NO PARSE, NO ENTITIES: detections are word-based, roles are empty, "
+            "precision drops",
+            fix=f"pip install the spaCy package providing {model!r} or set TOCSIN_SPACY_MODEL",
+        )
+        return spacy.blank("en"), False
+    return nlp, True
+
+
+class DetectionEngine:
+    """Finds watched patterns in text; see the module docstring for the two tiers."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        trained: bool,
+        pattern_dirs: list[Path] | None = None,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        self._nlp = nlp
+        self.trained = trained
+        self._dirs = pattern_dirs if pattern_dirs is not None else [BUILTIN_PATTERNS_DIR]
+        self._gazetteer = gazetteer or default_gazetteer()
+        self._catalog: Catalog = load_catalog(self._dirs)
+        self._nlp_lock = threading.Lock()
+        self._reload_lock = threading.Lock()
+        log.info("detector_ready", patterns=self._catalog.ids, trained=trained)
+
+    @classmethod
+    def from_settings(cls, settings) -> "DetectionEngine":  # noqa: ANN001 - services.config.Settings
+        """The engine as configured: ``settings.spacy.model`` and ``settings.detector.patterns_dir``."""
+        nlp, trained = load_pipeline(settings.spacy.model)
+        dirs = [BUILTIN_PATTERNS_DIR]
+        if settings.detector.patterns_dir is not None:
+            dirs.append(Path(settings.detector.patterns_dir))
+        return cls(nlp, trained, dirs)
+
+    @classmethod
+    def from_model(cls, model: str, extra_dir: Path | None = None) -> "DetectionEngine":
+        nlp, trained = load_pipeline(model)
+        dirs = [BUILTIN_PATTERNS_DIR] + ([extra_dir] if extra_dir else [])
+        return cls(nlp, trained, dirs)
+
+    @property
+    def pattern_ids(self) -> list[str]:
+        return self._catalog.ids
+
+    @property
+    def nlp(self) -> Language:
+        return self._nlp
+
+    def reload_if_changed(self) -> bool:
+        """Reloads pattern files whose modification times changed; keeps the old set on error."""
+        current = self._catalog
+        if stamps_of(self._dirs) == current.stamps:
+            return False
+        with self._reload_lock:
+            if self._catalog is not current:
+                return True
+            try:
+                fresh = load_catalog(self._dirs)
+            except PatternFileError as exc:
+                log.error("patterns_reload_failed", problems=exc.problems, file=str(exc.path))
+                self._catalog = Catalog(current.patterns, current.lexicons, stamps_of(self._dirs))
+                return False
+            self._catalog = fresh
+        log.info("patterns_reloaded", patterns=fresh.ids)
+        return True
+
+    def parse(self, texts: list[str]) -> list[Doc]:
+        """Runs the pipeline on whole sentences: each text is kept as one sentence for the parser."""
+        with self._nlp_lock:
+            docs = [self._nlp.make_doc(text) for text in texts]
+            for doc in docs:
+                for token in doc[1:]:
+                    token.is_sent_start = False
+            return list(self._nlp.pipe(docs))
+
+    def detect(self, text: str, context: str | None = None) -> list[Detection]:
+        """Detections in ``text``; ``context`` is preceding text, used only to resolve roles."""
+        catalog = self._catalog
+        cleaned = clean(text)
+        sentences = split_sentences(cleaned.text)
+        candidates: list[tuple[int, list]] = []
+        for index, sentence in enumerate(sentences):
+            body = cleaned.text[sentence.start : sentence.end]
+            wanted = [p for p in catalog.patterns if p.could_match(body)]
+            if wanted:
+                candidates.append((index, wanted))
+        if not candidates:
+            return []
+        docs = self.parse([_body(cleaned, sentences[i]) for i, _ in candidates])
+        before = _context_sentences(context)
+        parsed_context: dict[str, SentenceView] = {}
+        detections: list[Detection] = []
+        for (index, patterns), doc in zip(candidates, docs):
+            view = SentenceView(doc, catalog.lexicons)
+            window = _window(cleaned, sentences, index, before)
+            provider = self._context_provider(window, parsed_context, catalog)
+            finder = RoleFinder(view, provider, self._gazetteer)
+            for pattern in patterns:
+                best: Match | None = None
+                for rule in pattern.rules:
+                    if not rule.could_match(doc.text):
+                        continue
+                    found = match_rule(view, pattern, rule, finder)
+                    if found is not None and (best is None or found.confidence > best.confidence):
+                        best = found
+                if best is not None:
+                    detections.append(
+                        self._detection(best, text, cleaned, sentences[index], finder, window)
+                    )
+        return detections
+
+    def _context_provider(
+        self, window: list[str], cache: dict[str, SentenceView], catalog: Catalog
+    ) -> Callable[[], list[SentenceView]]:
+        def provide() -> list[SentenceView]:
+            missing = [t for t in window if t not in cache]
+            if missing:
+                for body, doc in zip(missing, self.parse(missing)):
+                    cache[body] = SentenceView(doc, catalog.lexicons)
+            return [cache[t] for t in window]
+
+        return provide
+
+    def _detection(
+        self, match: Match, text: str, cleaned: CleanText, sentence: SentenceSpan,
+        finder: RoleFinder, window: list[str],
+    ) -> Detection:
+        start, end = cleaned.original_span(sentence.start, sentence.end)
+        actor = match.actor.display() if match.actor else None
+        target = match.target.display() if match.target else None
+        agency = finder.agency(match.target) if match.pattern.spec.reports_agency else None
+        body = cleaned.text[sentence.start : sentence.end]
+        countries = self._gazetteer.countries(body, actor, target, agency)
+        if len(countries) < MIN_COUNTRIES_BEFORE_CONTEXT:
+            for earlier in reversed(window):
+                for code in self._gazetteer.countries(earlier):
+                    if code not in countries:
+                        countries.append(code)
+        return Detection(
+            pattern=match.pattern.id,
+            sentence=text[start:end],
+            start=start,
+            end=end,
+            triggers=list(match.triggers),
+            actor=actor,
+            target=target,
+            agency=agency,
+            countries=countries,
+            confidence=match.confidence,
+            cameo=match.rule.spec.cameo or match.pattern.spec.cameo,
+            rule=match.rule.spec.id,
+        )
+
+
+def _body(cleaned: CleanText, sentence: SentenceSpan) -> str:
+    return cleaned.text[sentence.start : sentence.end]
+
+
+def _context_sentences(context: str | None) -> list[str]:
+    if not context:
+        return []
+    cleaned = clean(context)
+    return [_body(cleaned, s) for s in split_sentences(cleaned.text)][-CONTEXT_SENTENCES:]
+
+
+def _window(cleaned: CleanText, sentences: list[SentenceSpan], index: int, before: list[str]) -> list[str]:
+    """The sentences just before ``index`` (oldest first), reaching into ``context`` if needed."""
+    own = [_body(cleaned, s) for s in sentences[max(0, index - CONTEXT_SENTENCES) : index]]
+    return (before + own)[-CONTEXT_SENTENCES:]

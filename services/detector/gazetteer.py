@@ -1,0 +1,59 @@
+"""Countries named in text, as ISO 3166-1 alpha-2 codes, from a gazetteer shipped as data."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+GAZETTEER_FILE = Path(__file__).with_name("gazetteer.yaml")
+
+
+class Gazetteer:
+    """Finds names, demonyms, capitals and leaders, and maps them to country codes."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        self._code_of: dict[str, str] = {}
+        for code, aliases in names.items():
+            if not (isinstance(code, str) and len(code) == 2 and code.isalpha()):
+                raise ValueError(f"gazetteer key {code!r} is not an ISO alpha-2 code (quote NO, ON...)")
+            for alias in aliases:
+                self._code_of.setdefault(str(alias), str(code).upper())
+        alternatives = sorted(self._code_of, key=len, reverse=True)
+        self._pattern = re.compile(
+            r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])(?!-\w)"
+        )
+
+    @classmethod
+    def from_file(cls, path: Path = GAZETTEER_FILE) -> "Gazetteer":
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+    def countries(self, *texts: str | None) -> list[str]:
+        """Codes of every country mentioned in ``texts``, in order of first mention."""
+        found: list[str] = []
+        for text in texts:
+            if not text:
+                continue
+            for match in self._pattern.finditer(text):
+                code = self._code_of[match.group(1)]
+                if code not in found:
+                    found.append(code)
+        return found
+
+    def code_of(self, name: str) -> str | None:
+        """The country ``name`` denotes when it is exactly a gazetteer entry."""
+        return self._code_of.get(name.removeprefix("the ").removeprefix("The "))
+
+    def mentions(self, text: str) -> bool:
+        return self._pattern.search(text) is not None
+
+    def names(self) -> Iterable[str]:
+        return self._code_of.keys()
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    return Gazetteer.from_file()

@@ -1,0 +1,153 @@
+"""The second tier: decide whether a parsed sentence expresses a pattern, and read its roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from services.detector import syntax
+from services.detector.catalog import CompiledPattern, CompiledRule
+from services.detector.roles import Role, RoleFinder
+from services.detector.view import SentenceView
+
+FUNCTION_DEPS = frozenset({"neg", "aux", "auxpass", "det", "prep", "advmod", "punct", "mark", "case", "cc", "prt"})
+UNRESOLVED_ACTOR = 0.85
+MISSING_TARGET = 0.9
+RULES_ONLY = 0.6
+
+
+@dataclass(frozen=True)
+class Match:
+    """One rule's match in one sentence, before it becomes a wire ``Detection``."""
+
+    pattern: CompiledPattern
+    rule: CompiledRule
+    start: int
+    end: int
+    triggers: tuple[str, ...]
+    actor: Role | None
+    target: Role | None
+    confidence: float
+
+
+def anchor_head(view: SentenceView, start: int, end: int) -> Token:
+    """The syntactic head of a matched phrase: the token whose own head lies outside it."""
+    doc = view.doc
+    heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head is t]
+    content = [t for t in heads if t.dep_ not in FUNCTION_DEPS]
+    if content:
+        return content[0]
+    words = [t for t in doc[start:end] if t.pos_ in ("VERB", "NOUN", "PROPN", "ADJ")]
+    if words:
+        return words[0]
+    return heads[-1] if heads else doc[end - 1]
+
+
+def _part_of_speech(token: Token) -> str:
+    """Universal POS, with participles used as adjectives ("the disputed region") as ADJ."""
+    if token.pos_ == "VERB" and token.dep_ == "amod":
+        return "ADJ"
+    return token.pos_
+
+
+def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: set[int],
+              actor: Role | None, target: Role | None) -> set[int]:
+    doc = view.doc
+    found: set[int] = set()
+    if not syntax.parsed(doc):
+        for name in where:
+            if name in ("sentence", "reference"):
+                found |= view.everything
+            elif name == "modifiers":
+                found |= syntax.window(doc, min(span), max(span) + 1, before=3, after=0)
+            elif name in ("actor", "target", "enclosing"):
+                continue
+            else:
+                found |= syntax.window(doc, min(span), max(span) + 1)
+        return found - span
+    for name in where:
+        if name == "sentence":
+            found |= view.everything
+        elif name == "reference":
+            found |= view.everything - view.attribution
+        elif name == "subtree":
+            found |= syntax.subtree(anchor)
+        elif name == "object":
+            found |= syntax.object_tokens(anchor)
+            for token in (doc[i] for i in span):
+                if token.i != anchor.i and token.pos_ in ("ADP", "VERB", "NOUN"):
+                    found |= syntax.object_tokens(token)
+        elif name == "subject":
+            subject = syntax.clause_subject(anchor)
+            if subject is not None:
+                found |= syntax.subtree(subject)
+        elif name == "governor":
+            found |= syntax.governors(anchor)
+        elif name == "modifiers":
+            found |= syntax.modifiers(anchor)
+        elif name == "enclosing":
+            found |= syntax.enclosing_marks(anchor)
+        elif name == "actor" and actor is not None and actor.view is view:
+            found |= actor.indices
+        elif name == "target" and target is not None and target.view is view:
+            found |= target.indices
+    return found - span
+
+
+def match_rule(view: SentenceView, pattern: CompiledPattern, rule: CompiledRule,
+               finder: RoleFinder) -> Match | None:
+    """The first place in the sentence where ``rule`` holds, with its roles; else ``None``."""
+    spec = rule.spec
+    parsed = syntax.parsed(view.doc)
+    for start, end in view.spans(rule.anchor):
+        span = set(range(start, end))
+        anchor = anchor_head(view, start, end)
+        if parsed and spec.anchor_pos and _part_of_speech(anchor) not in spec.anchor_pos:
+            continue
+        triggers = [view.text_of(start, end)]
+        role_constraints = []
+        holds = True
+        for lexicon, where, absent in rule.constraints:
+            if where & {"actor", "target"}:
+                role_constraints.append((lexicon, where, absent))
+                continue
+            hits = view.hits(lexicon, positions(view, anchor, where, span, None, None))
+            if bool(hits) == absent:
+                holds = False
+                break
+            if hits:
+                triggers.extend(view.text_of(s, e) for s, e in hits[:1])
+        if not holds:
+            continue
+        actor = target = None
+        if parsed:
+            actor = finder.find(
+                list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r)
+            )
+            target = finder.find(
+                list(spec.target), anchor, exclude=actor,
+                accept=lambda r: finder.target_ok(spec.target_must_be, r),
+            )
+            if not finder.actor_ok(spec.actor_must_be, actor):
+                continue
+            if not finder.target_ok(spec.target_must_be, target):
+                continue
+        for lexicon, where, absent in role_constraints:
+            hits = view.hits(lexicon, positions(view, anchor, where, span, actor, target))
+            if bool(hits) == absent:
+                holds = False
+                break
+        if not holds:
+            continue
+        confidence = spec.confidence
+        if not parsed:
+            confidence *= RULES_ONLY
+        else:
+            if actor is None or not actor.resolved:
+                confidence *= UNRESOLVED_ACTOR
+            if target is None:
+                confidence *= MISSING_TARGET
+        return Match(pattern, rule, start, end, tuple(dict.fromkeys(triggers)), actor, target,
+                     round(min(1.0, confidence), 3))
+    return None

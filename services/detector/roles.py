@@ -1,0 +1,400 @@
+"""Who did it to whom: role extraction, pronoun resolution and the checks on roles.
+
+Roles are read off the dependency parse around a rule's anchor. A pronoun is resolved to the
+nearest compatible entity earlier in the sentence or in the context window; when none is
+found the role keeps the pronoun and is marked unresolved rather than guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from spacy.tokens import Token
+
+from services.detector import syntax
+from services.detector.gazetteer import Gazetteer
+from services.detector.view import SentenceView
+
+PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "you", "i", "me", "my"})
+GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their", "we", "us", "our"})
+DESTINATION_PREPS = (
+    "toward towards to into near along off around at across onto against opposite outside inside "
+    "within on by in".split()
+)
+RAISING_VERBS = frozenset(
+    "said reported believed thought expected alleged understood known seen rumoured rumored".split()
+)
+PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
+AGENT_LABELS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+MAX_PHRASE = 10
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role filler: its text, and where it was found (to check its words and entities)."""
+
+    text: str
+    view: SentenceView
+    start: int
+    end: int
+    resolved: bool = True
+
+    @property
+    def indices(self) -> set[int]:
+        return set(range(self.start, self.end))
+
+    def display(self) -> str:
+        return self.text if self.resolved else f"{self.text} (unresolved)"
+
+
+class RoleFinder:
+    """Reads roles for one sentence, with its context sentences for resolution."""
+
+    def __init__(
+        self, view: SentenceView, context: Callable[[], list[SentenceView]], gazetteer: Gazetteer
+    ) -> None:
+        self.view = view
+        self._context = context
+        self.gazetteer = gazetteer
+
+    # ---- sources -------------------------------------------------------------------------
+
+    def find(
+        self, sources: list[str], anchor: Token, exclude: Role | None = None,
+        accept: Callable[[Role], bool] | None = None,
+    ) -> Role | None:
+        """The first role from ``sources`` (in order) that ``accept`` takes, else the first found.
+
+        A rejected role that is clearly a wrong kind of agent (a company, protesters, a coach)
+        ends the search: a later source must not replace the real, disqualifying filler.
+        """
+        first: Role | None = None
+        for source in sources:
+            token = getattr(self, f"_{source}")(anchor)
+            if token is None:
+                continue
+            role = self._role_for(token, exclude)
+            if role is None or (exclude is not None and _same(role, exclude)):
+                continue
+            if accept is None or accept(role):
+                return role
+            if self._disqualifying(role):
+                return role
+            first = first or role
+        return first
+
+    def _disqualifying(self, role: Role) -> bool:
+        return any(
+            role.view.has_shared(name, role.indices)
+            for name in ("blocked_actors", "companies", "blocked_targets")
+        )
+
+    def _agent(self, anchor: Token) -> Token | None:
+        for child in anchor.children:
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        return None
+
+    def _subject(self, anchor: Token) -> Token | None:
+        subject = syntax.clause_subject(anchor)
+        if subject is None or self._is_report_like(subject):
+            return None
+        if subject.dep_ == "nsubjpass" and subject.head.lower_ not in RAISING_VERBS:
+            return None
+        return subject
+
+    def _owner(self, anchor: Token) -> Token | None:
+        """Whose forces: "Chinese warships were deployed" -> Chinese."""
+        subject = syntax.clause_subject(anchor)
+        roots = syntax.described_things(anchor) + ([subject] if subject is not None else [])
+        for root in roots:
+            for token in root.subtree:
+                if token.ent_type_ in ("GPE", "NORP") and token.dep_ != "pobj":
+                    return token
+        return None
+
+    def _origin(self, anchor: Token) -> Token | None:
+        for token in anchor.subtree:
+            if token.dep_ == "prep" and token.lower_ in ("from", "in"):
+                for inner in token.subtree:
+                    if inner.ent_type_ in PLACE_LABELS or self.gazetteer.mentions(inner.text):
+                        return inner
+        return None
+
+    def _speaker(self, anchor: Token) -> Token | None:
+        speech = self.view.shared("speech_verbs")
+        candidates = [t for t in anchor.ancestors] + [
+            t for t in self.view.doc if t.pos_ == "VERB" and t.i not in syntax.subtree(anchor)
+        ]
+        for token in candidates:
+            if not speech.match_at(self.view.words, token.i):
+                continue
+            for child in token.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_like(child):
+                    if child.dep_ == "nsubjpass":
+                        agent = self._agent(token)
+                        if agent is not None:
+                            return agent
+                        continue
+                    return child
+        return None
+
+    def _object(self, anchor: Token) -> Token | None:  # noqa: D102
+        things = syntax.described_things(anchor)
+        return things[0] if things else None
+
+    def _report(self, anchor: Token) -> Token | None:
+        reports = self.view.shared("report_nouns")
+        for thing in syntax.described_things(anchor):
+            tree = syntax.subtree(thing)
+            for start, _end in self.view.hits(reports, tree) + [
+                m for m in self.view.referenced_media if m[0] in tree
+            ]:
+                return self.view.doc[start]
+        for start, _end in self.view.spans(reports):
+            if start not in self.view.attribution:
+                return self.view.doc[start]
+        return None
+
+    def _complier(self, anchor: Token) -> Token | None:
+        for child in anchor.children:
+            if child.dep_ in ("nsubj", "nsubjpass"):
+                return child
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ in ("for", "to", "on"):
+                pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+        token = anchor
+        for _ in range(3):
+            if token.head is token:
+                return None
+            head = token.head
+            subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if token.dep_ in ("dobj", "attr") and subject is not None:
+                return subject  # "Maduro has 48 hours to leave"
+            for child in head.children:
+                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
+                    return child  # "ordered the ambassador to leave"
+                if child.dep_ == "prep" and child.lower_ in ("to", "for") and child.i != token.i:
+                    pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if pobj is not None and pobj.i != anchor.i:
+                        return pobj
+            if subject is not None and token.dep_ in ("xcomp", "conj", "ccomp", "advcl"):
+                return subject  # "Maduro needs to be gone"
+            if token.dep_ not in ("xcomp", "conj", "dobj", "attr", "appos", "pobj", "prep", "acl", "relcl"):
+                return None
+            token = head
+        return None
+
+    def _destination(self, anchor: Token) -> Token | None:
+        roots = [anchor, *syntax.described_things(anchor)]
+        if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
+            roots.append(anchor.head)
+        places: list[tuple[int, int, Token]] = []
+        fallback: list[tuple[int, Token]] = []
+        for root in roots:
+            for token in _without_clauses(root):
+                if token.dep_ != "prep" or token.lower_ not in DESTINATION_PREPS:
+                    continue
+                rank = DESTINATION_PREPS.index(token.lower_)
+                for inner in token.subtree:
+                    known = self.gazetteer.mentions(inner.text) and inner.ent_type_ != "PERSON"
+                    if known or inner.ent_type_ in PLACE_LABELS:
+                        places.append((0 if known else 1, rank, inner))
+                        break
+                else:
+                    pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
+                    if pobj is not None:
+                        fallback.append((rank, pobj))
+        if places:
+            return min(places, key=lambda found: (found[0], found[1], found[2].i))[2]
+        after = [e for e in self.view.doc.ents if e.start > anchor.i and e.label_ in PLACE_LABELS]
+        for ent in after:
+            if self.gazetteer.code_of(ent.text):
+                return ent.root
+        for ent in after:
+            if ent.label_ in ("GPE", "LOC"):
+                return ent.root
+        if fallback:
+            return min(fallback, key=lambda pair: (pair[0], pair[1].i))[1]
+        return None
+
+    def _possessor(self, anchor: Token) -> Token | None:
+        return next((c for c in anchor.children if c.dep_ == "poss"), None)
+
+    def _dative(self, anchor: Token) -> Token | None:
+        for child in anchor.children:
+            if child.dep_ in ("dative", "iobj"):
+                return child
+        return None
+
+    def _enclosing_subject(self, anchor: Token) -> Token | None:
+        for token in anchor.ancestors:
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is not None and not self._is_report_like(subject):
+                return subject
+        return None
+
+    # ---- text and resolution -------------------------------------------------------------
+
+    def _is_report_like(self, token: Token) -> bool:
+        tree = syntax.subtree(token)
+        return bool(self.view.hits(self.view.shared("report_nouns"), {token.i})) or (
+            token.lower_ in RELATIVE_OR_EMPTY
+        ) or (bool([m for m in self.view.media if m[0] in tree]) and not self._official(self.view, tree))
+
+    def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
+        if token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS and token.pos_ == "PRON":
+            return self._resolve(token, exclude)
+        # "the sub-regional grouping, ECOWAS": prefer the named appositive
+        for child in token.children:
+            if child.dep_ == "appos" and child.ent_type_:
+                token = child
+                break
+        start, end = syntax.noun_phrase(token)
+        if end - start > MAX_PHRASE:
+            start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
+        return Role(self.view.text_of(start, end), self.view, start, end)
+
+    def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
+        person = pronoun.lower_ in PERSON_PRONOUNS
+        views = [(self.view, pronoun.i)] + [(v, len(v.doc)) for v in reversed(self._context())]
+        for view, limit in views:
+            for start, end in reversed(self._antecedents(view, person)):
+                if start >= limit:
+                    continue
+                role = Role(view.text_of(start, end), view, start, end)
+                if exclude is not None and (
+                    _same(role, exclude) or view.text_of(start, end) in exclude.text
+                ):
+                    continue
+                return role
+        return Role(pronoun.text, self.view, pronoun.i, pronoun.i + 1, resolved=False)
+
+    def _antecedents(self, view: SentenceView, person: bool) -> list[tuple[int, int]]:
+        """Candidate antecedents in ``view``, in text order, as readable phrases."""
+        wanted = {"PERSON"} if person else {"ORG", "GPE", "NORP"}
+        found: list[tuple[int, int]] = []
+        covered: set[int] = set()
+        for ent in view.doc.ents:
+            if ent.label_ not in wanted:
+                continue
+            start, end = syntax.noun_phrase(ent.root)
+            start, end = min(start, ent.start), max(end, ent.end)
+            if end - start > MAX_PHRASE:
+                start, end = ent.start, ent.end
+            found.append((start, end))
+            covered.update(range(ent.start, ent.end))
+        if not person:
+            for token in view.doc:
+                if token.i not in covered and token.pos_ == "PROPN" and self.gazetteer.mentions(token.text):
+                    found.append((token.i, token.i + 1))
+        return sorted(found)
+
+    # ---- checks ----------------------------------------------------------------------------
+
+    def _official(self, view: SentenceView, indices: set[int]) -> bool:
+        if view.has_shared("companies", indices) or view.has_shared("blocked_actors", indices):
+            return False
+        if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
+            return False
+        if any(s in indices for s, _e in view.spans(view.shared("media_nouns"))):
+            return False
+        for ent in view.doc.ents:
+            if ent.start in indices and ent.label_ == "ORG":
+                inner = set(range(ent.start, ent.end))
+                if not view.has_shared("officials", inner) and not self.gazetteer.mentions(ent.text):
+                    return False
+        if view.has_shared("officials", indices):
+            return True
+        if any(view.doc[i].ent_type_ in ("GPE", "NORP") for i in indices):
+            return True
+        return self.gazetteer.mentions(" ".join(view.doc[i].text for i in sorted(indices)))
+
+    def actor_ok(self, kind: str, actor: Role | None) -> bool:
+        if kind == "any":
+            return True
+        if actor is None:
+            return kind == "not_blocked"
+        if not actor.resolved:
+            return kind == "not_blocked"
+        if actor.view.has_shared("blocked_actors", actor.indices):
+            return False
+        if kind == "not_blocked":
+            return not actor.view.has_shared("companies", actor.indices)
+        return self._official(actor.view, actor.indices)
+
+    def target_ok(self, kind: str, target: Role | None) -> bool:
+        if kind == "any" or target is None or not target.resolved:
+            return True
+        view, indices = target.view, target.indices
+        if kind == "political":
+            if view.has_shared("blocked_targets", indices):
+                return False
+            if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
+                return True
+            return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
+        return not self._government_claim(target)
+
+    def _government_claim(self, target: Role) -> bool:
+        """A denied "report" that is really a government's claim ("a U.S. report", "Russian claims")."""
+        view = target.view
+        doc = view.doc
+        head = doc[target.start : target.end].root
+        tree = syntax.subtree(head)
+        if any(s in tree for s, _e in view.referenced_media):
+            return False
+        falsity = view.lexicons.get("falsity")
+        heads = [head] + ([doc[s] for s, _e in view.spans(falsity)] if falsity else [])
+        for token in heads:
+            for child in token.children:
+                if child.dep_ in ("compound", "amod", "poss", "nmod") and (
+                    child.ent_type_ in ("GPE", "NORP") or self.gazetteer.mentions(child.text)
+                ):
+                    return True
+                if child.dep_ in ("agent", "prep") and child.lower_ == "by":
+                    for inner in child.subtree:
+                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP"):
+                            return True
+        return False
+
+    def agency(self, target: Role | None) -> str | None:
+        """The news or wire agency whose report is at issue: in the report, the sentence, or before."""
+        view = self.view
+        if target is not None and target.view is view:
+            tree = syntax.subtree(view.doc[target.start : target.end].root) | target.indices
+            for start, end in view.referenced_media:
+                if start in tree and view.doc[start:end].text[:1].isupper():
+                    return view.text_of(start, end)
+        outlets = view.shared("media_outlets")
+        for start, end in view.spans(outlets):
+            if start not in view.attribution:
+                return view.text_of(start, end)
+        for context in reversed(self._context()):
+            found = context.spans(outlets)
+            if found:
+                start, end = found[-1]
+                return context.text_of(start, end)
+        for start, end in view.spans(outlets):
+            return view.text_of(start, end)
+        return None
+
+
+def _without_clauses(root: Token) -> list[Token]:
+    """``root``'s subtree minus relative and adverbial clauses hanging off it."""
+    kept: list[Token] = []
+    stack = [root]
+    while stack:
+        token = stack.pop()
+        kept.append(token)
+        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis"))
+    return kept
+
+
+RELATIVE_OR_EMPTY = frozenset({"which", "that", "who", "what", "this", "there"})
+
+
+def _same(one: Role, other: Role) -> bool:
+    return one.view is other.view and one.start == other.start and one.end == other.end

@@ -1,0 +1,167 @@
+"""Where to look around an anchor in a parsed sentence: the positions a constraint names.
+
+Each function returns token indices of one ``Doc`` (one sentence). Without a dependency parse
+(rules-only mode) every position degrades to a window of nearby words, so constraints still
+work, only less precisely.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Token
+
+OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd", "dative", "iobj", "ccomp"})
+OBJECT_PREPS = frozenset({"of", "to", "for", "about", "on", "against", "over"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+CLAUSE_CLIMB = frozenset({"xcomp", "conj", "aux", "auxpass", "acomp", "attr", "oprd"})
+NEGATION_CLIMB = frozenset(
+    {"xcomp", "acomp", "attr", "oprd", "dobj", "pobj", "prep", "advcl", "ccomp", "pcomp", "amod",
+     "compound", "nsubj", "nsubjpass", "acl", "appos"}
+)
+MODIFIER_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "det", "mark", "preconj", "amod"})
+RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
+WINDOW = 8
+
+
+def parsed(doc: Doc) -> bool:
+    return doc.has_annotation("DEP")
+
+
+def subtree(token: Token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def window(doc: Doc, start: int, end: int, before: int = WINDOW, after: int = WINDOW) -> set[int]:
+    return set(range(max(0, start - before), min(len(doc), end + after)))
+
+
+def described_things(anchor: Token) -> list[Token]:
+    """The anchor's objects: what is denied, deployed, ordered, or called false."""
+    found: list[Token] = []
+    for child in anchor.children:
+        if child.dep_ in OBJECT_DEPS and child.lower_ not in RELATIVE_PRONOUNS:
+            found.append(child)
+        elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
+            found.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN"):
+            found.append(child)
+    if anchor.dep_ in ("relcl", "acl") and anchor.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        found.append(anchor.head)
+    if anchor.dep_ in ("acomp", "attr", "oprd") or (anchor.pos_ in ("NOUN", "ADJ") and anchor.dep_ == "conj"):
+        head = anchor.head
+        while head.dep_ == "conj" and head.head is not head:
+            head = head.head
+        base = head.head if head.dep_ in ("acomp", "attr", "oprd") else head
+        for child in base.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i != anchor.i:
+                found.append(child)
+    return found
+
+
+def object_tokens(anchor: Token) -> set[int]:
+    indices: set[int] = set()
+    for thing in described_things(anchor):
+        if thing.i == anchor.head.i and anchor.dep_ in ("relcl", "acl"):
+            indices.add(thing.i)
+            indices.update(t.i for t in thing.lefts for t in t.subtree)
+            indices.update(
+                s.i for c in thing.rights if c.i != anchor.i and c.dep_ != "relcl" for s in c.subtree
+            )
+        else:
+            indices.update(subtree(thing))
+    return indices
+
+
+def clause_subject(anchor: Token) -> Token | None:
+    """The grammatical subject of the anchor's clause, climbing through control and coordination."""
+    token = anchor
+    for _ in range(6):
+        for child in token.children:
+            if child.dep_ in SUBJECT_DEPS and child.lower_ not in RELATIVE_PRONOUNS and child.i != anchor.i:
+                return child
+        if token.dep_ in CLAUSE_CLIMB and token.head is not token:
+            token = token.head
+            continue
+        if token.dep_ in ("relcl", "acl") and token.head is not token:
+            return token.head
+        return None
+    return None
+
+
+def governors(anchor: Token, hops: int = 3) -> set[int]:
+    """Ancestors up to ``hops`` away with their particles and auxiliaries, and the anchor's own."""
+    indices: set[int] = set()
+    chain = [anchor, *list(anchor.ancestors)[:hops]]
+    for position, token in enumerate(chain):
+        if position:
+            indices.add(token.i)
+        for child in token.children:
+            if child.dep_ in ("prt", "aux", "auxpass", "mark") or (
+                position and child.dep_ in ("acomp", "advmod") and child.i < anchor.i
+            ):
+                indices.add(child.i)
+    return indices
+
+
+def negation_chain(anchor: Token) -> list[Token]:
+    chain = [anchor]
+    token = anchor
+    for _ in range(3):
+        if token.dep_ not in NEGATION_CLIMB or token.head is token:
+            break
+        token = token.head
+        chain.append(token)
+    return chain
+
+
+def modifiers(anchor: Token) -> set[int]:
+    """Negators, modals, determiners and markers on the anchor and the heads of its clause."""
+    return {
+        child.i
+        for token in negation_chain(anchor)
+        for child in token.children
+        if child.dep_ in MODIFIER_DEPS
+    }
+
+
+def enclosing_marks(anchor: Token) -> set[int]:
+    """Subordinators ("if", "whether") and prepositions ("despite") of clauses holding the anchor."""
+    indices: set[int] = set()
+    for token in [anchor, *anchor.ancestors]:
+        for child in token.children:
+            if child.dep_ == "mark":
+                indices.add(child.i)
+        if token.dep_ == "prep":
+            indices.add(token.i)
+        if token.dep_ in ("pcomp", "pobj") and token.head.dep_ == "prep":
+            indices.add(token.head.i)
+    return indices
+
+
+def noun_phrase(token: Token) -> tuple[int, int]:
+    """A readable ``[start, end)`` around a role's head: its modifiers, not its clauses."""
+    doc = token.doc
+    if token.ent_type_ and token.ent_iob_ in ("B", "I"):
+        start, end = token.i, token.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+    else:
+        start, end = token.i, token.i + 1
+    for child in token.lefts:
+        if child.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod", "det") and child.lower_ not in (
+            "the", "a", "an", "this", "these", "those", "that"
+        ):
+            start = min(start, child.left_edge.i)
+        elif child.dep_ == "det" and child.lower_ in ("this", "these"):
+            continue
+    for child in token.rights:
+        if child.dep_ in ("compound", "flat") or (
+            child.dep_ == "prep" and child.lower_ in ("of", "in", "for") and child.i == end
+        ):
+            end = max(end, child.right_edge.i + 1)
+    while start < end and doc[start].is_punct:
+        start += 1
+    while end > start and doc[end - 1].is_punct:
+        end -= 1
+    return start, end

@@ -1,0 +1,86 @@
+"""One parsed sentence with the lookups every rule needs, computed once."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from spacy.tokens import Doc
+
+from services.detector.lexicon import Lexicon
+
+ATTRIBUTION_VERBS = frozenset(
+    "report reports reported reporting say says said saying tell tells told quote quoted quoting "
+    "cite cites cited citing note noted notes write writes wrote according".split()
+)
+
+
+class SentenceView:
+    """A ``Doc`` holding one sentence, plus cached lexicon hits and attribution phrases."""
+
+    def __init__(self, doc: Doc, lexicons: dict[str, Lexicon]) -> None:
+        self.doc = doc
+        self.lexicons = lexicons
+        self.words = [token.lower_ for token in doc]
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+
+    def spans(self, lexicon: Lexicon) -> list[tuple[int, int]]:
+        cached = self._spans.get(id(lexicon))
+        if cached is None:
+            cached = lexicon.spans(self.words)
+            if lexicon.name == "media_outlets":
+                cached = [(s, e) for s, e in cached if not self.doc[s].is_lower]
+            self._spans[id(lexicon)] = cached
+        return cached
+
+    def hits(self, lexicon: Lexicon, indices: set[int] | range) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in self.spans(lexicon) if any(i in indices for i in range(s, e))]
+
+    def shared(self, name: str) -> Lexicon:
+        return self.lexicons[name]
+
+    def has_shared(self, name: str, indices: set[int] | range) -> bool:
+        return bool(self.hits(self.lexicons[name], indices))
+
+    @cached_property
+    def everything(self) -> set[int]:
+        return set(range(len(self.doc)))
+
+    @cached_property
+    def media(self) -> list[tuple[int, int]]:
+        """Media outlets and media nouns ("Reuters", "British newspapers")."""
+        spans = self.spans(self.lexicons["media_outlets"]) + self.spans(self.lexicons["media_nouns"])
+        return sorted(set(spans))
+
+    @cached_property
+    def attribution(self) -> set[int]:
+        """Tokens that only say who published this sentence: "according to Reuters", "(AP) -"."""
+        doc = self.doc
+        marked: set[int] = set()
+        media_tokens = {i for s, e in self.media for i in range(s, e)}
+        if len(doc) > 2 and doc[0].text == "(":
+            for token in doc[1:8]:
+                if token.text == ")":
+                    marked.update(range(0, token.i + 2))
+                    break
+        for token in doc:
+            if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
+                for child in doc[token.i + 1].children:
+                    marked.update(t.i for t in child.subtree)
+                marked.update(t.i for t in doc[token.i + 1].subtree)
+                continue
+            if token.lower_ not in ATTRIBUTION_VERBS or token.pos_ not in ("VERB", "AUX"):
+                continue
+            for child in token.children:
+                if child.dep_ in ("nsubj", "dobj", "dative", "agent", "iobj"):
+                    tree = {t.i for t in child.subtree}
+                    if tree & media_tokens:
+                        marked.update(tree)
+        return marked
+
+    @cached_property
+    def referenced_media(self) -> list[tuple[int, int]]:
+        """Media mentioned as the subject matter, not as the source of this sentence."""
+        return [(s, e) for s, e in self.media if not any(i in self.attribution for i in range(s, e))]
+
+    def text_of(self, start: int, end: int) -> str:
+        return self.doc[start:end].text

@@ -1,0 +1,56 @@
+"""The seed article: all three seed patterns, with the roles a desk editor expects."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED_ARTICLE, shared_path
+from tests.detector.conftest import by_pattern
+
+
+@pytest.fixture(scope="module")
+def seed(engine):  # noqa: ANN001, ANN201
+    text = shared_path(SEED_ARTICLE).read_text(encoding="utf-8")
+    return text, engine.detect(text)
+
+
+def test_ultimatum_names_noem_or_trump_demanding_maduro_go(seed) -> None:  # noqa: ANN001
+    _text, detections = seed
+    ultimatums = by_pattern(detections, "ultimatum")
+    assert ultimatums
+    first = ultimatums[0]
+    assert "Noem" in first.actor or "Trump" in first.actor
+    assert "Maduro" in first.target
+    assert "VE" in first.countries
+    assert any("Trump" in (d.actor or "") and "Maduro" in (d.target or "") for d in ultimatums)
+
+
+def test_buildup_is_us_toward_venezuela(seed) -> None:  # noqa: ANN001
+    _text, detections = seed
+    [buildup] = by_pattern(detections, "military_buildup")
+    assert buildup.actor == "US"
+    assert buildup.target == "Venezuela"
+    assert {"US", "VE"} <= set(buildup.countries)
+    assert buildup.cameo == "154"
+
+
+def test_denial_is_russian_foreign_ministry_against_associated_press(seed) -> None:  # noqa: ANN001
+    text, detections = seed
+    denials = by_pattern(detections, "wire_denial")
+    first = denials[0]
+    assert first.actor.lower() == "russian foreign ministry"
+    assert first.agency == "Associated Press"
+    assert {"RU", "VE"} <= set(first.countries)
+    assert text[first.start : first.end] == first.sentence
+    assert first.sentence.startswith("The Russian foreign ministry denied the report")
+
+
+def test_evacuation_and_warning_are_found_but_the_denied_evacuation_is_not(seed) -> None:  # noqa: ANN001
+    _text, detections = seed
+    evacuations = by_pattern(detections, "diplomatic_evacuation")
+    assert len(evacuations) == 2
+    assert all("not being evacuated" not in d.sentence for d in evacuations)
+    assert all("alleged" not in d.sentence for d in evacuations)
+    [warning] = by_pattern(detections, "threat_warning")
+    assert warning.actor == "Russia"
+    assert "fatal mistake" in warning.triggers
