@@ -8,7 +8,7 @@ broker outage therefore costs a re-fetch, never an item.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import structlog
 
@@ -97,9 +97,6 @@ class PollCycle:
             return CycleResult(failed, Outcome.BROKER_FAILED, produced=len(exc.acked))
         await self.seen.mark(spec.id, acked, now)
         succeeded = status.succeeded(now, len(acked), found.cursor)
-        succeeded = replace(
-            succeeded, items_last_hour=await self.seen.count_since(spec.id, now - timedelta(hours=1))
-        )
         if acked:
             log.info("ingest.produced", source_id=spec.id, kind=spec.kind, items=len(candidates), produced=len(acked))
         return CycleResult(succeeded, Outcome.SUCCESS, produced=len(acked))

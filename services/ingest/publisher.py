@@ -18,7 +18,8 @@ from services.config import KafkaSettings
 
 log = structlog.get_logger(__name__)
 
-DEFAULT_PUBLISH_TIMEOUT = 20.0
+DEFAULT_PUBLISH_TIMEOUT = 10.0
+"""Seconds Kafka has to acknowledge a document before it counts as not delivered."""
 OPS_SCHEMA = "tocsin.ops"
 
 
@@ -53,6 +54,7 @@ class DocumentPublisher:
         self._lock = asyncio.Lock()
         self._needs_topics = False
         self._idempotent = True
+        self._request_timeout_ms = int(timeout * 1000)
 
     async def _ready_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -67,7 +69,7 @@ class DocumentPublisher:
         memory engine answers InitProducerId with an unknown error), a plain ``acks=all`` one:
         the seen-set still guarantees each item is produced once by ingest."""
         if self._idempotent:
-            producer = self._factory(self.kafka)
+            producer = self._factory(self.kafka, request_timeout_ms=self._request_timeout_ms)
             try:
                 await producer.start()
                 return producer
@@ -78,7 +80,7 @@ class DocumentPublisher:
             except BaseException:
                 await producer.stop()
                 raise
-        producer = self._factory(self.kafka, enable_idempotence=False)
+        producer = self._factory(self.kafka, enable_idempotence=False, request_timeout_ms=self._request_timeout_ms)
         try:
             await producer.start()
         except BaseException:
@@ -89,31 +91,40 @@ class DocumentPublisher:
     async def publish(self, documents: Sequence[Document]) -> list[str]:
         """Produces ``documents`` keyed by id; returns the ids Kafka acknowledged.
 
-        Raises :class:`BrokerUnavailable` if any was not acknowledged; the caller marks
-        seen only what was acknowledged.
+        Every send future is awaited until it resolves: aiokafka acknowledges or expires each
+        batch within ``request_timeout_ms``. Abandoning a future instead would leave its record
+        buffered in a producer that may still deliver it later, after the caller has retried,
+        which is how duplicates are born. Raises :class:`BrokerUnavailable` if any was not
+        acknowledged; the caller marks seen only what was.
         """
         if not documents:
             return []
         acked: list[str] = []
         failure: BaseException | None = None
-        try:
-            async with asyncio.timeout(self.timeout):
-                async with self._lock:
+        async with self._lock:
+            try:
+                async with asyncio.timeout(self.timeout):
                     producer = await self._ready_producer()
-                    pending = [
-                        (doc.id, await producer.send(self.kafka.documents_topic, DOCUMENTS.encode(doc), key=doc.id.encode()))
-                        for doc in documents
-                    ]
-                    for doc_id, future in pending:
-                        try:
-                            await future
-                            acked.append(doc_id)
-                        except KafkaError as exc:
-                            failure = failure or exc
-        except (KafkaError, OSError, TimeoutError) as exc:
-            failure = failure or exc
+            except (KafkaError, OSError, TimeoutError) as exc:
+                failure = exc
+            else:
+                pending = []
+                for doc in documents:
+                    try:
+                        future = await producer.send(self.kafka.documents_topic, DOCUMENTS.encode(doc), key=doc.id.encode())
+                    except KafkaError as exc:
+                        failure = exc
+                        break
+                    pending.append((doc.id, future))
+                for doc_id, future in pending:
+                    try:
+                        await future
+                        acked.append(doc_id)
+                    except KafkaError as exc:
+                        failure = failure or exc
+            if failure is not None:
+                await self._reset()
         if failure is not None:
-            await self._reset()
             raise BrokerUnavailable(
                 f"{len(documents) - len(acked)} of {len(documents)} documents not acknowledged: "
                 f"{type(failure).__name__}: {failure}",
@@ -128,16 +139,14 @@ class DocumentPublisher:
             "version": 1,
             "data": {"event": event, "source_id": source_id, "at": at.isoformat(), **details},
         }
-        try:
-            async with asyncio.timeout(self.timeout):
-                async with self._lock:
+        async with self._lock:
+            try:
+                async with asyncio.timeout(self.timeout):
                     producer = await self._ready_producer()
-                    await producer.send_and_wait(
-                        self.kafka.ops_topic, json.dumps(payload).encode(), key=source_id.encode()
-                    )
-        except (KafkaError, OSError, TimeoutError) as exc:
-            await self._reset()
-            log.warning("ingest.ops_event_lost", ops_event=event, source_id=source_id, error=str(exc))
+                await producer.send_and_wait(self.kafka.ops_topic, json.dumps(payload).encode(), key=source_id.encode())
+            except (KafkaError, OSError, TimeoutError) as exc:
+                await self._reset()
+                log.warning("ingest.ops_event_lost", ops_event=event, source_id=source_id, error=str(exc))
 
     async def _reset(self) -> None:
         producer, self._producer = self._producer, None

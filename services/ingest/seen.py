@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Index, String, delete, func, select
+from sqlalchemy import DateTime, Index, String, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,15 +55,6 @@ class SeenSet:
         statement = dialect.insert(SeenDocument).on_conflict_do_nothing(index_elements=["document_id"])
         async with self.database.sessions.begin() as session:
             await session.execute(statement, rows)
-
-    async def count_since(self, source_id: str, since: datetime) -> int:
-        async with self.database.sessions() as session:
-            return int(
-                await session.scalar(
-                    select(func.count()).where(SeenDocument.source_id == source_id, SeenDocument.seen_at >= since)
-                )
-                or 0
-            )
 
     async def purge(self, now: datetime) -> int:
         """Forgets entries older than the retention bound; returns how many."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, select
+from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from services.ingest.seen import SeenDocument
 from services.storage import Base, Database
 
 MAX_ERROR_CHARS = 500
@@ -102,10 +103,21 @@ class StatusBoard:
             for name in _FIELDS:
                 setattr(row, name, getattr(status, name))
 
-    async def all(self) -> list[SourceStatus]:
+    async def all(self, now: datetime | None = None) -> list[SourceStatus]:
+        """Every known source's status, with ``items_last_hour`` counted from the seen-set."""
+        since = (now or datetime.now(timezone.utc)) - timedelta(hours=1)
         async with self.database.sessions() as session:
-            rows = await session.scalars(select(SourceStatusRow).order_by(SourceStatusRow.source_id))
-            return [_from_row(row) for row in rows]
+            rows = list(await session.scalars(select(SourceStatusRow).order_by(SourceStatusRow.source_id)))
+            counts = dict(
+                (
+                    await session.execute(
+                        select(SeenDocument.source_id, func.count())
+                        .where(SeenDocument.seen_at >= since)
+                        .group_by(SeenDocument.source_id)
+                    )
+                ).all()
+            )
+        return [replace(_from_row(row), items_last_hour=int(counts.get(row.source_id, 0))) for row in rows]
 
 
 def _from_row(row: SourceStatusRow) -> SourceStatus:

@@ -8,12 +8,15 @@ from datetime import datetime
 from typing import Any
 
 import feedparser
+import structlog
 
 from services.ingest.fetcher import Fetcher, Validators
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import from_struct_time, make_document
 from services.ingest.text import html_to_text
 from services.ingest.xmlsafety import UnsafeXml, assert_safe_xml
+
+log = structlog.get_logger(__name__)
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 
@@ -35,6 +38,14 @@ async def poll_feed(source: SourceSpec, fetcher: Fetcher, cursor: Cursor, now: d
     if fetched.not_modified:
         return Harvest(cursor=dict(cursor), not_modified=True)
     parsed = await asyncio.to_thread(parse_feed_bytes, fetched.body, fetched.content_type, fetched.url)
+    if parsed.get("bozo"):
+        log.warning(
+            "ingest.feed_malformed",
+            source_id=source.id,
+            url=source.url,
+            salvaged_items=len(parsed.entries),
+            error=f"{type(parsed.get('bozo_exception')).__name__}: {parsed.get('bozo_exception')}",
+        )
     harvest = Harvest(cursor={"etag": fetched.validators.etag, "last_modified": fetched.validators.last_modified})
     harvest.documents = feed_documents(parsed, source, now)
     return harvest
