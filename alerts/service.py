@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
@@ -11,6 +12,8 @@ from collections.abc import Callable
 
 import httpx
 import structlog
+from aiokafka import AIOKafkaConsumer
+from sqlalchemy.exc import DBAPIError
 
 from alerts.channels import ChannelSet, Notifier
 from alerts.channels.chat import AppriseChannel
@@ -33,6 +36,23 @@ from services.storage import Database, open_database
 log = structlog.get_logger(__name__)
 
 MAX_REDIRECTS = 3
+
+
+SCHEMA_TRIES = 5
+CONSUMER_STOP_TIMEOUT = 3.0
+
+
+async def ensure_schema(db: Database) -> None:
+    """Creates the tables; tolerates another instance creating them at the same moment."""
+    for attempt in range(1, SCHEMA_TRIES + 1):
+        try:
+            await db.create_schema()
+            return
+        except DBAPIError as exc:  # "already exists" from a racing instance
+            if attempt == SCHEMA_TRIES:
+                raise
+            log.info("alert.schema_retry", attempt=attempt, error=type(exc.orig).__name__)
+            await asyncio.sleep(0.1 * attempt)
 
 
 def instance_name() -> str:
@@ -81,18 +101,16 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     instance = instance_name()
     await kafka_clients.ensure_topics(kafka, [kafka.signals_topic, kafka.dead_letter_topic, kafka.ops_topic])
     db = open_database(settings.database.url)
-    await db.create_schema()
+    await ensure_schema(db)
     # Dead letters and ops events tolerate a duplicate, and tansu's memory engine hands out
     # no producer ids, so this producer is not idempotent.
     producer = kafka_clients.make_producer(kafka, enable_idempotence=False)
     consumer = kafka_clients.make_consumer(kafka, kafka.signals_topic, group="alerter")
     client = webhook_client(settings)
-    started: list[object] = []
+    producer_started = False
     try:
         await producer.start()
-        started.append(producer)
-        await consumer.start()
-        started.append(consumer)
+        producer_started = True
         subscriptions = lambda: settings.subscriptions  # noqa: E731 - the API will swap in its store
         pipeline = delivery_pipeline(
             db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
@@ -107,13 +125,37 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
         )
         log.info("alert.started", instance=instance, subscriptions=len(settings.subscriptions))
         async with asyncio.TaskGroup() as group:
-            group.create_task(intake.run(stop))
+            # Pending deliveries resume at once; joining the consumer group can take a while.
             group.create_task(dispatcher.run(stop))
+            group.create_task(_consume(consumer, intake, stop))
     finally:
-        if consumer in started:
-            await consumer.stop()
-        if producer in started:
+        if producer_started:
             await producer.stop()
         await client.aclose()
         await db.close()
         log.info("alert.stopped", instance=instance)
+
+
+async def _consume(consumer: AIOKafkaConsumer, intake: SignalConsumer, stop: asyncio.Event) -> None:
+    """Joins the consumer group (abandoned if ``stop`` comes first), runs the intake, leaves."""
+    joining = asyncio.create_task(consumer.start())
+    stopping = asyncio.create_task(stop.wait())
+    try:
+        await asyncio.wait({joining, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not joining.done():
+            joining.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await joining
+            return
+        joining.result()
+        log.info("alert.consuming", topics=sorted(consumer.subscription()))
+        await intake.run(stop)
+    finally:
+        stopping.cancel()
+        try:
+            async with asyncio.timeout(CONSUMER_STOP_TIMEOUT):
+                await consumer.stop()
+        except TimeoutError:
+            # A join cut short can leave aiokafka waiting on the coordinator; the group
+            # forgets this member after its session timeout anyway.
+            log.warning("alert.consumer_stop_timeout", seconds=CONSUMER_STOP_TIMEOUT)
