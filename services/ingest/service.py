@@ -74,7 +74,8 @@ class SourceLoop:
                 return
 
     async def _record(self, status: SourceStatus, now: datetime) -> SourceStatus:
-        verdict = assess(status, now, self.spec.options.expected_update, self.started_at)
+        options = self.spec.options
+        verdict = assess(status, now, options.expected_update, self.started_at, options.failure_threshold)
         if verdict.alarm is not None:
             log.warning(
                 "ingest.watchdog",

@@ -31,6 +31,7 @@ class SourceOptions(BaseModel):
     full_text_max_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
     full_text_timeout: Seconds = 15.0
     expected_update: Seconds | None = None
+    failure_threshold: int = Field(default=5, ge=1)
     max_bytes: int = Field(default=DEFAULT_MAX_BYTES, ge=1024)
     timeout: Seconds = 30.0
     language: str | None = None
