@@ -33,7 +33,7 @@ class FixedDetector:
 def main() -> int:
     import asyncio
 
-    from services.detector.faust_app import build_app
+    from services.detector.faust_app import build_app, required_topics
     from services.kafka import ensure_topics
 
     mode = sys.argv[1]
@@ -48,9 +48,7 @@ def main() -> int:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     kafka = settings.kafka
-    loop.run_until_complete(
-        ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
-    )
+    loop.run_until_complete(ensure_topics(kafka, required_topics(settings)))
     app = build_app(settings, detector, datadir=None)
     worker = faust.Worker(app, loop=loop, loglevel=logging.WARNING, override_logging=False, quiet=True,
                           redirect_stdouts=False)

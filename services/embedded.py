@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from services.api.app import create_app
 from services.broker import EmbeddedBroker
 from services.config import Settings
+from services.detector.faust_app import required_topics
 from services.kafka import ensure_topics, wait_for_kafka
 from services.supervisor import Supervisor
 
@@ -71,16 +72,7 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
     try:
         kafka = settings.kafka
         await wait_for_kafka(kafka)
-        await ensure_topics(
-            kafka,
-            [
-                kafka.documents_topic,
-                kafka.detections_topic,
-                kafka.signals_topic,
-                kafka.dead_letter_topic,
-                kafka.ops_topic,
-            ],
-        )
+        await ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic])
         supervisor.start()
         watcher = asyncio.create_task(supervisor.watch())
 
@@ -88,7 +80,7 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
             return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
 
         config = uvicorn.Config(
-            create_app(readiness), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
+            create_app(settings, readiness), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -74,6 +74,19 @@ def detection_events(document: Document, detections: list[Detection]) -> list[De
     ]
 
 
+def rule_hits_topic(settings: Settings) -> str:
+    return settings.kafka.topic("rule-hits")
+
+
+def required_topics(settings: Settings) -> list[str]:
+    """Every topic the topology reads or writes that Faust does not create itself."""
+    kafka = settings.kafka
+    topics = [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    if settings.rules:
+        topics.append(rule_hits_topic(settings))
+    return topics
+
+
 def _load_stories(raw: str | None) -> list[Story]:
     if not raw:
         return []
@@ -101,7 +114,7 @@ def _wire_rules(
     rules = {rule.id: rule for rule in settings.rules}
     if not rules:
         return
-    rule_hits = app.topic(kafka.topic("rule-hits"), **raw)
+    rule_hits = app.topic(rule_hits_topic(settings), **raw)
     counters = {
         rule.id: app.Table(f"rule-{rule.id}", default=int).tumbling(rule.window, expires=rule.window * 3)
         for rule in rules.values()

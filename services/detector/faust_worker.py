@@ -17,18 +17,13 @@ log = structlog.get_logger(__name__)
 def run_detect_worker(settings: Settings) -> int:
     """Blocks until SIGINT/SIGTERM. Topics are created first so the agent can subscribe at once."""
     from services.detector.engine import DetectionEngine  # spaCy import is slow; only here
-    from services.detector.faust_app import build_app
+    from services.detector.faust_app import build_app, required_topics
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     kafka = settings.kafka
     loop.run_until_complete(wait_for_kafka(kafka))
-    loop.run_until_complete(
-        ensure_topics(
-            kafka,
-            [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic],
-        )
-    )
+    loop.run_until_complete(ensure_topics(kafka, required_topics(settings)))
     engine = DetectionEngine.from_settings(settings)
     app = build_app(settings, engine)
     worker = faust.Worker(

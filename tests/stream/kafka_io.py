@@ -12,7 +12,7 @@ from services.config import KafkaSettings
 
 
 async def produce_documents(kafka: KafkaSettings, documents: list[Document], pause: float = 0.0) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all")  # tansu has no producer ids
     await producer.start()
     try:
         for document in documents:
