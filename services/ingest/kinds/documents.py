@@ -31,6 +31,7 @@ def make_document(
 
     Returns ``None`` for an item with nothing to key it by (it could never be deduplicated).
     An item without a body gets its title as text, since the detector reads ``text`` only.
+    ``url`` is published in its canonical form (no tracking parameters or fragment).
     """
     clean_url = canonical_url(url) if url and url.startswith(("http://", "https://")) else None
     if platform and platform_id:
@@ -45,7 +46,7 @@ def make_document(
     return Document(
         id=doc_id,
         source_id=source_id,
-        url=url if url and url.startswith(("http://", "https://")) else None,
+        url=clean_url,
         title=title,
         text=text or title,
         language=normalise_language(language),

@@ -1,0 +1,100 @@
+"""``tocsin sources``: the health of every configured source, as the ingest service recorded it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from datetime import datetime, timezone
+
+from services.cli.common import settings_or_exit
+from services.cli.main import add_config_argument
+
+COLUMNS = ("ID", "KIND", "STATE", "LAST SUCCESS", "ITEMS/1H", "NEXT POLL", "LAST ERROR")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sources", help="show each source's status (last success, errors, items, next poll)")
+    add_config_argument(parser)
+    parser.add_argument("--json", action="store_true", help="one JSON object per source")
+    parser.set_defaults(handler=_sources)
+
+
+def _sources(args: argparse.Namespace) -> int:
+    settings = settings_or_exit(args)
+    rows = asyncio.run(source_rows(settings))
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, default=str))
+    else:
+        print(render_table(rows))
+    return 0
+
+
+async def source_rows(settings) -> list[dict]:  # type: ignore[no-untyped-def]
+    """One row per configured source, joined with its persisted status (if it was ever polled)."""
+    from services.ingest.status import StatusBoard
+    from services.storage import open_database
+
+    database = open_database(settings.database.url)
+    try:
+        await database.create_schema()
+        now = datetime.now(timezone.utc)
+        statuses = {status.source_id: status for status in await StatusBoard(database).all(now=now)}
+    finally:
+        await database.close()
+    rows = []
+    for source in settings.sources:
+        status = statuses.get(source.id)
+        rows.append(
+            {
+                "id": source.id,
+                "kind": source.kind,
+                "state": _state(source.enabled, status),
+                "last_success_at": status.last_success_at if status else None,
+                "last_error_at": status.last_error_at if status else None,
+                "last_error": status.last_error if status else None,
+                "consecutive_failures": status.consecutive_failures if status else 0,
+                "items_last_hour": status.items_last_hour if status else 0,
+                "items_total": status.items_total if status else 0,
+                "next_poll_at": status.next_poll_at if status else None,
+            }
+        )
+    return rows
+
+
+def _state(enabled: bool, status) -> str:  # type: ignore[no-untyped-def]
+    if not enabled:
+        return "disabled"
+    if status is None or not status.polls:
+        return "never polled"
+    if status.watchdog:
+        return status.watchdog
+    if status.consecutive_failures:
+        return f"failing ×{status.consecutive_failures}"
+    return "ok"
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+
+
+def render_table(rows: list[dict]) -> str:
+    if not rows:
+        return "no sources configured"
+    cells = [
+        (
+            row["id"],
+            row["kind"],
+            row["state"],
+            _when(row["last_success_at"]),
+            str(row["items_last_hour"]),
+            _when(row["next_poll_at"]),
+            (row["last_error"] or "")[:60] if row["consecutive_failures"] else "",
+        )
+        for row in rows
+    ]
+    widths = [max(len(COLUMNS[i]), *(len(line[i]) for line in cells)) for i in range(len(COLUMNS))]
+    lines = ["  ".join(title.ljust(width) for title, width in zip(COLUMNS, widths)).rstrip()]
+    lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
+    return "\n".join(lines)
