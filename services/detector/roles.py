@@ -177,10 +177,10 @@ class RoleFinder:
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
                     return child  # "ordered the ambassador to leave"
-                if child.dep_ == "prep" and child.lower_ in ("to", "for") and child.i != token.i:
+                if child.dep_ == "prep" and child.lower_ in ("to", "for", "on") and child.i != token.i:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if pobj is not None and pobj.i != anchor.i:
-                        return pobj
+                        return pobj  # "called on Lukashenko to step down"
             if subject is not None and token.dep_ in ("xcomp", "conj", "ccomp", "advcl"):
                 return subject  # "Maduro needs to be gone"
             if token.dep_ not in ("xcomp", "conj", "dobj", "attr", "appos", "pobj", "prep", "acl", "relcl"):

@@ -44,7 +44,7 @@ def described_things(anchor: Token) -> list[Token]:
             found.extend(c for c in child.children if c.dep_ == "pobj")
         elif child.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN"):
             found.append(child)
-    if anchor.dep_ in ("relcl", "acl") and anchor.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    if anchor.dep_ in ("relcl", "acl", "amod") and anchor.head.pos_ in ("NOUN", "PROPN", "PRON"):
         found.append(anchor.head)
     if anchor.dep_ in ("acomp", "attr", "oprd") or (anchor.pos_ in ("NOUN", "ADJ") and anchor.dep_ == "conj"):
         head = anchor.head
@@ -60,7 +60,7 @@ def described_things(anchor: Token) -> list[Token]:
 def object_tokens(anchor: Token) -> set[int]:
     indices: set[int] = set()
     for thing in described_things(anchor):
-        if thing.i == anchor.head.i and anchor.dep_ in ("relcl", "acl"):
+        if thing.i == anchor.head.i and anchor.dep_ in ("relcl", "acl", "amod"):
             indices.add(thing.i)
             indices.update(t.i for t in thing.lefts for t in t.subtree)
             indices.update(

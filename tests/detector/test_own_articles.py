@@ -64,3 +64,19 @@ def test_speaker_of_a_quote_in_the_next_clause_is_the_actor(engine) -> None:  # 
     [ultimatum] = by_pattern(engine.detect(text), "ultimatum")
     assert ultimatum.actor == "President Ruto"
     assert "KE" in ultimatum.countries
+
+
+def paraphrases() -> list[tuple[str, str]]:
+    """Each seed pattern said in other words, and near misses, all written for these tests."""
+    rows = []
+    for line in (DETECTOR_FIXTURES / "paraphrases.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            expected, text = line.split("\t", 1)
+            rows.append((expected, text))
+    return rows
+
+
+@pytest.mark.parametrize(("expected", "text"), paraphrases())
+def test_paraphrase(engine, expected: str, text: str) -> None:  # noqa: ANN001
+    found = {d.pattern for d in engine.detect(text)} & set(SEED_PATTERNS)
+    assert found == (set() if expected == "-" else {expected})
