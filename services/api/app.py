@@ -1,32 +1,90 @@
-"""The HTTP API. For now: liveness and readiness; the API issue adds the rest."""
+"""The HTTP API and web console: the composition root that builds the app and its parts.
+
+``create_app(settings, readiness)`` is all a caller needs; the database is opened from
+``settings.database.url`` (or handed in by tests), its tables are created at start-up, and
+the live alert feed polls in the background while the app runs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 
+import structlog
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+import alerts.tables  # noqa: F401 - registers the alerter's tables for create_schema
+import services.auth.tables  # noqa: F401
+import services.ingest.seen  # noqa: F401
+import services.ingest.status  # noqa: F401
+from alerts.service import ensure_schema
+from services.api.context import ApiContext
+from services.api.feed import AlertFeed
+from services.api.limits import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE, BodySizeLimit, RateLimiter
+from services.api.metrics import HttpMetrics, router as metrics_router
+from services.api.routes import alerts as alert_routes
+from services.api.routes import console, deliveries, health, stream, subscriptions, whoami
+from services.api.routes.console import STATIC_DIR
+from services.api.store.subscriptions import SubscriptionCatalog
+from services.config import Settings
+from services.storage import Database, open_database
 
 ReadinessProbe = Callable[[], dict[str, bool]]
 
+log = structlog.get_logger(__name__)
 
-def create_app(readiness: ReadinessProbe | None = None) -> FastAPI:
-    """``readiness`` returns a map of component name to ready; all true means ready."""
-    app = FastAPI(title="Tocsin", version="0.1.0")
+VERSION = "0.1.0"
 
-    @app.get("/healthz", tags=["health"])
-    async def healthz() -> dict[str, str]:
-        """The process is up and serving HTTP."""
-        return {"status": "ok"}
 
-    @app.get("/readyz", tags=["health"])
-    async def readyz() -> JSONResponse:
-        """Every component this process depends on is reachable and ready."""
-        components = readiness() if readiness else {}
-        ready = all(components.values())
-        return JSONResponse(
-            {"status": "ready" if ready else "not ready", "components": components},
-            status_code=200 if ready else 503,
-        )
+def create_app(
+    settings: Settings,
+    readiness: ReadinessProbe | None = None,
+    *,
+    database: Database | None = None,
+    clock: Callable[[], float] = time.time,
+    rate: float = DEFAULT_RATE,
+    burst: int = DEFAULT_BURST,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> FastAPI:
+    """``readiness`` returns a map of component name to ready; all true (and the database) means ready."""
+    owned = database is None
+    db = database or open_database(settings.database.url)
+    catalog = SubscriptionCatalog(db, settings.subscriptions)
+    ctx = ApiContext(
+        settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
+        limiter=RateLimiter(rate, burst), clock=clock, readiness=readiness,
+    )
 
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await ensure_schema(db)
+        await catalog.refresh(force=True)
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(catalog.run(stop)), asyncio.create_task(ctx.feed.run(stop))]
+        log.info("api.started", subscriptions=len(catalog.current()))
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if owned:
+                await db.close()
+
+    app = FastAPI(
+        title="Tocsin",
+        version=VERSION,
+        description="Manage sources, patterns, subscriptions and silences; search and stream alerts. "
+        "Authenticate with `Authorization: Bearer <token>` (`tocsin token create`).",
+        lifespan=lifespan,
+    )
+    app.state.api = ctx
+    for module in (health, whoami, subscriptions, alert_routes, deliveries, stream, console):
+        app.include_router(module.router)
+    app.include_router(metrics_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(HttpMetrics)
+    app.add_middleware(BodySizeLimit, max_bytes=max_body)
     return app

@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "services.cli.fetch_command",
     "services.cli.sources_command",
     "services.cli.check_command",
+    "services.cli.token_command",
 )
 
 

@@ -84,5 +84,5 @@ def _api(args: argparse.Namespace) -> int:
     from services.api.app import create_app
 
     settings = settings_or_exit(args)
-    uvicorn.run(create_app(), host=settings.http.host, port=settings.http.port, log_config=None)
+    uvicorn.run(create_app(settings), host=settings.http.host, port=settings.http.port, log_config=None)
     return 0

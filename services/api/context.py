@@ -1,0 +1,31 @@
+"""Everything a route needs, built once by ``create_app`` and kept on ``app.state.api``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from services.api.feed import AlertFeed
+from services.api.limits import RateLimiter
+from services.api.store.subscriptions import SubscriptionCatalog
+from services.config import Settings
+from services.storage import Database
+
+
+@dataclass
+class ApiContext:
+    settings: Settings
+    db: Database
+    catalog: SubscriptionCatalog
+    feed: AlertFeed
+    limiter: RateLimiter
+    clock: Callable[[], float]
+    readiness: Callable[[], dict[str, bool]] | None = None
+    engine: Any = None
+    engine_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    async def tenant_subscription_ids(self, tenant: str) -> list[str]:
+        await self.catalog.refresh()
+        return [sub.id for sub in self.catalog.current() if sub.tenant == tenant]

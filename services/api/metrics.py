@@ -1,0 +1,98 @@
+"""``/metrics`` in the Prometheus text format.
+
+Two kinds of figures: this process's own HTTP traffic (counted as it happens), and the
+pipeline's state read from the shared database at scrape time (documents ingested per
+source, alerts, deliveries by status, delivery attempts by outcome), so one scrape of the
+API shows the whole service without every worker exposing a port.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter, Response
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from sqlalchemy import func, select
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from alerts.tables import AttemptRow, DeliveryRow, StoryGroupRow
+from services.api.deps import Ctx
+from services.ingest.status import SourceStatusRow
+
+HTTP_REGISTRY = CollectorRegistry()
+REQUESTS = Counter("tocsin_api_requests", "API requests by method, route and status", ["method", "route", "status"],
+                   registry=HTTP_REGISTRY)
+LATENCY = Histogram("tocsin_api_request_seconds", "API request duration", ["route"], registry=HTTP_REGISTRY)
+
+router = APIRouter(tags=["health"])
+
+
+class HttpMetrics:
+    """Counts every request by its route template (not its path, which would explode the labels)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        code = 500
+
+        async def watched(message: Message) -> None:
+            nonlocal code
+            if message["type"] == "http.response.start":
+                code = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            REQUESTS.labels(scope["method"], route, str(code)).inc()
+            LATENCY.labels(route).observe(time.perf_counter() - started)
+
+
+class _Snapshot:
+    def __init__(self, families: list) -> None:  # type: ignore[type-arg]
+        self.families = families
+
+    def collect(self):  # type: ignore[no-untyped-def]
+        return self.families
+
+
+async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
+    documents = CounterMetricFamily("tocsin_documents_ingested", "new documents produced, per source", labels=["source"])
+    failing = GaugeMetricFamily("tocsin_sources_failing", "sources whose last poll failed")
+    alerts = GaugeMetricFamily("tocsin_alerts", "stories notified to subscriptions (alerts)")
+    deliveries = GaugeMetricFamily("tocsin_deliveries", "outbox deliveries by status", labels=["status"])
+    attempts = CounterMetricFamily("tocsin_delivery_attempts", "delivery attempts by outcome", labels=["outcome"])
+    async with ctx.db.sessions() as session:
+        for source_id, total, failures in await session.execute(
+            select(SourceStatusRow.source_id, SourceStatusRow.items_total, SourceStatusRow.consecutive_failures)
+        ):
+            documents.add_metric([source_id], float(total or 0))
+        failing.add_metric([], float(await session.scalar(
+            select(func.count()).select_from(SourceStatusRow).where(SourceStatusRow.consecutive_failures > 0)) or 0))
+        alerts.add_metric([], float(await session.scalar(
+            select(func.count()).select_from(StoryGroupRow).where(StoryGroupRow.last_notified_at.is_not(None))) or 0))
+        for state, count in await session.execute(
+            select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+        ):
+            deliveries.add_metric([state], float(count))
+        for outcome, count in await session.execute(
+            select(AttemptRow.outcome, func.count()).group_by(AttemptRow.outcome)
+        ):
+            attempts.add_metric([outcome], float(count))
+    return [documents, failing, alerts, deliveries, attempts]
+
+
+@router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
+async def metrics(ctx: Ctx) -> Response:
+    snapshot = CollectorRegistry()
+    snapshot.register(_Snapshot(await pipeline_families(ctx)))  # type: ignore[arg-type]
+    body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)

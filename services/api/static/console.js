@@ -1,0 +1,347 @@
+// Tocsin console. Every piece of feed content is put in the page with textContent or
+// createTextNode, never as markup, so a hostile headline shows as text.
+"use strict";
+
+const TOKEN_KEY = "tocsin.token";
+const state = { token: null, alerts: new Map(), streamAbort: null, retry: 1000 };
+const $ = (id) => document.getElementById(id);
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Authorization: "Bearer " + state.token }, options.headers || {});
+  if (options.body && !headers["Content-Type"]) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, Object.assign({}, options, { headers }));
+  if (response.status === 401) { logout("Your token was refused; log in again."); throw new Error("unauthorised"); }
+  return response;
+}
+
+// ---- countries -----------------------------------------------------------------------
+const regionNames = (typeof Intl !== "undefined" && Intl.DisplayNames)
+  ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
+
+function flag(code) {
+  if (!/^[A-Z]{2}$/.test(code)) return "";
+  return String.fromCodePoint(...[...code].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
+}
+
+function countryName(code) {
+  try { return (regionNames && regionNames.of(code)) || code; } catch (e) { return code; }
+}
+
+// ---- time ----------------------------------------------------------------------------
+function age(iso) {
+  if (!iso) return "";
+  const seconds = Math.max(0, (Date.now() - Date.parse(iso)) / 1000);
+  if (seconds < 60) return Math.floor(seconds) + " s ago";
+  if (seconds < 3600) return Math.floor(seconds / 60) + " min ago";
+  if (seconds < 86400) return Math.floor(seconds / 3600) + " h ago";
+  return Math.floor(seconds / 86400) + " d ago";
+}
+
+// ---- evidence with matched words highlighted ------------------------------------------
+function highlighted(sentence, triggers) {
+  const out = el("p", "evidence");
+  const words = (triggers || []).filter((t) => t && t.trim()).map((t) => t.toLowerCase());
+  const lower = sentence.toLowerCase();
+  let at = 0;
+  while (at < sentence.length) {
+    let best = -1, bestLen = 0;
+    for (const word of words) {
+      const found = lower.indexOf(word, at);
+      if (found !== -1 && (best === -1 || found < best || (found === best && word.length > bestLen))) {
+        best = found; bestLen = word.length;
+      }
+    }
+    if (best === -1) { out.appendChild(document.createTextNode(sentence.slice(at))); break; }
+    if (best > at) out.appendChild(document.createTextNode(sentence.slice(at, best)));
+    out.appendChild(el("mark", null, sentence.slice(best, best + bestLen)));
+    at = best + bestLen;
+  }
+  return out;
+}
+
+// ---- alerts --------------------------------------------------------------------------
+function safeHref(url) {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+  } catch (e) { return null; }
+}
+
+function alertCard(alert) {
+  const item = el("li", "alert " + (["alert", "urgent", "flash"].includes(alert.severity) ? alert.severity : "alert"));
+  item.dataset.id = alert.id;
+  item.dataset.patterns = (alert.patterns || []).join(" ");
+  item.dataset.countries = (alert.countries || []).join(" ");
+  item.dataset.updated = alert.updated_at || "";
+
+  const top = el("div", "top");
+  top.appendChild(el("span", "severity", alert.severity));
+  top.appendChild(el("span", "pattern", (alert.patterns || []).join(", ")));
+  for (const code of alert.countries || []) {
+    top.appendChild(el("span", "country", flag(code) + " " + countryName(code)));
+  }
+  top.appendChild(el("span", "age", age(alert.updated_at)));
+  item.appendChild(top);
+
+  item.appendChild(el("div", "headline", alert.headline));
+  const first = (alert.evidence || [])[0];
+  if (first) item.appendChild(highlighted(first.sentence || "", first.triggers));
+  if (alert.actor || alert.target) {
+    item.appendChild(el("div", "roles", (alert.actor || "?") + " → " + (alert.target || "?")));
+  }
+  const corroboration = el("div", "corroboration");
+  const count = alert.corroboration || 0;
+  corroboration.appendChild(el("span", null, count + (count === 1 ? " source: " : " sources: ")));
+  for (const doc of alert.documents || []) {
+    const href = doc.url ? safeHref(doc.url) : null;
+    const label = doc.source_id || doc.title || "document";
+    if (href) {
+      const link = el("a", null, label);
+      link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer";
+      if (doc.title) link.title = doc.title;
+      corroboration.appendChild(link);
+    } else {
+      corroboration.appendChild(el("span", null, label + " "));
+    }
+  }
+  item.appendChild(corroboration);
+  return item;
+}
+
+function addFilterOption(select, value, label) {
+  if ([...select.options].some((o) => o.value === value)) return;
+  const option = el("option", null, label);
+  option.value = value;
+  select.appendChild(option);
+}
+
+function visible(alert) {
+  const pattern = $("filter-pattern").value, country = $("filter-country").value;
+  if (pattern && !(alert.patterns || []).includes(pattern)) return false;
+  if (country && !(alert.countries || []).includes(country)) return false;
+  return true;
+}
+
+function renderAlerts(freshId) {
+  const list = $("alert-list");
+  const sorted = [...state.alerts.values()].sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
+  list.replaceChildren();
+  let shown = 0;
+  for (const alert of sorted) {
+    if (!visible(alert)) continue;
+    const card = alertCard(alert);
+    if (alert.id === freshId) card.classList.add("fresh");
+    list.appendChild(card);
+    shown += 1;
+  }
+  $("alerts-empty").hidden = shown > 0;
+  $("alert-count").textContent = shown + " shown of " + state.alerts.size;
+}
+
+function remember(alert) {
+  state.alerts.set(alert.id, alert);
+  for (const p of alert.patterns || []) addFilterOption($("filter-pattern"), p, p);
+  for (const c of alert.countries || []) addFilterOption($("filter-country"), c, flag(c) + " " + countryName(c));
+}
+
+async function loadAlerts() {
+  const response = await api("/v1/alerts?limit=200");
+  if (!response.ok) return;
+  const page = await response.json();
+  for (const alert of page.items) remember(alert);
+  renderAlerts(null);
+}
+
+function setLive(on) {
+  const badge = $("live");
+  badge.className = "live " + (on ? "on" : "off");
+  badge.textContent = on ? "live" : "offline";
+}
+
+// Server-Sent Events read through fetch, so the token travels in a header, not in the URL.
+async function openStream() {
+  if (state.streamAbort) state.streamAbort.abort();
+  const abort = new AbortController();
+  state.streamAbort = abort;
+  try {
+    const response = await api("/v1/stream", { signal: abort.signal, headers: { Accept: "text/event-stream" } });
+    if (!response.ok || !response.body) throw new Error("stream refused: " + response.status);
+    setLive(true);
+    state.retry = 1000;
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) !== -1) {
+        handleEvent(buffer.slice(0, cut));
+        buffer = buffer.slice(cut + 2);
+      }
+    }
+  } catch (e) {
+    if (abort.signal.aborted) return;
+  }
+  setLive(false);
+  if (state.token && !abort.signal.aborted) {
+    setTimeout(openStream, state.retry);
+    state.retry = Math.min(state.retry * 2, 30000);
+  }
+}
+
+function handleEvent(block) {
+  let data = "";
+  for (const line of block.split("\n")) {
+    if (line.startsWith("data:")) data += line.slice(5).trimStart();
+  }
+  if (!data) return;
+  const alert = JSON.parse(data);
+  remember(alert);
+  renderAlerts(alert.id);
+}
+
+// ---- sources -------------------------------------------------------------------------
+function cell(row, text, className) { const td = el("td", className, text); row.appendChild(td); return td; }
+
+async function loadSources() {
+  const body = $("source-table").querySelector("tbody");
+  body.replaceChildren();
+  $("sources-error").textContent = "";
+  const response = await api("/v1/sources");
+  if (!response.ok) {
+    $("sources-error").textContent = response.status === 403 ? "Sources are managed with an admin token." : "Could not load sources.";
+    return;
+  }
+  for (const source of await response.json()) {
+    const status = source.status || {};
+    const row = el("tr");
+    cell(row, source.id);
+    cell(row, source.kind);
+    cell(row, status.health || "unknown", "health-" + (status.health || "unknown"));
+    cell(row, status.last_success_at ? age(status.last_success_at) : "never");
+    cell(row, status.last_error || "");
+    cell(row, status.items_last_hour ?? "");
+    cell(row, status.next_poll_at || "");
+    body.appendChild(row);
+  }
+}
+
+// ---- subscriptions -------------------------------------------------------------------
+function listOf(text) { return text.split(",").map((s) => s.trim()).filter(Boolean); }
+
+async function loadSubscriptions() {
+  const body = $("subscription-table").querySelector("tbody");
+  body.replaceChildren();
+  const response = await api("/v1/subscriptions");
+  if (!response.ok) { $("subscriptions-error").textContent = "Could not load subscriptions."; return; }
+  for (const sub of await response.json()) {
+    const row = el("tr");
+    cell(row, sub.id);
+    cell(row, (sub.patterns || []).join(", ") || "any");
+    cell(row, (sub.countries || []).join(", ") || "any");
+    cell(row, sub.webhook ? sub.webhook.url : "");
+    const actions = cell(row, "");
+    const test = el("button", null, "Test");
+    test.type = "button";
+    test.addEventListener("click", async () => {
+      const r = await api("/v1/subscriptions/" + encodeURIComponent(sub.id) + "/test", { method: "POST" });
+      const result = await r.json();
+      $("subscriptions-error").textContent = r.ok
+        ? (result.delivered ? "Test delivered (" + result.status_code + ")" : "Test failed: " + result.error)
+        : "Test refused: " + JSON.stringify(result.detail);
+    });
+    const remove = el("button", null, "Delete");
+    remove.type = "button";
+    remove.addEventListener("click", async () => {
+      await api("/v1/subscriptions/" + encodeURIComponent(sub.id), { method: "DELETE" });
+      loadSubscriptions();
+    });
+    if (sub.webhook) actions.appendChild(test);
+    actions.appendChild(remove);
+    body.appendChild(row);
+  }
+}
+
+async function createSubscription(event) {
+  event.preventDefault();
+  const url = $("sub-url").value.trim();
+  const payload = { patterns: listOf($("sub-patterns").value), countries: listOf($("sub-countries").value) };
+  if (url) payload.webhook = { url };
+  const response = await api("/v1/subscriptions", { method: "POST", body: JSON.stringify(payload) });
+  const result = await response.json();
+  if (!response.ok) { $("subscriptions-error").textContent = JSON.stringify(result.detail); return; }
+  $("subscriptions-error").textContent = "";
+  const box = $("secret-box");
+  box.hidden = !result.secret;
+  box.textContent = result.secret ? "Signing secret for " + result.id + " (shown once): " + result.secret : "";
+  event.target.reset();
+  loadSubscriptions();
+}
+
+// ---- pages and log-in ----------------------------------------------------------------
+function show(page) {
+  for (const section of document.querySelectorAll(".page")) section.hidden = section.id !== page;
+  for (const link of document.querySelectorAll("#nav a")) link.classList.toggle("current", link.dataset.page === page);
+  if (page === "sources") loadSources();
+  if (page === "subscriptions") loadSubscriptions();
+}
+
+function route() {
+  if (!state.token) { show("login"); return; }
+  const page = (location.hash || "#alerts").slice(1);
+  show(["alerts", "sources", "subscriptions"].includes(page) ? page : "alerts");
+}
+
+async function start(token) {
+  state.token = token;
+  const response = await fetch("/v1/whoami", { headers: { Authorization: "Bearer " + token } });
+  if (!response.ok) { state.token = null; return false; }
+  const me = await response.json();
+  localStorage.setItem(TOKEN_KEY, token);
+  $("who").textContent = "tenant " + me.tenant + (me.admin ? " (admin)" : "");
+  $("nav").hidden = false;
+  $("logout").hidden = false;
+  route();
+  await loadAlerts();
+  openStream();
+  return true;
+}
+
+function logout(message) {
+  state.token = null;
+  localStorage.removeItem(TOKEN_KEY);
+  if (state.streamAbort) state.streamAbort.abort();
+  state.alerts.clear();
+  $("nav").hidden = true;
+  $("logout").hidden = true;
+  $("who").textContent = "";
+  setLive(false);
+  $("login-error").textContent = message || "";
+  show("login");
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("login-form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const ok = await start($("token").value.trim());
+    if (!ok) $("login-error").textContent = "That token was not accepted.";
+  });
+  $("logout").addEventListener("click", () => logout());
+  $("filter-pattern").addEventListener("change", () => renderAlerts(null));
+  $("filter-country").addEventListener("change", () => renderAlerts(null));
+  $("subscription-form").addEventListener("submit", createSubscription);
+  window.addEventListener("hashchange", route);
+  setInterval(() => { if (state.token && !$("alerts").hidden) renderAlerts(null); }, 30000);
+  const saved = localStorage.getItem(TOKEN_KEY);
+  if (saved) start(saved).then((ok) => { if (!ok) logout(); });
+  else show("login");
+});

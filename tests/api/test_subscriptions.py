@@ -1,0 +1,81 @@
+"""Subscriptions CRUD: the secret is shown on create and rotate only, and the test event is signed."""
+
+from __future__ import annotations
+
+from services.api.store.subscriptions import SubscriptionCatalog
+from tests.support.http_servers import LoopbackServer
+from tests.support.webhooks import verify_standard_webhook
+
+
+class TestSubscriptions:
+    async def test_create_list_get_update_delete(self, live):
+        token = await live.token("desk")
+        created = await live.subscription(token, patterns=["ultimatum"], countries=["ve"],
+                                          webhook={"url": "https://hooks.example/tocsin"})
+        assert created["secret"].startswith("whsec_")
+        assert created["countries"] == ["VE"] and created["tenant"] == "desk"
+        async with live.client(token) as client:
+            listed = (await client.get("/v1/subscriptions")).json()
+            assert [s["id"] for s in listed] == [created["id"]]
+            one = (await client.get(f"/v1/subscriptions/{created['id']}")).json()
+            assert "secret" not in one and created["secret"] not in str(listed)
+            updated = await client.put(f"/v1/subscriptions/{created['id']}",
+                                       json={"patterns": ["wire_denial"], "webhook": {"url": "https://hooks.example/b"}})
+            assert updated.status_code == 200 and updated.json()["patterns"] == ["wire_denial"]
+            assert "secret" not in updated.json()
+            assert (await client.delete(f"/v1/subscriptions/{created['id']}")).status_code == 204
+            assert (await client.get(f"/v1/subscriptions/{created['id']}")).status_code == 404
+
+    async def test_validation_errors_are_422_with_the_field(self, live):
+        async with live.client(await live.token("desk")) as client:
+            response = await client.post("/v1/subscriptions", json={"countries": ["Venezuela"]})
+            assert response.status_code == 422
+            assert any("countries" in [str(p) for p in e["loc"]] for e in response.json()["detail"])
+            response = await client.post("/v1/subscriptions", json={"min_confidence": 3})
+            assert response.status_code == 422
+            response = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://x.example", "secret": "mine"}})
+            assert response.status_code == 422  # secrets are generated, never sent in
+
+    async def test_the_alerter_catalog_sees_api_changes(self, live):
+        token = await live.token("desk")
+        catalog = SubscriptionCatalog(live.db, [])
+        await catalog.refresh()
+        assert catalog.current() == []
+        created = await live.subscription(token, patterns=["ultimatum"], webhook={"url": "https://hooks.example/a"})
+        assert await catalog.refresh() is True
+        [loaded] = catalog.current()
+        assert loaded.id == created["id"] and loaded.webhook.secret.get_secret_value() == created["secret"]
+        assert catalog.tenant_of(created["id"]) == "desk"
+
+
+class TestSecretsAndTestEvents:
+    async def test_rotate_then_test_event_carries_both_signatures(self, live):
+        token = await live.token("desk")
+        with LoopbackServer() as receiver:
+            created = await live.subscription(token, webhook={"url": receiver.url("/hook")})
+            async with live.client(token) as client:
+                rotated = (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).json()
+                assert rotated["secret"] != created["secret"] and rotated["webhook"]["rotating"] is True
+                result = (await client.post(f"/v1/subscriptions/{created['id']}/test")).json()
+            assert result["delivered"] is True and result["status_code"] == 200
+            [request] = receiver.wait_for_posts(1, timeout=10)
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        assert headers["webhook-id"] == result["webhook_id"]
+        assert verify_standard_webhook(rotated["secret"], headers, request.body)
+        assert verify_standard_webhook(created["secret"], headers, request.body)
+        assert b'"type":"alert.test"' in request.body
+
+    async def test_a_failing_receiver_is_reported_not_raised(self, live):
+        token = await live.token("desk")
+        with LoopbackServer(post_status=lambda _request: 503) as receiver:
+            created = await live.subscription(token, webhook={"url": receiver.url("/hook")})
+            async with live.client(token) as client:
+                result = (await client.post(f"/v1/subscriptions/{created['id']}/test")).json()
+        assert result["delivered"] is False and result["status_code"] == 503
+
+    async def test_no_webhook_means_409(self, live):
+        token = await live.token("desk")
+        created = await live.subscription(token, channels=[])
+        async with live.client(token) as client:
+            assert (await client.post(f"/v1/subscriptions/{created['id']}/test")).status_code == 409
+            assert (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).status_code == 409
