@@ -93,6 +93,18 @@ class StorySettings(_Group):
     window: Seconds = Field(default=24 * 3600.0, gt=0, description="how long a story stays open to corroboration")
 
 
+class IngestSettings(_Group):
+    """How the ingest service polls (see docs/sources.md)."""
+
+    sharded: bool = Field(
+        default=False,
+        description="split sources across ingest instances: consumer group over the compacted sources topic",
+    )
+    max_concurrency: int = Field(default=64, ge=1)
+    per_host_concurrency: int = Field(default=2, ge=1)
+    seen_retention: Seconds = 30 * 86400.0
+
+
 class DeliverySettings(_Group):
     retry_schedule: list[Seconds] = Field(
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
@@ -137,6 +149,7 @@ class Settings(BaseSettings):
     spacy: SpacySettings = Field(default_factory=SpacySettings)
     detector: DetectorSettings = Field(default_factory=DetectorSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
