@@ -54,12 +54,10 @@ class SignalConsumer:
         while not stop.is_set():
             batch = await self.consumer.getmany(timeout_ms=POLL_MS, max_records=BATCH)
             for partition, messages in batch.items():
-                recorded = 0
                 for message in messages:
-                    recorded += await self.handle(message)
+                    if await self.handle(message):
+                        self.on_recorded()  # the outbox row is durable: it may go out now
                 await self._commit(partition, messages[-1].offset + 1)
-                if recorded:
-                    self.on_recorded()
 
     async def handle(self, message: ConsumerRecord) -> int:
         """Records one message's deliveries; a bad payload goes to the dead-letter topic."""

@@ -51,9 +51,13 @@ class Dispatcher:
         self.idle_poll = idle_poll
         self._wake = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
+        self._stories_checked_at = float("-inf")
+        self._next_flush: float | None = None
+        self._stories_dirty = True
 
     def wake(self) -> None:
         """Called by the intake after it recorded deliveries: no need to wait for the poll."""
+        self._stories_dirty = True
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -72,7 +76,7 @@ class Dispatcher:
         self._wake.clear()
         now = self.clock()
         subscriptions = self.subscriptions()
-        await flush_due_stories(self.db, subscriptions, now)
+        await self._flush_stories(subscriptions, now)
         free = self.concurrency - len(self._running)
         rows = await outbox.claim_due(self.db, now=now, owner=self.instance, lease=self.lease, limit=free)
         by_id = {sub.id: sub for sub in subscriptions}
@@ -82,8 +86,19 @@ class Dispatcher:
             task.add_done_callback(self._running.discard)
         if rows and len(rows) == free:
             return self.idle_poll  # saturated: a finishing task wakes the loop
-        nexts = [t for t in (await outbox.next_due_at(self.db), await next_flush_at(self.db)) if t is not None]
+        nexts = [t for t in (await outbox.next_due_at(self.db), self._next_flush) if t is not None]
         return max(0.0, min([self.idle_poll, *(t - self.clock() for t in nexts)]))
+
+    async def _flush_stories(self, subscriptions: Sequence[Subscription], now: float) -> None:
+        """Flushes due stories, querying only when something may have changed: the intake
+        recorded, a known flush time came, or ``idle_poll`` passed (other instances)."""
+        due = self._next_flush is not None and self._next_flush <= now
+        if not (self._stories_dirty or due or now - self._stories_checked_at >= self.idle_poll):
+            return
+        self._stories_dirty = False
+        self._stories_checked_at = now
+        await flush_due_stories(self.db, subscriptions, now)
+        self._next_flush = await next_flush_at(self.db)
 
     async def _idle(self, stop: asyncio.Event, timeout: float) -> None:
         waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}

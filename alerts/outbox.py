@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import insert, or_, select, update
 
 from alerts.tables import DEAD, DELIVERED, PENDING, SILENCED, AttemptRow, DeliveryRow, EndpointRow
 from services.storage import Database
@@ -33,19 +33,24 @@ async def claim_due(db: Database, *, now: float, owner: str, lease: float, limit
                 select(DeliveryRow.id).where(*_claimable(now)).order_by(DeliveryRow.next_attempt_at).limit(limit)
             )
         )
-    claimed: list[DeliveryRow] = []
-    for ident in ids:
-        async with db.sessions() as session, session.begin():
-            result = await session.execute(
-                update(DeliveryRow)
-                .where(DeliveryRow.id == ident, *_claimable(now))
-                .values(lease_owner=owner, lease_until=now + lease)
+    if not ids:
+        return []
+    until = now + lease
+    async with db.sessions() as session, session.begin():
+        await session.execute(
+            update(DeliveryRow)
+            .where(DeliveryRow.id.in_(ids), *_claimable(now))
+            .values(lease_owner=owner, lease_until=until)
+        )
+    async with db.sessions() as session:
+        # Rows another instance claimed between the select and the update keep its owner.
+        return list(
+            await session.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.id.in_(ids), DeliveryRow.lease_owner == owner, DeliveryRow.lease_until == until)
+                .order_by(DeliveryRow.next_attempt_at)
             )
-            if result.rowcount == 1:
-                row = await session.get(DeliveryRow, ident)
-                if row is not None:
-                    claimed.append(row)
-    return claimed
+        )
 
 
 async def next_due_at(db: Database) -> float | None:
@@ -74,30 +79,50 @@ async def record_attempt(
     error: str | None,
     instance: str,
 ) -> None:
-    """Stores one attempt; on success also settles the delivery and the endpoint's health."""
+    """Stores one attempt; on success also settles the delivery and the endpoint's health.
+
+    Written with plain statements rather than ORM loads: this runs once per attempt and
+    is the alerter's hottest write.
+    """
+    number = delivery.attempts + 1
+    finished = started_at + latency_ms / 1000
+    values: dict[str, object] = {"attempts": DeliveryRow.attempts + 1, "last_status": status_code, "last_error": error}
+    if outcome == DELIVERED:
+        values.update(status=DELIVERED, finished_at=finished, lease_owner=None, lease_until=None)
     async with db.sessions() as session, session.begin():
-        row = await session.get(DeliveryRow, delivery.id)
-        if row is None:
-            return
-        row.attempts += 1
-        row.last_status = status_code
-        row.last_error = error
-        session.add(
-            AttemptRow(
-                delivery_id=delivery.id, number=row.attempts, started_at=started_at, latency_ms=latency_ms,
+        await session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery.id).values(**values))
+        await session.execute(
+            insert(AttemptRow).values(
+                delivery_id=delivery.id, number=number, started_at=started_at, latency_ms=latency_ms,
                 status_code=status_code, outcome=outcome, error=error, instance=instance,
             )
         )
-        endpoint = await _endpoint(session, row.subscription_id, row.channel)
         if outcome == DELIVERED:
-            row.status = DELIVERED
-            row.finished_at = started_at + latency_ms / 1000
-            row.lease_owner = row.lease_until = None
-            endpoint.failing_since = None
-            endpoint.last_success_at = row.finished_at
-        elif endpoint.failing_since is None:
-            endpoint.failing_since = started_at
-        delivery.attempts = row.attempts
+            await session.execute(
+                update(EndpointRow)
+                .where(EndpointRow.subscription_id == delivery.subscription_id, EndpointRow.channel == delivery.channel)
+                .values(failing_since=None, last_success_at=finished)
+            )
+        else:
+            endpoint = await _endpoint(session, delivery.subscription_id, delivery.channel)
+            if endpoint.failing_since is None:
+                endpoint.failing_since = started_at
+    delivery.attempts = number
+
+
+async def endpoint_disabled(db: Database, subscription_id: str, channel: str) -> str | None:
+    """The reason an endpoint is disabled, or None when it may be used."""
+    async with db.sessions() as session:
+        row = (
+            await session.execute(
+                select(EndpointRow.disabled, EndpointRow.disabled_reason).where(
+                    EndpointRow.subscription_id == subscription_id, EndpointRow.channel == channel
+                )
+            )
+        ).first()
+    if row is None or not row[0]:
+        return None
+    return row[1] or "disabled"
 
 
 async def schedule_retry(db: Database, delivery_id: str, at: float) -> None:

@@ -72,7 +72,5 @@ class DeliverStage:
     async def _precheck(self, item: Outgoing) -> DeliveryError | None:
         if item.subscription is None:
             return PermanentError("subscription no longer exists")
-        endpoint = await outbox.endpoint_state(self.db, item.delivery.subscription_id, item.delivery.channel)
-        if endpoint is not None and endpoint.disabled:
-            return PermanentError(f"endpoint disabled: {endpoint.disabled_reason}")
-        return None
+        reason = await outbox.endpoint_disabled(self.db, item.delivery.subscription_id, item.delivery.channel)
+        return None if reason is None else PermanentError(f"endpoint disabled: {reason}")

@@ -105,3 +105,22 @@ async def _all(db, status: str) -> bool:
 async def _attempted(db) -> bool:
     rows = await deliveries(db)
     return bool(rows) and all(row.attempts > 0 and row.lease_until is None for row in rows)
+
+
+async def test_corroboration_is_delivered_as_an_update_after_group_interval(db, tmp_path, kafka_settings_free):
+    async with Receiver() as receiver:
+        sub = subscription("desk", receiver.url, group_interval=0.3)
+        settings = settings_for(kafka_settings_free, tmp_path, [sub])
+        now = time.time()
+        await record_signal(db, [sub], signal(detection(), source_id="a"), now)
+        await record_signal(db, [sub], signal(detection(), source_id="b"), now + 0.01)
+
+        async def two_delivered() -> bool:
+            rows = await deliveries(db)
+            return len(rows) == 2 and all(row.status == "delivered" for row in rows)
+
+        await run_dispatcher_until(db, settings, [sub], two_delivered)
+    created, updated = (request.json() for request in receiver.requests)
+    assert (created["type"], updated["type"]) == ("alert.created", "alert.updated")
+    assert created["subject"] == updated["subject"]
+    assert [d["source_id"] for d in updated["data"]["documents"]] == ["a", "b"]
