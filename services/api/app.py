@@ -26,7 +26,18 @@ from services.api.feed import AlertFeed
 from services.api.limits import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE, BodySizeLimit, RateLimiter
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.routes import alerts as alert_routes
-from services.api.routes import console, deliveries, health, stream, subscriptions, whoami
+from services.api.routes import (
+    analyze,
+    console,
+    deliveries,
+    health,
+    patterns,
+    silences,
+    sources,
+    stream,
+    subscriptions,
+    whoami,
+)
 from services.api.routes.console import STATIC_DIR
 from services.api.store.subscriptions import SubscriptionCatalog
 from services.config import Settings
@@ -81,7 +92,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.api = ctx
-    for module in (health, whoami, subscriptions, alert_routes, deliveries, stream, console):
+    for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
+                   analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -2,27 +2,32 @@
 
 Ingest reads ``settings.sources`` at start-up. To pick up API edits without a restart it
 polls the ``sources`` revision (one indexed row) and, when it moved, reloads the merged
-list and reconciles its per-source loops::
+list and reconciles its per-source loops. :func:`watch_sources` does exactly that::
 
-    revision = await sources_revision(db)            # cheap; call every few seconds
-    wanted = await effective_sources(db, settings.sources)   # config first, then API rows
-    # start loops for new ids, cancel loops for ids gone or disabled, restart changed specs
+    await watch_sources(database, settings.sources, roster.reconcile, stop)
 
 A config-file source wins over an API source with the same id (the API refuses such ids).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
+import structlog
 from sqlalchemy import select
 
 from services.api.store import revisions
 from services.api.store.tables import SourceRow
 from services.config.settings import SourceSettings
 from services.storage import Database
+
+log = structlog.get_logger(__name__)
+
+WATCH_EVERY = 2.0
 
 
 def dump(source: SourceSettings) -> str:
@@ -81,3 +86,47 @@ async def effective_sources(db: Database, configured: Sequence[SourceSettings]) 
     """Every source to poll: the config file's, then the API's (enabled or not; check ``enabled``)."""
     ids = {source.id for source in configured}
     return [*configured, *(source for source in await stored_sources(db) if source.id not in ids)]
+
+
+async def enabled_specs_from(db: Database, configured: Sequence[SourceSettings]) -> dict[str, Any]:
+    """``{id: SourceSpec}`` of every enabled source; a source that no longer validates is skipped
+    (and logged) rather than stopping the others."""
+    from services.ingest.kinds import InvalidSource, build_spec
+
+    specs: dict[str, Any] = {}
+    for source in await effective_sources(db, configured):
+        if not source.enabled:
+            continue
+        try:
+            specs[source.id] = build_spec(source)
+        except InvalidSource as exc:
+            log.warning("sources.invalid", source_id=source.id, error=str(exc))
+    return specs
+
+
+async def watch_sources(
+    db: Database,
+    configured: Sequence[SourceSettings],
+    apply: Callable[[dict[str, Any]], Awaitable[None]],
+    stop: asyncio.Event,
+    every: float = WATCH_EVERY,
+) -> None:
+    """Calls ``apply(specs)`` now and again whenever an API edit moves the revision, until ``stop``.
+
+    For ingest (unsharded): ``await watch_sources(database, settings.sources, roster.reconcile, stop)``
+    in place of reconciling once with the config's specs and waiting for ``stop``.
+    """
+    seen: int | None = None
+    while not stop.is_set():
+        try:
+            revision = await sources_revision(db)
+            if revision != seen:
+                await apply(await enabled_specs_from(db, configured))
+                seen = revision
+        except Exception as exc:  # the database may blip; the running loops keep going meanwhile
+            log.warning("sources.watch_failed", error=str(exc))
+        try:
+            async with asyncio.timeout(every):
+                await stop.wait()
+        except TimeoutError:
+            pass

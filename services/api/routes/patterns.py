@@ -1,0 +1,100 @@
+"""``/v1/patterns`` (admin only): the watched patterns as loaded, and a validator for new ones.
+
+Patterns are files (one YAML file each, see services/detector/schema.py) in the built-in
+directory and ``detector.patterns_dir``; the detector reloads that directory on change, so
+an admin validates a file here, then drops it there.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.api.deps import Admin, Ctx, not_found
+from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_shared_lexicons, pattern_files
+from services.detector.schema import PatternFileError, PatternSpec, read_pattern_file
+
+router = APIRouter(prefix="/v1/patterns", tags=["patterns"])
+
+MAX_PATTERN_CHARS = 200_000
+
+
+class PatternSummary(BaseModel):
+    id: str
+    title: str
+    description: str
+    cameo: str | None
+    enabled: bool
+    rules: int
+    file: str
+
+
+class PatternDetail(PatternSummary):
+    spec: dict[str, Any]
+
+
+class PatternDraft(BaseModel):
+    yaml: str = Field(max_length=MAX_PATTERN_CHARS, description="the pattern file's text")
+
+
+class Verdict(BaseModel):
+    valid: bool
+    id: str | None = None
+    errors: list[str]
+
+
+def _directories(ctx: Ctx) -> list[Path]:
+    dirs = [BUILTIN_PATTERNS_DIR]
+    if ctx.settings.detector.patterns_dir is not None:
+        dirs.append(Path(ctx.settings.detector.patterns_dir))
+    return dirs
+
+
+def _specs(ctx: Ctx) -> dict[str, tuple[PatternSpec, Path]]:
+    """Every readable pattern, a later directory overriding a built-in with the same id."""
+    shared = load_shared_lexicons()
+    found: dict[str, tuple[PatternSpec, Path]] = {}
+    for directory in _directories(ctx):
+        for path in pattern_files(directory):
+            try:
+                spec = read_pattern_file(path, shared)
+            except PatternFileError:
+                continue  # the detector keeps its previous set on a broken file; so do we
+            found[spec.id] = (spec, path)
+    return found
+
+
+def _summary(spec: PatternSpec, path: Path) -> dict[str, Any]:
+    return {"id": spec.id, "title": spec.title, "description": spec.description, "cameo": spec.cameo,
+            "enabled": spec.enabled, "rules": len(spec.rules), "file": path.name}
+
+
+@router.get("", response_model=list[PatternSummary])
+async def list_patterns(ctx: Ctx, _: Admin) -> list[PatternSummary]:
+    return [PatternSummary(**_summary(spec, path)) for spec, path in _specs(ctx).values()]
+
+
+@router.get("/{pattern_id}", response_model=PatternDetail)
+async def get_pattern(ctx: Ctx, _: Admin, pattern_id: str) -> PatternDetail:
+    found = _specs(ctx).get(pattern_id)
+    if found is None:
+        raise not_found("pattern")
+    spec, path = found
+    return PatternDetail(**_summary(spec, path), spec=spec.model_dump(mode="json", by_alias=True))
+
+
+@router.post("/validate", response_model=Verdict)
+async def validate_pattern(_: Admin, draft: PatternDraft) -> Verdict:
+    """Checks a pattern file's text exactly as the detector would; every error names its field."""
+    with tempfile.TemporaryDirectory(prefix="tocsin-pattern-") as scratch:
+        path = Path(scratch) / "draft.yaml"
+        path.write_text(draft.yaml, encoding="utf-8")
+        try:
+            spec = read_pattern_file(path, load_shared_lexicons())
+        except PatternFileError as exc:
+            return Verdict(valid=False, errors=list(exc.problems))
+    return Verdict(valid=True, id=spec.id, errors=[])
