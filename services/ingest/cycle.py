@@ -7,7 +7,7 @@ broker outage therefore costs a re-fetch, never an item.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import structlog
@@ -55,9 +55,18 @@ def _unique(documents: list[Document]) -> list[Document]:
 
 @dataclass
 class PollCycle:
+    """Shared by every source loop of one process.
+
+    ``_claims`` closes the race between two sources carrying the same article: a cycle claims
+    ids before asking the seen-set, and releases them only after marking them seen, so a
+    concurrent cycle either finds the claim (and leaves the item to its owner) or finds the
+    item already seen.
+    """
+
     fetcher: Fetcher
     seen: SeenSet
     publisher: DocumentPublisher
+    _claims: set[str] = field(default_factory=set, init=False, repr=False)
 
     async def run(self, spec: SourceSpec, status: SourceStatus, now: datetime) -> CycleResult:
         try:
@@ -79,8 +88,24 @@ class PollCycle:
         if found.not_modified:
             return CycleResult(status.succeeded(now, 0, found.cursor), Outcome.SUCCESS)
         candidates = _unique(found.documents)
-        fresh_ids = await self.seen.unseen(doc.id for doc in candidates)
-        fresh = [doc for doc in candidates if doc.id in fresh_ids]
+        claimed = [doc for doc in candidates if doc.id not in self._claims]
+        self._claims.update(doc.id for doc in claimed)
+        try:
+            return await self._produce(spec, status, now, found.cursor, candidates, claimed)
+        finally:
+            self._claims.difference_update(doc.id for doc in claimed)
+
+    async def _produce(
+        self,
+        spec: SourceSpec,
+        status: SourceStatus,
+        now: datetime,
+        cursor: dict,
+        candidates: list[Document],
+        claimed: list[Document],
+    ) -> CycleResult:
+        fresh_ids = await self.seen.unseen(doc.id for doc in claimed)
+        fresh = [doc for doc in claimed if doc.id in fresh_ids]
         fresh = await complete(fresh, spec, self.fetcher)
         try:
             acked = await self.publisher.publish(fresh)
@@ -96,7 +121,7 @@ class PollCycle:
             )
             return CycleResult(failed, Outcome.BROKER_FAILED, produced=len(exc.acked))
         await self.seen.mark(spec.id, acked, now)
-        succeeded = status.succeeded(now, len(acked), found.cursor)
+        succeeded = status.succeeded(now, len(acked), cursor)
         if acked:
             log.info("ingest.produced", source_id=spec.id, kind=spec.kind, items=len(candidates), produced=len(acked))
         return CycleResult(succeeded, Outcome.SUCCESS, produced=len(acked))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import random
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 import structlog
 
 from services.config import Settings
+from services.ingest.sharding import SourceShards
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
@@ -110,32 +112,109 @@ async def _purge_loop(seen: SeenSet, stop: asyncio.Event) -> None:
             return
 
 
+class SourceRoster:
+    """The sources this instance polls right now, one task each; sharding changes it at run time."""
+
+    def __init__(self, make_loop) -> None:  # type: ignore[no-untyped-def]
+        self._make_loop = make_loop
+        self._running: dict[str, tuple[SourceSpec, asyncio.Task[None], asyncio.Event]] = {}
+
+    @property
+    def owned(self) -> set[str]:
+        return set(self._running)
+
+    def start(self, spec: SourceSpec) -> None:
+        current = self._running.get(spec.id)
+        if current is not None and current[0] == spec:
+            return
+        if current is not None:
+            self._halt(spec.id)
+        halt = asyncio.Event()
+        task = asyncio.create_task(self._make_loop(spec).run(halt), name=f"ingest:{spec.id}")
+        self._running[spec.id] = (spec, task, halt)
+
+    def _halt(self, source_id: str) -> asyncio.Task[None] | None:
+        entry = self._running.pop(source_id, None)
+        if entry is None:
+            return None
+        _spec, task, halt = entry
+        halt.set()
+        return task
+
+    async def stop(self, source_ids: set[str], grace: float = 10.0) -> None:
+        """Stops these sources, letting a poll in progress finish (within ``grace``)."""
+        tasks = [task for source_id in source_ids if (task := self._halt(source_id)) is not None]
+        if tasks:
+            _done, pending = await asyncio.wait(tasks, timeout=grace)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def reconcile(self, wanted: dict[str, SourceSpec]) -> None:
+        await self.stop(self.owned - set(wanted))
+        for spec in wanted.values():
+            self.start(spec)
+
+    async def close(self) -> None:
+        await self.stop(self.owned)
+
+
+class IngestService:
+    """The running ingest service: its parts, its roster, and (when sharded) its group membership."""
+
+    def __init__(self, settings: Settings, limits: FetchLimits | None = None) -> None:
+        self.settings = settings
+        self.instance = uuid.uuid4().hex[:8]
+        self.specs = enabled_specs(settings)
+        self.limits = limits or FetchLimits(
+            global_limit=settings.ingest.max_concurrency, per_host=settings.ingest.per_host_concurrency
+        )
+        self.roster: SourceRoster | None = None
+
+    @property
+    def owned(self) -> set[str]:
+        return self.roster.owned if self.roster else set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        kafka = self.settings.kafka
+        await ensure_topics(kafka, [kafka.documents_topic, kafka.ops_topic])
+        database = open_database(self.settings.database.url)
+        await database.create_schema()
+        publisher = DocumentPublisher(kafka)
+        seen = SeenSet(database, retention=timedelta(seconds=self.settings.ingest.seen_retention))
+        board = StatusBoard(database)
+        started_at = _now()
+        log.info(
+            "ingest.started",
+            sources=len(self.specs),
+            sharded=self.settings.ingest.sharded,
+            instance=self.instance,
+            documents_topic=kafka.documents_topic,
+        )
+        purge = asyncio.create_task(_purge_loop(seen, stop), name="ingest:purge")
+        try:
+            async with make_http_client(self.settings.security.allow_private_targets, self.limits) as client:
+                cycle = PollCycle(Fetcher(client, self.limits), seen, publisher)
+                self.roster = SourceRoster(
+                    lambda spec: SourceLoop(spec, cycle, board, publisher, started_at, random.Random())
+                )
+                try:
+                    if self.settings.ingest.sharded:
+                        await SourceShards(kafka, self.specs, self.roster, self.instance).run(stop)
+                    else:
+                        await self.roster.reconcile({spec.id: spec for spec in self.specs})
+                        await stop.wait()
+                finally:
+                    await self.roster.close()
+        finally:
+            purge.cancel()
+            await asyncio.gather(purge, return_exceptions=True)
+            await publisher.close()
+            await database.close()
+            log.info("ingest.stopped", instance=self.instance)
+
+
 async def run_ingest(settings: Settings, stop: asyncio.Event, *, limits: FetchLimits | None = None) -> None:
-    """Polls every enabled source until ``stop`` is set, producing new documents to Kafka."""
-    specs = enabled_specs(settings)
-    kafka = settings.kafka
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.ops_topic])
-    database = open_database(settings.database.url)
-    await database.create_schema()
-    publisher = DocumentPublisher(kafka)
-    seen = SeenSet(database)
-    board = StatusBoard(database)
-    limits = limits or FetchLimits()
-    started_at = _now()
-    log.info("ingest.started", sources=len(specs), documents_topic=kafka.documents_topic)
-    try:
-        async with make_http_client(settings.security.allow_private_targets, limits) as client:
-            cycle = PollCycle(Fetcher(client, limits), seen, publisher)
-            loops = [SourceLoop(spec, cycle, board, publisher, started_at, random.Random()) for spec in specs]
-            tasks = [asyncio.create_task(loop.run(stop), name=f"ingest:{loop.spec.id}") for loop in loops]
-            tasks.append(asyncio.create_task(_purge_loop(seen, stop), name="ingest:purge"))
-            try:
-                await stop.wait()
-            finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
-    finally:
-        await publisher.close()
-        await database.close()
-        log.info("ingest.stopped")
+    """Polls every enabled source (or, with ``ingest.sharded``, this instance's share of them)
+    until ``stop`` is set, producing new documents to Kafka."""
+    await IngestService(settings, limits).run(stop)
