@@ -2,7 +2,7 @@
 
 from alerts.outbox import enable_endpoint, replay_since, resend
 from alerts.service import run_alerter
-from alerts.signing import sign, webhook_headers
+from alerts.signing import generate_webhook_secret, sign, webhook_headers
 from alerts.silences import Silence, add_silence, expire_silence
 
 __all__ = [
@@ -10,6 +10,7 @@ __all__ = [
     "add_silence",
     "enable_endpoint",
     "expire_silence",
+    "generate_webhook_secret",
     "replay_since",
     "resend",
     "run_alerter",

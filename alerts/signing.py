@@ -10,11 +10,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 from collections.abc import Iterable
 
-from models.subscription import decode_webhook_secret
+from models.subscription import SECRET_PREFIX, decode_webhook_secret
 
 SIGNATURE_VERSION = "v1"
+SECRET_BYTES = 32
+
+
+def generate_webhook_secret() -> str:
+    """A new ``whsec_`` secret for a subscription (32 random bytes). Show it to its owner once."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
 def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:

@@ -54,7 +54,7 @@ class TestBuildEvent:
 
 def test_exported_members():
     assert set(alerts.__all__) == {
-        "Silence", "add_silence", "enable_endpoint", "expire_silence", "replay_since", "resend", "run_alerter",
+        "Silence", "add_silence", "enable_endpoint", "expire_silence", "generate_webhook_secret", "replay_since", "resend", "run_alerter",
         "sign", "webhook_headers",
     }
     for name in alerts.__all__:

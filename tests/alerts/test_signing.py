@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.signing import sign, webhook_headers
+from alerts.signing import generate_webhook_secret, sign, webhook_headers
+from models.subscription import decode_webhook_secret
 from tests.alerts.factories import OTHER_SECRET, SECRET
 from tests.alerts.receivers import verify_standard_webhook
 
@@ -24,3 +25,9 @@ class TestSign:
     def test_needs_a_secret(self):
         with pytest.raises(ValueError):
             webhook_headers([], "msg_1", 1, b"")
+
+
+def test_generated_secrets_are_valid_and_distinct():
+    first, second = generate_webhook_secret(), generate_webhook_secret()
+    assert first != second
+    assert len(decode_webhook_secret(first)) == 32
