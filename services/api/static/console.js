@@ -85,7 +85,9 @@ function alertCard(alert) {
   top.appendChild(el("span", "severity", alert.severity));
   top.appendChild(el("span", "pattern", (alert.patterns || []).join(", ")));
   for (const code of alert.countries || []) {
-    top.appendChild(el("span", "country", flag(code) + " " + countryName(code)));
+    const country = el("span", "country", flag(code) + " " + countryName(code));
+    country.title = code;
+    top.appendChild(country);
   }
   top.appendChild(el("span", "age", age(alert.updated_at)));
   item.appendChild(top);
@@ -110,6 +112,10 @@ function alertCard(alert) {
     } else {
       corroboration.appendChild(el("span", null, label + " "));
     }
+  }
+  const linked = new Set((alert.documents || []).map((doc) => doc.source_id));
+  for (const source of alert.sources || []) {
+    if (!linked.has(source)) corroboration.appendChild(el("span", "source", source + " "));
   }
   item.appendChild(corroboration);
   return item;
