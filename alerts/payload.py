@@ -81,6 +81,7 @@ def event_data(header: EventHeader, story: StoryState) -> dict[str, Any]:
         ],
         "documents": documents,
         "sources": list(story.sources),
+        "rule": story.rule,
         "truncated": False,
     }
 

@@ -21,6 +21,26 @@ MAX_DOCUMENTS = 50
 def group_key(detection: Detection) -> str:
     """Same pattern, countries and actor: the same story."""
     parts = [detection.pattern, ",".join(sorted(detection.countries)), fold(detection.actor or "")]
+    return _key(parts)
+
+
+def group_key_for(signal: Signal, detection: Detection) -> str:
+    """The story a detection of ``signal`` belongs to.
+
+    The stories service already groups with actor aliases and country overlap, so its
+    ``story_id`` wins when present; a windowed rule firing is its own story per rule and
+    window (or actor); anything else falls back to pattern, countries and actor.
+    """
+    if signal.rule is not None:
+        rule = signal.rule
+        scope = rule.window_start.isoformat() if rule.window_start else (rule.actor or signal.id)
+        return _key(["rule", rule.id, scope])
+    if signal.story_id:
+        return _key(["story", signal.story_id])
+    return group_key(detection)
+
+
+def _key(parts: list[str]) -> str:
     return "grp_" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
 
 
@@ -43,6 +63,7 @@ class StoryState:
     signal_ids: list[str] = field(default_factory=list)
     notified_documents: list[str] = field(default_factory=list)
     notified_severity: str | None = None
+    rule: dict | None = None
 
     @classmethod
     def loads(cls, text: str | None) -> "StoryState":
@@ -69,6 +90,8 @@ class StoryState:
             if (detection.sentence, detection.pattern) not in known and len(self.detections) < MAX_DETECTIONS:
                 self.detections.append(detection.model_dump(mode="json"))
                 known.add((detection.sentence, detection.pattern))
+        if signal.rule is not None:
+            self.rule = signal.rule.model_dump(mode="json")
         if rank(signal.severity) > rank(self.severity_floor):
             self.severity_floor = signal.severity
 

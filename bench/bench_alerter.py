@@ -220,11 +220,11 @@ async def signal_to_webhook_latency(kafka: KafkaSettings, database_url: str, cou
             await asyncio.sleep(0.05)
     arrivals.clear()
     sent: dict[str, float] = {}
-    from alerts.story import group_key, story_id_for
+    from alerts.story import group_key_for, story_id_for
 
     for n in range(count):
         item = make_signal(n)
-        story = story_id_for(item, group_key(item.detections[0]))
+        story = story_id_for(item, group_key_for(item, item.detections[0]))
         sent[story] = time.perf_counter()
         await producer.send(kafka.signals_topic, SIGNALS.encode(item), key=item.id.encode())
         await asyncio.sleep(1 / rate)

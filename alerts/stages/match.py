@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from alerts.context import Candidate, IntakeContext
 from alerts.matching import matching_detections
-from alerts.story import group_key, story_id_for
+from alerts.story import group_key_for, story_id_for
 
 
 class MatchStage:
@@ -20,7 +20,7 @@ class MatchStage:
                 continue
             by_story: dict[str, list] = {}
             for detection in matching_detections(item.subscription, signal):
-                by_story.setdefault(group_key(detection), []).append(detection)
+                by_story.setdefault(group_key_for(signal, detection), []).append(detection)
             for key, detections in by_story.items():
                 out.append(
                     replace(

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
+
 from alerts import add_silence
 from alerts.intake import flush_due_stories, next_flush_at, record_signal
 from alerts.outbox import deliveries
 from tests.alerts.factories import detection, signal, subscription
+from tests.alerts.test_payload import SCHEMA
 
 T0 = 1_700_000_000.0
 HOOK = "http://127.0.0.1:9/hook"
@@ -111,3 +114,28 @@ class TestSilences:
         await record_signal(db, [sub], signal(detection()), T0)
         (row,) = await deliveries(db)
         assert row.status == "pending"
+
+
+class TestUpstreamStoriesAndRules:
+    async def test_the_stories_service_story_id_decides_the_group(self, db):
+        sub = subscription("desk", HOOK, group_interval=0)
+        opened = signal(detection(actor="Nicolás Maduro"), source_id="a").model_copy(
+            update={"story_id": "story_up_1", "type": "story.opened"})
+        updated = signal(detection(actor="Maduro"), source_id="b").model_copy(
+            update={"story_id": "story_up_1", "type": "story.updated"})
+        await record_signal(db, [sub], opened, T0)
+        await record_signal(db, [sub], updated, T0 + 1)
+        rows = await deliveries(db)
+        assert [r.event_type for r in rows] == ["alert.created", "alert.updated"]
+        assert {r.story_id for r in rows} == {"story_up_1"}
+
+    async def test_rule_firing_is_carried_in_the_payload(self, db):
+        from models.signal import RuleFiring
+
+        firing = RuleFiring(id="surge-ve", kind="surge", description="VE ultimatums surge", count=7, previous=1)
+        sig = signal(detection()).model_copy(update={"type": "rule.fired", "rule": firing})
+        await record_signal(db, [subscription("desk", HOOK)], sig, T0)
+        (row,) = await deliveries(db)
+        jsonschema.validate(payload(row), SCHEMA)
+        rule = payload(row)["data"]["rule"]
+        assert (rule["id"], rule["count"], rule["previous"]) == ("surge-ve", 7, 1)
