@@ -85,6 +85,9 @@ class PollCycle:
                 retry_after=retry_after,
             )
             return CycleResult(failed, Outcome.SOURCE_FAILED, retry_after=retry_after)
+        except Exception as exc:  # a parser bug on one hostile payload must cost one poll, not the loop
+            log.exception("ingest.poll_crashed", source_id=spec.id, kind=spec.kind, url=spec.url, error=repr(exc))
+            return CycleResult(status.failed(now, f"internal error: {exc!r}"), Outcome.SOURCE_FAILED)
         if found.not_modified:
             return CycleResult(status.succeeded(now, 0, found.cursor), Outcome.SUCCESS)
         candidates = _unique(found.documents)

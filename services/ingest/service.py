@@ -11,13 +11,13 @@ from datetime import datetime, timedelta, timezone
 import structlog
 
 from services.config import Settings
-from services.ingest.sharding import SourceShards
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
 from services.ingest.publisher import DocumentPublisher
-from services.ingest.schedule import Outcome, next_delay
+from services.ingest.schedule import next_delay
 from services.ingest.seen import SeenSet
+from services.ingest.sharding import SourceShards
 from services.ingest.status import SourceStatus, StatusBoard
 from services.ingest.watchdog import assess
 from services.kafka import ensure_topics
