@@ -73,13 +73,17 @@ async def test_first_poll_produces_every_item_once_keyed_by_id(broker, kafka_set
     ].text
 
 
-async def test_restart_produces_nothing_already_acknowledged(broker, kafka_settings, tmp_path: Path) -> None:
+async def test_restart_keeps_cursors_and_produces_nothing_already_acknowledged(broker, kafka_settings, tmp_path: Path) -> None:
     database_url = sqlite_url(tmp_path)
     await ensure_topics(kafka_settings, [kafka_settings.documents_topic])
-    with FeedServer({"/feed.xml": Reply(DESK_FEED, content_type="application/rss+xml")}) as server:
+    routes = {
+        "/feed.xml": Reply(DESK_FEED, content_type="application/rss+xml", etag='"desk-1"'),
+        "/copy.xml": Reply(DESK_FEED, content_type="application/rss+xml"),  # no validators: dedup must hold
+    }
+    with FeedServer(routes) as server:
         sources = [
             {"id": "desk-a", "kind": "rss", "url": server.url("/feed.xml"), "interval": "10s"},
-            {"id": "desk-b", "kind": "rss", "url": server.url("/feed.xml?copy=2"), "interval": "10s"},
+            {"id": "desk-b", "kind": "rss", "url": server.url("/copy.xml"), "interval": "10s"},
         ]
         settings = make_settings(kafka_settings, database_url, sources)
         async with DocumentReader(kafka_settings) as reader:
@@ -93,7 +97,10 @@ async def test_restart_produces_nothing_already_acknowledged(broker, kafka_setti
                     stop.set()
                     await asyncio.wait_for(service, 15)
             documents = await reader.drain(2.0)
+        conditional = [headers.get("If-None-Match") for path, headers in server.requests if path == "/feed.xml"]
 
+    assert conditional == [None, '"desk-1"'], "the restarted service did not reuse the persisted ETag"
+    assert server.hits("/copy.xml") == 2
     assert sorted(doc.title for doc in documents) == sorted(
         {doc.title for doc in documents}
     ), "the same article from two feeds or two runs was produced twice"
