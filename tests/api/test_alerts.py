@@ -21,7 +21,8 @@ async def _desk_with_alerts(live, count: int = 3):  # type: ignore[no-untyped-de
 
 
 class TestSearch:
-    async def test_filters_and_pages(self, live):
+    async def test_filters_and_pages(self, any_live):
+        live = any_live
         token, _ = await _desk_with_alerts(live, 5)
         async with live.client(token) as client:
             everything = (await client.get("/v1/alerts")).json()
@@ -47,7 +48,8 @@ class TestSearch:
             assert sorted(seen) == sorted(a["id"] for a in everything["items"]) and len(set(seen)) == 5
             assert (await client.get("/v1/alerts", params={"cursor": "garbage!"})).status_code == 422
 
-    async def test_one_alert_and_its_deliveries(self, live):
+    async def test_one_alert_and_its_deliveries(self, any_live):
+        live = any_live
         token, sub = await _desk_with_alerts(live, 1)
         async with live.client(token) as client:
             [alert] = (await client.get("/v1/alerts")).json()["items"]

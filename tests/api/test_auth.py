@@ -16,7 +16,8 @@ from tests.api.live import api_settings
 
 
 class TestTokens:
-    async def test_only_a_digest_is_stored(self, live):
+    async def test_only_a_digest_is_stored(self, any_live):
+        live = any_live
         token = await live.token("newsdesk")
         async with live.db.sessions() as session:
             rows = list(await session.scalars(select(ApiTokenRow)))

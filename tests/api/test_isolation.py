@@ -18,7 +18,8 @@ async def _victim(live):  # type: ignore[no-untyped-def]
 
 
 class TestIsolation:
-    async def test_every_endpoint_refuses_another_tenants_ids_with_404(self, live):
+    async def test_every_endpoint_refuses_another_tenants_ids_with_404(self, any_live):
+        live = any_live
         sub, alert, delivery, silence = await _victim(live)
         calls = [
             ("GET", f"/v1/subscriptions/{sub['id']}", None),

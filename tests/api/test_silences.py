@@ -6,7 +6,8 @@ from tests.api.live import make_signal
 
 
 class TestSilences:
-    async def test_crud_and_effect_on_the_alerter(self, live):
+    async def test_crud_and_effect_on_the_alerter(self, any_live):
+        live = any_live
         token = await live.token("desk")
         sub = await live.subscription(token, webhook={"url": "https://hooks.example/desk"})
         async with live.client(token) as client:

@@ -12,7 +12,8 @@ WATCH_TIMEOUT = 10.0
 
 
 class TestSources:
-    async def test_crud_and_status(self, live):
+    async def test_crud_and_status(self, any_live):
+        live = any_live
         admin = await live.token("ops", admin=True)
         async with live.client(admin) as client:
             created = await client.post("/v1/sources", json={"id": "wire", "kind": "rss",
@@ -55,7 +56,8 @@ class TestSources:
 
 
 class TestIngestSeesChanges:
-    async def test_watch_sources_reconciles_on_every_edit(self, live):
+    async def test_watch_sources_reconciles_on_every_edit(self, any_live):
+        live = any_live
         admin = await live.token("ops", admin=True)
         applied: asyncio.Queue[set[str]] = asyncio.Queue()
 

@@ -8,7 +8,8 @@ from tests.support.webhooks import verify_standard_webhook
 
 
 class TestSubscriptions:
-    async def test_create_list_get_update_delete(self, live):
+    async def test_create_list_get_update_delete(self, any_live):
+        live = any_live
         token = await live.token("desk")
         created = await live.subscription(token, patterns=["ultimatum"], countries=["ve"],
                                           webhook={"url": "https://hooks.example/tocsin"})
@@ -36,7 +37,8 @@ class TestSubscriptions:
             response = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://x.example", "secret": "mine"}})
             assert response.status_code == 422  # secrets are generated, never sent in
 
-    async def test_the_alerter_catalog_sees_api_changes(self, live):
+    async def test_the_alerter_catalog_sees_api_changes(self, any_live):
+        live = any_live
         token = await live.token("desk")
         catalog = SubscriptionCatalog(live.db, [])
         await catalog.refresh()
