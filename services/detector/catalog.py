@@ -13,7 +13,7 @@ from pathlib import Path
 import structlog
 import yaml
 
-from services.detector.lexicon import Lexicon
+from services.detector.lexicon import Lexicon, LexiconIndex, TextProbe
 from services.detector.schema import PatternFileError, PatternSpec, Rule, read_pattern_file
 
 BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -31,9 +31,9 @@ class CompiledRule:
     constraints: tuple[tuple[Lexicon, frozenset[str], bool], ...]
     required_in_text: tuple[Lexicon, ...]
 
-    def could_match(self, lowered_text: str) -> bool:
+    def could_match(self, probe: TextProbe) -> bool:
         """The first tier: every word this rule needs occurs somewhere in the text."""
-        return all(lexicon.in_text(lowered_text) for lexicon in self.required_in_text)
+        return all(probe.has(lexicon) for lexicon in self.required_in_text)
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class CompiledPattern:
     def id(self) -> str:
         return self.spec.id
 
-    def could_match(self, lowered_text: str) -> bool:
-        return any(rule.could_match(lowered_text) for rule in self.rules)
+    def could_match(self, probe: TextProbe) -> bool:
+        return any(rule.could_match(probe) for rule in self.rules)
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,16 @@ class Catalog:
     patterns: tuple[CompiledPattern, ...]
     lexicons: dict[str, Lexicon]
     stamps: dict[str, float] = field(default_factory=dict)
+    index: LexiconIndex = field(default_factory=lambda: LexiconIndex(()))
+
+    @classmethod
+    def build(cls, patterns: tuple[CompiledPattern, ...], lexicons: dict[str, Lexicon],
+              stamps: dict[str, float]) -> "Catalog":
+        needed = {id(lex): lex for p in patterns for r in p.rules for lex in r.required_in_text}
+        return cls(patterns, lexicons, stamps, LexiconIndex(needed.values()))
+
+    def probe(self, text: str) -> TextProbe:
+        return TextProbe(text, self.index)
 
     @property
     def ids(self) -> list[str]:
@@ -137,7 +147,7 @@ def load_catalog(directories: list[Path]) -> Catalog:
             else:
                 by_id.pop(spec.id, None)
     lexicons = {name: Lexicon.build(name, words) for name, words in shared.items()}
-    return Catalog(tuple(by_id.values()), lexicons, stamps)
+    return Catalog.build(tuple(by_id.values()), lexicons, stamps)
 
 
 def validate_directory(directory: Path) -> list[PatternFileError]:

@@ -21,16 +21,26 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from models.detection import Detection
-from services.detector.catalog import BUILTIN_PATTERNS_DIR, Catalog, load_catalog, stamps_of
+from services.detector.catalog import (
+    BUILTIN_PATTERNS_DIR,
+    Catalog,
+    CompiledPattern,
+    load_catalog,
+    stamps_of,
+)
 from services.detector.gazetteer import Gazetteer, default_gazetteer
 from services.detector.hygiene import CleanText, clean
-from services.detector.matcher import Match, match_rule
+from services.detector.lexicon import TextProbe
+from services.detector.matcher import Candidate, Match, complete
+from services.detector.matcher import candidates as match_candidates
 from services.detector.roles import RoleFinder
 from services.detector.schema import PatternFileError
 from services.detector.sentences import SentenceSpan, split_sentences
 from services.detector.view import SentenceView
 
 CONTEXT_SENTENCES = 2
+ENTITY_PIPE = "ner"
+ENTITIES_DONE = "tocsin_entities"
 UNUSED_PIPES = ("lemmatizer",)
 MIN_COUNTRIES_BEFORE_CONTEXT = 2
 
@@ -63,8 +73,11 @@ class DetectionEngine:
         trained: bool,
         pattern_dirs: list[Path] | None = None,
         gazetteer: Gazetteer | None = None,
+        two_tier: bool = True,
     ) -> None:
+        """``two_tier=False`` parses every sentence (the benchmark's full-pipeline baseline)."""
         self._nlp = nlp
+        self.two_tier = two_tier
         self.trained = trained
         self._dirs = pattern_dirs if pattern_dirs is not None else [BUILTIN_PATTERNS_DIR]
         self._gazetteer = gazetteer or default_gazetteer()
@@ -108,55 +121,87 @@ class DetectionEngine:
                 fresh = load_catalog(self._dirs)
             except PatternFileError as exc:
                 log.error("patterns_reload_failed", problems=exc.problems, file=str(exc.path))
-                self._catalog = Catalog(current.patterns, current.lexicons, stamps_of(self._dirs))
+                self._catalog = Catalog(current.patterns, current.lexicons, stamps_of(self._dirs), current.index)
                 return False
             self._catalog = fresh
         log.info("patterns_reloaded", patterns=fresh.ids)
         return True
 
-    def parse(self, texts: list[str]) -> list[Doc]:
-        """Runs the pipeline on whole sentences: each text is kept as one sentence for the parser."""
+    def parse(self, texts: list[str], entities: bool = True, syntax: bool = True) -> list[Doc]:
+        """Runs the pipeline on whole sentences: each text is kept as one sentence for the parser.
+
+        With ``entities=False`` the entity recogniser (in the small English pipeline, as costly
+        as everything else together) is left for :meth:`recognise`, so it runs only where a rule
+        has already matched the parse. With ``syntax=False`` only entities are found (context
+        sentences need names for pronouns, not a parse).
+        """
         with self._nlp_lock:
             docs = [self._nlp.make_doc(text) for text in texts]
             for doc in docs:
                 for token in doc[1:]:
                     token.is_sent_start = False
-            return list(self._nlp.pipe(docs))
+            for name, component in self._nlp.pipeline:
+                if (name == ENTITY_PIPE and not entities) or (name != ENTITY_PIPE and not syntax):
+                    continue
+                docs = list(component.pipe(docs))
+            for doc in docs:
+                doc.user_data[ENTITIES_DONE] = entities
+            return docs
+
+    def recognise(self, docs: list[Doc]) -> None:
+        """Adds named entities to parsed docs that do not have them yet."""
+        pending = [doc for doc in docs if not doc.user_data.get(ENTITIES_DONE)]
+        if not pending or ENTITY_PIPE not in self._nlp.pipe_names:
+            return
+        with self._nlp_lock:
+            list(self._nlp.get_pipe(ENTITY_PIPE).pipe(pending))
+        for doc in pending:
+            doc.user_data[ENTITIES_DONE] = True
 
     def detect(self, text: str, context: str | None = None) -> list[Detection]:
         """Detections in ``text``; ``context`` is preceding text, used only to resolve roles."""
         catalog = self._catalog
         cleaned = clean(text)
         sentences = split_sentences(cleaned.text)
-        candidates: list[tuple[int, list]] = []
+        candidates: list[tuple[int, list[CompiledPattern], TextProbe]] = []
         for index, sentence in enumerate(sentences):
-            body = cleaned.text[sentence.start : sentence.end]
-            wanted = [p for p in catalog.patterns if p.could_match(body)]
+            probe = catalog.probe(cleaned.text[sentence.start : sentence.end])
+            wanted = [p for p in catalog.patterns if not self.two_tier or p.could_match(probe)]
             if wanted:
-                candidates.append((index, wanted))
+                candidates.append((index, wanted, probe))
         if not candidates:
             return []
-        docs = self.parse([_body(cleaned, sentences[i]) for i, _ in candidates])
+        texts = [_body(cleaned, sentences[i]) for i, _, _ in candidates]
+        docs = self.parse(texts, entities=not self.two_tier)
+        views = [SentenceView(doc, catalog.lexicons) for doc in docs]
+        found: list[tuple[int, SentenceView, CompiledPattern, list[Candidate]]] = []
+        for (index, patterns, probe), view in zip(candidates, views):
+            for pattern in patterns:
+                matched = [
+                    candidate
+                    for rule in pattern.rules
+                    if not self.two_tier or rule.could_match(probe)
+                    for candidate in match_candidates(view, rule)
+                ]
+                if matched:
+                    found.append((index, view, pattern, matched))
+        if not found:
+            return []
+        self.recognise([view.doc for _, view, _, _ in found])
         before = _context_sentences(context)
         parsed_context: dict[str, SentenceView] = {}
         detections: list[Detection] = []
-        for (index, patterns), doc in zip(candidates, docs):
-            view = SentenceView(doc, catalog.lexicons)
+        for index, view, pattern, matched in found:
             window = _window(cleaned, sentences, index, before)
             provider = self._context_provider(window, parsed_context, catalog)
             finder = RoleFinder(view, provider, self._gazetteer)
-            for pattern in patterns:
-                best: Match | None = None
-                for rule in pattern.rules:
-                    if not rule.could_match(doc.text):
-                        continue
-                    found = match_rule(view, pattern, rule, finder)
-                    if found is not None and (best is None or found.confidence > best.confidence):
-                        best = found
-                if best is not None:
-                    detections.append(
-                        self._detection(best, text, cleaned, sentences[index], finder, window)
-                    )
+            best: Match | None = None
+            for candidate in matched:
+                match = complete(view, pattern, candidate, finder)
+                if match is not None and (best is None or match.confidence > best.confidence):
+                    best = match
+            if best is not None:
+                detections.append(self._detection(best, text, cleaned, sentences[index], finder, window))
         return detections
 
     def _context_provider(
@@ -165,7 +210,7 @@ class DetectionEngine:
         def provide() -> list[SentenceView]:
             missing = [t for t in window if t not in cache]
             if missing:
-                for body, doc in zip(missing, self.parse(missing)):
+                for body, doc in zip(missing, self.parse(missing, syntax=False)):
                     cache[body] = SentenceView(doc, catalog.lexicons)
             return [cache[t] for t in window]
 

@@ -2,55 +2,68 @@
 
 Social posts carry variation selectors, zero-width joiners and soft hyphens that split words
 for a tokenizer, and curly quotes that defeat lexicon matching. Cleaning removes characters,
-so a ``CleanText`` keeps, for every cleaned character, its offset in the original text: the
-detector reports evidence offsets into the text it was given, never into its own copy.
+so a ``CleanText`` remembers where each kept stretch of text came from: the detector reports
+evidence offsets into the text it was given, never into its own copy.
 """
 
 from __future__ import annotations
 
-import unicodedata
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-_QUOTES = {
+# One-for-one replacements: they keep every offset.
+_SAME_LENGTH = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
     "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ",
-}
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ", "\r": "\n",
+})
+# Format and control characters, variation selectors and tag characters: removed.
+_INVISIBLE = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufe00-\ufe0f\ufff9-\ufffb"
+    "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
+)
 
 
 @dataclass(frozen=True)
 class CleanText:
-    """Cleaned text plus the original offset of each of its characters."""
+    """Cleaned text plus, per kept stretch, its start in the cleaned and the original text."""
 
     text: str
-    origins: tuple[int, ...]
+    clean_starts: tuple[int, ...]
+    original_starts: tuple[int, ...]
     original_length: int
+
+    def original_offset(self, position: int) -> int:
+        segment = max(0, bisect_right(self.clean_starts, position) - 1)
+        return self.original_starts[segment] + position - self.clean_starts[segment]
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Maps the cleaned range ``[start, end)`` back to the original text."""
         if end <= start:
-            origin = self.origins[start] if start < len(self.origins) else self.original_length
+            origin = self.original_offset(start) if start < len(self.text) else self.original_length
             return origin, origin
-        return self.origins[start], self.origins[end - 1] + 1
-
-
-def _invisible(char: str) -> bool:
-    if char == "\n":
-        return False
-    if "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef":
-        return True  # variation selectors (emoji/text presentation)
-    return unicodedata.category(char) in ("Cf", "Cc")
+        return self.original_offset(start), self.original_offset(end - 1) + 1
 
 
 def clean(text: str) -> CleanText:
     """Strips invisible characters and normalises quotes, keeping an offset map."""
-    chars: list[str] = []
-    origins: list[int] = []
-    for index, char in enumerate(text):
-        if char == "\r":
-            char = "\n"
-        elif char not in _QUOTES and _invisible(char):
-            continue
-        chars.append(_QUOTES.get(char, char))
-        origins.append(index)
-    return CleanText("".join(chars), tuple(origins), len(text))
+    translated = text.translate(_SAME_LENGTH)
+    pieces: list[str] = []
+    clean_starts: list[int] = []
+    original_starts: list[int] = []
+    kept = 0
+    cursor = 0
+    for match in _INVISIBLE.finditer(translated):
+        if match.start() > cursor:
+            pieces.append(translated[cursor : match.start()])
+            clean_starts.append(kept)
+            original_starts.append(cursor)
+            kept += match.start() - cursor
+        cursor = match.end()
+    if cursor < len(translated) or not pieces:
+        pieces.append(translated[cursor:])
+        clean_starts.append(kept)
+        original_starts.append(cursor)
+    return CleanText("".join(pieces), tuple(clean_starts), tuple(original_starts), len(text))

@@ -48,11 +48,15 @@ class Entry:
     def parse(cls, text: str) -> "Entry":
         return cls(text, tuple(_split(text.lower())))
 
+    @property
+    def needs_word_start(self) -> bool:
+        return not (self.words[0][:1] in "'-" or self.words[0].startswith("n'"))
+
     def regex(self) -> str:
+        """The entry as a regular expression over lower-case text (without the word-start check)."""
         body = r"\s*".join(_word_regex(word) for word in self.words)
-        lead = "" if self.words[0][:1] in "'-" or self.words[0].startswith("n'") else r"(?<![\w])"
         tail = "" if self.words[-1].endswith("*") else r"(?![\w])"
-        return lead + body + tail
+        return body + tail
 
     def matches_at(self, words: Sequence[str], index: int) -> bool:
         if index + len(self.words) > len(words):
@@ -83,29 +87,103 @@ def _split(text: str) -> list[str]:
     return words
 
 
+_KEY = re.compile(r"[a-z0-9]+")
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def text_words(lowered: str) -> frozenset[str]:
+    """The alphanumeric runs of a lower-cased text: what the cheap pass looks words up in."""
+    return frozenset(_WORDS.findall(lowered))
+
+
+def _key(entry: Entry) -> tuple[str, str]:
+    """How the first word of ``entry`` shows in ``text_words``: exact, prefix, number or always."""
+    first = entry.words[0]
+    if first == "#":
+        return "number", ""
+    if "'" in first:
+        return "always", ""  # "n't", "'s": not aligned with alphanumeric runs
+    match = _KEY.match(first)
+    if match is None:
+        return "always", ""
+    if match.end() == len(first) - 1 and first.endswith("*"):
+        return "prefix", match.group()
+    return "exact", match.group()
+
+
 @dataclass(frozen=True)
 class Lexicon:
-    """A named set of entries with its compiled first-tier expression."""
+    """A named set of entries, indexed by first word, with its compiled first-tier expression."""
 
     name: str
     entries: tuple[Entry, ...]
     pattern: re.Pattern[str] = field(compare=False, repr=False)
+    by_word: dict[str, tuple[Entry, ...]] = field(compare=False, repr=False, default_factory=dict)
+    by_prefix: dict[str, tuple[Entry, ...]] = field(compare=False, repr=False, default_factory=dict)
+    scanned: tuple[Entry, ...] = field(compare=False, repr=False, default=())
+    keys: frozenset[str] = field(compare=False, repr=False, default=frozenset())
+    prefixes: frozenset[str] = field(compare=False, repr=False, default=frozenset())
+    unkeyed: bool = field(compare=False, repr=False, default=False)
+    numbered: bool = field(compare=False, repr=False, default=False)
+    prefix_lengths: tuple[int, ...] = field(compare=False, repr=False, default=())
 
     @classmethod
     def build(cls, name: str, texts: Iterable[str]) -> "Lexicon":
         entries = tuple(sorted({Entry.parse(t) for t in texts if t.strip()}, key=lambda e: -len(e.words)))
-        source = "|".join(entry.regex() for entry in entries) or r"(?!x)x"
-        return cls(name, entries, re.compile(source, re.IGNORECASE))
+        # One word-start check in front of the alternation, not one per entry: the regex engine
+        # then rejects a mid-word position once instead of trying every entry there.
+        starting = "|".join(e.regex() for e in entries if e.needs_word_start)
+        anywhere = "|".join(e.regex() for e in entries if not e.needs_word_start)
+        source = "|".join(
+            part for part in (f"(?<![\\w])(?:{starting})" if starting else "", anywhere) if part
+        ) or r"(?!x)x"
+        by_word: dict[str, list[Entry]] = {}
+        by_prefix: dict[str, list[Entry]] = {}
+        scanned: list[Entry] = []
+        kinds: set[str] = set()
+        for entry in entries:
+            first = entry.words[0]
+            kind, key = _key(entry)
+            kinds.add(kind)
+            if first.endswith("*") or first == "#" or kind == "always":
+                if first.endswith("*") and first != "*":
+                    by_prefix.setdefault(first[:-1], []).append(entry)
+                else:
+                    scanned.append(entry)
+            else:
+                by_word.setdefault(first, []).append(entry)
+        keys = frozenset(k for e in entries for kind, k in [_key(e)] if kind == "exact")
+        prefixes = frozenset(k for e in entries for kind, k in [_key(e)] if kind == "prefix")
+        return cls(
+            name, entries, re.compile(source),
+            {w: tuple(es) for w, es in by_word.items()},
+            {p: tuple(es) for p, es in by_prefix.items()},
+            tuple(scanned), keys, prefixes, "always" in kinds, "number" in kinds,
+            tuple(sorted({len(p) for p in by_prefix})),
+        )
 
     def in_text(self, text: str) -> bool:
-        return self.pattern.search(text) is not None
+        return self.pattern.search(text.lower()) is not None
+
+    def in_lowered(self, lowered: str) -> bool:
+        return self.pattern.search(lowered) is not None
+
+    def _candidates(self, word: str) -> list[Entry]:
+        found = list(self.by_word.get(word, ()))
+        for length in self.prefix_lengths:
+            if length > len(word):
+                break
+            found.extend(self.by_prefix.get(word[:length], ()))
+        found.extend(self.scanned)
+        return found
 
     def match_at(self, words: Sequence[str], index: int) -> int:
         """Length in words of the longest entry matching at ``index``, or 0."""
-        for entry in self.entries:
-            if entry.matches_at(words, index):
-                return len(entry.words)
-        return 0
+        best = 0
+        for entry in self._candidates(words[index]):
+            if len(entry.words) > best and entry.matches_at(words, index):
+                best = len(entry.words)
+        return best
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int]]:
         """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first."""
@@ -119,6 +197,69 @@ class Lexicon:
             else:
                 index += 1
         return found
+
+
+class LexiconIndex:
+    """Which lexicons may occur in a text, from its words, by dictionary look-ups only.
+
+    The first tier asks this for every sentence of every document, so it must not loop over
+    lexicons: each word and word beginning is looked up once.
+    """
+
+    def __init__(self, lexicons: Iterable[Lexicon]) -> None:
+        self.by_key: dict[str, set[int]] = {}
+        self.by_prefix: dict[str, set[int]] = {}
+        self.always: set[int] = set()
+        self.numbered: set[int] = set()
+        for lexicon in lexicons:
+            ident = id(lexicon)
+            for key in lexicon.keys:
+                self.by_key.setdefault(key, set()).add(ident)
+            for prefix in lexicon.prefixes:
+                self.by_prefix.setdefault(prefix, set()).add(ident)
+            if lexicon.unkeyed:
+                self.always.add(ident)
+            if lexicon.numbered:
+                self.numbered.add(ident)
+        self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
+
+    def possible(self, words: frozenset[str]) -> set[int]:
+        found = set(self.always)
+        for word in words:
+            hit = self.by_key.get(word)
+            if hit:
+                found |= hit
+            for length in self.prefix_lengths:
+                if length > len(word):
+                    break
+                hit = self.by_prefix.get(word[:length])
+                if hit:
+                    found |= hit
+            if self.numbered and (word[0].isdigit() or word in NUMBER_WORDS):
+                found |= self.numbered
+        return found
+
+
+class TextProbe:
+    """The first tier's view of one sentence: which lexicons occur in it (cached)."""
+
+    def __init__(self, text: str, index: LexiconIndex | None = None) -> None:
+        self.text = text.lower()
+        words = text_words(self.text)
+        self._possible = index.possible(words) if index is not None else None
+        self._words = words
+        self._seen: dict[int, bool] = {}
+
+    def has(self, lexicon: Lexicon) -> bool:
+        ident = id(lexicon)
+        known = self._seen.get(ident)
+        if known is None:
+            if self._possible is not None:
+                known = ident in self._possible and lexicon.in_lowered(self.text)
+            else:
+                known = lexicon.in_lowered(self.text)
+            self._seen[ident] = known
+        return known
 
 
 def union(name: str, lexicons: Iterable[Lexicon]) -> Lexicon:

@@ -11,6 +11,7 @@ from services.detector.catalog import CompiledPattern, CompiledRule
 from services.detector.roles import Role, RoleFinder
 from services.detector.view import SentenceView
 
+ROLE_POSITIONS = frozenset({"actor", "target"})
 FUNCTION_DEPS = frozenset({"neg", "aux", "auxpass", "det", "prep", "advmod", "punct", "mark", "case", "cc", "prt"})
 UNRESOLVED_ACTOR = 0.85
 MISSING_TARGET = 0.9
@@ -95,22 +96,31 @@ def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: se
     return found - span
 
 
-def match_rule(view: SentenceView, pattern: CompiledPattern, rule: CompiledRule,
-               finder: RoleFinder) -> Match | None:
-    """The first place in the sentence where ``rule`` holds, with its roles; else ``None``."""
+@dataclass(frozen=True)
+class Candidate:
+    """An anchor whose structural constraints hold; roles are not read yet (they need entities)."""
+
+    rule: CompiledRule
+    start: int
+    end: int
+    anchor: Token
+    triggers: tuple[str, ...]
+
+
+def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
+    """Every anchor of ``rule`` in the sentence that satisfies the constraints not about roles."""
     spec = rule.spec
     parsed = syntax.parsed(view.doc)
+    found: list[Candidate] = []
     for start, end in view.spans(rule.anchor):
         span = set(range(start, end))
         anchor = anchor_head(view, start, end)
         if parsed and spec.anchor_pos and _part_of_speech(anchor) not in spec.anchor_pos:
             continue
         triggers = [view.text_of(start, end)]
-        role_constraints = []
         holds = True
         for lexicon, where, absent in rule.constraints:
-            if where & {"actor", "target"}:
-                role_constraints.append((lexicon, where, absent))
+            if where & ROLE_POSITIONS:
                 continue
             hits = view.hits(lexicon, positions(view, anchor, where, span, None, None))
             if bool(hits) == absent:
@@ -118,36 +128,54 @@ def match_rule(view: SentenceView, pattern: CompiledPattern, rule: CompiledRule,
                 break
             if hits:
                 triggers.extend(view.text_of(s, e) for s, e in hits[:1])
-        if not holds:
+        if holds:
+            found.append(Candidate(rule, start, end, anchor, tuple(dict.fromkeys(triggers))))
+    return found
+
+
+def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
+             finder: RoleFinder) -> Match | None:
+    """Reads the roles of a candidate and checks them; ``None`` when a role check fails."""
+    rule, anchor = candidate.rule, candidate.anchor
+    spec = rule.spec
+    parsed = syntax.parsed(view.doc)
+    span = set(range(candidate.start, candidate.end))
+    actor = target = None
+    if parsed:
+        actor = finder.find(
+            list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r)
+        )
+        target = finder.find(
+            list(spec.target), anchor, exclude=actor,
+            accept=lambda r: finder.target_ok(spec.target_must_be, r),
+        )
+        if not finder.actor_ok(spec.actor_must_be, actor):
+            return None
+        if not finder.target_ok(spec.target_must_be, target):
+            return None
+    for lexicon, where, absent in rule.constraints:
+        if not where & ROLE_POSITIONS:
             continue
-        actor = target = None
-        if parsed:
-            actor = finder.find(
-                list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r)
-            )
-            target = finder.find(
-                list(spec.target), anchor, exclude=actor,
-                accept=lambda r: finder.target_ok(spec.target_must_be, r),
-            )
-            if not finder.actor_ok(spec.actor_must_be, actor):
-                continue
-            if not finder.target_ok(spec.target_must_be, target):
-                continue
-        for lexicon, where, absent in role_constraints:
-            hits = view.hits(lexicon, positions(view, anchor, where, span, actor, target))
-            if bool(hits) == absent:
-                holds = False
-                break
-        if not holds:
-            continue
-        confidence = spec.confidence
-        if not parsed:
-            confidence *= RULES_ONLY
-        else:
-            if actor is None or not actor.resolved:
-                confidence *= UNRESOLVED_ACTOR
-            if target is None:
-                confidence *= MISSING_TARGET
-        return Match(pattern, rule, start, end, tuple(dict.fromkeys(triggers)), actor, target,
-                     round(min(1.0, confidence), 3))
+        hits = view.hits(lexicon, positions(view, anchor, where, span, actor, target))
+        if bool(hits) == absent:
+            return None
+    confidence = spec.confidence
+    if not parsed:
+        confidence *= RULES_ONLY
+    else:
+        if actor is None or not actor.resolved:
+            confidence *= UNRESOLVED_ACTOR
+        if target is None:
+            confidence *= MISSING_TARGET
+    return Match(pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target,
+                 round(min(1.0, confidence), 3))
+
+
+def match_rule(view: SentenceView, pattern: CompiledPattern, rule: CompiledRule,
+               finder: RoleFinder) -> Match | None:
+    """The first place in the sentence where ``rule`` holds, with its roles; else ``None``."""
+    for candidate in candidates(view, rule):
+        found = complete(view, pattern, candidate, finder)
+        if found is not None:
+            return found
     return None

@@ -278,10 +278,14 @@ class RoleFinder:
         wanted = {"PERSON"} if person else {"ORG", "GPE", "NORP"}
         found: list[tuple[int, int]] = []
         covered: set[int] = set()
+        parsed = syntax.parsed(view.doc)
         for ent in view.doc.ents:
             if ent.label_ not in wanted:
                 continue
-            start, end = syntax.noun_phrase(ent.root)
+            if parsed:
+                start, end = syntax.noun_phrase(ent.root)
+            else:
+                start, end = syntax.titled_name(ent.start, ent.end, view.doc)
             start, end = min(start, ent.start), max(end, ent.end)
             if end - start > MAX_PHRASE:
                 start, end = ent.start, ent.end

@@ -165,3 +165,20 @@ def noun_phrase(token: Token) -> tuple[int, int]:
     while end > start and doc[end - 1].is_punct:
         end -= 1
     return start, end
+
+
+def titled_name(start: int, end: int, doc: Doc, reach: int = 5) -> tuple[int, int]:
+    """A name with the capitalised title words before it, for text that was not parsed.
+
+    "Iranian Foreign Minister Abbas Araghchi": the title says who is speaking for whom.
+    """
+    first = start
+    while first > 0 and start - first < reach:
+        previous = doc[first - 1]
+        if previous.text[:1].isupper() and previous.is_alpha and not previous.is_sent_start:
+            first -= 1
+        elif previous.text[:1].isupper() and previous.is_alpha and first - 1 == 0:
+            first -= 1
+        else:
+            break
+    return first, end
