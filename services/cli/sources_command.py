@@ -17,17 +17,35 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sources", help="show each source's status (last success, errors, items, next poll)")
     add_config_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object per source")
+    parser.add_argument(
+        "--forget",
+        metavar="ID",
+        help="sharded ingest: remove a source from the Kafka sources topic (write a tombstone)",
+    )
     parser.set_defaults(handler=_sources)
 
 
 def _sources(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
+    if args.forget:
+        return _forget(settings, args.forget)
     rows = asyncio.run(source_rows(settings))
     if args.json:
         for row in rows:
             print(json.dumps(row, default=str))
     else:
         print(render_table(rows))
+    return 0
+
+
+def _forget(settings, source_id: str) -> int:  # type: ignore[no-untyped-def]
+    from services.ingest.sharding import forget_source, sources_topic
+
+    if not settings.kafka.bootstrap:
+        print("tocsin sources: --forget needs kafka.bootstrap (the sources topic lives in Kafka)")
+        return 2
+    asyncio.run(forget_source(settings.kafka, source_id))
+    print(f"source {source_id!r} removed from {sources_topic(settings.kafka)}")
     return 0
 
 

@@ -89,6 +89,17 @@ async def publish_sources(kafka: KafkaSettings, specs: list[SourceSpec]) -> None
         await producer.stop()
 
 
+async def forget_source(kafka: KafkaSettings, source_id: str) -> None:
+    """Writes a tombstone: the owning instance stops polling ``source_id`` and compaction
+    eventually drops it. Removing a source from the config file alone does not do this."""
+    producer = kafka_helpers.make_producer(kafka, enable_idempotence=False)
+    await producer.start()
+    try:
+        await producer.send_and_wait(sources_topic(kafka), None, key=source_id.encode())
+    finally:
+        await producer.stop()
+
+
 class SourceShards(ConsumerRebalanceListener):
     """Keeps a :class:`SourceRoster` equal to the sources in this instance's partitions."""
 

@@ -10,7 +10,7 @@ from aiokafka.partitioner import DefaultPartitioner
 from services.config import SourceSettings
 from services.ingest.kinds import build_spec
 from services.ingest.service import IngestService
-from services.ingest.sharding import decode_source, encode_source, publish_sources
+from services.ingest.sharding import decode_source, encode_source, forget_source, publish_sources
 from tests.ingest.conftest import INGEST_FIXTURES, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 
@@ -57,6 +57,9 @@ async def test_instances_split_sources_and_take_over_from_a_leaver(broker, kafka
             late = build_spec(SourceSettings(id="late", kind="rss", url=server.url("/s0.xml"), interval="10s"))
             await publish_sources(kafka_settings, [late])
             await _until(lambda: "late" in first.owned, 30, "a source added to the topic at run time was not picked up")
+            await forget_source(kafka_settings, "late")
+            await _until(lambda: "late" not in first.owned, 30, "a tombstoned source was still polled")
+            assert first.owned == set(SOURCE_IDS)
         finally:
             stop_first.set()
             stop_second.set()
