@@ -40,6 +40,7 @@ MAX_REDIRECTS = 3
 
 SCHEMA_TRIES = 5
 CONSUMER_STOP_TIMEOUT = 3.0
+FETCH_MAX_WAIT_MS = 50
 
 
 async def ensure_schema(db: Database) -> None:
@@ -105,7 +106,8 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     # Dead letters and ops events tolerate a duplicate, and tansu's memory engine hands out
     # no producer ids, so this producer is not idempotent.
     producer = kafka_clients.make_producer(kafka, enable_idempotence=False)
-    consumer = kafka_clients.make_consumer(kafka, kafka.signals_topic, group="alerter")
+    # A short fetch wait: an alert is worth more than a fuller fetch.
+    consumer = kafka_clients.make_consumer(kafka, kafka.signals_topic, group="alerter", fetch_max_wait_ms=FETCH_MAX_WAIT_MS)
     client = webhook_client(settings)
     producer_started = False
     try:

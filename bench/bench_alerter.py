@@ -28,7 +28,7 @@ from alerts.dispatcher import Dispatcher  # noqa: E402
 from alerts.intake import record_signal  # noqa: E402
 from alerts.retry import RetrySchedule  # noqa: E402
 from alerts.tables import DeliveryRow  # noqa: E402
-from alerts.service import build_channels, delivery_pipeline, webhook_client  # noqa: E402
+from alerts.service import FETCH_MAX_WAIT_MS, build_channels, delivery_pipeline, webhook_client  # noqa: E402
 from models import SIGNALS, Detection, DocumentRef, Signal, Subscription  # noqa: E402
 from services import kafka as kafka_clients  # noqa: E402
 from services.broker import EmbeddedBroker  # noqa: E402
@@ -154,10 +154,11 @@ async def alerter_deliveries(url: str, database_url: str, count: int, concurrenc
 
 
 async def kafka_baseline_latency(kafka: KafkaSettings, count: int, rate: float) -> list[float]:
-    """Produce → consume latency of the same messages through the same broker, no alerter."""
+    """Produce → consume latency of the same messages through the same broker and the same
+    consumer settings as the alerter's, with no alerter work in between."""
     topic = kafka.topic("bench-baseline")
     await kafka_clients.ensure_topics(kafka, [topic])
-    consumer = kafka_clients.make_consumer(kafka, topic, group="bench-baseline")
+    consumer = kafka_clients.make_consumer(kafka, topic, group="bench-baseline", fetch_max_wait_ms=FETCH_MAX_WAIT_MS)
     await consumer.start()
     producer = kafka_clients.make_producer(kafka, enable_idempotence=False)
     await producer.start()
