@@ -186,6 +186,10 @@ class RoleFinder:
             if token.dep_ not in ("xcomp", "conj", "dobj", "attr", "appos", "pobj", "prep", "acl", "relcl"):
                 return None
             token = head
+        for ancestor in anchor.ancestors:  # "Tenants were given until the end of the month to leave"
+            subject = next((c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return subject
         return None
 
     def _destination(self, anchor: Token) -> Token | None:
@@ -271,6 +275,12 @@ class RoleFinder:
                 ):
                     continue
                 return role
+        if person:  # '"He has to go," Biden said of Putin': a name later in the same sentence
+            for start, end in self._antecedents(self.view, person):
+                if start > pronoun.i:
+                    role = Role(self.view.text_of(start, end), self.view, start, end)
+                    if exclude is None or not (_same(role, exclude) or role.text in exclude.text):
+                        return role
         return Role(pronoun.text, self.view, pronoun.i, pronoun.i + 1, resolved=False)
 
     def _antecedents(self, view: SentenceView, person: bool) -> list[tuple[int, int]]:
