@@ -14,6 +14,7 @@ import structlog
 from models import Document
 from services.ingest.fetcher import FetchError, Fetcher
 from services.ingest.kinds.base import SourceSpec
+from services.ingest.kinds.documents import MAX_TEXT_CHARS
 from services.ingest.text import clean_text
 
 log = structlog.get_logger(__name__)
@@ -56,6 +57,6 @@ async def with_full_text(documents: list[Document], source: SourceSpec, fetcher:
                 return document
         if len(text) <= len(document.text):
             return document
-        return document.model_copy(update={"text": text})
+        return document.model_copy(update={"text": text[:MAX_TEXT_CHARS]})
 
     return list(await asyncio.gather(*(complete(document) for document in documents)))

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from models import DOCUMENTS
 from services.ingest.canonical import canonical_url
 from services.ingest.schedule import FAILURE_BACKOFF_CAP, Outcome, next_delay
 from services.ingest.status import SourceStatus
@@ -72,6 +73,28 @@ class TestCanonicalUrl:
     )
     def test_tracking_noise_is_removed(self, raw: str, canonical: str) -> None:
         assert canonical_url(raw) == canonical
+
+
+class TestMakeDocument:
+    def test_a_broken_link_costs_the_url_not_the_item(self) -> None:
+        from services.ingest.kinds.documents import make_document
+
+        document = make_document(
+            source_id="s", fetched_at=T0, url="http://example.com:notaport/x", fallback_key="guid-1", title="T"
+        )
+        assert document is not None and document.url is None and document.text == "T"
+
+    def test_giant_bodies_are_cut_to_fit_a_kafka_message(self) -> None:
+        from services.ingest.kinds.documents import MAX_TEXT_CHARS, make_document
+
+        document = make_document(source_id="s", fetched_at=T0, url="https://e.example/a", text="é" * 400_000)
+        assert document is not None and len(document.text) == MAX_TEXT_CHARS
+        assert len(DOCUMENTS.encode(document)) < 1_000_000
+
+    def test_nothing_to_key_by(self) -> None:
+        from services.ingest.kinds.documents import make_document
+
+        assert make_document(source_id="s", fetched_at=T0, url="javascript:alert(1)", title="T") is None
 
 
 class TestText:

@@ -11,6 +11,9 @@ from services.ingest.canonical import canonical_url, url_document_id
 from services.ingest.text import clean_text, normalise_language
 
 MAX_TITLE_CHARS = 1000
+MAX_TEXT_CHARS = 100_000
+"""Longer bodies are cut: a Kafka message stays well under the broker's 1 MB default, so one
+giant item can never block its source by failing to produce forever."""
 
 
 def make_document(
@@ -33,7 +36,7 @@ def make_document(
     An item without a body gets its title as text, since the detector reads ``text`` only.
     ``url`` is published in its canonical form (no tracking parameters or fragment).
     """
-    clean_url = canonical_url(url) if url and url.startswith(("http://", "https://")) else None
+    clean_url = _canonical_or_none(url)
     if platform and platform_id:
         doc_id = document_id_for(platform, platform_id)
     elif clean_url:
@@ -48,12 +51,23 @@ def make_document(
         source_id=source_id,
         url=clean_url,
         title=title,
-        text=text or title,
+        text=(text or title)[:MAX_TEXT_CHARS],
         language=normalise_language(language),
         published_at=published_at,
         fetched_at=fetched_at,
         author=clean_text(author) or None,
     )
+
+
+def _canonical_or_none(url: str | None) -> str | None:
+    """The canonical form of an http(s) link; ``None`` for anything else, a bad port included,
+    so one broken link costs its item its URL, not the whole poll."""
+    if not url or not url.strip().lower().startswith(("http://", "https://")):
+        return None
+    try:
+        return canonical_url(url)
+    except ValueError:
+        return None
 
 
 def parse_iso_datetime(value: object) -> datetime | None:
