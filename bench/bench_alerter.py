@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import statistics
 import sys
 import tempfile
@@ -237,6 +238,25 @@ async def signal_to_webhook_latency(kafka: KafkaSettings, database_url: str, cou
     return [arrivals[story] - sent[story] for story in sent if story in arrivals]
 
 
+async def scratch_postgres(base_url: str, create: bool) -> str:
+    """A private database next to ``base_url`` (created, or dropped when ``create`` is False),
+    so the benchmark never touches rows of tests sharing that server."""
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base_url)
+    name = f"tocsin_bench_alerter_{os.getpid()}"
+    connection = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
+                                       password=url.password, database=url.database)
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if create:
+            await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -247,6 +267,8 @@ async def main(args: argparse.Namespace) -> None:
     receiver, url = start_receiver()
     workdir = Path(tempfile.mkdtemp(prefix="tocsin-bench-"))
     database_url = args.database_url or f"sqlite+aiosqlite:///{workdir / 'bench.db'}"
+    if database_url.startswith("postgresql"):
+        database_url = await scratch_postgres(database_url, create=True)
     rows: list[tuple[str, str, str]] = []
     try:
         for concurrency in (1, 50):
@@ -264,6 +286,8 @@ async def main(args: argparse.Namespace) -> None:
                      f"{statistics.mean(ours_lat) * 1000:.1f}"))
     finally:
         receiver.terminate()
+        if database_url.startswith("postgresql"):
+            await scratch_postgres(args.database_url, create=False)
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     print(f"\nAlerter benchmark — {args.deliveries} deliveries per run, {args.signals} signals at {args.rate:g}/s, "
           f"outbox on {database}")
