@@ -9,6 +9,7 @@ import pytest
 
 from models import document_id_for
 from services.ingest.cycle import complete, poll_source
+from services.ingest.fetcher import FetchError
 from services.ingest.kinds import InvalidSource, PayloadInvalid
 from services.ingest.kinds.bluesky import bluesky_target
 from services.ingest.kinds.mastodon import mastodon_target
@@ -116,6 +117,12 @@ class TestBluesky:
             await poll_source(spec_for("bluesky", url=server.base, query="maduro", pages=2), fetcher, {}, NOW)
             assert server.hits(path) == 2
             assert _query(server, path)["cursor"] == ["25"]
+
+    async def test_refused_search_says_why(self, fetcher) -> None:
+        path = "/xrpc/app.bsky.feed.searchPosts"
+        with FeedServer({path: Reply(b'{"error":"Forbidden"}', 403, "application/json")}) as server:
+            with pytest.raises(FetchError, match="HTTP 403: the AppView refused unauthenticated post search"):
+                await poll_source(spec_for("bluesky", url=server.base, query="maduro"), fetcher, {}, NOW)
 
     def test_targets(self) -> None:
         assert bluesky_target("maduro") == {"query": "maduro"}

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from pydantic import Field, model_validator
 
 from models import Document
-from services.ingest.fetcher import Fetcher
+from services.ingest.fetcher import Fetcher, FetchError
 from services.ingest.kinds.base import Cursor, Harvest, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import make_document, parse_iso_datetime
 from services.ingest.kinds.jsonbody import expect_list, expect_mapping, load_json, text_field
@@ -50,12 +50,21 @@ async def poll_bluesky(source: SourceSpec, fetcher: Fetcher, cursor: Cursor, now
         query = {**params, "limit": str(PAGE_LIMIT)}
         if page_cursor:
             query["cursor"] = page_cursor
-        fetched = await fetcher.get(
-            f"{options.url}/xrpc/{endpoint}?{urlencode(query)}",
-            accept="application/json",
-            max_bytes=options.max_bytes,
-            total_timeout=options.timeout,
-        )
+        try:
+            fetched = await fetcher.get(
+                f"{options.url}/xrpc/{endpoint}?{urlencode(query)}",
+                accept="application/json",
+                max_bytes=options.max_bytes,
+                total_timeout=options.timeout,
+            )
+        except FetchError as exc:
+            if exc.status == 403 and options.query:
+                raise FetchError(
+                    f"{exc}: the AppView refused unauthenticated post search"
+                    + (" beyond the first page (set pages: 1)" if page_cursor else " (it disables it under load)"),
+                    status=403,
+                ) from None
+            raise
         page = expect_mapping(load_json(fetched.body, f"Bluesky {endpoint}"), f"Bluesky {endpoint}")
         items = expect_list(page.get(listing, []), f"Bluesky {endpoint} {listing}")
         posts = [item.get("post") if listing == "feed" and isinstance(item, dict) else item for item in items]
