@@ -196,24 +196,24 @@ class RoleFinder:
         roots = [anchor, *syntax.described_things(anchor)]
         if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
             roots.append(anchor.head)
-        places: list[tuple[int, int, Token]] = []
-        fallback: list[tuple[int, Token]] = []
+        places: list[tuple[int, int, int, Token]] = []
+        fallback: list[tuple[int, int, Token]] = []
         for root in roots:
-            for token in _without_clauses(root):
+            for token, depth in _without_clauses(root):
                 if token.dep_ != "prep" or token.lower_ not in DESTINATION_PREPS:
                     continue
                 rank = DESTINATION_PREPS.index(token.lower_)
                 for inner in token.subtree:
                     known = self.gazetteer.mentions(inner.text) and inner.ent_type_ != "PERSON"
                     if known or inner.ent_type_ in PLACE_LABELS:
-                        places.append((0 if known else 1, rank, inner))
+                        places.append((depth, 0 if known else 1, rank, inner))
                         break
                 else:
                     pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
                     if pobj is not None:
-                        fallback.append((rank, pobj))
+                        fallback.append((depth, rank, pobj))
         if places:
-            return min(places, key=lambda found: (found[0], found[1], found[2].i))[2]
+            return min(places, key=lambda found: (*found[:3], found[3].i))[3]
         after = [e for e in self.view.doc.ents if e.start > anchor.i and e.label_ in PLACE_LABELS]
         for ent in after:
             if self.gazetteer.code_of(ent.text):
@@ -222,7 +222,7 @@ class RoleFinder:
             if ent.label_ in ("GPE", "LOC"):
                 return ent.root
         if fallback:
-            return min(fallback, key=lambda pair: (pair[0], pair[1].i))[1]
+            return min(fallback, key=lambda found: (*found[:2], found[2].i))[2]
         return None
 
     def _possessor(self, anchor: Token) -> Token | None:
@@ -396,14 +396,16 @@ class RoleFinder:
         return None
 
 
-def _without_clauses(root: Token) -> list[Token]:
-    """``root``'s subtree minus relative and adverbial clauses hanging off it."""
-    kept: list[Token] = []
-    stack = [root]
+def _without_clauses(root: Token) -> list[tuple[Token, int]]:
+    """``root``'s subtree minus relative and adverbial clauses, with each token's depth."""
+    kept: list[tuple[Token, int]] = []
+    stack = [(root, 0)]
     while stack:
-        token = stack.pop()
-        kept.append(token)
-        stack.extend(c for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis"))
+        token, depth = stack.pop()
+        kept.append((token, depth))
+        stack.extend(
+            (c, depth + 1) for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis")
+        )
     return kept
 
 
