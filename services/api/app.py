@@ -23,7 +23,7 @@ import services.ingest.status  # noqa: F401
 from alerts.service import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
-from services.api.limits import DEFAULT_BURST, DEFAULT_MAX_BODY, DEFAULT_RATE, BodySizeLimit, RateLimiter
+from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.routes import alerts as alert_routes
 from services.api.routes import (
@@ -56,9 +56,7 @@ def create_app(
     *,
     database: Database | None = None,
     clock: Callable[[], float] = time.time,
-    rate: float = DEFAULT_RATE,
-    burst: int = DEFAULT_BURST,
-    max_body: int = DEFAULT_MAX_BODY,
+    limits: ApiLimits = ApiLimits(),
 ) -> FastAPI:
     """``readiness`` returns a map of component name to ready; all true (and the database) means ready."""
     owned = database is None
@@ -66,7 +64,8 @@ def create_app(
     catalog = SubscriptionCatalog(db, settings.subscriptions)
     ctx = ApiContext(
         settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
-        limiter=RateLimiter(rate, burst), clock=clock, readiness=readiness,
+        limiter=RateLimiter(limits.rate, limits.burst),
+        failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), clock=clock, readiness=readiness,
     )
 
     @asynccontextmanager
@@ -98,5 +97,5 @@ def create_app(
     app.include_router(metrics_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)
-    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body)
     return app

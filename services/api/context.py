@@ -21,6 +21,7 @@ class ApiContext:
     catalog: SubscriptionCatalog
     feed: AlertFeed
     limiter: RateLimiter
+    failed_auth: RateLimiter
     clock: Callable[[], float]
     readiness: Callable[[], dict[str, bool]] | None = None
     engine: Any = None

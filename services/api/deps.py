@@ -22,13 +22,22 @@ Ctx = Annotated[ApiContext, Depends(api_context)]
 
 
 async def current_principal(
-    ctx: Ctx, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+    ctx: Ctx, request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 ) -> Principal:
-    """The caller, from ``Authorization: Bearer <token>``; 401 without a valid token, 429 over the rate."""
+    """The caller, from ``Authorization: Bearer <token>``; 401 without a valid token, 429 over the rate.
+
+    Refused tokens also count against the client's address: past the allowance, further
+    refusals answer 429 so a guesser is told to back off. A valid token is never held up by
+    them (many users may share one address behind a proxy); it has its own rate.
+    """
     principal = None
     if credentials is not None and credentials.scheme.lower() == "bearer":
         principal = await authenticate(ctx.db, credentials.credentials)
     if principal is None:
+        client = f"client:{request.client.host if request.client else 'unknown'}"
+        wait = ctx.failed_auth.take(client)
+        if wait > 0:
+            raise HTTPException(429, "too many refused tokens", headers={"Retry-After": str(max(1, math.ceil(wait)))})
         raise HTTPException(401, "missing or invalid API token", headers={"WWW-Authenticate": "Bearer"})
     wait = ctx.limiter.take(principal.token_id)
     if wait > 0:

@@ -13,6 +13,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 DEFAULT_MAX_BODY = 1_048_576
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 200
+DEFAULT_FAILED_AUTH_RATE = 1.0
+DEFAULT_FAILED_AUTH_BURST = 30
+MAX_TRACKED = 10_000
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """Request limits: body size, requests per token, and refused log-ins per client address
+    (so guessing tokens is slow and cannot load the database)."""
+
+    max_body: int = DEFAULT_MAX_BODY
+    rate: float = DEFAULT_RATE
+    burst: int = DEFAULT_BURST
+    failed_auth_rate: float = DEFAULT_FAILED_AUTH_RATE
+    failed_auth_burst: int = DEFAULT_FAILED_AUTH_BURST
 
 
 async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -97,6 +112,8 @@ class RateLimiter:
         """0 when the request may go on, else the seconds to wait before the next one."""
         now = self.clock()
         bucket = self._buckets.get(key)
+        if bucket is None and len(self._buckets) >= MAX_TRACKED:
+            self._forget_full(now)
         if bucket is None:
             bucket = self._buckets[key] = _Bucket(float(self.burst), now)
         bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
@@ -105,3 +122,11 @@ class RateLimiter:
             bucket.tokens -= 1.0
             return 0.0
         return (1.0 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
+
+    def _forget_full(self, now: float) -> None:
+        """Drops buckets that have refilled: forgetting them changes nothing, and it keeps
+        memory bounded however many addresses knock."""
+        self._buckets = {
+            key: bucket for key, bucket in self._buckets.items()
+            if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
+        }

@@ -85,12 +85,14 @@ class ServerRun:
             await asyncio.wait([self.task], timeout=10)
 
 
-def api_settings(tmp_path: Path, database_url: str | None = None) -> Settings:
-    return Settings(
-        kafka={"bootstrap": "127.0.0.1:9"},
-        security={"allow_private_targets": True},
-        database={"url": database_url or f"sqlite+aiosqlite:///{tmp_path / 'api.db'}"},
-    )
+def api_settings(tmp_path: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    """Settings for an API under test; Kafka points nowhere unless ``kafka=`` is given."""
+    values: dict[str, Any] = {
+        "kafka": {"bootstrap": "127.0.0.1:9"},
+        "security": {"allow_private_targets": True},
+        "database": {"url": database_url or f"sqlite+aiosqlite:///{tmp_path / 'api.db'}"},
+    }
+    return Settings(**{**values, **overrides})
 
 
 def make_signal(
@@ -110,8 +112,10 @@ def make_signal(
     )
 
 
-async def open_live(tmp_path: Path, database_url: str | None = None, **app_options: Any):  # type: ignore[no-untyped-def]
-    settings = api_settings(tmp_path, database_url)
+async def open_live(  # type: ignore[no-untyped-def]
+    tmp_path: Path, database_url: str | None = None, settings: Settings | None = None, **app_options: Any
+):
+    settings = settings or api_settings(tmp_path, database_url)
     db = open_database(settings.database.url)
     app = create_app(settings, database=db, **app_options)
     return settings, db, app

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from services.api.limits import ApiLimits
 from tests.api.live import LiveApi, ServerRun, open_live
 
 
@@ -13,7 +14,7 @@ class TestLimits:
             assert response.status_code == 413
 
     async def test_rate_limit_per_token(self, tmp_path):
-        settings, db, app = await open_live(tmp_path, rate=0.01, burst=3)
+        settings, db, app = await open_live(tmp_path, limits=ApiLimits(rate=0.01, burst=3))
         try:
             async with ServerRun(app) as base_url:
                 live = LiveApi(base_url, settings, db)
@@ -25,6 +26,20 @@ class TestLimits:
                     assert limited.status_code == 429 and int(limited.headers["retry-after"]) >= 1
                 async with live.client(second) as client:
                     assert (await client.get("/v1/subscriptions")).status_code == 200
+        finally:
+            await db.close()
+
+    async def test_refused_tokens_are_throttled_per_client(self, tmp_path):
+        settings, db, app = await open_live(tmp_path, limits=ApiLimits(failed_auth_rate=0.01, failed_auth_burst=3))
+        try:
+            async with ServerRun(app) as base_url:
+                live = LiveApi(base_url, settings, db)
+                good = await live.token("desk")
+                async with live.client("tcs_guess") as client:
+                    codes = [(await client.get("/v1/whoami")).status_code for _ in range(5)]
+                assert codes == [401, 401, 401, 429, 429]
+                async with live.client(good) as client:  # a valid token from the same address is not held up
+                    assert (await client.get("/v1/whoami")).status_code == 200
         finally:
             await db.close()
 
@@ -47,3 +62,20 @@ class TestLimits:
     async def test_readyz_reports_the_database(self, live):
         async with live.client() as client:
             assert (await client.get("/readyz")).json() == {"status": "ready", "components": {"database": True}}
+
+
+class TestRateLimiter:
+    def test_refills_with_time_and_forgets_full_buckets(self, monkeypatch):
+        from services.api import limits
+
+        now = [0.0]
+        limiter = limits.RateLimiter(rate=1.0, burst=2, clock=lambda: now[0])
+        assert [limiter.take("a"), limiter.take("a")] == [0.0, 0.0]
+        assert limiter.take("a") == 1.0
+        now[0] = 1.0
+        assert limiter.take("a") == 0.0
+        monkeypatch.setattr(limits, "MAX_TRACKED", 2)
+        limiter.take("b")
+        now[0] = 100.0
+        limiter.take("c")  # over the bound: "a" and "b" have refilled and are forgotten
+        assert set(limiter._buckets) == {"c"}

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from services.api.limits import ApiLimits
 from tests.api.live import LiveApi, ServerRun, make_signal, open_live
 
 RUN_BOUND = 300.0
@@ -25,7 +26,8 @@ def _schemathesis() -> str:
 
 async def test_no_server_error_anywhere(tmp_path):
     command = _schemathesis()
-    settings, db, app = await open_live(tmp_path, rate=10_000, burst=1_000_000)
+    settings, db, app = await open_live(
+        tmp_path, limits=ApiLimits(rate=10_000, burst=1_000_000, failed_auth_rate=10_000, failed_auth_burst=1_000_000))
     settings.security.allow_private_targets = False  # generated URLs must not reach loopback services
     try:
         async with ServerRun(app) as base_url:

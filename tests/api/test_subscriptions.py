@@ -81,3 +81,23 @@ class TestSecretsAndTestEvents:
         async with live.client(token) as client:
             assert (await client.post(f"/v1/subscriptions/{created['id']}/test")).status_code == 409
             assert (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).status_code == 409
+
+
+class TestInternalTargets:
+    async def test_internal_webhook_addresses_are_refused_unless_allowed(self, tmp_path):
+        from tests.api.live import LiveApi, ServerRun, api_settings, open_live
+
+        settings = api_settings(tmp_path, security={"allow_private_targets": False})
+        settings, db, app = await open_live(tmp_path, settings=settings)
+        try:
+            async with ServerRun(app) as base_url:
+                live = LiveApi(base_url, settings, db)
+                async with live.client(await live.token("desk")) as client:
+                    for url in ("http://127.0.0.1:8080/hook", "http://169.254.169.254/latest", "http://[::1]/x",
+                                "http://localhost/hook", "http://10.1.2.3/hook"):
+                        response = await client.post("/v1/subscriptions", json={"webhook": {"url": url}})
+                        assert response.status_code == 422 and "forbidden target" in response.text, url
+                    allowed = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://8.8.8.8/x"}})
+                    assert allowed.status_code == 201
+        finally:
+            await db.close()

@@ -2,7 +2,8 @@
 
 Sources from the config file are listed read-only (``origin: config``); sources added here
 live in the database and reach a running ingest service through
-``services.api.store.sources`` (see its module docstring).
+``services.api.store.sources`` (see its module docstring), and with ``ingest.sharded``
+through the Kafka sources topic as well (``services.api.store.source_topic``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.api.deps import Admin, Ctx, not_found
 from services.api.store import sources as store
+from services.api.store.source_topic import SourceTopicUnavailable, propagate
 from services.config.settings import MIN_POLL_INTERVAL, SourceSettings
 from services.ingest.kinds import KINDS, InvalidSource, build_spec
 from services.ingest.status import SourceStatus, StatusBoard
@@ -99,6 +101,13 @@ def validated(data: dict[str, Any]) -> SourceSettings:
     return source
 
 
+async def _propagate(ctx: Ctx, source: SourceSettings | None, source_id: str) -> None:
+    try:
+        await propagate(ctx.settings, source, source_id)
+    except SourceTopicUnavailable as exc:
+        raise HTTPException(503, f"{exc}; nothing was changed") from None
+
+
 async def _statuses(ctx: Ctx) -> dict[str, SourceStatus]:
     return {found.source_id: found for found in await StatusBoard(ctx.db).all()}
 
@@ -119,6 +128,7 @@ async def create_source(ctx: Ctx, _: Admin, body: SourceIn) -> SourceOut:
     source = validated(body.model_dump())
     if any(s.id == source.id for s in ctx.settings.sources) or await store.get_source(ctx.db, source.id):
         raise HTTPException(409, f"source {source.id!r} already exists")
+    await _propagate(ctx, source, source.id)
     await store.save_source(ctx.db, source)
     return source_out(source, "api", None)
 
@@ -152,6 +162,7 @@ async def replace_source(ctx: Ctx, _: Admin, source_id: str, body: SourceBody) -
     if origin == "config":
         raise HTTPException(409, "this source comes from the config file; change it there")
     source = validated({**body.model_dump(), "id": source_id})
+    await _propagate(ctx, source, source_id)
     await store.save_source(ctx.db, source)
     return source_out(source, "api", (await _statuses(ctx)).get(source_id))
 
@@ -161,5 +172,6 @@ async def delete_source(ctx: Ctx, _: Admin, source_id: str) -> Response:
     _, origin = await _find(ctx, source_id)
     if origin == "config":
         raise HTTPException(409, "this source comes from the config file; remove it there")
+    await _propagate(ctx, None, source_id)
     await store.delete_source(ctx.db, source_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

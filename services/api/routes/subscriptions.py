@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Literal
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
@@ -12,12 +14,10 @@ from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
 from services.api.store import subscriptions as store
 from services.api.webhook_test import send_test_event
+from services.netguard import ForbiddenTarget, check_url
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 2
-
-Name = Field(min_length=1, max_length=200)
-
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -100,6 +100,25 @@ def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, pr
                                   for e in exc.errors(include_url=False, include_context=False)]) from None
 
 
+async def _refuse_internal(body: SubscriptionIn, allow_private: bool) -> None:
+    """Refuses a webhook at an internal address now, when that needs no DNS lookup (an IP
+    literal, ``localhost``); names are checked again on every delivery by the alerter."""
+    if body.webhook is None or allow_private:
+        return
+    url = str(body.webhook.url)
+    host = (urlsplit(url).hostname or "").strip("[]").lower()
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if host != "localhost" and not host.endswith(".localhost"):
+            return
+    try:
+        await check_url(url, allow_private)
+    except ForbiddenTarget as exc:
+        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "msg": f"forbidden target: {exc}",
+                                   "type": "value_error"}]) from None
+
+
 def _secret(subscription: Subscription) -> str | None:
     return subscription.webhook.secret.get_secret_value() if subscription.webhook is not None else None
 
@@ -112,6 +131,7 @@ async def list_subscriptions(ctx: Ctx, caller: Caller) -> list[SubscriptionOut]:
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionWithSecret)
 async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) -> SubscriptionWithSecret:
     """Creates a subscription. The response carries the webhook secret, which is never shown again."""
+    await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     subscription = _build(store.new_subscription_id(), caller.tenant, body, None, [])
     await store.save(ctx.db, subscription)
     await ctx.catalog.refresh()
@@ -132,6 +152,7 @@ async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, b
     existing = await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
     if existing is None:
         raise not_found("subscription")
+    await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)
     await store.save(ctx.db, subscription)
