@@ -353,25 +353,38 @@ class RoleFinder:
         return not self._government_claim(target)
 
     def _government_claim(self, target: Role) -> bool:
-        """A denied "report" that is really a government's claim ("a U.S. report", "Russian claims")."""
+        """A denied "report" that is not a media report: "a U.S. report", "the IAEA report".
+
+        The report (or the word calling it false) is attributed to a state, an official body or
+        a non-media organisation, and nothing in it names a news outlet.
+        """
         view = target.view
         doc = view.doc
         head = doc[target.start : target.end].root
         tree = syntax.subtree(head)
-        if any(s in tree for s, _e in view.referenced_media):
+        if any(s in tree for s, _e in view.referenced_media) or self._media_entity(view, tree):
             return False
         falsity = view.lexicons.get("falsity")
         heads = [head] + ([doc[s] for s, _e in view.spans(falsity)] if falsity else [])
         for token in heads:
             for child in token.children:
                 if child.dep_ in ("compound", "amod", "poss", "nmod") and (
-                    child.ent_type_ in ("GPE", "NORP") or self.gazetteer.mentions(child.text)
+                    child.ent_type_ in ("GPE", "NORP", "ORG") or self.gazetteer.mentions(child.text)
                 ):
                     return True
-                if child.dep_ in ("agent", "prep") and child.lower_ == "by":
+                if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
                     for inner in child.subtree:
-                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP"):
+                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):
                             return True
+        return False
+
+    def _media_entity(self, view: SentenceView, indices: set[int]) -> bool:
+        """An organisation name that reads as a news outlet ("Middle East Eye", "Daily Sabah")."""
+        words = view.shared("outlet_words")
+        for ent in view.doc.ents:
+            if ent.label_ == "ORG" and ent.start in indices:
+                if view.hits(words, set(range(ent.start, ent.end))):
+                    return True
         return False
 
     def agency(self, target: Role | None) -> str | None:
