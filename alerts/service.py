@@ -30,6 +30,7 @@ from alerts.stages.deliver import DeliverStage
 from alerts.stages.retry import RetryStage
 from services import kafka as kafka_clients
 from services.config import Settings
+from services.api.store.subscriptions import SubscriptionCatalog
 from services.netguard import guarded_client
 from services.storage import Database, open_database
 
@@ -113,7 +114,10 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     try:
         await producer.start()
         producer_started = True
-        subscriptions = lambda: settings.subscriptions  # noqa: E731 - the API will swap in its store
+        # Config-file subscriptions plus those made through the API, kept current in the background.
+        catalog = SubscriptionCatalog(db, settings.subscriptions)
+        await catalog.refresh()
+        subscriptions = catalog.current
         pipeline = delivery_pipeline(
             db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
             RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout,
@@ -125,11 +129,12 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
             consumer, producer, db, subscriptions, dead_letter_topic=kafka.dead_letter_topic, clock=clock,
             on_recorded=dispatcher.wake,
         )
-        log.info("alert.started", instance=instance, subscriptions=len(settings.subscriptions))
+        log.info("alert.started", instance=instance, subscriptions=len(subscriptions()))
         async with asyncio.TaskGroup() as group:
             # Pending deliveries resume at once; joining the consumer group can take a while.
             group.create_task(dispatcher.run(stop))
             group.create_task(_consume(consumer, intake, stop))
+            group.create_task(catalog.run(stop))
     finally:
         if producer_started:
             await producer.stop()

@@ -75,3 +75,28 @@ async def test_tampered_body_fails_independent_verifier():
     verify_standard_webhook(SECRET, headers, body, now=time.time())
     with pytest.raises(AssertionError):
         verify_standard_webhook(SECRET, headers, b'{"a":2}', now=time.time())
+
+
+async def test_subscription_made_through_the_api_store_is_served(kafka_settings, tmp_path):
+    from services.api.store.subscriptions import save
+    from services.storage import open_database
+
+    async with Receiver() as receiver:
+        settings = settings_for(kafka_settings, tmp_path, [])
+        db = open_database(settings.database.url)
+        from alerts.service import ensure_schema
+
+        await ensure_schema(db)
+        await save(db, subscription("api-made", receiver.url, tenant="newsroom", countries=["VE"]))
+        await db.close()
+        await kafka_clients.ensure_topics(kafka_settings, [kafka_settings.signals_topic])
+        await _produce(kafka_settings, SIGNALS.encode(signal(detection())))
+        stop = asyncio.Event()
+        task = asyncio.create_task(run_alerter(settings, stop))
+        try:
+            (request,) = await receiver.wait_for(1)
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 30)
+    verify_standard_webhook(SECRET, request.headers, request.body, now=time.time())
+    assert request.json()["data"]["tenant"] == "newsroom"
