@@ -60,6 +60,26 @@ async def authenticate(db: Database, token: str) -> Principal | None:
     return Principal(token_id=row.id, tenant=row.tenant, admin=row.admin)
 
 
+async def list_tokens(db: Database, tenant: str | None = None) -> list[ApiTokenRow]:
+    """Token records (never the tokens), oldest first."""
+    async with db.sessions() as session:
+        query = select(ApiTokenRow).order_by(ApiTokenRow.created_at)
+        if tenant is not None:
+            query = query.where(ApiTokenRow.tenant == tenant)
+        return list(await session.scalars(query))
+
+
+async def revoke_token(db: Database, token_id: str) -> bool:
+    """Revokes one token by its id (``tok_...``); False when there is no live token with it."""
+    async with db.sessions() as session, session.begin():
+        result = await session.execute(
+            update(ApiTokenRow)
+            .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
+            .values(revoked_at=time.time())
+        )
+        return result.rowcount == 1
+
+
 async def revoke_tokens(db: Database, *, tenant: str, label: str) -> int:
     """Revokes every live token of ``tenant`` carrying ``label``; returns how many."""
     async with db.sessions() as session, session.begin():

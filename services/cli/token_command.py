@@ -1,7 +1,7 @@
-"""``tocsin token create --tenant NAME [--admin]``: issue an API token.
+"""``tocsin token create --tenant NAME [--admin]``, ``tocsin token list``, ``tocsin token revoke ID``.
 
-The token is printed alone on the last line of stdout (scripts take ``| tail -1``); it is
-shown this once and stored only as a digest.
+``create`` prints the token alone on the last line of stdout (scripts take ``| tail -1``);
+it is shown this once and stored only as a digest. ``list`` shows token ids, never tokens.
 """
 
 from __future__ import annotations
@@ -9,9 +9,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
+from typing import TypeVar
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from services.config import Settings
+from services.storage import Database
+
+T = TypeVar("T")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -24,12 +31,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     create.add_argument("--admin", action="store_true", help="may also manage sources and patterns")
     create.add_argument("--label", default="", help="a note to recognise the token by")
     create.set_defaults(handler=_create)
+    listing = actions.add_parser("list", help="list token ids (never the tokens)", description="List token ids.")
+    add_config_argument(listing)
+    listing.add_argument("--tenant", default=None, help="only this tenant's tokens")
+    listing.set_defaults(handler=_list)
+    revoke = actions.add_parser("revoke", help="revoke a token by its id", description="Revoke a token by its id.")
+    add_config_argument(revoke)
+    revoke.add_argument("token_id", metavar="ID", help="the token's id (tok_...), from `tocsin token list`")
+    revoke.set_defaults(handler=_revoke)
+
+
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    from services.storage import open_database
+
+    async def run() -> T:
+        db = open_database(settings.database.url)
+        try:
+            await db.create_schema()
+            return await work(db)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
 
 
 def _create(args: argparse.Namespace) -> int:
     from services.auth import issue_token
     from services.auth.principal import valid_tenant
-    from services.storage import open_database
 
     try:
         valid_tenant(args.tenant)
@@ -37,18 +65,32 @@ def _create(args: argparse.Namespace) -> int:
         print(f"tocsin token: {exc}", file=sys.stderr)
         return 2
     settings = settings_or_exit(args)
-
-    async def create() -> str:
-        db = open_database(settings.database.url)
-        try:
-            await db.create_schema()
-            issued = await issue_token(db, args.tenant, admin=args.admin, label=args.label)
-        finally:
-            await db.close()
-        return issued.token
-
-    token = asyncio.run(create())
+    issued = _with_database(settings, lambda db: issue_token(db, args.tenant, admin=args.admin, label=args.label))
     role = "admin " if args.admin else ""
-    print(f"{role}token for tenant {args.tenant!r} (shown once; store it now):")
-    print(token)
+    print(f"{role}token {issued.id} for tenant {args.tenant!r} (shown once; store it now):")
+    print(issued.token)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from services.auth import list_tokens
+
+    settings = settings_or_exit(args)
+    rows = _with_database(settings, lambda db: list_tokens(db, args.tenant))
+    print(f"{'ID':<30} {'TENANT':<20} {'ROLE':<6} {'CREATED':<20} {'STATE':<8} LABEL")
+    for row in rows:
+        created = datetime.fromtimestamp(row.created_at, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        state = "revoked" if row.revoked_at is not None else "active"
+        print(f"{row.id:<30} {row.tenant:<20} {'admin' if row.admin else 'tenant':<6} {created:<20} {state:<8} {row.label}")
+    return 0
+
+
+def _revoke(args: argparse.Namespace) -> int:
+    from services.auth import revoke_token
+
+    settings = settings_or_exit(args)
+    if not _with_database(settings, lambda db: revoke_token(db, args.token_id)):
+        print(f"tocsin token: no active token with id {args.token_id!r}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.token_id}")
     return 0

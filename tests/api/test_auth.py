@@ -76,6 +76,31 @@ class TestTokenCommand:
         finally:
             await db.close()
 
+    async def test_list_and_revoke(self, tmp_path):
+        url = f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
+        env = {"TOCSIN_DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
+
+        async def tocsin(*args: str) -> subprocess.CompletedProcess[str]:
+            return await asyncio.to_thread(
+                subprocess.run, [sys.executable, "-m", "services.cli.main", "token", *args],
+                capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+            )
+
+        created = await tocsin("create", "--tenant", "desk", "--label", "night shift")
+        token = created.stdout.strip().splitlines()[-1]
+        listed = await tocsin("list")
+        [line] = [line for line in listed.stdout.splitlines() if "night shift" in line]
+        token_id = line.split()[0]
+        assert token_id.startswith("tok_") and "active" in line and token not in listed.stdout
+        assert (await tocsin("revoke", token_id)).returncode == 0
+        assert (await tocsin("revoke", token_id)).returncode == 1
+        assert "revoked" in (await tocsin("list", "--tenant", "desk")).stdout
+        db = open_database(url)
+        try:
+            assert await authenticate(db, token) is None
+        finally:
+            await db.close()
+
     def test_refuses_a_bad_tenant_name(self, tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "services.cli.main", "token", "create", "--tenant", "no spaces"],

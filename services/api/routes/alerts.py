@@ -3,25 +3,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query
 from pydantic import BaseModel
+from sqlalchemy import select
 
 from alerts.outbox import attempts
 from alerts.tables import DeliveryRow
 from services.api.deps import Caller, Ctx, not_found
+from services.api.models import AlertOut, AlertPage
 from services.api.store.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts, split_alert_id
 from services.api.timeutil import iso, to_epoch
 
-from sqlalchemy import select
-
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
-
-
-class AlertPage(BaseModel):
-    items: list[dict[str, Any]]
-    next_cursor: str | None
 
 
 @router.get("", response_model=AlertPage)
@@ -48,16 +42,16 @@ async def search(
                        until=to_epoch(until))
     ids = await ctx.tenant_subscription_ids(caller.tenant)
     items, next_cursor = await search_alerts(ctx.db, ids, query, limit, position)
-    return AlertPage(items=items, next_cursor=next_cursor)
+    return AlertPage(items=[AlertOut(**item) for item in items], next_cursor=next_cursor)
 
 
-@router.get("/{alert_id}")
-async def get_one(ctx: Ctx, caller: Caller, alert_id: str) -> dict[str, Any]:
+@router.get("/{alert_id}", response_model=AlertOut)
+async def get_one(ctx: Ctx, caller: Caller, alert_id: str) -> AlertOut:
     """One alert with all its evidence, documents and sources."""
     alert = await get_alert(ctx.db, alert_id, await ctx.tenant_subscription_ids(caller.tenant))
     if alert is None:
         raise not_found("alert")
-    return alert
+    return AlertOut(**alert)
 
 
 class AttemptOut(BaseModel):

@@ -13,7 +13,7 @@ from models import Subscription
 from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
 from services.api.store import subscriptions as store
-from services.api.webhook_test import send_test_event
+from services.api.webhook_probe import send_test_event
 from services.netguard import ForbiddenTarget, check_url
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
