@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -26,6 +28,8 @@ DEFAULT_MAX_REDIRECTS = 5
 DEFAULT_PER_HOST_LIMIT = 2
 DEFAULT_GLOBAL_LIMIT = 64
 MAX_RETRY_AFTER = 6 * 3600.0
+HOST_SPACING = {"api.gdeltproject.org": 5.0}
+"""Hosts that publish a request rate: seconds between the starts of two requests."""
 
 
 class FetchError(Exception):
@@ -81,6 +85,7 @@ class FetchLimits:
     per_host: int = DEFAULT_PER_HOST_LIMIT
     global_limit: int = DEFAULT_GLOBAL_LIMIT
     user_agent: str = DEFAULT_USER_AGENT
+    host_spacing: Mapping[str, float] = field(default_factory=lambda: dict(HOST_SPACING))
 
 
 def make_http_client(allow_private: bool, limits: FetchLimits = FetchLimits()) -> httpx.AsyncClient:
@@ -101,12 +106,30 @@ class Fetcher:
 
     client: httpx.AsyncClient
     limits: FetchLimits = field(default_factory=FetchLimits)
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     _global: asyncio.Semaphore = field(init=False)
     _hosts: defaultdict[str, asyncio.Semaphore] = field(init=False)
+    _next_start: dict[str, float] = field(init=False)
 
     def __post_init__(self) -> None:
         self._global = asyncio.Semaphore(self.limits.global_limit)
         self._hosts = defaultdict(lambda: asyncio.Semaphore(self.limits.per_host))
+        self._next_start = {}
+
+    async def _keep_spacing(self, host: str) -> None:
+        """Waits until ``host``'s published request rate allows another start.
+
+        The slot is reserved before sleeping, so concurrent callers queue one spacing apart.
+        """
+        spacing = self.limits.host_spacing.get(host)
+        if not spacing:
+            return
+        now = self.clock()
+        start = max(now, self._next_start.get(host, now))
+        self._next_start[host] = start + spacing
+        if start > now:
+            await self.sleep(start - now)
 
     async def get(
         self,
@@ -123,20 +146,26 @@ class Fetcher:
         headers = validators.headers() if validators else {}
         if accept:
             headers["Accept"] = accept
-        async with self._global, self._hosts[host]:
-            try:
-                async with asyncio.timeout(total_timeout or self.limits.total_timeout):
-                    return await self._get(url, headers, cap)
-            except TimeoutError:
-                raise FetchError(f"no complete answer within {total_timeout or self.limits.total_timeout:g}s") from None
-            except httpx.TooManyRedirects:
-                raise FetchError(f"more than {self.limits.max_redirects} redirects") from None
-            except netguard.ForbiddenTarget as exc:
-                raise FetchError(f"refused target: {exc}") from None
-            except httpx.TimeoutException as exc:
-                raise FetchError(f"timed out: {type(exc).__name__}") from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"{type(exc).__name__}: {exc}") from None
+        async with self._hosts[host]:
+            await self._keep_spacing(host)
+            async with self._global:
+                return await self._guarded_get(url, headers, cap, total_timeout)
+
+    async def _guarded_get(self, url: str, headers: dict[str, str], cap: int, total_timeout: float | None) -> Fetched:
+        """One request within the total timeout, every failure turned into :class:`FetchError`."""
+        try:
+            async with asyncio.timeout(total_timeout or self.limits.total_timeout):
+                return await self._get(url, headers, cap)
+        except TimeoutError:
+            raise FetchError(f"no complete answer within {total_timeout or self.limits.total_timeout:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"more than {self.limits.max_redirects} redirects") from None
+        except netguard.ForbiddenTarget as exc:
+            raise FetchError(f"refused target: {exc}") from None
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out: {type(exc).__name__}") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{type(exc).__name__}: {exc}") from None
 
     async def _get(self, url: str, headers: dict[str, str], cap: int) -> Fetched:
         async with self.client.stream("GET", url, headers=headers) as response:

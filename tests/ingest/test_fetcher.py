@@ -97,3 +97,45 @@ class TestRetryAfter:
         assert parse_retry_after("Wed, 25 Nov 2026 11:00:00 GMT", now) == 0.0
         assert parse_retry_after("soon", now) is None
         assert parse_retry_after(None, now) is None
+
+
+class FakeClock:
+    """A clock that moves only when the fetcher sleeps, so spacing is tested without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class TestHostSpacing:
+    async def test_hosts_with_a_published_rate_are_spaced(self) -> None:
+        clock = FakeClock()
+        limits = FetchLimits(host_spacing={"127.0.0.1": 5.0})
+        with FeedServer({"/api": Reply(b"{}")}) as server:
+            async with make_http_client(True, limits) as client:
+                fetcher = Fetcher(client, limits, clock=clock, sleep=clock.sleep)
+                for _ in range(3):
+                    await fetcher.get(server.url("/api"))
+                clock.now += 60  # a quiet minute later, no wait at all
+                await fetcher.get(server.url("/api"))
+        assert clock.sleeps == [5.0, 5.0]
+        assert server.hits("/api") == 4
+
+    async def test_other_hosts_are_not_spaced(self) -> None:
+        clock = FakeClock()
+        with FeedServer({"/feed": Reply(b"<rss/>")}) as server:
+            async with make_http_client(True, FetchLimits()) as client:
+                fetcher = Fetcher(client, FetchLimits(), clock=clock, sleep=clock.sleep)
+                for _ in range(3):
+                    await fetcher.get(server.url("/feed"))
+        assert clock.sleeps == []
+
+    def test_gdelt_is_spaced_by_default(self) -> None:
+        assert FetchLimits().host_spacing["api.gdeltproject.org"] == 5.0
