@@ -9,6 +9,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.errors import CommitFailedError, KafkaError
 from aiokafka.structs import ConsumerRecord, TopicPartition
+from sqlalchemy.exc import DBAPIError
 
 from alerts.intake import record_signal
 from models import SIGNALS, PayloadError, Subscription
@@ -19,6 +20,9 @@ log = structlog.get_logger(__name__)
 SERVICE = "alerter"
 BATCH = 200
 POLL_MS = 300
+RETRY_FIRST = 0.5
+RETRY_MAX = 10.0
+MAX_SIGNAL_FAILURES = 3
 
 
 def dead_letter_headers(error: str, origin_topic: str) -> list[tuple[str, bytes]]:
@@ -28,6 +32,10 @@ def dead_letter_headers(error: str, origin_topic: str) -> list[tuple[str, bytes]
         ("tocsin-origin-topic", origin_topic.encode()),
         ("tocsin-service", SERVICE.encode()),
     ]
+
+
+class _Stopping(Exception):
+    """Raised out of a retry wait when the alerter is asked to stop."""
 
 
 class SignalConsumer:
@@ -49,8 +57,16 @@ class SignalConsumer:
         self.dead_letter_topic = dead_letter_topic
         self.clock = clock
         self.on_recorded = on_recorded
+        self._stop = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
+        self._stop = stop
+        try:
+            await self._run(stop)
+        except _Stopping:
+            log.info("alert.intake_stopped_while_waiting")
+
+    async def _run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             batch = await self.consumer.getmany(timeout_ms=POLL_MS, max_records=BATCH)
             for partition, messages in batch.items():
@@ -70,9 +86,31 @@ class SignalConsumer:
                 headers=dead_letter_headers(str(exc), message.topic),
             )
             return 0
-        count = await record_signal(self.db, self.subscriptions(), signal, self.clock())
-        log.debug("alert.signal", signal=signal.id, notifications=count)
-        return count
+        delay = RETRY_FIRST
+        failures = 0
+        while True:
+            try:
+                count = await record_signal(self.db, self.subscriptions(), signal, self.clock())
+                log.debug("alert.signal", signal=signal.id, notifications=count)
+                return count
+            except DBAPIError as exc:
+                # The database is unreachable or busy: wait for it, never skip the signal.
+                log.warning("alert.outbox_unavailable", signal=signal.id, error=type(exc.orig).__name__, retry_in=delay)
+            except Exception as exc:  # noqa: BLE001 - a signal the pipeline cannot handle
+                failures += 1
+                if failures >= MAX_SIGNAL_FAILURES:
+                    error = f"alerter could not record signal: {type(exc).__name__}: {exc}"
+                    log.error("alert.signal_failed", signal=signal.id, error=error)
+                    await self.producer.send_and_wait(
+                        self.dead_letter_topic, message.value, key=message.key,
+                        headers=dead_letter_headers(error, message.topic),
+                    )
+                    return 0
+                log.warning("alert.signal_retry", signal=signal.id, error=f"{type(exc).__name__}: {exc}")
+            if self._stop.is_set():
+                raise _Stopping  # leave the offset uncommitted: the next owner re-reads it
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_MAX)
 
     async def _commit(self, partition: TopicPartition, offset: int) -> None:
         try:
