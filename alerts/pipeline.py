@@ -34,7 +34,11 @@ class MultiStage(Generic[Ctx, Item]):
 
 
 class FanoutStage(Generic[Ctx, Item]):
-    """Runs each item through the same stage concurrently; one failure does not stop the rest."""
+    """Runs each item through the same stage concurrently, one task per item.
+
+    Stages report delivery failures as data (``Outgoing.error``), so an exception here is a
+    bug, and the task group cancels the siblings and raises it.
+    """
 
     def __init__(self, stage: Stage[Ctx, Item]) -> None:
         self.stage = stage
