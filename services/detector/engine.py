@@ -189,7 +189,7 @@ class DetectionEngine:
             return []
         self.recognise([view.doc for _, view, _, _ in found])
         before = _context_sentences(context)
-        parsed_context: dict[str, SentenceView] = {}
+        parsed_context: dict[tuple[str, bool], SentenceView] = {}
         detections: list[Detection] = []
         for index, view, pattern, matched in found:
             window = _window(cleaned, sentences, index, before)
@@ -205,16 +205,24 @@ class DetectionEngine:
         return detections
 
     def _context_provider(
-        self, window: list[str], cache: dict[str, SentenceView], catalog: Catalog
-    ) -> Callable[[], list[SentenceView]]:
-        def provide() -> list[SentenceView]:
-            missing = [t for t in window if t not in cache]
+        self, window: list[str], cache: dict[tuple[str, bool], SentenceView], catalog: Catalog
+    ) -> Callable[[bool], list[SentenceView]]:
+        """The sentences before a match, prepared on demand: parsed with names for pronouns
+        (``True``), or only tokenized for looking up an agency's name (``False``)."""
+
+        def provide(parsed: bool) -> list[SentenceView]:
+            missing = [t for t in window if (t, parsed) not in cache]
             if missing:
-                for body, doc in zip(missing, self.parse(missing, syntax=False)):
-                    cache[body] = SentenceView(doc, catalog.lexicons)
-            return [cache[t] for t in window]
+                docs = self.parse(missing) if parsed else self.tokenize(missing)
+                for body, doc in zip(missing, docs):
+                    cache[(body, parsed)] = SentenceView(doc, catalog.lexicons)
+            return [cache[(t, parsed)] for t in window]
 
         return provide
+
+    def tokenize(self, texts: list[str]) -> list[Doc]:
+        with self._nlp_lock:
+            return [self._nlp.make_doc(text) for text in texts]
 
     def _detection(
         self, match: Match, text: str, cleaned: CleanText, sentence: SentenceSpan,

@@ -105,6 +105,7 @@ class Candidate:
     end: int
     anchor: Token
     triggers: tuple[str, ...]
+    evidence: frozenset[int] = frozenset()
 
 
 def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
@@ -118,6 +119,7 @@ def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
         if parsed and spec.anchor_pos and _part_of_speech(anchor) not in spec.anchor_pos:
             continue
         triggers = [view.text_of(start, end)]
+        evidence = set(span)
         holds = True
         for lexicon, where, absent in rule.constraints:
             if where & ROLE_POSITIONS:
@@ -126,10 +128,14 @@ def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
             if bool(hits) == absent:
                 holds = False
                 break
+            if hits and "sentence" not in where and "reference" not in where:
+                evidence.update(range(hits[0][0], hits[0][1]))
             if hits:
                 triggers.extend(view.text_of(s, e) for s, e in hits[:1])
         if holds:
-            found.append(Candidate(rule, start, end, anchor, tuple(dict.fromkeys(triggers))))
+            found.append(
+                Candidate(rule, start, end, anchor, tuple(dict.fromkeys(triggers)), frozenset(evidence))
+            )
     return found
 
 
@@ -142,8 +148,13 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     span = set(range(candidate.start, candidate.end))
     actor = target = None
     if parsed:
+        avoid = set(candidate.evidence)
+        subject_of_demand = finder.token_from(list(spec.target), anchor)
+        if subject_of_demand is not None and subject_of_demand.pos_ != "PRON":
+            avoid.add(subject_of_demand.i)
         actor = finder.find(
-            list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r)
+            list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r),
+            avoid=frozenset(avoid), agentive=True,
         )
         target = finder.find(
             list(spec.target), anchor, exclude=actor,

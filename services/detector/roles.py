@@ -52,7 +52,7 @@ class RoleFinder:
     """Reads roles for one sentence, with its context sentences for resolution."""
 
     def __init__(
-        self, view: SentenceView, context: Callable[[], list[SentenceView]], gazetteer: Gazetteer
+        self, view: SentenceView, context: Callable[[bool], list[SentenceView]], gazetteer: Gazetteer
     ) -> None:
         self.view = view
         self._context = context
@@ -60,21 +60,36 @@ class RoleFinder:
 
     # ---- sources -------------------------------------------------------------------------
 
+    def token_from(self, sources: list[str], anchor: Token) -> Token | None:
+        """The raw token the first productive source points at (before pronoun resolution)."""
+        for source in sources:
+            token = getattr(self, f"_{source}")(anchor)
+            if token is not None:
+                return token
+        return None
+
     def find(
         self, sources: list[str], anchor: Token, exclude: Role | None = None,
-        accept: Callable[[Role], bool] | None = None,
+        accept: Callable[[Role], bool] | None = None, avoid: frozenset[int] = frozenset(),
+        agentive: bool = False,
     ) -> Role | None:
         """The first role from ``sources`` (in order) that ``accept`` takes, else the first found.
 
         A rejected role that is clearly a wrong kind of agent (a company, protesters, a coach)
         ends the search: a later source must not replace the real, disqualifying filler.
+        Tokens in ``avoid`` (the evidence: the troops deployed, the one told to leave) are never
+        the role; with ``agentive`` a filler must be able to act ("satellite imagery" cannot).
         """
         first: Role | None = None
         for source in sources:
             token = getattr(self, f"_{source}")(anchor)
-            if token is None:
+            if token is None or token.i in avoid:
                 continue
             role = self._role_for(token, exclude)
+            if role is not None and role.view is self.view and role.indices & avoid:
+                continue
+            if role is not None and agentive and not self._agentive(role):
+                continue
             if role is None or (exclude is not None and _same(role, exclude)):
                 continue
             if accept is None or accept(role):
@@ -83,6 +98,20 @@ class RoleFinder:
                 return role
             first = first or role
         return first
+
+    def _agentive(self, role: Role) -> bool:
+        """Can this filler act? A name, an official body, a group or company, a pronoun."""
+        if not role.resolved:
+            return True
+        view, indices = role.view, role.indices
+        if any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices):
+            return True
+        if self.gazetteer.mentions(role.text):
+            return True
+        return any(
+            view.has_shared(name, indices)
+            for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns")
+        )
 
     def _disqualifying(self, role: Role) -> bool:
         return any(
@@ -133,9 +162,12 @@ class RoleFinder:
             for child in token.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_like(child):
                     if child.dep_ == "nsubjpass":
+                        # "X was quoted as saying by RIA": the agent is the outlet, X the speaker
                         agent = self._agent(token)
-                        if agent is not None:
+                        if agent is not None and not self._is_report_like(agent):
                             return agent
+                        if token.lower_ in ("quoted", "cited") or agent is not None:
+                            return child
                         continue
                     return child
         return None
@@ -161,8 +193,9 @@ class RoleFinder:
         for child in anchor.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child
+        nominal = anchor.pos_ in ("NOUN", "PROPN")
         for child in anchor.children:
-            if child.dep_ == "prep" and child.lower_ in ("for", "to", "on"):
+            if child.dep_ == "prep" and (child.lower_ in ("for", "to", "on") or (nominal and child.lower_ == "of")):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj
@@ -172,8 +205,11 @@ class RoleFinder:
                 return None
             head = token.head
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            if token.dep_ in ("dobj", "attr") and subject is not None:
-                return subject  # "Maduro has 48 hours to leave"
+            dative = next((c for c in head.children if c.dep_ in ("dative", "iobj")), None)
+            if token.dep_ in ("dobj", "attr") and dative is not None:
+                return dative  # "gave the junta a week to reinstate the president"
+            if token.dep_ in ("dobj", "attr") and subject is not None and not (token is anchor and nominal):
+                return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
                     return child  # "ordered the ambassador to leave"
@@ -225,6 +261,18 @@ class RoleFinder:
             return min(fallback, key=lambda found: (*found[:2], found[2].i))[2]
         return None
 
+    def _condition_subject(self, anchor: Token) -> Token | None:
+        """Who must meet the condition: "... unless Ukraine complies", "if he plays tough"."""
+        for token in [anchor, *anchor.ancestors]:
+            for child in token.children:
+                if child.dep_ != "advcl" or child.i == anchor.i:
+                    continue
+                if any(m.dep_ == "mark" and m.lower_ in ("if", "unless") for m in child.children):
+                    subject = next((c for c in child.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                    if subject is not None:
+                        return subject
+        return None
+
     def _possessor(self, anchor: Token) -> Token | None:
         return next((c for c in anchor.children if c.dep_ == "poss"), None)
 
@@ -263,16 +311,25 @@ class RoleFinder:
         return Role(self.view.text_of(start, end), self.view, start, end)
 
     def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
+        """The nearest fitting name: earlier in the sentence, then the context, subjects first.
+
+        The subject of "..., he said" never refers into the quote it introduces.
+        """
         person = pronoun.lower_ in PERSON_PRONOUNS
-        views = [(self.view, pronoun.i)] + [(v, len(v.doc)) for v in reversed(self._context())]
-        for view, limit in views:
-            for start, end in reversed(self._antecedents(view, person)):
-                if start >= limit:
-                    continue
+        quote: set[int] = set()
+        if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
+            quote = syntax.subtree(pronoun.head)
+        inside = [
+            c for c in self._antecedents(self.view, person)
+            if c[0] < pronoun.i and c[0] not in quote
+        ]
+        pools = [(self.view, inside)] + [
+            (view, self._antecedents(view, person)) for view in reversed(self._context(True))
+        ]
+        for view, found in pools:
+            for start, end in _by_salience(view, found):
                 role = Role(view.text_of(start, end), view, start, end)
-                if exclude is not None and (
-                    _same(role, exclude) or view.text_of(start, end) in exclude.text
-                ):
+                if exclude is not None and (_same(role, exclude) or role.text in exclude.text):
                     continue
                 return role
         if person:  # '"He has to go," Biden said of Putin': a name later in the same sentence
@@ -399,7 +456,7 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             if start not in view.attribution:
                 return view.text_of(start, end)
-        for context in reversed(self._context()):
+        for context in reversed(self._context(False)):
             found = context.spans(outlets)
             if found:
                 start, end = found[-1]
@@ -407,6 +464,19 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             return view.text_of(start, end)
         return None
+
+
+def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Latest first, with grammatical subjects ahead of other mentions when parsed."""
+    latest_first = list(reversed(found))
+    if not syntax.parsed(view.doc):
+        return latest_first
+
+    def is_subject(span: tuple[int, int]) -> bool:
+        root = view.doc[span[0] : span[1]].root
+        return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ == "nsubj")
+
+    return [s for s in latest_first if is_subject(s)] + [s for s in latest_first if not is_subject(s)]
 
 
 def _without_clauses(root: Token) -> list[tuple[Token, int]]:

@@ -19,7 +19,7 @@ Position = Literal[
 ]
 RoleSource = Literal[
     "agent", "subject", "speaker", "object", "complier", "destination", "report", "possessor",
-    "dative", "enclosing_subject", "owner", "origin",
+    "dative", "enclosing_subject", "owner", "origin", "condition_subject",
 ]
 PartOfSpeech = Literal["VERB", "NOUN", "PROPN", "ADJ", "ADV", "AUX", "PRON", "NUM", "ADP"]
 ActorKind = Literal["any", "not_blocked", "official"]
