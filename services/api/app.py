@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 import structlog
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError
 
 import alerts.tables  # noqa: F401 - registers the alerter's tables for create_schema
 import services.auth.tables  # noqa: F401
@@ -40,6 +41,7 @@ from services.api.routes import (
 )
 from services.api.routes.console import STATIC_DIR
 from services.api.store.subscriptions import SubscriptionCatalog
+from services.api.store.tables import NOTIFIED_INDEX
 from services.config import Settings
 from services.storage import Database, open_database
 
@@ -48,6 +50,15 @@ ReadinessProbe = Callable[[], dict[str, bool]]
 log = structlog.get_logger(__name__)
 
 VERSION = "0.1.0"
+
+
+async def _ensure_index(db: Database) -> None:
+    """The feed's index, also on databases made before it existed; a racing instance may win."""
+    try:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(lambda sync: NOTIFIED_INDEX.create(sync, checkfirst=True))
+    except DBAPIError as exc:
+        log.info("api.index_exists", error=type(exc.orig).__name__)
 
 
 def create_app(
@@ -71,6 +82,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await ensure_schema(db)
+        await _ensure_index(db)
         await catalog.refresh(force=True)
         stop = asyncio.Event()
         tasks = [asyncio.create_task(catalog.run(stop)), asyncio.create_task(ctx.feed.run(stop))]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Float, Integer, String, Text
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from alerts.tables import StoryGroupRow
 from services.storage import Base
+
+# The live feed and alert search read the alerter's story rows by notification time; this
+# index (on the alerter's table, created by the API) keeps those reads off a full scan.
+NOTIFIED_INDEX = Index("ix_api_alert_groups_notified", StoryGroupRow.last_notified_at)
 
 
 class SubscriptionRow(Base):
