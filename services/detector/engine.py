@@ -35,13 +35,14 @@ from services.detector.matcher import Candidate, Match, complete
 from services.detector.matcher import candidates as match_candidates
 from services.detector.roles import RoleFinder
 from services.detector.schema import PatternFileError
+from services.detector.tags import universal_pos
 from services.detector.sentences import SentenceSpan, split_sentences
 from services.detector.view import SentenceView
 
 CONTEXT_SENTENCES = 2
 ENTITY_PIPE = "ner"
 ENTITIES_DONE = "tocsin_entities"
-UNUSED_PIPES = ("lemmatizer",)
+UNUSED_PIPES = ("lemmatizer", "attribute_ruler")  # lemmas unused; POS set by tags.py
 MIN_COUNTRIES_BEFORE_CONTEXT = 2
 
 log = structlog.get_logger(__name__)
@@ -144,6 +145,9 @@ class DetectionEngine:
                 if (name == ENTITY_PIPE and not entities) or (name != ENTITY_PIPE and not syntax):
                     continue
                 docs = list(component.pipe(docs))
+            if syntax and self.trained and "tagger" in self._nlp.pipe_names:
+                for doc in docs:
+                    universal_pos(doc)
             for doc in docs:
                 doc.user_data[ENTITIES_DONE] = entities
             return docs
