@@ -85,6 +85,8 @@ def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: se
                 found |= syntax.subtree(subject)
         elif name == "governor":
             found |= syntax.governors(anchor)
+        elif name == "head":
+            found |= syntax.governors(anchor, hops=1)
         elif name == "modifiers":
             found |= syntax.modifiers(anchor)
         elif name == "enclosing":

@@ -213,9 +213,10 @@ class RoleFinder:
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
                     return child  # "ordered the ambassador to leave"
+            for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in ("to", "for", "on") and child.i != token.i:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                    if pobj is not None and pobj.i != anchor.i:
+                    if pobj is not None and pobj.i != anchor.i and pobj.ent_type_ not in ("DATE", "TIME"):
                         return pobj  # "called on Lukashenko to step down"
             if subject is not None and token.dep_ in ("xcomp", "conj", "ccomp", "advcl"):
                 return subject  # "Maduro needs to be gone"

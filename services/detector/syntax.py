@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd", "dative", "iobj", "ccomp"})
+OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd", "dative", "iobj"})
 OBJECT_PREPS = frozenset({"of", "to", "for", "about", "on", "against", "over"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 CLAUSE_CLIMB = frozenset({"xcomp", "conj", "aux", "auxpass", "acomp", "attr", "oprd"})
