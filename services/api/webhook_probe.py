@@ -3,6 +3,7 @@ its receiver and signature verification before a real alert arrives."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +18,7 @@ from models import Subscription
 from services.config import Settings
 
 TEST_EVENT_TYPE = "alert.test"
+NAME_LOOKUP_ALLOWANCE = 5.0  # the SSRF check resolves the host before the HTTP timeout starts
 
 
 def sample_story() -> StoryState:
@@ -46,10 +48,15 @@ async def send_test_event(settings: Settings, subscription: Subscription, clock:
     try:
         channel = WebhookChannel(client, allow_private=settings.security.allow_private_targets, clock=clock)
         try:
-            code = await channel.send(delivery, subscription)
+            async with asyncio.timeout(settings.delivery.timeout + NAME_LOOKUP_ALLOWANCE):
+                code = await channel.send(delivery, subscription)
         except DeliveryError as exc:
             return {"delivered": False, "webhook_id": ident, "status_code": getattr(exc, "status", None),
                     "error": str(exc)[:500]}
+        except TimeoutError:
+            return {"delivered": False, "webhook_id": ident, "status_code": None, "error": "timed out"}
+        except Exception as exc:  # a test must report any failure, not turn it into a server error
+            return {"delivered": False, "webhook_id": ident, "status_code": None, "error": type(exc).__name__}
     finally:
         await client.aclose()
     return {"delivered": True, "webhook_id": ident, "status_code": code, "error": None}

@@ -57,3 +57,9 @@ class TestAnalyze:
         async with live.client(await live.token("desk")) as client:
             assert (await client.post("/v1/analyze", json={})).status_code == 422
             assert (await client.post("/v1/analyze", json={"text": "x", "url": "https://a.example"})).status_code == 422
+
+    async def test_unfetchable_urls_are_422_not_500(self, live):
+        async with live.client(await live.token("desk")) as client:
+            long_label = "https://" + "a" * 70 + ".example/page"
+            response = await client.post("/v1/analyze", json={"url": long_label})
+            assert response.status_code == 422 and "could not fetch" in response.text

@@ -36,6 +36,9 @@ class TestSubscriptions:
             assert response.status_code == 422
             response = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://x.example", "secret": "mine"}})
             assert response.status_code == 422  # secrets are generated, never sent in
+            long_label = "https://" + "a" * 70 + ".example/hook"  # valid to pydantic, not to DNS
+            response = await client.post("/v1/subscriptions", json={"webhook": {"url": long_label}})
+            assert response.status_code == 422 and "host name" in response.text
 
     async def test_the_alerter_catalog_sees_api_changes(self, any_live):
         live = any_live

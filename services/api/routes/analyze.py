@@ -59,7 +59,10 @@ async def fetch_page_text(url: str, allow_private: bool) -> str:
 
     async with guarded_client(allow_private, timeout=FETCH_TIMEOUT, follow_redirects=True, max_redirects=3) as client:
         try:
-            async with client.stream("GET", url, headers={"accept": "text/html"}) as response:
+            async with (
+                asyncio.timeout(FETCH_TIMEOUT),
+                client.stream("GET", url, headers={"accept": "text/html"}) as response,
+            ):
                 if response.status_code >= 400:
                     raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
                                                "msg": f"the page answered {response.status_code}"}])
@@ -72,7 +75,7 @@ async def fetch_page_text(url: str, allow_private: bool) -> str:
         except ForbiddenTarget as exc:
             raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
                                        "msg": f"forbidden target: {exc}"}]) from None
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, UnicodeError) as exc:  # UnicodeError: bad host name
             raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
                                        "msg": f"could not fetch the page: {type(exc).__name__}"}]) from None
     return await asyncio.to_thread(extract_article_text, bytes(body), url)

@@ -101,12 +101,20 @@ def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, pr
 
 
 async def _refuse_internal(body: SubscriptionIn, allow_private: bool) -> None:
-    """Refuses a webhook at an internal address now, when that needs no DNS lookup (an IP
-    literal, ``localhost``); names are checked again on every delivery by the alerter."""
-    if body.webhook is None or allow_private:
+    """Refuses a webhook host that cannot be looked up at all, and one at an internal address
+    when that needs no DNS lookup (an IP literal, ``localhost``); names are checked again on
+    every delivery by the alerter."""
+    if body.webhook is None:
         return
     url = str(body.webhook.url)
     host = (urlsplit(url).hostname or "").strip("[]").lower()
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "type": "value_error",
+                                   "msg": "the host name is not valid (a label is empty or over 63 characters)"}]) from None
+    if allow_private:
+        return
     try:
         ipaddress.ip_address(host)
     except ValueError:
