@@ -166,6 +166,8 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             return None
         if not finder.target_ok(spec.target_must_be, target):
             return None
+        if spec.require_target and target is None:
+            return None
     for lexicon, where, absent in rule.constraints:
         if not where & ROLE_POSITIONS:
             continue

@@ -197,7 +197,7 @@ class RoleFinder:
         for child in anchor.children:
             if child.dep_ == "prep" and (child.lower_ in ("for", "to", "on") or (nominal and child.lower_ == "of")):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
-                if pobj is not None:
+                if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
                     return pobj
         token = anchor
         for _ in range(3):
@@ -213,6 +213,12 @@ class RoleFinder:
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
                     return child  # "ordered the ambassador to leave"
+            if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
+                for child in head.children:
+                    if child.dep_ in ("advcl", "xcomp", "acl") and child.i != token.i:
+                        clause_subject = next((c for c in child.children if c.dep_ == "nsubj"), None)
+                        if clause_subject is not None:
+                            return clause_subject
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in ("to", "for", "on") and child.i != token.i:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)

@@ -53,6 +53,7 @@ class Rule(_Strict):
     target: list[RoleSource] = Field(default_factory=lambda: ["object"])
     actor_must_be: ActorKind = "any"
     target_must_be: TargetKind = "any"
+    require_target: bool = Field(default=False, description="drop the match when no target is found")
     confidence: float = Field(default=0.8, gt=0.0, le=1.0)
     cameo: str | None = Field(default=None, description="overrides the pattern's CAMEO code")
 
