@@ -116,7 +116,7 @@ class RoleFinder:
     def _disqualifying(self, role: Role) -> bool:
         return any(
             role.view.has_shared(name, role.indices)
-            for name in ("blocked_actors", "companies", "blocked_targets")
+            for name in ("blocked_actors", "companies", "blocked_targets", "media_outlets", "media_nouns")
         )
 
     def _agent(self, anchor: Token) -> Token | None:
@@ -160,7 +160,8 @@ class RoleFinder:
             if not speech.match_at(self.view.words, token.i):
                 continue
             for child in token.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_like(child):
+                # A speaking outlet stays (an editorial's demand is not a state's); a report does not.
+                if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_noun(child):
                     if child.dep_ == "nsubjpass":
                         # "X was quoted as saying by RIA": the agent is the outlet, X the speaker
                         agent = self._agent(token)
@@ -297,6 +298,11 @@ class RoleFinder:
         return None
 
     # ---- text and resolution -------------------------------------------------------------
+
+    def _is_report_noun(self, token: Token) -> bool:
+        return token.lower_ in RELATIVE_OR_EMPTY or bool(
+            self.view.hits(self.view.shared("report_nouns"), {token.i})
+        )
 
     def _is_report_like(self, token: Token) -> bool:
         tree = syntax.subtree(token)
