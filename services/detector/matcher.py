@@ -75,10 +75,11 @@ def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: se
         elif name == "subtree":
             found |= syntax.subtree(anchor)
         elif name == "object":
-            found |= syntax.object_tokens(anchor)
+            objects = syntax.object_tokens(anchor)
             for token in (doc[i] for i in span):
                 if token.i != anchor.i and token.pos_ in ("ADP", "VERB", "NOUN"):
-                    found |= syntax.object_tokens(token)
+                    objects |= syntax.object_tokens(token)
+            found |= objects - view.attribution  # "claims, reported by the BBC": not the BBC's
         elif name == "subject":
             subject = syntax.clause_subject(anchor)
             if subject is not None:
