@@ -54,21 +54,29 @@ class TestSubscriptions:
 
 
 class TestSecretsAndTestEvents:
-    async def test_rotate_then_test_event_carries_both_signatures(self, live):
+    async def test_rotation_signs_with_new_and_previous_secret_only(self, live):
         token = await live.token("desk")
         with LoopbackServer() as receiver:
             created = await live.subscription(token, webhook={"url": receiver.url("/hook")})
             async with live.client(token) as client:
-                rotated = (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).json()
-                assert rotated["secret"] != created["secret"] and rotated["webhook"]["rotating"] is True
-                result = (await client.post(f"/v1/subscriptions/{created['id']}/test")).json()
-            assert result["delivered"] is True and result["status_code"] == 200
-            [request] = receiver.wait_for_posts(1, timeout=10)
-        headers = {k.lower(): v for k, v in request.headers.items()}
-        assert headers["webhook-id"] == result["webhook_id"]
-        assert verify_standard_webhook(rotated["secret"], headers, request.body)
-        assert verify_standard_webhook(created["secret"], headers, request.body)
-        assert b'"type":"alert.test"' in request.body
+                first = (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).json()
+                assert first["secret"] != created["secret"] and first["webhook"]["rotating"] is True
+                after_first = (await client.post(f"/v1/subscriptions/{created['id']}/test")).json()
+                second = (await client.post(f"/v1/subscriptions/{created['id']}/rotate-secret")).json()
+                after_second = (await client.post(f"/v1/subscriptions/{created['id']}/test")).json()
+            assert after_first["delivered"] is True and after_first["status_code"] == 200
+            one, two = receiver.wait_for_posts(2, timeout=10)
+        for request, result in ((one, after_first), (two, after_second)):
+            headers = {k.lower(): v for k, v in request.headers.items()}
+            assert headers["webhook-id"] == result["webhook_id"]
+            assert b'"type":"alert.test"' in request.body
+        one_headers = {k.lower(): v for k, v in one.headers.items()}
+        two_headers = {k.lower(): v for k, v in two.headers.items()}
+        assert verify_standard_webhook(first["secret"], one_headers, one.body)
+        assert verify_standard_webhook(created["secret"], one_headers, one.body)
+        assert verify_standard_webhook(second["secret"], two_headers, two.body)
+        assert verify_standard_webhook(first["secret"], two_headers, two.body)
+        assert not verify_standard_webhook(created["secret"], two_headers, two.body)
 
     async def test_a_failing_receiver_is_reported_not_raised(self, live):
         token = await live.token("desk")
@@ -104,3 +112,35 @@ class TestInternalTargets:
                     assert allowed.status_code == 201
         finally:
             await db.close()
+
+
+class TestConfigSubscriptions:
+    async def test_listed_read_only_and_testable(self, tmp_path):
+        from tests.api.live import LiveApi, ServerRun, api_settings, open_live
+
+        with LoopbackServer() as receiver:
+            secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+            settings = api_settings(tmp_path, subscriptions=[
+                {"id": "desk-config", "tenant": "desk", "webhook": {"url": receiver.url("/hook"), "secret": secret}},
+                {"id": "other-config", "tenant": "other"}])
+            settings, db, app = await open_live(tmp_path, settings=settings)
+            try:
+                async with ServerRun(app) as base_url:
+                    live = LiveApi(base_url, settings, db)
+                    async with live.client(await live.token("desk")) as client:
+                        listed = (await client.get("/v1/subscriptions")).json()
+                        assert [(s["id"], s["origin"]) for s in listed] == [("desk-config", "config")]
+                        assert secret not in str(listed)
+                        assert (await client.get("/v1/subscriptions/other-config")).status_code == 404
+                        for method, path in (("PUT", "/v1/subscriptions/desk-config"),
+                                             ("DELETE", "/v1/subscriptions/desk-config"),
+                                             ("POST", "/v1/subscriptions/desk-config/rotate-secret")):
+                            response = await client.request(method, path, json={} if method == "PUT" else None)
+                            assert response.status_code == 409 and "config file" in response.text, path
+                        result = (await client.post("/v1/subscriptions/desk-config/test")).json()
+                assert result["delivered"] is True
+                [request] = receiver.wait_for_posts(1, timeout=10)
+                assert verify_standard_webhook(secret, {k.lower(): v for k, v in request.headers.items()},
+                                               request.body)
+            finally:
+                await db.close()

@@ -17,7 +17,7 @@ from services.api.webhook_probe import send_test_event
 from services.netguard import ForbiddenTarget, check_url
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
-MAX_PREVIOUS_SECRETS = 2
+MAX_PREVIOUS_SECRETS = 1
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -53,6 +53,7 @@ class WebhookOut(BaseModel):
 class SubscriptionOut(BaseModel):
     id: str
     tenant: str
+    origin: Literal["config", "api"] = Field(description="config-file subscriptions are read-only here")
     patterns: list[str]
     countries: list[str]
     actors: list[str]
@@ -80,12 +81,27 @@ class TestResult(BaseModel):
     error: str | None = None
 
 
-def public(subscription: Subscription) -> SubscriptionOut:
+def public(subscription: Subscription, origin: str = "api") -> SubscriptionOut:
     data = subscription.model_dump(mode="json", exclude={"webhook"})
     webhook = None
     if subscription.webhook is not None:
         webhook = WebhookOut(url=str(subscription.webhook.url), rotating=bool(subscription.webhook.previous_secrets))
-    return SubscriptionOut(**data, webhook=webhook)
+    return SubscriptionOut(**data, origin=origin, webhook=webhook)  # type: ignore[arg-type]
+
+
+def _configured(ctx: Ctx, tenant: str, subscription_id: str | None = None) -> list[Subscription]:
+    return [sub for sub in ctx.settings.subscriptions
+            if sub.tenant == tenant and (subscription_id is None or sub.id == subscription_id)]
+
+
+async def _editable(ctx: Ctx, tenant: str, subscription_id: str) -> Subscription:
+    """The tenant's API subscription; 409 for a config-file one, 404 for anything else."""
+    if _configured(ctx, tenant, subscription_id):
+        raise HTTPException(409, "this subscription comes from the config file; change it there")
+    existing = await store.get_for_tenant(ctx.db, tenant, subscription_id)
+    if existing is None:
+        raise not_found("subscription")
+    return existing
 
 
 def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, previous: list[str]) -> Subscription:
@@ -133,7 +149,9 @@ def _secret(subscription: Subscription) -> str | None:
 
 @router.get("", response_model=list[SubscriptionOut])
 async def list_subscriptions(ctx: Ctx, caller: Caller) -> list[SubscriptionOut]:
-    return [public(sub) for sub in await store.list_for_tenant(ctx.db, caller.tenant)]
+    """The tenant's subscriptions: the config file's (read-only) first, then the API's."""
+    return [*(public(sub, "config") for sub in _configured(ctx, caller.tenant)),
+            *(public(sub) for sub in await store.list_for_tenant(ctx.db, caller.tenant))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionWithSecret)
@@ -148,6 +166,8 @@ async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) ->
 
 @router.get("/{subscription_id}", response_model=SubscriptionOut)
 async def get_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> SubscriptionOut:
+    for configured in _configured(ctx, caller.tenant, subscription_id):
+        return public(configured, "config")
     subscription = await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
     if subscription is None:
         raise not_found("subscription")
@@ -157,9 +177,7 @@ async def get_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> Su
 @router.put("/{subscription_id}", response_model=SubscriptionOut)
 async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, body: SubscriptionIn) -> SubscriptionOut:
     """Replaces filters and channels; an existing webhook keeps its secret."""
-    existing = await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
-    if existing is None:
-        raise not_found("subscription")
+    existing = await _editable(ctx, caller.tenant, subscription_id)
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)
@@ -170,6 +188,7 @@ async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, b
 
 @router.delete("/{subscription_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> Response:
+    await _editable(ctx, caller.tenant, subscription_id)
     if not await store.delete(ctx.db, caller.tenant, subscription_id):
         raise not_found("subscription")
     await ctx.catalog.refresh()
@@ -179,10 +198,8 @@ async def delete_subscription(ctx: Ctx, caller: Caller, subscription_id: str) ->
 @router.post("/{subscription_id}/rotate-secret", response_model=SubscriptionWithSecret)
 async def rotate_secret(ctx: Ctx, caller: Caller, subscription_id: str) -> SubscriptionWithSecret:
     """A new signing secret, shown once. The old one keeps signing too (two signatures per
-    delivery) until the next rotation or update, so receivers can switch without a gap."""
-    existing = await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
-    if existing is None:
-        raise not_found("subscription")
+    delivery) until the next rotation, so receivers can switch without a gap."""
+    existing = await _editable(ctx, caller.tenant, subscription_id)
     if existing.webhook is None:
         raise HTTPException(409, "this subscription has no webhook, so no secret to rotate")
     old = [existing.webhook.secret.get_secret_value(),
@@ -199,7 +216,8 @@ async def rotate_secret(ctx: Ctx, caller: Caller, subscription_id: str) -> Subsc
 @router.post("/{subscription_id}/test", response_model=TestResult)
 async def test_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> TestResult:
     """Sends one signed ``alert.test`` event to the webhook now, through the alerter's channel."""
-    subscription = await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
+    configured = _configured(ctx, caller.tenant, subscription_id)
+    subscription = configured[0] if configured else await store.get_for_tenant(ctx.db, caller.tenant, subscription_id)
     if subscription is None:
         raise not_found("subscription")
     if subscription.webhook is None:

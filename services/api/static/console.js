@@ -272,7 +272,8 @@ async function loadSubscriptions() {
       loadSubscriptions();
     });
     if (sub.webhook) actions.appendChild(test);
-    actions.appendChild(remove);
+    if (sub.origin === "config") actions.appendChild(el("span", "muted", " config file"));
+    else actions.appendChild(remove);
     body.appendChild(row);
   }
 }
