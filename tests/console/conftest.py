@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.live import LiveApi, ServerRun, open_live
+
 CHROMIUM = Path(os.environ.get("TOCSIN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -33,3 +35,14 @@ async def page() -> AsyncIterator[object]:
             yield page
         finally:
             await browser.close()
+
+
+@pytest.fixture
+async def live(tmp_path) -> AsyncIterator[LiveApi]:
+    """A live API on a loopback port (SQLite)."""
+    settings, db, app = await open_live(tmp_path)
+    try:
+        async with ServerRun(app) as base_url:
+            yield LiveApi(base_url, settings, db)
+    finally:
+        await db.close()

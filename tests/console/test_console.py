@@ -3,21 +3,9 @@ hostile feed item as text."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.api.live import LiveApi, ServerRun, make_signal, open_live
+from tests.api.live import make_signal
 
 HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">Breaking'
-
-
-@pytest.fixture
-async def live(tmp_path):  # type: ignore[no-untyped-def]
-    settings, db, app = await open_live(tmp_path)
-    try:
-        async with ServerRun(app) as base_url:
-            yield LiveApi(base_url, settings, db)
-    finally:
-        await db.close()
 
 
 async def _log_in(page, live, token: str) -> None:  # type: ignore[no-untyped-def]
