@@ -44,6 +44,7 @@ class KafkaSettings(_Group):
     partitions: int = Field(default=4, ge=1)
     replication_factor: int = Field(default=1, ge=1)
     rebalance_timeout: Seconds = 5.0
+    fetch_max_wait: Seconds = Field(default=0.1, gt=0, le=30, description="longest a consumer's fetch waits for data")
     consumer_group_prefix: str = "tocsin"
 
     def topic(self, name: str) -> str:

@@ -30,6 +30,7 @@ from models import DOCUMENTS, SIGNALS, Codec, Detection, Document, DocumentRef, 
 from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
+from services.detector.faust_transport import TocsinFaustApp
 from services.readiness import notify_ready
 from services.rules.actors import actor_keys, is_new
 from services.rules.decisions import frequency_fires, spike_fires
@@ -175,7 +176,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
     web_port = settings.detector.web_port
     datadir = Path(datadir or Path("var") / "faust")
     datadir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
-    app = faust.App(
+    app = TocsinFaustApp(
         f"{kafka.consumer_group_prefix}-detect",
         broker=f"kafka://{kafka.bootstrap}",
         store="memory://",
@@ -191,6 +192,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
         producer_acks=-1,
         consumer_auto_offset_reset="earliest",
     )
+    app.fetch_max_wait_ms = int(kafka.fetch_max_wait * 1000)
     raw = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
     documents = app.topic(kafka.documents_topic, **raw)
     detections_topic = app.topic(kafka.detections_topic, **raw)
