@@ -24,6 +24,7 @@ import services.ingest.status  # noqa: F401
 from alerts.service import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
+from services.api.lag import LagReader
 from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.routes import alerts as alert_routes
@@ -76,7 +77,8 @@ def create_app(
     ctx = ApiContext(
         settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
         limiter=RateLimiter(limits.rate, limits.burst),
-        failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), clock=clock, readiness=readiness,
+        failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), lag=LagReader(settings.kafka),
+        clock=clock, readiness=readiness,
     )
 
     @asynccontextmanager

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from services.api.feed import AlertFeed
+from services.api.lag import LagReader
 from services.api.limits import RateLimiter
 from services.api.store.subscriptions import SubscriptionCatalog
 from services.config import Settings
@@ -22,6 +23,7 @@ class ApiContext:
     feed: AlertFeed
     limiter: RateLimiter
     failed_auth: RateLimiter
+    lag: LagReader
     clock: Callable[[], float]
     readiness: Callable[[], dict[str, bool]] | None = None
     engine: Any = None

@@ -2,8 +2,9 @@
 
 Two kinds of figures: this process's own HTTP traffic (counted as it happens), and the
 pipeline's state read from the shared database at scrape time (documents ingested per
-source, alerts, deliveries by status, delivery attempts by outcome), so one scrape of the
-API shows the whole service without every worker exposing a port.
+source, alerts, deliveries by status, delivery attempts by outcome) and consumer lag read
+from Kafka, so one scrape of the API shows the whole service without every worker exposing
+a port.
 """
 
 from __future__ import annotations
@@ -64,6 +65,14 @@ class _Snapshot:
         return self.families
 
 
+async def lag_family(ctx: Ctx) -> GaugeMetricFamily:
+    lag = GaugeMetricFamily("tocsin_consumer_lag", "messages not yet consumed, per consumer group and topic",
+                            labels=["group", "topic"])
+    for (group, topic), behind in (await ctx.lag.read()).items():
+        lag.add_metric([group, topic], float(behind))
+    return lag
+
+
 async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
     documents = CounterMetricFamily("tocsin_documents_ingested", "new documents produced, per source", labels=["source"])
     failing = GaugeMetricFamily("tocsin_sources_failing", "sources whose last poll failed")
@@ -93,6 +102,6 @@ async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
 async def metrics(ctx: Ctx) -> Response:
     snapshot = CollectorRegistry()
-    snapshot.register(_Snapshot(await pipeline_families(ctx)))  # type: ignore[arg-type]
+    snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx)]))  # type: ignore[arg-type]
     body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -86,9 +86,9 @@ class ServerRun:
 
 
 def api_settings(tmp_path: Path, database_url: str | None = None, **overrides: Any) -> Settings:
-    """Settings for an API under test; Kafka points nowhere unless ``kafka=`` is given."""
+    """Settings for an API under test; no Kafka unless ``kafka=`` is given."""
     values: dict[str, Any] = {
-        "kafka": {"bootstrap": "127.0.0.1:9"},
+        "kafka": {},
         "security": {"allow_private_targets": True},
         "database": {"url": database_url or f"sqlite+aiosqlite:///{tmp_path / 'api.db'}"},
     }

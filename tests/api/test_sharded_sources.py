@@ -54,7 +54,7 @@ async def test_create_update_delete_reach_the_sources_topic(kafka_settings, tmp_
 
 
 async def test_kafka_down_means_503_and_no_change(tmp_path):
-    settings = api_settings(tmp_path, ingest={"sharded": True})  # bootstrap points at a closed port
+    settings = api_settings(tmp_path, kafka={"bootstrap": "127.0.0.1:9"}, ingest={"sharded": True})  # a closed port
     settings, db, app = await open_live(tmp_path, settings=settings)
     try:
         async with ServerRun(app) as base_url:
