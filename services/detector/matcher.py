@@ -80,6 +80,8 @@ def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: se
                 if token.i != anchor.i and token.pos_ in ("ADP", "VERB", "NOUN"):
                     objects |= syntax.object_tokens(token)
             found |= objects - view.attribution  # "claims, reported by the BBC": not the BBC's
+        elif name == "clause":
+            found |= syntax.clause_objects(anchor) - view.attribution
         elif name == "subject":
             subject = syntax.clause_subject(anchor)
             if subject is not None:

@@ -14,7 +14,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Position = Literal[
-    "sentence", "reference", "subtree", "object", "subject", "head", "governor", "modifiers", "enclosing",
+    "sentence", "reference", "subtree", "object", "clause", "subject", "head", "governor", "modifiers",
+    "enclosing",
     "actor", "target",
 ]
 RoleSource = Literal[

@@ -46,13 +46,14 @@ def described_things(anchor: Token) -> list[Token]:
             found.append(child)
     if anchor.dep_ in ("relcl", "acl", "amod") and anchor.head.pos_ in ("NOUN", "PROPN", "PRON"):
         found.append(anchor.head)
-    if anchor.dep_ in ("acomp", "attr", "oprd") or (anchor.pos_ in ("NOUN", "ADJ") and anchor.dep_ == "conj"):
-        head = anchor.head
-        while head.dep_ == "conj" and head.head is not head:
-            head = head.head
-        base = head.head if head.dep_ in ("acomp", "attr", "oprd") else head
-        for child in base.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i != anchor.i:
+    if anchor.dep_ == "advmod" and anchor.head.pos_ in ("VERB", "AUX"):  # "journalists wrote falsely"
+        found.extend(c for c in anchor.head.children if c.dep_ in ("nsubj", "dobj"))
+    first = anchor
+    while first.dep_ == "conj" and first.pos_ in ("NOUN", "ADJ", "PROPN") and first.head is not first:
+        first = first.head  # "false and misleading": the first conjunct carries the relation
+    if first.dep_ in ("acomp", "attr", "oprd"):
+        for child in first.head.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i != first.i:
                 found.append(child)
     return found
 
@@ -182,3 +183,17 @@ def titled_name(start: int, end: int, doc: Doc, reach: int = 5) -> tuple[int, in
         else:
             break
     return first, end
+
+
+def clause_objects(anchor: Token, hops: int = 6) -> set[int]:
+    """The words from the anchor up to its clause's verb, and their objects.
+
+    "described [the report] as false": the report is what "false" is said of.
+    """
+    indices = object_tokens(anchor)
+    for token in list(anchor.ancestors)[:hops]:
+        indices.add(token.i)
+        indices |= object_tokens(token)
+        if token.pos_ in ("VERB", "AUX"):
+            break
+    return indices
