@@ -417,10 +417,19 @@ class RoleFinder:
         if kind == "political":
             if view.has_shared("blocked_targets", indices):
                 return False
+            if self._own_people(target):
+                return False
             if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
                 return True
             return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
         return not self._government_claim(target)
+
+    def _own_people(self, target: Role) -> bool:
+        """"ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
+        view = target.view
+        head = view.doc[target.start : target.end].root
+        owned = any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in head.children)
+        return owned and bool(view.hits(view.shared("own_people"), {head.i}))
 
     def _government_claim(self, target: Role) -> bool:
         """A denied "report" that is not a media report: "a U.S. report", "the IAEA report".
@@ -505,6 +514,7 @@ def _without_clauses(root: Token) -> list[tuple[Token, int]]:
     return kept
 
 
+OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
 RELATIVE_OR_EMPTY = frozenset({"which", "that", "who", "what", "this", "there"})
 
 
