@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,9 +48,6 @@ class Gazetteer:
 
     def mentions(self, text: str) -> bool:
         return self._pattern.search(text) is not None
-
-    def names(self) -> Iterable[str]:
-        return self._code_of.keys()
 
 
 @lru_cache(maxsize=1)

@@ -260,9 +260,3 @@ class TextProbe:
                 known = lexicon.in_lowered(self.text)
             self._seen[ident] = known
         return known
-
-
-def union(name: str, lexicons: Iterable[Lexicon]) -> Lexicon:
-    """One lexicon holding every entry of ``lexicons``."""
-    texts = [entry.text for lexicon in lexicons for entry in lexicon.entries]
-    return Lexicon.build(name, texts)

@@ -187,13 +187,3 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             confidence *= MISSING_TARGET
     return Match(pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target,
                  round(min(1.0, confidence), 3))
-
-
-def match_rule(view: SentenceView, pattern: CompiledPattern, rule: CompiledRule,
-               finder: RoleFinder) -> Match | None:
-    """The first place in the sentence where ``rule`` holds, with its roles; else ``None``."""
-    for candidate in candidates(view, rule):
-        found = complete(view, pattern, candidate, finder)
-        if found is not None:
-            return found
-    return None

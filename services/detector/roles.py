@@ -14,6 +14,7 @@ from spacy.tokens import Token
 
 from services.detector import syntax
 from services.detector.gazetteer import Gazetteer
+from services.detector.standing import Standing
 from services.detector.view import SentenceView
 
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "you", "i", "me", "my"})
@@ -26,7 +27,6 @@ RAISING_VERBS = frozenset(
     "said reported believed thought expected alleged understood known seen rumoured rumored".split()
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
-AGENT_LABELS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
 MAX_PHRASE = 10
 
 
@@ -57,6 +57,13 @@ class RoleFinder:
         self.view = view
         self._context = context
         self.gazetteer = gazetteer
+        self.standing = Standing(gazetteer)
+
+    def actor_ok(self, kind: str, actor: Role | None) -> bool:
+        return self.standing.actor_ok(kind, actor)
+
+    def target_ok(self, kind: str, target: Role | None) -> bool:
+        return self.standing.target_ok(kind, target)
 
     # ---- sources -------------------------------------------------------------------------
 
@@ -88,36 +95,16 @@ class RoleFinder:
             role = self._role_for(token, exclude)
             if role is not None and role.view is self.view and role.indices & avoid:
                 continue
-            if role is not None and agentive and not self._agentive(role):
+            if role is not None and agentive and not self.standing.agentive(role):
                 continue
             if role is None or (exclude is not None and _same(role, exclude)):
                 continue
             if accept is None or accept(role):
                 return role
-            if self._disqualifying(role):
+            if self.standing.disqualifying(role):
                 return role
             first = first or role
         return first
-
-    def _agentive(self, role: Role) -> bool:
-        """Can this filler act? A name, an official body, a group or company, a pronoun."""
-        if not role.resolved:
-            return True
-        view, indices = role.view, role.indices
-        if any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices):
-            return True
-        if self.gazetteer.mentions(role.text):
-            return True
-        return any(
-            view.has_shared(name, indices)
-            for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns")
-        )
-
-    def _disqualifying(self, role: Role) -> bool:
-        return any(
-            role.view.has_shared(name, role.indices)
-            for name in ("blocked_actors", "companies", "blocked_targets", "media_outlets", "media_nouns")
-        )
 
     def _agent(self, anchor: Token) -> Token | None:
         for child in anchor.children:
@@ -308,7 +295,7 @@ class RoleFinder:
         tree = syntax.subtree(token)
         return bool(self.view.hits(self.view.shared("report_nouns"), {token.i})) or (
             token.lower_ in RELATIVE_OR_EMPTY
-        ) or (bool([m for m in self.view.media if m[0] in tree]) and not self._official(self.view, tree))
+        ) or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
 
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
         if token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS and token.pos_ == "PRON":
@@ -379,93 +366,6 @@ class RoleFinder:
 
     # ---- checks ----------------------------------------------------------------------------
 
-    def _official(self, view: SentenceView, indices: set[int]) -> bool:
-        if view.has_shared("companies", indices) or view.has_shared("blocked_actors", indices):
-            return False
-        if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
-            return False
-        if any(s in indices for s, _e in view.spans(view.shared("media_nouns"))):
-            return False
-        for ent in view.doc.ents:
-            if ent.start in indices and ent.label_ == "ORG":
-                inner = set(range(ent.start, ent.end))
-                if not view.has_shared("officials", inner) and not self.gazetteer.mentions(ent.text):
-                    return False
-        if view.has_shared("officials", indices):
-            return True
-        if any(view.doc[i].ent_type_ in ("GPE", "NORP") for i in indices):
-            return True
-        return self.gazetteer.mentions(" ".join(view.doc[i].text for i in sorted(indices)))
-
-    def actor_ok(self, kind: str, actor: Role | None) -> bool:
-        if kind == "any":
-            return True
-        if actor is None:
-            return kind == "not_blocked"
-        if not actor.resolved:
-            return kind == "not_blocked"
-        if actor.view.has_shared("blocked_actors", actor.indices):
-            return False
-        if kind == "not_blocked":
-            return not actor.view.has_shared("companies", actor.indices)
-        return self._official(actor.view, actor.indices)
-
-    def target_ok(self, kind: str, target: Role | None) -> bool:
-        if kind == "any" or target is None or not target.resolved:
-            return True
-        view, indices = target.view, target.indices
-        if kind == "political":
-            if view.has_shared("blocked_targets", indices):
-                return False
-            if self._own_people(target):
-                return False
-            if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
-                return True
-            return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
-        return not self._government_claim(target)
-
-    def _own_people(self, target: Role) -> bool:
-        """"ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
-        view = target.view
-        head = view.doc[target.start : target.end].root
-        owned = any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in head.children)
-        return owned and bool(view.hits(view.shared("own_people"), {head.i}))
-
-    def _government_claim(self, target: Role) -> bool:
-        """A denied "report" that is not a media report: "a U.S. report", "the IAEA report".
-
-        The report (or the word calling it false) is attributed to a state, an official body or
-        a non-media organisation, and nothing in it names a news outlet.
-        """
-        view = target.view
-        doc = view.doc
-        head = doc[target.start : target.end].root
-        tree = syntax.subtree(head)
-        if any(s in tree for s, _e in view.referenced_media) or self._media_entity(view, tree):
-            return False
-        falsity = view.lexicons.get("falsity")
-        heads = [head] + ([doc[s] for s, _e in view.spans(falsity)] if falsity else [])
-        for token in heads:
-            for child in token.children:
-                if child.dep_ in ("compound", "amod", "poss", "nmod") and (
-                    child.ent_type_ in ("GPE", "NORP", "ORG") or self.gazetteer.mentions(child.text)
-                ):
-                    return True
-                if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
-                    for inner in child.subtree:
-                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):
-                            return True
-        return False
-
-    def _media_entity(self, view: SentenceView, indices: set[int]) -> bool:
-        """An organisation name that reads as a news outlet ("Middle East Eye", "Daily Sabah")."""
-        words = view.shared("outlet_words")
-        for ent in view.doc.ents:
-            if ent.label_ == "ORG" and ent.start in indices:
-                if view.hits(words, set(range(ent.start, ent.end))):
-                    return True
-        return False
-
     def agency(self, target: Role | None) -> str | None:
         """The news or wire agency whose report is at issue: in the report, the sentence, or before."""
         view = self.view
@@ -514,7 +414,6 @@ def _without_clauses(root: Token) -> list[tuple[Token, int]]:
     return kept
 
 
-OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
 RELATIVE_OR_EMPTY = frozenset({"which", "that", "who", "what", "this", "there"})
 
 

@@ -1,0 +1,137 @@
+"""Who may count as what: official bodies, agents, political targets, media reports.
+
+These judgements are separate from finding the roles (``roles.py``): a rule names the standing
+it needs (``actor_must_be``, ``target_must_be``) and the finder asks here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from services.detector import syntax
+from services.detector.gazetteer import Gazetteer
+from services.detector.view import SentenceView
+
+if TYPE_CHECKING:
+    from services.detector.roles import Role
+
+AGENT_LABELS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
+OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
+
+
+class Standing:
+    """Judges role fillers with the shared lexicons, the entities and the gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+
+    def agentive(self, role: Role) -> bool:
+        """Can this filler act? A name, an official body, a group or company, a pronoun."""
+        if not role.resolved:
+            return True
+        view, indices = role.view, role.indices
+        if any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices):
+            return True
+        if self.gazetteer.mentions(role.text):
+            return True
+        return any(
+            view.has_shared(name, indices)
+            for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns")
+        )
+
+    def disqualifying(self, role: Role) -> bool:
+        """A filler that is plainly the wrong kind (a company, protesters, an outlet, a coach)."""
+        return any(
+            role.view.has_shared(name, role.indices)
+            for name in ("blocked_actors", "companies", "blocked_targets", "media_outlets", "media_nouns")
+        )
+
+    def official(self, view: SentenceView, indices: set[int]) -> bool:
+        """A government, ministry, military, embassy or office-holder; not a company or outlet."""
+        if view.has_shared("companies", indices) or view.has_shared("blocked_actors", indices):
+            return False
+        if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
+            return False
+        if any(s in indices for s, _e in view.spans(view.shared("media_nouns"))):
+            return False
+        for ent in view.doc.ents:
+            if ent.start in indices and ent.label_ == "ORG":
+                inner = set(range(ent.start, ent.end))
+                if not view.has_shared("officials", inner) and not self.gazetteer.mentions(ent.text):
+                    return False
+        if view.has_shared("officials", indices):
+            return True
+        if any(view.doc[i].ent_type_ in ("GPE", "NORP") for i in indices):
+            return True
+        return self.gazetteer.mentions(" ".join(view.doc[i].text for i in sorted(indices)))
+
+    def actor_ok(self, kind: str, actor: Role | None) -> bool:
+        """Whether ``actor`` meets a rule's ``actor_must_be``."""
+        if kind == "any":
+            return True
+        if actor is None:
+            return kind == "not_blocked"
+        if not actor.resolved:
+            return kind == "not_blocked"
+        if actor.view.has_shared("blocked_actors", actor.indices):
+            return False
+        if kind == "not_blocked":
+            return not actor.view.has_shared("companies", actor.indices)
+        return self.official(actor.view, actor.indices)
+
+    def target_ok(self, kind: str, target: Role | None) -> bool:
+        """Whether ``target`` meets a rule's ``target_must_be``."""
+        if kind == "any" or target is None or not target.resolved:
+            return True
+        view, indices = target.view, target.indices
+        if kind == "political":
+            if view.has_shared("blocked_targets", indices):
+                return False
+            if self.own_people(target):
+                return False
+            if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
+                return True
+            return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
+        return not self.government_claim(target)
+
+    def own_people(self, target: Role) -> bool:
+        """"ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
+        view = target.view
+        head = view.doc[target.start : target.end].root
+        owned = any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in head.children)
+        return owned and bool(view.hits(view.shared("own_people"), {head.i}))
+
+    def government_claim(self, target: Role) -> bool:
+        """A denied "report" that is not a media report: "a U.S. report", "the IAEA report".
+
+        The report (or the word calling it false) is attributed to a state, an official body or
+        a non-media organisation, and nothing in it names a news outlet.
+        """
+        view = target.view
+        doc = view.doc
+        head = doc[target.start : target.end].root
+        tree = syntax.subtree(head)
+        if any(s in tree for s, _e in view.referenced_media) or self.media_entity(view, tree):
+            return False
+        falsity = view.lexicons.get("falsity")
+        heads = [head] + ([doc[s] for s, _e in view.spans(falsity)] if falsity else [])
+        for token in heads:
+            for child in token.children:
+                if child.dep_ in ("compound", "amod", "poss", "nmod") and (
+                    child.ent_type_ in ("GPE", "NORP", "ORG") or self.gazetteer.mentions(child.text)
+                ):
+                    return True
+                if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
+                    for inner in child.subtree:
+                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):
+                            return True
+        return False
+
+    def media_entity(self, view: SentenceView, indices: set[int]) -> bool:
+        """An organisation name that reads as a news outlet ("Middle East Eye", "Daily Sabah")."""
+        words = view.shared("outlet_words")
+        for ent in view.doc.ents:
+            if ent.label_ == "ORG" and ent.start in indices:
+                if view.hits(words, set(range(ent.start, ent.end))):
+                    return True
+        return False
