@@ -157,8 +157,9 @@ def noun_phrase(token: Token) -> tuple[int, int]:
         elif child.dep_ == "det" and child.lower_ in ("this", "these"):
             continue
     for child in token.rights:
-        if child.dep_ in ("compound", "flat") or (
+        if child.dep_ in ("compound", "flat") or (  # "the embassy in Moscow", not "Condé in Conakry"
             child.dep_ == "prep" and child.lower_ in ("of", "in", "for") and child.i == end
+            and token.ent_type_ != "PERSON"
         ):
             end = max(end, child.right_edge.i + 1)
     while start < end and doc[start].is_punct:

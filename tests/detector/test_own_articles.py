@@ -80,3 +80,13 @@ def paraphrases() -> list[tuple[str, str]]:
 def test_paraphrase(engine, expected: str, text: str) -> None:  # noqa: ANN001
     found = {d.pattern for d in engine.detect(text)} & set(SEED_PATTERNS)
     assert found == (set() if expected == "-" else {expected})
+
+
+def test_an_unresolvable_pronoun_is_marked_not_guessed(engine) -> None:  # noqa: ANN001
+    [demand] = by_pattern(engine.detect("He must step down within 48 hours, the minister said."), "ultimatum")
+    assert demand.target == "He (unresolved)"
+    context = "Opposition figures met President Alpha Condé in Conakry on Monday."
+    [resolved] = by_pattern(
+        engine.detect("He must step down within 48 hours, the minister said.", context=context), "ultimatum"
+    )
+    assert resolved.target == "President Alpha Condé"

