@@ -300,14 +300,18 @@ class RoleFinder:
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
         if token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS and token.pos_ == "PRON":
             return self._resolve(token, exclude)
-        # "the sub-regional grouping, ECOWAS": prefer the named appositive
-        for child in token.children:
-            if child.dep_ == "appos" and child.ent_type_:
-                token = child
-                break
         start, end = syntax.noun_phrase(token)
         if end - start > MAX_PHRASE:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
+        # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
+        for child in token.children:
+            if child.dep_ == "appos" and child.ent_type_:
+                name_start, name_end = syntax.noun_phrase(child)
+                if name_end - start <= MAX_PHRASE + 4:
+                    end = max(end, name_end)
+                else:
+                    start, end = name_start, name_end
+                break
         return Role(self.view.text_of(start, end), self.view, start, end)
 
     def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
