@@ -24,6 +24,9 @@ SERVICES = ["ingest", "detect", "alert"]
 READY_TIMEOUT = 120.0
 
 
+STATUS_INTERVAL = 2.0
+
+
 @dataclass
 class StartupReport:
     broker: str
@@ -32,6 +35,7 @@ class StartupReport:
     database: str
     config_file: str | None
     seconds_to_ready: float | None
+    login: str = ""
 
 
 def describe(report: StartupReport) -> str:
@@ -42,7 +46,8 @@ def describe(report: StartupReport) -> str:
         [
             "Tocsin is running",
             f"  broker    {broker}",
-            f"  api       {report.api_url}  (health: {report.api_url}/healthz)",
+            f"  console   {report.api_url}/  ({report.login})" if report.login else f"  console   {report.api_url}/",
+            f"  api       {report.api_url}/v1  (docs: {report.api_url}/docs, health: {report.api_url}/healthz)",
             f"  database  {report.database}",
             f"  config    {config}",
             f"  services  {', '.join(SERVICES)}",
@@ -92,6 +97,7 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
                 seconds = time.monotonic() - started
         except TimeoutError:
             log.error("run.not_ready", timeout=READY_TIMEOUT, services=supervisor.status())
+        login = await _login_hint(settings)
         report = StartupReport(
             broker=kafka.bootstrap or "",
             embedded_broker=broker is not None,
@@ -99,11 +105,15 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
             database=_database_label(settings.database.url),
             config_file=str(settings.config_file) if settings.config_file else None,
             seconds_to_ready=seconds,
+            login=login,
         )
         print(describe(report), flush=True)
         log.info("run.ready" if seconds is not None else "run.started", seconds=seconds)
+        status = asyncio.create_task(_keep_status_line(settings)) if sys.stdout.isatty() else None
         await _first(stop.wait(), serving)
         watcher.cancel()
+        if status is not None:
+            status.cancel()
     finally:
         if server is not None:
             server.should_exit = True
@@ -113,6 +123,41 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         if broker is not None:
             broker.stop()
         print("Tocsin stopped", file=sys.stderr, flush=True)
+
+
+async def _login_hint(settings: Settings) -> str:
+    """The local admin token on a terminal; where to find it otherwise (it is a secret)."""
+    from services.auth.local import ensure_local_token, local_token_file
+
+    try:
+        token = await ensure_local_token(settings)
+    except Exception as exc:
+        log.error("run.local_token_failed", error=f"{type(exc).__name__}: {exc}")
+        return "no local token: see the log"
+    if sys.stdout.isatty():
+        return f"log in with token {token}"
+    path = local_token_file(settings)
+    return f"log-in token in {path}" if path else "create a token: tocsin token create --tenant NAME"
+
+
+async def _keep_status_line(settings: Settings) -> None:
+    """Redraws one status line in place every few seconds; only ever runs on a terminal."""
+    from services.status_line import StatusSampler, render
+    from services.storage import open_database
+
+    database = open_database(settings.database.url)
+    sampler = StatusSampler(settings.kafka, database)
+    previous = None
+    try:
+        while True:
+            current = await sampler.sample()
+            print("\r\033[2K" + render(current, previous), end="", flush=True)
+            previous = current
+            await asyncio.sleep(STATUS_INTERVAL)
+    finally:
+        print(flush=True)
+        await sampler.close()
+        await database.close()
 
 
 async def _first(*awaitables: object) -> None:
