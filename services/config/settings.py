@@ -95,7 +95,7 @@ class StorySettings(_Group):
 
 
 class IngestSettings(_Group):
-    """How the ingest service polls (see docs/sources.md)."""
+    """How the ingest service polls (see the README, "Sources")."""
 
     sharded: bool = Field(
         default=False,
