@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
 from services.runtime import until_signalled
+
+if TYPE_CHECKING:
+    from services.config import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,19 +45,25 @@ def _require_kafka(settings: object, service: str) -> None:
         )
 
 
-def _ingest(args: argparse.Namespace) -> int:
-    from services.ingest.service import run_ingest
+def _serve(args: argparse.Namespace, service: str, run: "Callable[[Settings, asyncio.Event], Awaitable[None]]") -> int:
+    """Runs one asyncio service until SIGINT/SIGTERM, telling a supervisor it is ready."""
     from services.readiness import notify_ready
 
     settings = settings_or_exit(args)
-    _require_kafka(settings, "ingest")
+    _require_kafka(settings, service)
 
     async def main(stop: asyncio.Event) -> None:
-        notify_ready("ingest")
-        await run_ingest(settings, stop)
+        notify_ready(service)
+        await run(settings, stop)
 
     asyncio.run(until_signalled(main))
     return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from services.ingest.service import run_ingest
+
+    return _serve(args, "ingest", run_ingest)
 
 
 def _detect(args: argparse.Namespace) -> int:
@@ -65,17 +76,8 @@ def _detect(args: argparse.Namespace) -> int:
 
 def _alert(args: argparse.Namespace) -> int:
     from alerts.service import run_alerter
-    from services.readiness import notify_ready
 
-    settings = settings_or_exit(args)
-    _require_kafka(settings, "alert")
-
-    async def main(stop: asyncio.Event) -> None:
-        notify_ready("alert")
-        await run_alerter(settings, stop)
-
-    asyncio.run(until_signalled(main))
-    return 0
+    return _serve(args, "alert", run_alerter)
 
 
 def _api(args: argparse.Namespace) -> int:
