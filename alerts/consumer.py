@@ -93,9 +93,11 @@ class SignalConsumer:
                 count = await record_signal(self.db, self.subscriptions(), signal, self.clock())
                 log.debug("alert.signal", signal=signal.id, notifications=count)
                 return count
-            except DBAPIError as exc:
-                # The database is unreachable or busy: wait for it, never skip the signal.
-                log.warning("alert.outbox_unavailable", signal=signal.id, error=type(exc.orig).__name__, retry_in=delay)
+            except (DBAPIError, OSError) as exc:
+                # The database is unreachable or busy: wait for it, never skip the signal. A
+                # refused connect reaches us as a bare OSError: SQLAlchemy wraps only DBAPI errors.
+                reason = exc.orig if isinstance(exc, DBAPIError) else exc
+                log.warning("alert.outbox_unavailable", signal=signal.id, error=type(reason).__name__, retry_in=delay)
             except Exception as exc:  # noqa: BLE001 - a signal the pipeline cannot handle
                 failures += 1
                 if failures >= MAX_SIGNAL_FAILURES:
