@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "services.cli.sources_command",
     "services.cli.check_command",
     "services.cli.token_command",
+    "services.cli.db_command",
 )
 
 

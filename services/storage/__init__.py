@@ -1,9 +1,11 @@
 """Persistence shared by every service: one SQLAlchemy async engine, SQLite or PostgreSQL.
 
-Each owner of a table defines it on :data:`Base` in its own module; :func:`create_schema`
-creates whatever is registered.
+Each owner of a table defines it on :data:`Base` in its own module and lists that module in
+:mod:`services.storage.tables`; Alembic migrations under ``services/storage/migrations``
+create and change the tables, and :meth:`Database.create_schema` applies them on start.
 """
 
 from services.storage.database import Base, Database, open_database
+from services.storage.errors import SchemaError, SchemaLockTimeout, SchemaTooNew
 
-__all__ = ["Base", "Database", "open_database"]
+__all__ = ["Base", "Database", "SchemaError", "SchemaLockTimeout", "SchemaTooNew", "open_database"]

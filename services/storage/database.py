@@ -25,8 +25,14 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     async def create_schema(self) -> None:
-        async with self.engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
+        """Brings the schema to the code's Alembic head (the name predates migrations).
+
+        Idempotent and safe when several processes call it at once; raises
+        :class:`~services.storage.errors.SchemaTooNew` on a database migrated by a newer Tocsin.
+        """
+        from services.storage.schema import upgrade_schema  # imports every table module
+
+        await upgrade_schema(self)
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations for every Tocsin table, shipped inside the package."""
