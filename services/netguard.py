@@ -62,8 +62,8 @@ async def check_url(url: str | httpx.URL, allow_private: bool) -> None:
     except ValueError:
         try:
             addresses = await resolve_host(host, port)
-        except OSError as exc:
-            raise ForbiddenTarget(f"cannot resolve {host!r}: {exc}") from None
+        except (OSError, UnicodeError) as exc:  # UnicodeError: a label over 63 characters
+            raise ForbiddenTarget(f"cannot resolve {host[:80]!r}: {exc}") from None
     for text in addresses:
         if _is_internal(ipaddress.ip_address(text.split("%", 1)[0])):
             raise ForbiddenTarget(
