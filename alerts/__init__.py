@@ -1,7 +1,8 @@
 """The alerter: signals in, signed webhooks and chat/mail notifications out, nothing lost."""
 
+from typing import Any
+
 from alerts.outbox import enable_endpoint, replay_since, resend
-from alerts.service import run_alerter
 from alerts.signing import generate_webhook_secret, sign, webhook_headers
 from alerts.silences import Silence, add_silence, expire_silence
 
@@ -17,3 +18,13 @@ __all__ = [
     "sign",
     "webhook_headers",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The service module pulls in every stage, channel and the API's subscription store;
+    # importing it lazily lets those modules import alerts.tables without a cycle.
+    if name == "run_alerter":
+        from alerts.service import run_alerter
+
+        return run_alerter
+    raise AttributeError(f"module 'alerts' has no attribute {name!r}")

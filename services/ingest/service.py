@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import structlog
 
+from services.api.store.sources import watch_sources
 from services.config import Settings
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
@@ -202,8 +203,8 @@ class IngestService:
                     if self.settings.ingest.sharded:
                         await SourceShards(kafka, self.specs, self.roster, self.instance).run(stop)
                     else:
-                        await self.roster.reconcile({spec.id: spec for spec in self.specs})
-                        await stop.wait()
+                        # Config sources plus those added through the API, re-read on every edit.
+                        await watch_sources(database, self.settings.sources, self.roster.reconcile, stop)
                 finally:
                     await self.roster.close()
         finally:
