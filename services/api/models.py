@@ -24,7 +24,7 @@ class DocumentOut(BaseModel):
 
 
 class AlertOut(BaseModel):
-    """One story as one subscription was told about it; see docs/api.md."""
+    """One story as one subscription was told about it; see the README, "Tocsin HTTP API"."""
 
     id: str = Field(description="<group key>.<subscription id>")
     subscription_id: str

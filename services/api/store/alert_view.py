@@ -46,7 +46,7 @@ def _iso(epoch: float | None) -> str | None:
 
 
 def alert_json(row: StoryGroupRow) -> dict[str, Any]:
-    """The public shape of one alert (documented in docs/api.md)."""
+    """The public shape of one alert (documented in the README, "Tocsin HTTP API")."""
     story = StoryState.loads(row.state)
     detections = story.detections
     first = detections[0] if detections else {}

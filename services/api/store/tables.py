@@ -17,7 +17,7 @@ class SubscriptionRow(Base):
     """A subscription made through the API. ``spec`` is the ``models.Subscription`` JSON.
 
     The webhook secret is inside ``spec`` in plain text: the alerter must sign with it, so it
-    cannot be hashed (see docs/api.md for the limits of this).
+    cannot be hashed (see the README, "Tocsin HTTP API" for the limits of this).
     """
 
     __tablename__ = "api_subscriptions"
