@@ -113,6 +113,21 @@ class Candidate:
     evidence: frozenset[int] = frozenset()
 
 
+EVIDENCE_ORDER = ("object", "clause", "subtree", "head", "governor", "subject")
+
+
+def _evidence(view: SentenceView, lexicon, anchor: Token, where: frozenset[str],  # noqa: ANN001
+              span: set[int]) -> set[int]:
+    """The words a constraint matched, from its most specific position: what was deployed,
+    denied or ordered, which can then never be read as the actor."""
+    for name in EVIDENCE_ORDER:
+        if name in where:
+            hits = view.hits(lexicon, positions(view, anchor, frozenset({name}), span, None, None))
+            if hits:
+                return set(range(hits[0][0], hits[0][1]))
+    return set()
+
+
 def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
     """Every anchor of ``rule`` in the sentence that satisfies the constraints not about roles."""
     spec = rule.spec
@@ -133,8 +148,8 @@ def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
             if bool(hits) == absent:
                 holds = False
                 break
-            if hits and "sentence" not in where and "reference" not in where:
-                evidence.update(range(hits[0][0], hits[0][1]))
+            if hits and not absent:
+                evidence |= _evidence(view, lexicon, anchor, where, span)
             if hits:
                 triggers.extend(view.text_of(s, e) for s, e in hits[:1])
         if holds:

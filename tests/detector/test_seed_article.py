@@ -51,6 +51,8 @@ def test_evacuation_and_warning_are_found_but_the_denied_evacuation_is_not(seed)
     assert len(evacuations) == 2
     assert all("not being evacuated" not in d.sentence for d in evacuations)
     assert all("alleged" not in d.sentence for d in evacuations)
+    assert [d.actor for d in evacuations] == ["Russian embassy", "Moscow"]
+    assert all(d.target == "Venezuela" for d in evacuations)
     [warning] = by_pattern(detections, "threat_warning")
     assert warning.actor == "Russia"
     assert "fatal mistake" in warning.triggers
