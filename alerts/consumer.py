@@ -97,7 +97,10 @@ class SignalConsumer:
                 # The database is unreachable or busy: wait for it, never skip the signal. A
                 # refused connect reaches us as a bare OSError: SQLAlchemy wraps only DBAPI errors.
                 reason = exc.orig if isinstance(exc, DBAPIError) else exc
-                log.warning("alert.outbox_unavailable", signal=signal.id, error=type(reason).__name__, retry_in=delay)
+                log.warning(
+                    "alert.outbox_unavailable", signal=signal.id, error=type(reason).__name__,
+                    detail=str(reason)[:200], retry_in=delay,
+                )
             except Exception as exc:  # noqa: BLE001 - a signal the pipeline cannot handle
                 failures += 1
                 if failures >= MAX_SIGNAL_FAILURES:
