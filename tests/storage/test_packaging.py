@@ -1,0 +1,38 @@
+"""The migrations ship inside the package: an installed Tocsin (the Docker image) has them."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT
+
+MIGRATIONS = REPO_ROOT / "services" / "storage" / "migrations"
+
+
+def _source_files(root: Path) -> set[str]:
+    return {
+        str(path.relative_to(root)) for path in root.rglob("*") if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_build_copies_every_migration_file(tmp_path):
+    """setuptools' ``build_py`` (what a wheel is made of) must copy env.py, the template and every revision."""
+    source = tmp_path / "src"
+    (source / "services").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "pyproject.toml", source)
+    shutil.copy(REPO_ROOT / "README.md", source)
+    shutil.copy(REPO_ROOT / "services" / "__init__.py", source / "services")
+    shutil.copytree(REPO_ROOT / "services" / "storage", source / "services" / "storage",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    built = tmp_path / "build"
+    result = subprocess.run(
+        [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(built)],
+        cwd=source, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    wanted = _source_files(MIGRATIONS)
+    assert {"env.py", "script.py.mako"} <= wanted and any(name.startswith("versions/0001") for name in wanted)
+    assert _source_files(built / "services" / "storage" / "migrations") == wanted
