@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import structlog
 import uvicorn
@@ -16,6 +18,7 @@ from services.broker import EmbeddedBroker
 from services.config import Settings
 from services.detector.faust_app import required_topics
 from services.kafka import ensure_topics, wait_for_kafka
+from services.metrics import prepare_multiprocess_dir
 from services.supervisor import Supervisor
 
 log = structlog.get_logger(__name__)
@@ -71,6 +74,8 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         broker = EmbeddedBroker().start()
         settings.kafka.bootstrap = broker.bootstrap
         env["TOCSIN_KAFKA_BOOTSTRAP"] = broker.bootstrap
+    env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
+    os.environ.update(env)  # the API in this process reads the same folder at scrape time
     supervisor = Supervisor(SERVICES, settings.config_file, env)
     server: uvicorn.Server | None = None
     serving: asyncio.Task[None] | None = None

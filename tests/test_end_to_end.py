@@ -13,6 +13,7 @@ import signal
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 
@@ -106,6 +107,7 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
             assert posts, f"no webhook within {DELIVERY_BOUND}s of ready\n{run.describe()}"
             # Let other detections of the same document arrive too.
             posts = receiver.wait_for_posts(3, 5.0)
+            metrics = httpx.get(f"http://127.0.0.1:{config['http']['port']}/metrics", timeout=10).text
             family = _descendants(run.pid)
             assert len(family) >= 4, f"expected broker + 3 services under tocsin run, got {family}"
             if stop_signal == signal.SIGKILL:
@@ -121,6 +123,9 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
                 os.kill(pid, signal.SIGKILL)
             assert not orphans, f"processes outlived tocsin run after {signal.Signals(stop_signal).name}"
 
+    # Figures counted inside the worker processes reach the API's /metrics.
+    assert re.search(r'tocsin_detections_total\{pattern="(military_buildup|ultimatum)"\} [1-9]', metrics), metrics[-3000:]
+    assert re.search(r"tocsin_feed_to_outbox_seconds_count [1-9]", metrics), metrics[-3000:]
     first = posts[0]
     for post in posts:
         assert verify_standard_webhook(SECRET, post.headers, post.body), "signature does not verify"

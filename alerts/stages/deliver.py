@@ -14,6 +14,7 @@ from alerts.channels import ChannelSet
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import DeliveryError, PermanentError, RetryableError
 from alerts.tables import DELIVERED
+from services.metrics import DELIVERY_ATTEMPT
 from services.storage import Database
 
 log = structlog.get_logger(__name__)
@@ -59,6 +60,7 @@ class DeliverStage:
             error = RetryableError(f"{type(exc).__name__}: {exc}"[:500])
         latency_ms = (time.perf_counter() - began) * 1000
         outcome = DELIVERED if error is None else ("retry" if isinstance(error, RetryableError) else "failed")
+        DELIVERY_ATTEMPT.labels(outcome).observe(latency_ms / 1000)
         await outbox.record_attempt(
             self.db, delivery, started_at=started, latency_ms=latency_ms, status_code=status, outcome=outcome,
             error=None if error is None else str(error), instance=ctx.instance,

@@ -16,6 +16,7 @@ from alerts.context import Candidate, IntakeContext
 from alerts.dedup import Decision
 from alerts.payload import EventHeader, build_event
 from alerts.tables import PENDING, SILENCED, DeliveryRow
+from services.metrics import FEED_TO_OUTBOX
 
 log = structlog.get_logger(__name__)
 
@@ -60,6 +61,8 @@ class RecordStage:
                     "alert.recorded", delivery=ident, subscription=item.subscription.id, channel=channel,
                     type=event_type, silenced=bool(item.silenced_by),
                 )
+            if item.signal is not None:
+                FEED_TO_OUTBOX.observe(max(0.0, ctx.now - item.signal.created_at.timestamp()))
             item.story.mark_notified()
             group.state = item.story.dumps()
             group.sequence = sequence

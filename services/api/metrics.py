@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from alerts.tables import AttemptRow, DeliveryRow, StoryGroupRow
 from services.api.deps import Ctx
 from services.ingest.status import SourceStatusRow
+from services.metrics import worker_metrics_text
 
 HTTP_REGISTRY = CollectorRegistry()
 REQUESTS = Counter("tocsin_api_requests", "API requests by method, route and status", ["method", "route", "status"],
@@ -103,5 +104,5 @@ async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
 async def metrics(ctx: Ctx) -> Response:
     snapshot = CollectorRegistry()
     snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx)]))  # type: ignore[arg-type]
-    body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot)
+    body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot) + worker_metrics_text()
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -31,6 +31,7 @@ from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
 from services.detector.faust_transport import TocsinFaustApp
+from services.metrics import DETECTIONS_FOUND, SIGNALS_EMITTED
 from services.readiness import notify_ready
 from services.rules.actors import actor_keys, is_new
 from services.rules.decisions import frequency_fires, spike_fires
@@ -187,6 +188,7 @@ def _wire_rules(
                 await send_dead_letter(rule_hits.get_topic_name(), event.key, event.value, f"{type(exc).__name__}: {exc}")
                 continue
             if signal is not None:
+                SIGNALS_EMITTED.labels(signal.type).inc()
                 log.info("rules.fired", rule=rule.id, kind=rule.kind, count=signal.rule.count if signal.rule else None)
                 await signals.send(key=rule.id.encode(), value=SIGNALS.encode(signal))
 
@@ -253,6 +255,8 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
                     )
                     continue
                 log.debug("detect.document", document=document.id, detections=len(outcome))
+                for found in outcome:
+                    DETECTIONS_FOUND.labels(found.pattern).inc()
                 for item in detection_events(document, outcome):
                     await detections_topic.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
 
@@ -269,6 +273,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
             stories[item.story_key] = _dump_stories(kept)
             log.info("stories.change", kind=change.kind, story=change.story.id, severity=change.story.severity)
             if change.signal is not None:
+                SIGNALS_EMITTED.labels(change.signal.type).inc()
                 await signals.send(key=change.story.id.encode(), value=SIGNALS.encode(change.signal))
 
     _wire_rules(app, settings, detections_topic, signals, send_dead_letter, raw)
