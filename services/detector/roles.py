@@ -113,6 +113,10 @@ class RoleFinder:
         return None
 
     def _subject(self, anchor: Token) -> Token | None:
+        if anchor.dep_ == "pcomp" and anchor.head.lower_ == "as":  # "quoted an official as denying"
+            quoted = next((c for c in anchor.head.head.children if c.dep_ == "dobj"), None)
+            if quoted is not None:
+                return quoted
         subject = syntax.clause_subject(anchor)
         if subject is None or self._is_report_like(subject):
             return None

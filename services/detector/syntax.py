@@ -53,7 +53,7 @@ def described_things(anchor: Token) -> list[Token]:
         first = first.head  # "false and misleading": the first conjunct carries the relation
     if first.dep_ in ("acomp", "attr", "oprd"):
         for child in first.head.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "dobj") and child.i != first.i:
+            if child.dep_ in ("nsubj", "nsubjpass", "csubj", "dobj") and child.i != first.i:
                 found.append(child)
     return found
 
