@@ -19,7 +19,7 @@ from services.detector.schema import PatternFileError, PatternSpec, Rule, read_p
 BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
 SHARED_LEXICONS_FILE = Path(__file__).with_name("lexicons.yaml")
 PATTERN_SUFFIXES = (".yaml", ".yml")
-ROLE_POSITIONS = frozenset({"actor", "target"})
+ROLE_POSITIONS = frozenset({"actor", "target", "context"})  # not checkable in the sentence alone
 
 log = structlog.get_logger(__name__)
 

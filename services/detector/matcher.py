@@ -11,7 +11,7 @@ from services.detector.catalog import CompiledPattern, CompiledRule
 from services.detector.roles import Role, RoleFinder
 from services.detector.view import SentenceView
 
-ROLE_POSITIONS = frozenset({"actor", "target"})
+ROLE_POSITIONS = frozenset({"actor", "target", "context"})
 FUNCTION_DEPS = frozenset({"neg", "aux", "auxpass", "det", "prep", "advmod", "punct", "mark", "case", "cc", "prt"})
 UNRESOLVED_ACTOR = 0.85
 MISSING_TARGET = 0.9
@@ -189,8 +189,10 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     for lexicon, where, absent in rule.constraints:
         if not where & ROLE_POSITIONS:
             continue
-        hits = view.hits(lexicon, positions(view, anchor, where, span, actor, target))
-        if bool(hits) == absent:
+        found = bool(view.hits(lexicon, positions(view, anchor, where, span, actor, target)))
+        if not found and "context" in where:
+            found = finder.in_context(lexicon)
+        if found == absent:
             return None
     confidence = spec.confidence
     if not parsed:

@@ -14,6 +14,7 @@ from spacy.tokens import Token
 
 from services.detector import syntax
 from services.detector.gazetteer import Gazetteer
+from services.detector.lexicon import Lexicon
 from services.detector.standing import Standing
 from services.detector.view import SentenceView
 
@@ -58,6 +59,10 @@ class RoleFinder:
         self._context = context
         self.gazetteer = gazetteer
         self.standing = Standing(gazetteer)
+
+    def in_context(self, lexicon: Lexicon) -> bool:
+        """Whether a word of ``lexicon`` occurs in the sentences before this one."""
+        return any(view.spans(lexicon) for view in self._context(False))
 
     def actor_ok(self, kind: str, actor: Role | None) -> bool:
         return self.standing.actor_ok(kind, actor)

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 Position = Literal[
     "sentence", "reference", "subtree", "object", "clause", "subject", "head", "governor", "modifiers",
     "enclosing",
-    "actor", "target",
+    "actor", "target", "context",
 ]
 RoleSource = Literal[
     "agent", "subject", "speaker", "object", "complier", "destination", "report", "possessor",

@@ -90,3 +90,12 @@ def test_an_unresolvable_pronoun_is_marked_not_guessed(engine) -> None:  # noqa:
         engine.detect("He must step down within 48 hours, the minister said.", context=context), "ultimatum"
     )
     assert resolved.target == "President Alpha Condé"
+
+
+def test_a_denial_of_a_report_named_only_in_the_previous_sentence(engine) -> None:  # noqa: ANN001
+    context = "Kremlin spokesman Dmitry Peskov was asked on Tuesday about the Bloomberg report."
+    [denial] = engine.detect('"This is absolutely untrue," he said.', context=context)
+    assert (denial.pattern, denial.actor, denial.agency) == (
+        "wire_denial", "Kremlin spokesman Dmitry Peskov", "Bloomberg"
+    )
+    assert engine.detect('"This is absolutely untrue," he said.', context="The minister met farmers.") == []
