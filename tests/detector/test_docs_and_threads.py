@@ -10,7 +10,7 @@ from services.detector.catalog import BUILTIN_PATTERNS_DIR, validate_directory
 from services.detector.engine import DetectionEngine
 from tests.detector.conftest import DETECTOR_FIXTURES
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "writing-a-pattern.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 EXAMPLE_LINES = (
     "The European Union imposed new sanctions on Iran on Monday.\n"
     "The minister called for sanctions on Iran.\n"
@@ -19,7 +19,9 @@ EXAMPLE_LINES = (
 
 
 def test_worked_example_in_the_guide(engine, tmp_path: Path) -> None:  # noqa: ANN001
-    guide = GUIDE.read_text(encoding="utf-8")
+    readme = README.read_text(encoding="utf-8")
+    section = readme.index("## Writing a pattern")
+    guide = readme[section : readme.index("\n## ", section + 1)]
     example = re.search(r"```yaml\n(.*?)```", guide, re.S).group(1)
     (tmp_path / "sanctions.yaml").write_text(example, encoding="utf-8")
     assert validate_directory(tmp_path) == []
