@@ -3,6 +3,10 @@
 Each owner of a table defines it on :data:`Base` in its own module and lists that module in
 :mod:`services.storage.tables`; Alembic migrations under ``services/storage/migrations``
 create and change the tables, and :meth:`Database.create_schema` applies them on start.
+
+Changing a table: edit its class, run ``tocsin db revision -m "what changed"``, read and fix
+the generated file under ``migrations/versions/``, and commit both; the storage tests fail
+while the tables in code and the migrations disagree.
 """
 
 from services.storage.database import Base, Database, open_database

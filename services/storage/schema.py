@@ -108,7 +108,9 @@ async def upgrade_schema(db: Database) -> SchemaState:
             before = await connection.run_sync(_state)
             if before.unknown:
                 await connection.rollback()
-                raise SchemaTooNew(before.revisions, before.head or "none")
+                refused = SchemaTooNew(before.revisions, before.head or "none")
+                log.error("storage.schema_too_new", reason=str(refused))
+                raise refused
             if before.at_head:
                 await connection.rollback()
                 return before

@@ -153,6 +153,14 @@ class TestNewerDatabase:
         assert current.returncode == 1
         assert FUTURE_REVISION in current.stdout and "unknown" in current.stdout
 
+    async def test_a_service_starting_on_it_stops_and_says_why(self, empty_url, tmp_path):
+        """Any command that opens the schema (here ``token list``, as a service does on start)."""
+        await self._stamp_future(empty_url)
+        listed = _tocsin(["token", "list"], empty_url, tmp_path)
+        assert listed.returncode != 0
+        assert "SchemaTooNew" in listed.stderr and FUTURE_REVISION in listed.stderr
+        assert "storage.schema_too_new" in listed.stderr
+
 
 class TestCli:
     async def test_upgrade_then_current(self, empty_url, tmp_path):
