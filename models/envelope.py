@@ -8,7 +8,8 @@ message to the dead-letter topic and carry on with the next one.
 from __future__ import annotations
 
 import json
-from typing import Generic, TypeVar
+import re
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -48,6 +49,8 @@ class Codec(Generic[Model]):
             raise PayloadError(f"not JSON: {exc}") from None
         if not isinstance(envelope, dict):
             raise PayloadError("envelope is not a JSON object")
+        if _may_hold_lone_surrogates(raw):
+            envelope = _without_lone_surrogates(envelope)
         if envelope.get("schema") != self.schema:
             raise PayloadError(f"schema {envelope.get('schema')!r} is not {self.schema!r}")
         if envelope.get("version") != self.version:
@@ -56,6 +59,31 @@ class Codec(Generic[Model]):
             return self.model.model_validate(envelope.get("data"))
         except ValidationError as exc:
             raise PayloadError(f"invalid {self.schema}: {exc.error_count()} error(s): {exc.errors()[0]['msg']}") from None
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _may_hold_lone_surrogates(raw: bytes | str) -> bool:
+    """A cheap test on the raw message, so only the rare suspicious one is walked."""
+    if isinstance(raw, str):
+        return bool(_LONE_SURROGATE.search(raw)) or "\\u" in raw
+    return bool(_SURROGATE_ESCAPE.search(raw))
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """``"\\ud800"`` is valid JSON but no character: a model holding one decodes, then fails
+    every UTF-8 encode downstream (a worker re-publishing it would crash on a poison message).
+    Each becomes U+FFFD, as a decoder does with invalid bytes; surrogate pairs are untouched,
+    ``json.loads`` already joined them into one character."""
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
+    return value
 
 
 DOCUMENTS = Codec("tocsin.document", Document)

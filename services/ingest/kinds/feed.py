@@ -60,7 +60,10 @@ def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
     headers = {"content-location": url}
     if content_type:
         headers["content-type"] = content_type
-    parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
+    except Exception as exc:  # noqa: BLE001 - feedparser's loose parser raises, e.g. ValueError on "&#x110000;"
+        raise PayloadInvalid(f"not a readable feed: feedparser failed: {type(exc).__name__}: {exc}") from None
     if not parsed.entries and parsed.get("bozo"):
         reason = parsed.get("bozo_exception")
         raise PayloadInvalid(f"not a readable feed: {type(reason).__name__}: {reason}")

@@ -19,6 +19,7 @@ from services.ingest.text import clean_text, collapse_whitespace
 TELEGRAM = "https://t.me"
 _CHANNEL = re.compile(r"^[A-Za-z0-9_]{4,64}$")
 _BLOCK_BREAKS = frozenset({"br", "p", "div"})
+_NOT_TEXT = frozenset({"script", "style", "template", "noscript"})
 
 
 class TelegramOptions(SourceOptions):
@@ -64,8 +65,12 @@ class _PreviewParser(HTMLParser):
         self._quote_depth = 0
         self._text_done = False
         self._depth = 0
+        self._not_text = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _NOT_TEXT:
+            self._not_text += 1  # a script inside a message is markup, never the message's text
+            return
         if tag in ("br", "img", "hr", "meta", "link", "input"):
             if tag == "br" and self._text_depth:
                 self._current.text_parts.append("\n")  # type: ignore[union-attr]
@@ -95,6 +100,9 @@ class _PreviewParser(HTMLParser):
             self._current.text_parts.append("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in _NOT_TEXT:
+            self._not_text = max(0, self._not_text - 1)
+            return
         if tag in ("br", "img", "hr", "meta", "link", "input"):
             return
         if self._text_depth and self._depth == self._text_depth:
@@ -109,7 +117,7 @@ class _PreviewParser(HTMLParser):
         self._depth = max(0, self._depth - 1)
 
     def handle_data(self, data: str) -> None:
-        if self._current is None or self._quote_depth:
+        if self._current is None or self._quote_depth or self._not_text:
             return
         if self._text_depth:
             self._current.text_parts.append(collapse_whitespace(data))
