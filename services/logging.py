@@ -40,7 +40,7 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
-        cache_logger_on_first_use=True,
+        cache_logger_on_first_use=False,  # cached loggers would escape structlog.testing.capture_logs()
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
