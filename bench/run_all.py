@@ -72,11 +72,12 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=1200.0, help="seconds allowed per benchmark")
     parser.add_argument("--output", type=Path, default=BENCH / "REPORT.md")
     parser.add_argument("--no-soak", action="store_true", help="skip the 10-minute soak run")
+    parser.add_argument("--append", action="store_true", help="add these results to an existing report")
     args = parser.parse_args()
     chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
     if args.no_soak:
         chosen = [b for b in chosen if b[0] != "soak.py"]
-    lines = [
+    lines = [] if args.append and args.output.exists() else [
         "# Tocsin benchmark report",
         "",
         f"- date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
@@ -94,7 +95,8 @@ def main() -> int:
         outcome = f"{seconds:.0f} s" + ("" if code == 0 else f", exit {code}")
         lines += [f"## {title}", "", f"`{command}` — {outcome}", "", "```", output, "```", ""]
         print(output, flush=True)
-    args.output.write_text("\n".join(lines))
+    previous = args.output.read_text() if args.append and args.output.exists() else ""
+    args.output.write_text(previous + "\n".join(lines))
     print(f"wrote {args.output}")
     return 1 if failures else 0
 
