@@ -27,6 +27,7 @@ from services.api.feed import AlertFeed
 from services.api.lag import LagReader
 from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
 from services.api.metrics import HttpMetrics, router as metrics_router
+from services.api.offline_docs import install_offline_docs
 from services.api.routes import alerts as alert_routes
 from services.api.routes import (
     analyze,
@@ -103,12 +104,15 @@ def create_app(
         description="Manage sources, patterns, subscriptions and silences; search and stream alerts. "
         "Authenticate with `Authorization: Bearer <token>` (`tocsin token create`).",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.api = ctx
     for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
                    analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)
+    install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)
     app.add_middleware(BodySizeLimit, max_bytes=limits.max_body)
