@@ -53,7 +53,12 @@ async def ensure_topics(kafka: KafkaSettings, names: list[str], partitions: int 
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(name, num_partitions=partitions or kafka.partitions, replication_factor=kafka.replication_factor)
+            NewTopic(
+                name,
+                num_partitions=partitions or kafka.partitions,
+                replication_factor=kafka.replication_factor,
+                topic_configs=kafka.topic_configs(name),
+            )
             for name in names
             if name not in existing
         ]

@@ -99,6 +99,20 @@ def test_duplicate_ids_are_refused(example: Path) -> None:
         load_settings(example)
 
 
+def test_negative_durations_are_refused_outside_retention() -> None:
+    with pytest.raises(ValueError):
+        parse_duration(-1)
+
+
 @pytest.mark.parametrize(("text", "seconds"), [("500ms", 0.5), ("10s", 10), ("5m", 300), ("2h", 7200), ("1d", 86400), (30, 30)])
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
+
+
+def test_topic_retention_is_configuration_with_defaults(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    example.write_text(EXAMPLE + "kafka:\n  topic_prefix: news.\n  retention:\n    documents: 3d\n    sources: forever\n    ops: -1\n")
+    kafka = load_settings(example).kafka
+    assert kafka.topic_configs("news.documents") == {"retention.ms": str(3 * 86400 * 1000)}
+    assert kafka.topic_configs("news.sources") == kafka.topic_configs("news.ops") == {"retention.ms": "-1"}
+    assert kafka.topic_configs("news.unknown") == {}
+    assert load_settings(None).kafka.topic_configs("tocsin.signals") == {"retention.ms": str(30 * 86400 * 1000)}

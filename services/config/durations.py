@@ -27,3 +27,13 @@ def parse_duration(value: object) -> float:
 
 
 Seconds = Annotated[float, BeforeValidator(parse_duration)]
+
+
+def parse_retention(value: object) -> float:
+    """A duration, or ``-1`` / ``forever`` for data that is never deleted."""
+    if value in (-1, "-1", "forever"):
+        return -1.0
+    return parse_duration(value)
+
+
+RetentionSeconds = Annotated[float, BeforeValidator(parse_retention)]

@@ -15,7 +15,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from models.subscription import Subscription
 from services.rules.schema import RuleSpec
-from services.config.durations import Seconds
+from services.config.durations import RetentionSeconds, Seconds
 
 DEFAULT_CONFIG_FILE = Path("tocsin.yaml")
 DEFAULT_HTTP_PORT = 8000
@@ -47,8 +47,29 @@ class KafkaSettings(_Group):
     fetch_max_wait: Seconds = Field(default=0.1, gt=0, le=30, description="longest a consumer's fetch waits for data")
     consumer_group_prefix: str = "tocsin"
 
+    retention: dict[str, RetentionSeconds] = Field(
+        default_factory=lambda: {
+            "documents": 7 * 86400.0,
+            "detections": 7 * 86400.0,
+            "rule-hits": 2 * 86400.0,
+            "signals": 30 * 86400.0,
+            "dead-letter": 30 * 86400.0,
+            "ops": 14 * 86400.0,
+            "sources": -1.0,
+        },
+        description="retention per topic (name without prefix) applied when Tocsin creates it; -1 keeps forever",
+    )
+
     def topic(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
+
+    def topic_configs(self, full_name: str) -> dict[str, str]:
+        """Kafka topic settings for a topic Tocsin creates (retention from ``retention``)."""
+        short = full_name.removeprefix(self.topic_prefix)
+        if short not in self.retention:
+            return {}
+        seconds = self.retention[short]
+        return {"retention.ms": str(-1 if seconds < 0 else int(seconds * 1000))}
 
     @property
     def documents_topic(self) -> str:
