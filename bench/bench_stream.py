@@ -118,8 +118,10 @@ async def raw_ceiling(kafka: KafkaSettings, count: int) -> float:
     return count / (time.perf_counter() - (started or time.perf_counter()))
 
 
-def start_workers(kafka: KafkaSettings, mode: str, count: int, workdir: Path) -> list[subprocess.Popen]:
-    env = {**os.environ, "TOCSIN_KAFKA_BOOTSTRAP": kafka.bootstrap or "",
+def start_workers(
+    kafka: KafkaSettings, mode: str, count: int, workdir: Path, extra_env: dict[str, str] | None = None
+) -> list[subprocess.Popen]:
+    env = {**os.environ, **(extra_env or {}), "TOCSIN_KAFKA_BOOTSTRAP": kafka.bootstrap or "",
            "TOCSIN_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
            "TOCSIN_KAFKA_CONSUMER_GROUP_PREFIX": kafka.consumer_group_prefix,
            "TOCSIN_KAFKA_PARTITIONS": str(kafka.partitions), "TOCSIN_LOG_FORMAT": "json"}
@@ -178,6 +180,40 @@ async def latency_at(broker: EmbeddedBroker, rate: float, count: int, workdir: P
         stop_workers(processes)
 
 
+async def real_detector_backlog(broker: EmbeddedBroker, count: int, workdir: Path) -> tuple[float, float, float]:
+    """One worker with the real engine drains a backlog; returns docs/s and the event loop's
+    p99 and max lag meanwhile (spaCy runs in the thread pool, so the loop should stay free)."""
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.multiprocess import MultiProcessCollector
+
+    from services.metrics import prepare_multiprocess_dir
+
+    kafka = kafka_for(broker, "real")
+    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    metrics_dir = workdir / "real-metrics"
+    processes = start_workers(kafka, "real", 1, workdir, prepare_multiprocess_dir(metrics_dir))
+    try:
+        await produce(kafka, documents(3, "realw"))
+        await collect_signals(kafka, 3, timeout=120)
+        items = documents(count, "real")
+        await produce(kafka, items)
+        started = time.perf_counter()
+        arrived = await collect_signals(kafka, count + 3, timeout=600)
+        rate = (len(arrived) - 3) / ((max(arrived.values()) if arrived else time.perf_counter()) - started)
+    finally:
+        stop_workers(processes)
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry, path=str(metrics_dir))
+    buckets: list[tuple[float, float]] = []
+    for family in registry.collect():
+        if family.name == "tocsin_event_loop_lag_seconds":
+            buckets = [(float(s.labels["le"]), s.value) for s in family.samples if s.name.endswith("_bucket")]
+    total = max((value for _, value in buckets), default=0)
+    p99 = next((bound for bound, value in sorted(buckets) if total and value >= 0.99 * total), float("nan"))
+    worst = next((bound for bound, value in sorted(buckets) if value >= total), float("nan"))
+    return rate, p99, worst
+
+
 def detector_rate(count: int) -> float:
     from services.config import Settings
     from services.detector.engine import DetectionEngine
@@ -205,6 +241,7 @@ async def main() -> None:
         one = await faust_throughput(broker, "one", 1, args.documents, workdir)
         two = await faust_throughput(broker, "two", 2, args.documents, workdir)
         latencies = await latency_at(broker, rate=one / 2, count=min(args.documents, int(one * 20)), workdir=workdir)
+        real_rate, lag_p99, lag_max = await real_detector_backlog(broker, 300, workdir)
     detection = detector_rate(200)
     print(f"machine: {os.cpu_count()} cores; broker: embedded tansu (memory); partitions: {PARTITIONS}; "
           f"documents: {args.documents}")
@@ -213,6 +250,9 @@ async def main() -> None:
     print(f"{'faust detect->stories, 1 worker, fixed det.':<44}{one:>10.0f} /s{one / ceiling:>12.2f}")
     print(f"{'faust detect->stories, 2 workers, fixed det.':<44}{two:>10.0f} /s{two / ceiling:>12.2f}")
     print(f"{'real detector alone, 1 core':<44}{detection:>10.0f} /s")
+    print(f"{'faust + real detector, 1 worker':<44}{real_rate:>10.0f} /s")
+    print(f"{'  event loop lag meanwhile, p99 (bucket)':<44}{lag_p99 * 1000:>10.0f} ms")
+    print(f"{'  event loop lag meanwhile, max (bucket)':<44}{lag_max * 1000:>10.0f} ms")
     print(f"{'latency p50 at 50% of 1-worker max':<44}{percentile(latencies, 0.5) * 1000:>10.1f} ms")
     print(f"{'latency p99 at 50% of 1-worker max':<44}{percentile(latencies, 0.99) * 1000:>10.1f} ms")
 

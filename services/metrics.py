@@ -8,6 +8,7 @@ that variable (a worker run alone) the figures live in the process's default reg
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from pathlib import Path
@@ -28,6 +29,23 @@ FEED_TO_OUTBOX = Histogram(
 DELIVERY_ATTEMPT = Histogram(
     "tocsin_delivery_attempt_seconds", "one delivery attempt, per outcome", ["outcome"], buckets=LATENCY_BUCKETS
 )
+
+EVENT_LOOP_LAG = Histogram(
+    "tocsin_event_loop_lag_seconds",
+    "how late a 100 ms timer fires on a service's event loop (heartbeats and commits wait this long)",
+    ["service"],
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+LOOP_PROBE_INTERVAL = 0.1
+
+
+async def probe_event_loop(service: str) -> None:
+    """Runs forever, recording how late each 100 ms sleep wakes up: the loop's responsiveness."""
+    loop = asyncio.get_running_loop()
+    while True:
+        started = loop.time()
+        await asyncio.sleep(LOOP_PROBE_INTERVAL)
+        EVENT_LOOP_LAG.labels(service).observe(max(0.0, loop.time() - started - LOOP_PROBE_INTERVAL))
 
 
 def prepare_multiprocess_dir(path: Path) -> dict[str, str]:

@@ -31,7 +31,7 @@ from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
 from services.detector.faust_transport import TocsinFaustApp
-from services.metrics import DETECTIONS_FOUND, SIGNALS_EMITTED
+from services.metrics import DETECTIONS_FOUND, SIGNALS_EMITTED, probe_event_loop
 from services.readiness import notify_ready
 from services.rules.actors import actor_keys, is_new
 from services.rules.decisions import frequency_fires, spike_fires
@@ -277,6 +277,10 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
                 await signals.send(key=change.story.id.encode(), value=SIGNALS.encode(change.signal))
 
     _wire_rules(app, settings, detections_topic, signals, send_dead_letter, raw)
+
+    @app.task
+    async def _watch_event_loop() -> None:
+        await probe_event_loop(SERVICE)
 
     @app.on_rebalance_complete.connect
     async def _ready(sender: faust.App, **_kwargs: Any) -> None:
