@@ -15,11 +15,18 @@ from typing import TypeVar
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from sqlalchemy.exc import SQLAlchemyError
+
 from services.storage import Database, SchemaError
 
 T = TypeVar("T")
 
 EXIT_SCHEMA_REFUSED = 1
+EXIT_UNREACHABLE = 1
+
+
+class _Unreachable(Exception):
+    """The database could not be opened; the message names why, never the URL's password."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -54,6 +61,8 @@ def _on_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
         db = open_database(url)
         try:
             return await work(db)
+        except (OSError, SQLAlchemyError) as exc:
+            raise _Unreachable(f"cannot use the database: {type(exc).__name__}: {str(exc).splitlines()[0]}") from exc
         finally:
             await db.close()
 
@@ -66,7 +75,7 @@ def _upgrade(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
     try:
         state = _on_database(settings.database.url, upgrade_schema)
-    except SchemaError as exc:
+    except (SchemaError, _Unreachable) as exc:
         print(f"tocsin db: {exc}", file=sys.stderr)
         return EXIT_SCHEMA_REFUSED
     print(f"schema at {state.describe()}")
@@ -77,7 +86,11 @@ def _current(args: argparse.Namespace) -> int:
     from services.storage.schema import schema_state
 
     settings = settings_or_exit(args)
-    state = _on_database(settings.database.url, schema_state)
+    try:
+        state = _on_database(settings.database.url, schema_state)
+    except _Unreachable as exc:
+        print(f"tocsin db: {exc}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     print(state.describe())
     return EXIT_SCHEMA_REFUSED if state.unknown else 0
 

@@ -171,6 +171,14 @@ class TestCli:
         assert upgrade.returncode == 0, upgrade.stderr
         assert after.returncode == 0 and after.stdout.strip() == f"{head_revision()} (head)"
 
+    def test_unreachable_database_is_one_line_without_the_password(self, tmp_path):
+        url = "postgresql+asyncpg://tocsin:hunter2@127.0.0.1:9/tocsin"
+        for action in ("current", "upgrade"):
+            result = _tocsin(["db", action], url, tmp_path)
+            assert result.returncode == 1
+            assert result.stderr.startswith("tocsin db: cannot use the database:"), result.stderr
+            assert "hunter2" not in result.stderr + result.stdout
+
 
 def _tocsin(args: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
