@@ -200,3 +200,19 @@ class TestTheDriftCheckCanFail:
         finally:
             await db.close()
         assert [diff[0] for diff in differences] == ["add_index"]
+
+
+class TestAuthoring:
+    async def test_no_revision_is_written_while_code_and_migrations_agree(self):
+        from services.storage.authoring import NothingToMigrate, new_revision
+
+        versions = REPO_ROOT / "services" / "storage" / "migrations" / "versions"
+        before = sorted(path.name for path in versions.glob("*.py"))
+        with pytest.raises(NothingToMigrate):
+            await new_revision("nothing changed")
+        assert sorted(path.name for path in versions.glob("*.py")) == before
+
+    def test_next_revision_number_follows_the_newest(self):
+        from services.storage.authoring import next_revision_id
+
+        assert int(next_revision_id()) == int(head_revision()) + 1
