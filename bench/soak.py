@@ -11,7 +11,8 @@ short ``stories.window`` each opens a new story, so each reaches all 20 subscrip
 Figures: throughput held (produced vs. committed by the detect group), p50/p99 latency from
 produce to the first webhook for each alerting document, consumer lag over time (committed
 offsets of each group against the end of its topic), resident memory (VmRSS of ``tocsin run``
-and every descendant, from /proc) at start, middle and end. Writes ``bench/out/soak.png``
+and every descendant, from /proc, also per process: broker, ingest, detect, alert, run+api)
+at start (30 s in), middle and end. Writes ``bench/out/soak.png``
 (lag and memory curves), ``bench/out/soak.json`` and prints a summary table.
 
 Run: .venv/bin/python bench/soak.py [--minutes 10] [--rate 200] [--alerting 2]
@@ -72,7 +73,7 @@ class Sample:
     lag: dict[str, int]
     committed: dict[str, int]
     rss_mb: float
-    processes: int
+    rss_by_role: dict[str, float]
 
 
 @dataclass
@@ -145,8 +146,23 @@ def write_config(workdir: Path, receiver_port: int) -> Path:
     return path
 
 
-def family_rss(pid: int) -> tuple[float, int]:
-    """VmRSS (MB) summed over ``pid`` and all its descendants, and how many there are."""
+def role_of(pid: int) -> str:
+    """Which part of ``tocsin run`` a process is, from its command line."""
+    try:
+        args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "gone"
+    words = [a.decode(errors="replace") for a in args if a]
+    if any("tansu" in w for w in words[:1]):
+        return "broker"
+    for role in ("ingest", "detect", "alert"):
+        if role in words:
+            return role
+    return "run+api" if "run" in words else "other"
+
+
+def family_rss(pid: int) -> dict[str, float]:
+    """VmRSS (MB) of ``pid`` and every descendant, summed per role (broker, detect, …)."""
     parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -160,15 +176,16 @@ def family_rss(pid: int) -> tuple[float, int]:
         children = [child for child, parent in parents.items() if parent == current]
         family.extend(children)
         frontier.extend(children)
-    total_kb = 0
+    by_role: dict[str, float] = {}
     for member in family:
         try:
             for line in Path(f"/proc/{member}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total_kb += int(line.split()[1])
+                    role = role_of(member)
+                    by_role[role] = by_role.get(role, 0.0) + int(line.split()[1]) / 1024
         except OSError:
             continue
-    return total_kb / 1024, len(family)
+    return by_role
 
 
 async def read_offsets(bootstrap: str, groups: dict[str, str]) -> tuple[dict[str, int], dict[str, int]]:
@@ -248,8 +265,8 @@ async def sample_forever(bootstrap: str, pid: int, run: Run, groups: dict[str, s
         except Exception as exc:  # noqa: BLE001 - a missed sample is shown as a gap, not a crash
             print(f"  lag sample failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             lag, committed = {}, {}
-        rss, processes = family_rss(pid)
-        run.samples.append(Sample(time.time(), lag, committed, rss, processes))
+        by_role = family_rss(pid)
+        run.samples.append(Sample(time.time(), lag, committed, sum(by_role.values()), by_role))
         try:
             await asyncio.wait_for(stop.wait(), SAMPLE_EVERY)
         except TimeoutError:
@@ -277,8 +294,12 @@ def plot(run: Run, path: Path) -> None:
     lag_ax.set_title(f"Soak: {run.rate:g} documents/s for {run.minutes:g} min through tocsin run")
     lag_ax.legend()
     lag_ax.grid(alpha=0.3)
-    rss_ax.plot([(s.at - t0) / 60 for s in run.samples], [s.rss_mb for s in run.samples], color="tab:red")
-    rss_ax.set_ylabel("RSS of tocsin run + children (MB)")
+    minutes = [(s.at - t0) / 60 for s in run.samples]
+    rss_ax.plot(minutes, [s.rss_mb for s in run.samples], color="black", label="total")
+    for role in sorted({r for s in run.samples for r in s.rss_by_role}):
+        rss_ax.plot(minutes, [s.rss_by_role.get(role, 0.0) for s in run.samples], label=role)
+    rss_ax.set_ylabel("RSS (MB)")
+    rss_ax.legend(loc="upper left", fontsize="small", ncol=3)
     rss_ax.set_xlabel("minutes since production started")
     rss_ax.axvline(run.minutes, color="grey", linestyle="--", linewidth=1)
     rss_ax.grid(alpha=0.3)
@@ -298,7 +319,11 @@ def summarise(run: Run, receiver: WebhookReceiver, produced_at: dict[str, float]
     warm = [s for s in run.samples if s.at >= run.started + 30] or run.samples
     start_rss = warm[0].rss_mb
     middle_rss = min(warm, key=lambda s: abs(s.at - (run.started + run.minutes * 30))).rss_mb
-    end_rss = during[-1].rss_mb if during else warm[-1].rss_mb
+    end_sample = during[-1] if during else warm[-1]
+    end_rss = end_sample.rss_mb
+    roles = sorted(set(warm[0].rss_by_role) | set(end_sample.rss_by_role))
+    growth_by_role = {r: end_sample.rss_by_role.get(r, 0.0) - warm[0].rss_by_role.get(r, 0.0) for r in roles}
+    start_by_role = {r: warm[0].rss_by_role.get(r, 0.0) for r in roles}
     max_lag = {g: max((s.lag.get(g, 0) for s in during), default=0) for g in {g for s in during for g in s.lag}}
     final_lag = run.samples[-1].lag if run.samples else {}
     produced_seconds = run.finished_producing - run.started
@@ -320,6 +345,8 @@ def summarise(run: Run, receiver: WebhookReceiver, produced_at: dict[str, float]
         "rss_mb_middle": middle_rss,
         "rss_mb_end": end_rss,
         "rss_growth_pct": (end_rss - start_rss) / start_rss * 100 if start_rss else float("nan"),
+        "rss_mb_start_by_role": start_by_role,
+        "rss_mb_growth_by_role": growth_by_role,
         "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
@@ -338,6 +365,9 @@ def print_table(summary: dict[str, object]) -> None:
         ("lag after drain", ", ".join(f"{g}={v}" for g, v in sorted(summary["lag_after_drain"].items()))),
         ("RSS start / middle / end", f"{summary['rss_mb_start']:.0f} / {summary['rss_mb_middle']:.0f} / "
                                      f"{summary['rss_mb_end']:.0f} MB ({summary['rss_growth_pct']:+.1f} %)"),
+        ("RSS growth by process", ", ".join(
+            f"{role} {summary['rss_mb_start_by_role'][role]:.0f}{grown:+.0f}"
+            for role, grown in sorted(summary["rss_mb_growth_by_role"].items()))),
     ]
     width = max(len(name) for name, _ in rows)
     print("\n| figure | value |\n|---|---|")
