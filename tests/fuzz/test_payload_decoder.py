@@ -47,13 +47,15 @@ SIGNAL_DATA = shaped({
 })
 
 
-def envelopes(schema: str, data: st.SearchStrategy) -> st.SearchStrategy[bytes]:
+def envelopes(schema: str, data: st.SearchStrategy, plausible: st.SearchStrategy | None = None) -> st.SearchStrategy[bytes | None]:
     envelope = st.fixed_dictionaries(
         {"schema": st.sampled_from([schema, schema, schema, schema.upper(), ""]) | loose,
          "version": st.sampled_from([1, 1, 1, 2, "1", 1.0, True]),
          "data": data},
     )
     as_json = envelope.map(lambda value: json.dumps(value).encode())
+    if plausible is not None:  # a well-formed envelope around near-valid data: the accepted branch
+        as_json = as_json | plausible.map(lambda value: json.dumps({"schema": schema, "version": 1, "data": value}).encode())
     return st.one_of(as_json, as_json, as_json, st.binary(max_size=200), json_values.map(lambda v: json.dumps(v).encode()),
                      st.none(), texts.map(lambda t: t.encode("utf-8", "surrogatepass")))
 
@@ -72,7 +74,7 @@ def decode_or_refuse(codec: Codec, raw: bytes | None) -> None:
 
 
 @FUZZ
-@given(envelopes("tocsin.document", DOCUMENT_DATA))
+@given(envelopes("tocsin.document", DOCUMENT_DATA, PLAUSIBLE_DOCUMENT))
 def test_document_payloads(raw: bytes | None) -> None:
     decode_or_refuse(DOCUMENTS, raw)
 
