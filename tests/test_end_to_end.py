@@ -27,6 +27,10 @@ from tests.support.webhooks import verify_standard_webhook
 pytestmark = pytest.mark.broker
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SECOND_ITEM = (
+    "China has deployed two warships and a supply vessel off the coast of Venezuela, "
+    "the defence ministry in Caracas said on Wednesday."
+)
 READY_BOUND = 60.0  # generous: start-up time is measured and printed, not asserted
 DELIVERY_BOUND = 30.0  # the "within 30 s" from ready
 
@@ -108,6 +112,18 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
             # Let other detections of the same document arrive too.
             posts = receiver.wait_for_posts(3, 5.0)
             metrics = httpx.get(f"http://127.0.0.1:{config['http']['port']}/metrics", timeout=10).text
+            steady = None
+            if kind == "own":
+                # Steady state: a new item appears; time its first poll to its webhook.
+                before = len(posts)
+                second = feed.serve(
+                    "/feed.xml",
+                    rss_with_article("Warships near Venezuela", SECOND_ITEM, "https://news.example/a/2", "item-2"),
+                )
+                more = receiver.wait_for_posts(before + 1, DELIVERY_BOUND)
+                assert len(more) > before and second.hits, f"no webhook for the second item\n{run.describe()}"
+                steady = more[before].received_at - second.hits[0]
+                posts = more
             family = _descendants(run.pid)
             assert len(family) >= 4, f"expected broker + 3 services under tocsin run, got {family}"
             if stop_signal == signal.SIGKILL:
@@ -139,4 +155,5 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
         f"ready observed after {ready_at - started:.1f} s; "
         f"first feed poll -> first webhook: {first.received_at - feed_route.hits[0]:.2f} s; "
         f"webhooks received: {len(posts)}"
+        + (f"; steady state, poll serving a new item -> its webhook: {steady:.2f} s" if steady is not None else "")
     )
