@@ -51,6 +51,7 @@ class Dispatcher:
         self.idle_poll = idle_poll
         self._wake = asyncio.Event()
         self._running: set[asyncio.Task[None]] = set()
+        self._in_flight: set[str] = set()  # a lease that expired under a slow record is still ours
         self._stories_checked_at = float("-inf")
         self._next_flush: float | None = None
         self._stories_dirty = True
@@ -81,6 +82,9 @@ class Dispatcher:
         rows = await outbox.claim_due(self.db, now=now, owner=self.instance, lease=self.lease, limit=free)
         by_id = {sub.id: sub for sub in subscriptions}
         for row in rows:
+            if row.id in self._in_flight:
+                continue
+            self._in_flight.add(row.id)
             task = asyncio.create_task(self._deliver(row, by_id.get(row.subscription_id)))
             self._running.add(task)
             task.add_done_callback(self._running.discard)
@@ -118,6 +122,7 @@ class Dispatcher:
         except Exception as exc:  # noqa: BLE001 - the lease expires and the row is retried
             log.warning("alert.delivery_error", delivery=row.id, error=f"{type(exc).__name__}: {exc}")
         finally:
+            self._in_flight.discard(row.id)
             self._wake.set()
 
     async def _drain(self) -> None:

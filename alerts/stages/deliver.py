@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 import structlog
+from sqlalchemy.exc import DBAPIError
 
 from alerts import outbox
 from alerts.channels import ChannelSet
@@ -18,6 +19,11 @@ from services.metrics import DELIVERY_ATTEMPT
 from services.storage import Database
 
 log = structlog.get_logger(__name__)
+
+RECORD_RETRY_FIRST = 0.2
+RECORD_RETRY_MAX = 2.0
+RECORD_PATIENCE = 60.0
+"""Seconds an attempt's outcome is held in memory while the database is away."""
 
 
 class DeliverStage:
@@ -61,15 +67,36 @@ class DeliverStage:
         latency_ms = (time.perf_counter() - began) * 1000
         outcome = DELIVERED if error is None else ("retry" if isinstance(error, RetryableError) else "failed")
         DELIVERY_ATTEMPT.labels(outcome).observe(latency_ms / 1000)
-        await outbox.record_attempt(
-            self.db, delivery, started_at=started, latency_ms=latency_ms, status_code=status, outcome=outcome,
-            error=None if error is None else str(error), instance=ctx.instance,
+        await self._record(
+            ctx, delivery, started_at=started, latency_ms=latency_ms, status_code=status, outcome=outcome,
+            error=None if error is None else str(error),
         )
         log.info(
             "alert.attempt", delivery=delivery.id, channel=delivery.channel, attempt=delivery.attempts,
             status=status, outcome=outcome, latency_ms=round(latency_ms, 1), error=None if error is None else str(error),
         )
         return error
+
+    async def _record(self, ctx: DeliveryContext, delivery, **attempt) -> None:  # type: ignore[no-untyped-def]
+        """Stores the attempt, waiting out a busy or unreachable database for a while.
+
+        The send already happened: giving up here lets the lease expire and the same
+        ``webhook-id`` go out again (seen under load as SQLite "database is locked", and when
+        PostgreSQL went away right after a 2xx).
+        """
+        delay = RECORD_RETRY_FIRST
+        loop = asyncio.get_running_loop()
+        give_up_at = loop.time() + RECORD_PATIENCE
+        while True:
+            try:
+                await outbox.record_attempt(self.db, delivery, instance=ctx.instance, **attempt)
+                return
+            except (DBAPIError, OSError) as exc:
+                if loop.time() + delay > give_up_at:
+                    raise
+                log.warning("alert.record_attempt_retry", delivery=delivery.id, error=type(exc).__name__, retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECORD_RETRY_MAX)
 
     async def _precheck(self, item: Outgoing) -> DeliveryError | None:
         if item.subscription is None:
