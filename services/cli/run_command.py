@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
@@ -56,8 +62,24 @@ def _serve(args: argparse.Namespace, service: str, run: "Callable[[Settings, asy
         notify_ready(service)
         await run(settings, stop)
 
-    asyncio.run(until_signalled(main))
+    try:
+        asyncio.run(until_signalled(main))
+    except DBAPIError as exc:
+        print(f"tocsin {service}: {describe_database_failure(settings.database.url, exc)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def describe_database_failure(url: str, error: DBAPIError) -> str:
+    """One line an operator can act on, naming the database but never its password."""
+    parsed = make_url(url)
+    reason = str(error.orig).splitlines()[0] if error.orig is not None else str(error).splitlines()[0]
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        folder = Path(parsed.database).resolve().parent
+        if not os.access(folder, os.W_OK):
+            return f"cannot write the SQLite database {parsed.database}: the folder {folder} is read-only ({reason})"
+        return f"cannot use the SQLite database {parsed.database}: {reason}"
+    return f"cannot use the database {parsed.render_as_string(hide_password=True)}: {reason}"
 
 
 def _ingest(args: argparse.Namespace) -> int:

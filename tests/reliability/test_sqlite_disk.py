@@ -127,9 +127,5 @@ async def test_a_read_only_database_fails_with_a_clear_error_and_stays_intact(
     subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)  # SQLite reads WAL files via -shm
     assert integrity(database) == "ok"
     output = second.stderr()
-    if "Traceback" in output:
-        pytest.xfail(
-            "known bug: `tocsin alert` on a read-only SQLite folder dies with a Python traceback ending "
-            "'sqlite3.OperationalError: unable to open database file' instead of one line naming the folder"
-        )
-    assert "read-only" in output, output[-2000:]
+    assert "Traceback" not in output, output[-3000:]
+    assert f"the folder {small_disk.resolve()} is read-only" in output, output[-2000:]
