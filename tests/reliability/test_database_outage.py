@@ -53,7 +53,7 @@ async def test_alerter_rides_out_a_database_outage_without_restart(kafka_setting
             await produce(kafka_settings, signal(detection(actor="Before Outage")))
             await receiver.wait_for(1, timeout=60)
             # Cut only once the success is recorded: a cut between the POST and its record makes
-            # the alerter send again with the same webhook-id (at-least-once; see docs/reliability.md).
+            # the alerter send again with the same webhook-id (at-least-once; see the README, "Reliability").
             await wait_for_rows(db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded", log)
 
             await proxy.cut()
