@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
 from services.runtime import until_signalled
+from services.storage.errors import SchemaTooNew
 
 if TYPE_CHECKING:
     from services.config import Settings
@@ -66,6 +67,9 @@ def _serve(args: argparse.Namespace, service: str, run: "Callable[[Settings, asy
         asyncio.run(until_signalled(main))
     except DBAPIError as exc:
         print(f"tocsin {service}: {describe_database_failure(settings.database.url, exc)}", file=sys.stderr)
+        return 1
+    except SchemaTooNew as exc:
+        print(f"tocsin {service}: {exc}", file=sys.stderr)
         return 1
     return 0
 

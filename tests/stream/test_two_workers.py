@@ -11,10 +11,13 @@ import asyncio
 import json
 import signal
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+
+from services.broker import EmbeddedBroker
 
 from models import SIGNALS, Document
 from services.config import KafkaSettings
@@ -60,9 +63,19 @@ async def _wait_ready(*workers: TocsinProcess, timeout: float = 60) -> None:
         await asyncio.sleep(0.2)
 
 
-async def test_killing_one_of_two_workers_skips_nothing_and_duplicates_no_story(tmp_path: Path, broker) -> None:
+@pytest.fixture
+def own_broker() -> Iterator[EmbeddedBroker]:
+    """A fresh tansu for this test alone: late in a full run the shared broker holds hundreds
+    of topics and groups, and a dead member's eviction there was seen to stall takeover."""
+    with EmbeddedBroker() as running:
+        yield running
+
+
+async def test_killing_one_of_two_workers_skips_nothing_and_duplicates_no_story(
+    tmp_path: Path, own_broker: EmbeddedBroker
+) -> None:
     kafka = KafkaSettings(
-        bootstrap=broker.bootstrap, topic_prefix=f"scale-{tmp_path.name}.",
+        bootstrap=own_broker.bootstrap, topic_prefix=f"scale-{tmp_path.name}.",
         consumer_group_prefix=f"scale-{tmp_path.name}", partitions=4,
     )
     await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
@@ -78,7 +91,7 @@ async def test_killing_one_of_two_workers_skips_nothing_and_duplicates_no_story(
         await asyncio.sleep(1.5)  # mid-stream
         first.stop(signal.SIGKILL)
         await producing
-        events = await read_topic(kafka, kafka.detections_topic, until=DOCUMENTS, timeout=120, quiet_after=3)
+        events = await read_topic(kafka, kafka.detections_topic, until=DOCUMENTS, timeout=180, quiet_after=3)
         signal_records = await read_topic(kafka, kafka.signals_topic, until=1, timeout=30, quiet_after=3)
         details = second.describe()
 
