@@ -44,13 +44,8 @@ def event_data(header: EventHeader, story: StoryState) -> dict[str, Any]:
     """The ``data`` member: everything a receiver needs without calling back."""
     detections = story.detections
     first = detections[0] if detections else {}
-    countries: list[str] = []
-    for item in detections:
-        countries.extend(code for code in item.get("countries", []) if code not in countries)
-    documents = [
-        {key: document.get(key) for key in ("id", "url", "title", "source_id", "published_at")}
-        for document in story.documents.values()
-    ]
+    countries = story.countries()
+    documents = story.document_summaries()
     return {
         "alert_id": header.event_id,
         "subscription_id": header.subscription_id,

@@ -14,6 +14,7 @@ from alerts.matching import fold
 from alerts.severity import Severity, rank, severity_for
 from models import Detection, DocumentRef, Signal
 
+DOCUMENT_SUMMARY_KEYS = ("id", "url", "title", "source_id", "published_at")
 MAX_DETECTIONS = 20
 MAX_DOCUMENTS = 50
 
@@ -68,6 +69,20 @@ class StoryState:
     @classmethod
     def loads(cls, text: str | None) -> "StoryState":
         return cls(**json.loads(text)) if text else cls()
+
+    def countries(self) -> list[str]:
+        """Every country the detections name, once each, in the order first seen."""
+        found: list[str] = []
+        for item in self.detections:
+            found.extend(code for code in item.get("countries", []) if code not in found)
+        return found
+
+    def document_summaries(self) -> list[dict]:
+        """The documents as receivers and the API show them: no text, just what cites them."""
+        return [
+            {key: document.get(key) for key in DOCUMENT_SUMMARY_KEYS}
+            for document in self.documents.values()
+        ]
 
     def dumps(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -69,10 +69,9 @@ async def produce(kafka: KafkaSettings, items: list[Document], rate: float | Non
     return sent
 
 
-async def collect_signals(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
-    """document id -> arrival time of its first signal."""
-    consumer = AIOKafkaConsumer(kafka.signals_topic, bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+async def first_arrivals(kafka: KafkaSettings, topic: str, document_of, expected: int, timeout: float) -> dict[str, float]:
+    """document id -> arrival time of the first record on ``topic`` that names it."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     arrived: dict[str, float] = {}
     deadline = time.perf_counter() + timeout
@@ -82,32 +81,25 @@ async def collect_signals(kafka: KafkaSettings, expected: int, timeout: float) -
             now = time.perf_counter()
             for records in batch.values():
                 for record in records:
-                    signal = SIGNALS.decode(record.value)
-                    arrived.setdefault(signal.document.id, now)
+                    arrived.setdefault(document_of(record.value), now)
     finally:
         await consumer.stop()
     return arrived
+
+
+async def collect_signals(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
+    return await first_arrivals(
+        kafka, kafka.signals_topic, lambda value: SIGNALS.decode(value).document.id, expected, timeout
+    )
 
 
 async def collect_detected_documents(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
-    """document id -> arrival time of its first detection event (the detect stage's output)."""
+    """The detect stage's output, for runs whose detections merge into few stories."""
     from services.detector.faust_app import DETECTION_EVENTS
 
-    consumer = AIOKafkaConsumer(kafka.detections_topic, bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
-    await consumer.start()
-    arrived: dict[str, float] = {}
-    deadline = time.perf_counter() + timeout
-    try:
-        while len(arrived) < expected and time.perf_counter() < deadline:
-            batch = await consumer.getmany(timeout_ms=200)
-            now = time.perf_counter()
-            for records in batch.values():
-                for record in records:
-                    arrived.setdefault(DETECTION_EVENTS.decode(record.value).document.id, now)
-    finally:
-        await consumer.stop()
-    return arrived
+    return await first_arrivals(
+        kafka, kafka.detections_topic, lambda value: DETECTION_EVENTS.decode(value).document.id, expected, timeout
+    )
 
 
 async def raw_ceiling(kafka: KafkaSettings, count: int) -> float:

@@ -50,13 +50,8 @@ def alert_json(row: StoryGroupRow) -> dict[str, Any]:
     story = StoryState.loads(row.state)
     detections = story.detections
     first = detections[0] if detections else {}
-    countries: list[str] = []
-    for item in detections:
-        countries.extend(code for code in item.get("countries", []) if code not in countries)
-    documents = [
-        {key: document.get(key) for key in ("id", "url", "title", "source_id", "published_at")}
-        for document in story.documents.values()
-    ]
+    countries = story.countries()
+    documents = story.document_summaries()
     headline = next((d["title"] for d in documents if d.get("title")), first.get("sentence", ""))
     return {
         "id": alert_id(row.group_key, row.subscription_id),
