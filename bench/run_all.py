@@ -73,6 +73,7 @@ def main() -> int:
     parser.add_argument("--output", type=Path, default=BENCH / "REPORT.md")
     parser.add_argument("--no-soak", action="store_true", help="skip the 10-minute soak run")
     parser.add_argument("--append", action="store_true", help="add these results to an existing report")
+    parser.add_argument("--soak-from", type=Path, help="add a recorded soak run (bench/out/soak.json) instead of running one")
     args = parser.parse_args()
     chosen = [b for b in BENCHMARKS if not args.only or b[0] in args.only]
     if args.no_soak:
@@ -95,10 +96,42 @@ def main() -> int:
         outcome = f"{seconds:.0f} s" + ("" if code == 0 else f", exit {code}")
         lines += [f"## {title}", "", f"`{command}` — {outcome}", "", "```", output, "```", ""]
         print(output, flush=True)
+    if args.soak_from:
+        lines += soak_section(args.soak_from)
     previous = args.output.read_text() if args.append and args.output.exists() else ""
     args.output.write_text(previous + "\n".join(lines))
     print(f"wrote {args.output}")
     return 1 if failures else 0
+
+
+def soak_section(path: Path) -> list[str]:
+    """The summary ``bench/soak.py`` recorded in its JSON, as report lines (figures unedited)."""
+    import json
+
+    summary = json.loads(path.read_text())["summary"]
+    growth = ", ".join(f"{role} {mb:+.1f} MB" for role, mb in summary["rss_mb_growth_by_role"].items())
+    rows = [
+        ("documents produced", f"{summary['produced']:,} at {summary['produced_rate']:.1f}/s (target {summary['target_rate']:.0f}/s)"),
+        ("detect group committed", f"{summary['detect_committed_rate']:.1f} docs/s"),
+        ("alerting documents delivered", f"{summary['alerting_delivered']:,} / {summary['alerting_documents']:,}"),
+        ("webhooks received", f"{summary['webhooks_received']:,}"),
+        ("produce -> webhook p50 / p99 / max", f"{summary['latency_p50_s']:.2f} / {summary['latency_p99_s']:.2f} / {summary['latency_max_s']:.2f} s"),
+        ("max consumer lag", ", ".join(f"{g} {n}" for g, n in summary["max_lag"].items())),
+        ("lag after drain", ", ".join(f"{g} {n}" for g, n in summary["lag_after_drain"].items())),
+        ("RSS start / middle / end", f"{summary['rss_mb_start']:.0f} / {summary['rss_mb_middle']:.0f} / {summary['rss_mb_end']:.0f} MB ({summary['rss_growth_pct']:+.1f} %)"),
+        ("RSS growth by process", growth),
+    ]
+    return [
+        f"## Soak: {summary['target_rate']:.0f} documents/s for {summary['minutes']:.0f} minutes through tocsin run",
+        "",
+        f"`python bench/soak.py --minutes {summary['minutes']:.0f}` — recorded run of {summary['date']} on "
+        f"{summary['machine']} (curves: bench/soak.png)",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        *[f"| {name} | {value} |" for name, value in rows],
+        "",
+    ]
 
 
 def _commit() -> str:
