@@ -13,6 +13,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from models._base import replace_lone_surrogates
 from models.document import Document
 from models.signal import Signal
 
@@ -50,7 +51,7 @@ class Codec(Generic[Model]):
         if not isinstance(envelope, dict):
             raise PayloadError("envelope is not a JSON object")
         if _may_hold_lone_surrogates(raw):
-            envelope = _without_lone_surrogates(envelope)
+            envelope = replace_lone_surrogates(envelope)
         if envelope.get("schema") != self.schema:
             raise PayloadError(f"schema {envelope.get('schema')!r} is not {self.schema!r}")
         if envelope.get("version") != self.version:
@@ -70,20 +71,6 @@ def _may_hold_lone_surrogates(raw: bytes | str) -> bool:
     if isinstance(raw, str):
         return bool(_LONE_SURROGATE.search(raw)) or "\\u" in raw
     return bool(_SURROGATE_ESCAPE.search(raw))
-
-
-def _without_lone_surrogates(value: Any) -> Any:
-    """``"\\ud800"`` is valid JSON but no character: a model holding one decodes, then fails
-    every UTF-8 encode downstream (a worker re-publishing it would crash on a poison message).
-    Each becomes U+FFFD, as a decoder does with invalid bytes; surrogate pairs are untouched,
-    ``json.loads`` already joined them into one character."""
-    if isinstance(value, str):
-        return _LONE_SURROGATE.sub("\ufffd", value)
-    if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(key): _without_lone_surrogates(item) for key, item in value.items()}
-    return value
 
 
 DOCUMENTS = Codec("tocsin.document", Document)
