@@ -22,6 +22,7 @@ URL_SCHEMES = ("http://", "https://")
 MAX_FETCH_BYTES = 5_000_000
 FETCH_TIMEOUT = 20.0
 HTML_TYPES = ("text/html", "application/xhtml")
+BATCH = 32  # documents per detect_many call in --jsonl mode, as the stream batches them
 
 
 class InputError(Exception):
@@ -78,8 +79,13 @@ def _open_lines(path: Path) -> list[str]:
 
 
 def _batch(engine, lines: list[str], out: TextIO) -> int:  # type: ignore[no-untyped-def]
-    """One output line per input line, in order; a malformed line is reported and skipped."""
+    """One output line per input line, in order; a malformed line is reported and skipped.
+
+    Documents go to the engine ``BATCH`` at a time (``detect_many``): its pipeline costs much
+    less per sentence in large batches, and the results are those of one-by-one detection.
+    """
     failures = 0
+    pending: list[tuple[object, str, str | None]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -92,11 +98,22 @@ def _batch(engine, lines: list[str], out: TextIO) -> int:  # type: ignore[no-unt
             print(f"tocsin analyze: line {number}: expected {{\"id\", \"text\"}}: {exc}", file=sys.stderr)
             failures += 1
             continue
-        detections = engine.detect(text, item.get("context"))
-        record = {"id": item.get("id"), "detections": [d.model_dump(mode="json") for d in detections]}
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        pending.append((item.get("id"), text, item.get("context")))
+        if len(pending) >= BATCH:
+            _write_batch(engine, pending, out)
+            pending = []
+    _write_batch(engine, pending, out)
     out.flush()
     return EXIT_INPUT_ERROR if failures else 0
+
+
+def _write_batch(engine, pending: list[tuple[object, str, str | None]], out: TextIO) -> None:  # type: ignore[no-untyped-def]
+    if not pending:
+        return
+    found = engine.detect_many([(text, context) for _, text, context in pending])
+    for (ident, _, _), detections in zip(pending, found):
+        record = {"id": ident, "detections": [d.model_dump(mode="json") for d in detections]}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _read_source(source: str, allow_private: bool) -> str:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import structlog
 import yaml
 
-from services.detector.lexicon import Lexicon, LexiconIndex, TextProbe
+from services.detector.lexicon import Lexicon, LexiconIndex, TextProbe, text_words
 from services.detector.schema import PatternFileError, PatternSpec, Rule, read_pattern_file
 
 BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
@@ -31,8 +32,20 @@ class CompiledRule:
     constraints: tuple[tuple[Lexicon, frozenset[str], bool], ...]
     required_in_text: tuple[Lexicon, ...]
 
+    @cached_property
+    def required_ids(self) -> frozenset[int]:
+        """The lexicons this rule needs, as the ``LexiconIndex`` names them."""
+        return frozenset(id(lexicon) for lexicon in self.required_in_text)
+
     def could_match(self, probe: TextProbe) -> bool:
-        """The first tier: every word this rule needs occurs somewhere in the text."""
+        """The first tier: every word this rule needs occurs somewhere in the text.
+
+        The probe's word index rules most rules out with one set comparison; the regular
+        expressions run only for lexicons whose first words all occur.
+        """
+        possible = probe.possible
+        if possible is not None and not self.required_ids <= possible:
+            return False
         return all(probe.has(lexicon) for lexicon in self.required_in_text)
 
 
@@ -65,6 +78,32 @@ class Catalog:
 
     def probe(self, text: str) -> TextProbe:
         return TextProbe(text, self.index)
+
+    def screen(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, list[CompiledPattern], TextProbe]]:
+        """The first tier over a document: ``(index, patterns, probe)`` for each sentence
+        (``text[start:end]`` for each span) that some pattern could match, in order.
+
+        One look-up over the words of all the sentences first keeps only the rules whose
+        words occur somewhere in them; a document where none does (most news) costs that
+        one pass, and the others probe their sentences for those rules only. A rule whose
+        words are not all in the document cannot have them all in one sentence, so this
+        returns exactly what probing each sentence for every pattern would.
+        """
+        bodies = [text[start:end] for start, end in spans]
+        present = self.index.possible(text_words("\n".join(bodies).lower()))
+        live = [
+            pattern for pattern in self.patterns
+            if any(rule.required_ids <= present for rule in pattern.rules)
+        ]
+        if not live:
+            return []
+        found: list[tuple[int, list[CompiledPattern], TextProbe]] = []
+        for index, body in enumerate(bodies):
+            probe = self.probe(body)
+            wanted = [pattern for pattern in live if pattern.could_match(probe)]
+            if wanted:
+                found.append((index, wanted, probe))
+        return found
 
     @property
     def ids(self) -> list[str]:

@@ -12,7 +12,8 @@ reload, and the spaCy pipeline (not documented as thread-safe) is used under a l
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import spacy
@@ -63,6 +64,31 @@ def load_pipeline(model: str) -> tuple[Language, bool]:
         )
         return spacy.blank("en"), False
     return nlp, True
+
+
+_Candidates = list[tuple[int, list[CompiledPattern], TextProbe]]
+_Found = tuple[int, SentenceView, CompiledPattern, list[Candidate]]
+
+
+@dataclass
+class _Pending:
+    """One document of a batch between the stages of ``detect_many``."""
+
+    text: str
+    context: str | None
+    cleaned: CleanText
+    sentences: list[SentenceSpan]
+    candidates: _Candidates = field(default_factory=list)
+    found: list[_Found] = field(default_factory=list)
+    before: list[str] | None = None  # the context's last sentences, split when first needed
+
+
+class _ContextNeeded(Exception):
+    """A match's roles need these context sentences parsed; raised to batch that parse."""
+
+    def __init__(self, texts: list[str]) -> None:
+        super().__init__(f"{len(texts)} context sentences to parse")
+        self.texts = texts
 
 
 class DetectionEngine:
@@ -164,22 +190,45 @@ class DetectionEngine:
 
     def detect(self, text: str, context: str | None = None) -> list[Detection]:
         """Detections in ``text``; ``context`` is preceding text, used only to resolve roles."""
+        return self.detect_many([(text, context)])[0]
+
+    def detect_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[Detection]]:
+        """``detect`` for many documents at once, with the same results, one list per item.
+
+        The trained pipeline costs much less per sentence in large batches than in the few
+        candidate sentences of one article, so each stage runs once for the whole batch: the
+        parse of every candidate sentence, entity recognition of every sentence a rule matched,
+        and the parse of the context sentences pronoun resolution asked for.
+        """
         catalog = self._catalog
+        documents = [self._first_tier(catalog, text, context) for text, context in items]
+        texts = [_body(d.cleaned, d.sentences[index]) for d in documents for index, _, _ in d.candidates]
+        docs = iter(self.parse(texts, entities=not self.two_tier) if texts else [])
+        for document in documents:
+            views = [SentenceView(next(docs), catalog.lexicons) for _ in document.candidates]
+            document.found = self._second_tier(document, views)
+        self.recognise([view.doc for d in documents for _, view, _, _ in d.found])
+        return self._conclude_all(documents, catalog)
+
+    def _first_tier(self, catalog: Catalog, text: str, context: str | None) -> _Pending:
+        """Cleans and splits ``text`` and keeps the sentences some rule could match."""
         cleaned = clean(text)
         sentences = split_sentences(cleaned.text)
-        candidates: list[tuple[int, list[CompiledPattern], TextProbe]] = []
-        for index, sentence in enumerate(sentences):
-            probe = catalog.probe(cleaned.text[sentence.start : sentence.end])
-            wanted = [p for p in catalog.patterns if not self.two_tier or p.could_match(probe)]
-            if wanted:
-                candidates.append((index, wanted, probe))
-        if not candidates:
-            return []
-        texts = [_body(cleaned, sentences[i]) for i, _, _ in candidates]
-        docs = self.parse(texts, entities=not self.two_tier)
-        views = [SentenceView(doc, catalog.lexicons) for doc in docs]
-        found: list[tuple[int, SentenceView, CompiledPattern, list[Candidate]]] = []
-        for (index, patterns, probe), view in zip(candidates, views):
+        document = _Pending(text, context, cleaned, sentences)
+        if self.two_tier:
+            spans = [(s.start, s.end) for s in sentences]
+            document.candidates = catalog.screen(cleaned.text, spans)
+        else:
+            document.candidates = [
+                (index, list(catalog.patterns), catalog.probe(_body(cleaned, sentence)))
+                for index, sentence in enumerate(sentences)
+            ]
+        return document
+
+    def _second_tier(self, document: _Pending, views: list[SentenceView]) -> list[_Found]:
+        """Every pattern whose rules hold on the parse of a candidate sentence, with its anchors."""
+        found: list[_Found] = []
+        for (index, patterns, probe), view in zip(document.candidates, views):
             for pattern in patterns:
                 matched = [
                     candidate
@@ -189,34 +238,68 @@ class DetectionEngine:
                 ]
                 if matched:
                     found.append((index, view, pattern, matched))
-        if not found:
-            return []
-        self.recognise([view.doc for _, view, _, _ in found])
-        before = _context_sentences(context)
-        parsed_context: dict[tuple[str, bool], SentenceView] = {}
-        detections: list[Detection] = []
-        for index, view, pattern, matched in found:
-            window = _window(cleaned, sentences, index, before)
-            provider = self._context_provider(window, parsed_context, catalog)
-            finder = RoleFinder(view, provider, self._gazetteer)
-            best: Match | None = None
-            for candidate in matched:
-                match = complete(view, pattern, candidate, finder)
-                if match is not None and (best is None or match.confidence > best.confidence):
-                    best = match
-            if best is not None:
-                detections.append(self._detection(best, text, cleaned, sentences[index], finder, window))
-        return detections
+        return found
+
+    def _conclude_all(self, documents: list[_Pending], catalog: Catalog) -> list[list[Detection]]:
+        """Roles and checks for every match, parsing the context sentences needed in one batch.
+
+        A first pass completes every match whose roles need no parsed context; a match that
+        asks for one stops (``_ContextNeeded``) and is done again once all the context
+        sentences asked for in the batch are parsed together. Completion has no side effects
+        besides caches, so doing it again gives what one uninterrupted pass would.
+        """
+        cache: dict[tuple[str, bool], SentenceView] = {}
+        outcomes: list[list[Detection | None]] = [[None] * len(d.found) for d in documents]
+        waiting: list[tuple[int, int]] = []
+        wanted: dict[str, None] = {}
+        for i, document in enumerate(documents):
+            for j, found in enumerate(document.found):
+                try:
+                    outcomes[i][j] = self._conclude(document, found, cache, catalog, defer=True)
+                except _ContextNeeded as need:
+                    waiting.append((i, j))
+                    wanted.update(dict.fromkeys(need.texts))
+        if wanted:
+            bodies = list(wanted)
+            for body, doc in zip(bodies, self.parse(bodies)):
+                cache[(body, True)] = SentenceView(doc, catalog.lexicons)
+        for i, j in waiting:
+            outcomes[i][j] = self._conclude(documents[i], documents[i].found[j], cache, catalog, defer=False)
+        return [[d for d in row if d is not None] for row in outcomes]
+
+    def _conclude(
+        self, document: _Pending, found: _Found, cache: dict[tuple[str, bool], SentenceView],
+        catalog: Catalog, defer: bool,
+    ) -> Detection | None:
+        """The best completed match of one pattern in one sentence, as a ``Detection``."""
+        index, view, pattern, matched = found
+        if document.before is None:
+            document.before = _context_sentences(document.context)
+        window = _window(document.cleaned, document.sentences, index, document.before)
+        provider = self._context_provider(window, cache, catalog, defer)
+        finder = RoleFinder(view, provider, self._gazetteer)
+        best: Match | None = None
+        for candidate in matched:
+            match = complete(view, pattern, candidate, finder)
+            if match is not None and (best is None or match.confidence > best.confidence):
+                best = match
+        if best is None:
+            return None
+        return self._detection(best, document.text, document.cleaned, document.sentences[index], finder, window)
 
     def _context_provider(
-        self, window: list[str], cache: dict[tuple[str, bool], SentenceView], catalog: Catalog
+        self, window: list[str], cache: dict[tuple[str, bool], SentenceView], catalog: Catalog,
+        defer: bool = False,
     ) -> Callable[[bool], list[SentenceView]]:
         """The sentences before a match, prepared on demand: parsed with names for pronouns
-        (``True``), or only tokenized for looking up an agency's name (``False``)."""
+        (``True``), or only tokenized for looking up an agency's name (``False``). With
+        ``defer``, a parse not in ``cache`` is not done here but asked for (``_ContextNeeded``)."""
 
         def provide(parsed: bool) -> list[SentenceView]:
             missing = [t for t in window if (t, parsed) not in cache]
             if missing:
+                if parsed and defer:
+                    raise _ContextNeeded(missing)
                 docs = self.parse(missing) if parsed else self.tokenize(missing)
                 for body, doc in zip(missing, docs):
                     cache[(body, parsed)] = SentenceView(doc, catalog.lexicons)

@@ -87,6 +87,7 @@ def _split(text: str) -> list[str]:
     return words
 
 
+MEMO_WORDS = 50_000  # distinct words remembered by a LexiconIndex before it starts afresh
 _KEY = re.compile(r"[a-z0-9]+")
 _WORDS = re.compile(r"[a-z0-9]+")
 
@@ -222,22 +223,38 @@ class LexiconIndex:
             if lexicon.numbered:
                 self.numbered.add(ident)
         self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
+        self._memo: dict[str, frozenset[int]] = {}
 
     def possible(self, words: frozenset[str]) -> set[int]:
+        """The lexicons whose first word is among ``words`` (plus those always possible)."""
         found = set(self.always)
+        memo = self._memo
         for word in words:
-            hit = self.by_key.get(word)
+            hit = memo.get(word)
+            if hit is None:
+                hit = self._lookup(word)
+                if len(memo) >= MEMO_WORDS:
+                    memo.clear()  # bounded: hostile text must not grow it without end
+                memo[word] = hit
             if hit:
                 found |= hit
-            for length in self.prefix_lengths:
-                if length > len(word):
-                    break
-                hit = self.by_prefix.get(word[:length])
-                if hit:
-                    found |= hit
-            if self.numbered and (word[0].isdigit() or word in NUMBER_WORDS):
-                found |= self.numbered
         return found
+
+    def _lookup(self, word: str) -> frozenset[int]:
+        """The lexicons one word can begin: news repeats its words, so this is memoised."""
+        found: set[int] = set()
+        hit = self.by_key.get(word)
+        if hit:
+            found |= hit
+        for length in self.prefix_lengths:
+            if length > len(word):
+                break
+            hit = self.by_prefix.get(word[:length])
+            if hit:
+                found |= hit
+        if self.numbered and (word[0].isdigit() or word in NUMBER_WORDS):
+            found |= self.numbered
+        return frozenset(found)
 
 
 class TextProbe:
@@ -249,6 +266,11 @@ class TextProbe:
         self._possible = index.possible(words) if index is not None else None
         self._words = words
         self._seen: dict[int, bool] = {}
+
+    @property
+    def possible(self) -> set[int] | None:
+        """The lexicons this text's words allow (``None`` without an index: all of them)."""
+        return self._possible
 
     def has(self, lexicon: Lexicon) -> bool:
         ident = id(lexicon)

@@ -85,6 +85,27 @@ def test_analyze_jsonl_writes_one_line_per_input(tmp_path: Path, capsys: pytest.
     assert lines[1]["detections"] == []
 
 
+def test_analyze_jsonl_in_batches_keeps_order_and_skips_bad_lines(
+    tmp_path: Path, engine, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+) -> None:
+    texts = ["Israel is massing troops near the border with Gaza.", "Markets were calm.",
+             "The Kremlin dismissed the Bloomberg report as fake news."]
+    lines = []
+    for number in range(analyze_command.BATCH * 2 + 5):
+        lines.append(json.dumps({"id": number, "text": texts[number % 3]}))
+        if number % 20 == 7:
+            lines.append("{not json")
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["analyze", "--jsonl", str(tmp_path / "in.jsonl")]) == 1
+    captured = capsys.readouterr()
+    out = [json.loads(line) for line in captured.out.splitlines()]
+    assert [line["id"] for line in out] == list(range(analyze_command.BATCH * 2 + 5))
+    expected = [[d.model_dump(mode="json") for d in engine.detect(text)] for text in texts]
+    assert [line["detections"] for line in out] == [expected[n % 3] for n in range(len(out))]
+    assert expected[0] and expected[2] and not expected[1]
+    assert captured.err.count("expected {\"id\", \"text\"}") == 4
+
+
 def test_analyze_url_goes_through_the_ssrf_guard(
     page_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
