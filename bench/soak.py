@@ -44,6 +44,8 @@ sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS, Document  # noqa: E402
 from services.broker import free_port  # noqa: E402
+from services.config import KafkaSettings  # noqa: E402
+from services.kafka import make_producer  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 SUBSCRIPTIONS = 20
@@ -64,6 +66,30 @@ QUIET = [
     "The central bank kept interest rates unchanged at its monthly meeting.",
     "A new ferry route will link the two islands from next summer.",
 ]
+
+
+def _background() -> list[str]:
+    """Real news sentences from the shared feed fixtures (the detector benchmark's background),
+    so quiet documents vary the way real ones do; the short list above when fixtures are absent."""
+    try:
+        from bench.bench_detector import feed_sentences
+
+        return feed_sentences() or QUIET
+    except Exception:  # noqa: BLE001 - a bench convenience, never fatal
+        return QUIET
+
+
+BACKGROUND: list[str] = []
+
+
+def quiet_text(n: int) -> str:
+    """Two background sentences chosen by ``n``: every quiet document is different text."""
+    if not BACKGROUND:
+        BACKGROUND.extend(_background())
+    size = len(BACKGROUND)
+    return f"{BACKGROUND[n % size]} {BACKGROUND[(n * 7919 + 13) % size]}"
+
+
 ALERTING_ID = re.compile(r"soak-a\d{7}")
 
 
@@ -214,14 +240,15 @@ def document(n: int, alerting: bool) -> Document:
                 f"satellite images published on bulletin {n} show.")
         doc_id = f"soak-a{n:07d}"
     else:
-        text = QUIET[n % len(QUIET)]
+        text = quiet_text(n)
         doc_id = f"soak-q{n:08d}"
     return Document(id=doc_id, source_id=f"soak-{n % 50}", url=f"https://outlet{n % 500}.example/{doc_id}", text=text)
 
 
 async def produce(bootstrap: str, run: Run, produced_at: dict[str, float]) -> None:
     """``run.rate`` documents/s in 20 ticks per second; ``run.alerting`` of them alerting."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    # It stands in for ingest, so it produces the way ingest does (kafka.compression included).
+    producer = make_producer(KafkaSettings(bootstrap=bootstrap), enable_idempotence=False)
     await producer.start()
     topic = f"{TOPIC_PREFIX}documents"
     tick = 0.05

@@ -26,9 +26,15 @@ def make_producer(kafka: KafkaSettings, **overrides: object) -> AIOKafkaProducer
         "enable_idempotence": True,
         "linger_ms": 5,
         "request_timeout_ms": 30000,
+        "compression_type": compression_type(kafka),
     }
     options.update(overrides)
     return AIOKafkaProducer(**options)
+
+
+def compression_type(kafka: KafkaSettings) -> str | None:
+    """The configured producer compression as aiokafka and Faust name it (``None``: off)."""
+    return None if kafka.compression == "none" else kafka.compression
 
 
 def make_consumer(kafka: KafkaSettings, *topics: str, group: str, **overrides: object) -> AIOKafkaConsumer:

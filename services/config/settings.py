@@ -46,6 +46,11 @@ class KafkaSettings(_Group):
     rebalance_timeout: Seconds = 5.0
     fetch_max_wait: Seconds = Field(default=0.1, gt=0, le=30, description="longest a consumer's fetch waits for data")
     consumer_group_prefix: str = "tocsin"
+    compression: Literal["none", "gzip", "snappy", "lz4", "zstd"] = Field(
+        default="zstd",
+        description="producer batch compression; smaller batches on the wire and in the broker's "
+        "storage (the embedded broker keeps every message in memory)",
+    )
 
     retention: dict[str, RetentionSeconds] = Field(
         default_factory=lambda: {

@@ -31,6 +31,7 @@ from models.story import DetectionEvent, Story
 from services.config import Settings
 from services.detector.dead_letter import dead_letter_headers
 from services.detector.faust_transport import TocsinFaustApp
+from services.kafka import compression_type
 from services.metrics import DETECTIONS_FOUND, SIGNALS_EMITTED, probe_event_loop
 from services.readiness import notify_ready
 from services.rules.actors import actor_keys, is_new
@@ -222,6 +223,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
         topic_replication_factor=kafka.replication_factor,
         producer_acks=-1,
         producer_linger_ms=5,  # batch outputs: per-message produce requests cost more than detection routing
+        producer_compression_type=compression_type(kafka),
         consumer_auto_offset_reset="earliest",
     )
     app.fetch_max_wait_ms = int(kafka.fetch_max_wait * 1000)
