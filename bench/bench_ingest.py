@@ -183,6 +183,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--changing", type=float, default=0.05, help="fraction of sources with a new item per poll")
     args = parser.parse_args()
+    # Per-poll info lines would bury the table (and the report); warnings still show.
+    from services.logging import configure_logging
+
+    configure_logging("console", "WARNING")
 
     port = _free_port()
     paths = [f"/feeds/{i}.xml" for i in range(args.sources)]
