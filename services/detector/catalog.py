@@ -21,6 +21,7 @@ BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
 SHARED_LEXICONS_FILE = Path(__file__).with_name("lexicons.yaml")
 PATTERN_SUFFIXES = (".yaml", ".yml")
 ROLE_POSITIONS = frozenset({"actor", "target", "context"})  # not checkable in the sentence alone
+MEMO_MASKS = 10_000  # lexicon masks whose allowed patterns a Catalog remembers before starting afresh
 
 log = structlog.get_logger(__name__)
 
@@ -83,27 +84,51 @@ class Catalog:
         """The first tier over a document: ``(index, patterns, probe)`` for each sentence
         (``text[start:end]`` for each span) that some pattern could match, in order.
 
-        One look-up over the words of all the sentences first keeps only the rules whose
-        words occur somewhere in them; a document where none does (most news) costs that
-        one pass, and the others probe their sentences for those rules only. A rule whose
-        words are not all in the document cannot have them all in one sentence, so this
-        returns exactly what probing each sentence for every pattern would.
+        Exactly what probing every sentence for every pattern returns, for less: a sentence's
+        words give the mask of lexicons that may occur in it (remembered look-ups), the mask
+        gives the patterns with a rule whose lexicons all may (remembered per mask), and only
+        those are probed with regular expressions. Most sentences of an article stop after
+        the look-ups.
         """
-        bodies = [text[start:end] for start, end in spans]
-        present = self.index.possible(text_words("\n".join(bodies).lower()))
-        live = [
-            pattern for pattern in self.patterns
-            if any(rule.required_ids <= present for rule in pattern.rules)
-        ]
-        if not live:
-            return []
+        index = self.index
         found: list[tuple[int, list[CompiledPattern], TextProbe]] = []
-        for index, body in enumerate(bodies):
-            probe = self.probe(body)
-            wanted = [pattern for pattern in live if pattern.could_match(probe)]
+        for position, (start, end) in enumerate(spans):
+            lowered = text[start:end].lower()
+            words = text_words(lowered)
+            mask = index.mask(words)
+            possible = self._patterns_allowed(mask)
+            if not possible:
+                continue
+            probe = TextProbe.prepared(lowered, words, index.ids_of(mask))
+            wanted = [pattern for pattern in possible if pattern.could_match(probe)]
             if wanted:
-                found.append((index, wanted, probe))
+                found.append((position, wanted, probe))
         return found
+
+    def _patterns_allowed(self, mask: int) -> tuple[CompiledPattern, ...]:
+        """The patterns (in order) with a rule whose lexicons are all in ``mask``."""
+        memo = self._allowed
+        allowed = memo.get(mask)
+        if allowed is None:
+            allowed = tuple(
+                pattern for pattern, needs in zip(self.patterns, self._rule_masks)
+                if any(need & mask == need for need in needs)
+            )
+            if len(memo) >= MEMO_MASKS:
+                memo.clear()
+            memo[mask] = allowed
+        return allowed
+
+    @cached_property
+    def _rule_masks(self) -> tuple[tuple[int, ...], ...]:
+        """Per pattern, each rule's needed lexicons as a mask of the index."""
+        return tuple(
+            tuple(self.index.mask_of(rule.required_ids) for rule in pattern.rules) for pattern in self.patterns
+        )
+
+    @cached_property
+    def _allowed(self) -> dict[int, tuple[CompiledPattern, ...]]:
+        return {}
 
     @property
     def ids(self) -> list[str]:

@@ -29,9 +29,12 @@ def _word_regex(word: str) -> str:
     return re.escape(word)
 
 
+_NUMBER_TOKEN = re.compile(r"\d[\d,.]*\w*")
+
+
 def _word_matches(word: str, token_lower: str) -> bool:
     if word == "#":
-        return token_lower in NUMBER_WORDS or bool(re.fullmatch(r"\d[\d,.]*\w*", token_lower))
+        return token_lower in NUMBER_WORDS or _NUMBER_TOKEN.fullmatch(token_lower) is not None
     if word.endswith("*"):
         return token_lower.startswith(word[:-1])
     return token_lower == word
@@ -127,6 +130,7 @@ class Lexicon:
     unkeyed: bool = field(compare=False, repr=False, default=False)
     numbered: bool = field(compare=False, repr=False, default=False)
     prefix_lengths: tuple[int, ...] = field(compare=False, repr=False, default=())
+    memo: dict[str, tuple[Entry, ...]] = field(compare=False, repr=False, default_factory=dict)
 
     @classmethod
     def build(cls, name: str, texts: Iterable[str]) -> "Lexicon":
@@ -169,29 +173,45 @@ class Lexicon:
     def in_lowered(self, lowered: str) -> bool:
         return self.pattern.search(lowered) is not None
 
-    def _candidates(self, word: str) -> list[Entry]:
-        found = list(self.by_word.get(word, ()))
-        for length in self.prefix_lengths:
-            if length > len(word):
-                break
-            found.extend(self.by_prefix.get(word[:length], ()))
-        found.extend(self.scanned)
+    def _candidates(self, word: str) -> tuple[Entry, ...]:
+        """The entries whose first word matches ``word``, longest first (remembered: the second
+        tier asks for every word of every sentence it matches, and most words start none)."""
+        found = self.memo.get(word)
+        if found is None:
+            entries = list(self.by_word.get(word, ()))
+            for length in self.prefix_lengths:
+                if length > len(word):
+                    break
+                entries.extend(self.by_prefix.get(word[:length], ()))
+            entries.extend(self.scanned)
+            entries = [entry for entry in entries if _word_matches(entry.words[0], word)]
+            found = tuple(sorted(entries, key=lambda entry: -len(entry.words)))
+            if len(self.memo) >= MEMO_WORDS:
+                self.memo.clear()  # bounded: hostile text must not grow it without end
+            self.memo[word] = found
         return found
 
     def match_at(self, words: Sequence[str], index: int) -> int:
         """Length in words of the longest entry matching at ``index``, or 0."""
-        best = 0
         for entry in self._candidates(words[index]):
-            if len(entry.words) > best and entry.matches_at(words, index):
-                best = len(entry.words)
-        return best
+            if entry.matches_at(words, index):
+                return len(entry.words)
+        return 0
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int]]:
         """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first."""
         found: list[tuple[int, int]] = []
+        memo = self.memo
         index = 0
         while index < len(words):
-            length = self.match_at(words, index)
+            entries = memo.get(words[index])
+            if entries is None:
+                entries = self._candidates(words[index])
+            length = 0
+            for entry in entries:
+                if entry.matches_at(words, index):
+                    length = len(entry.words)
+                    break
             if length:
                 found.append((index, index + length))
                 index += length
@@ -204,7 +224,9 @@ class LexiconIndex:
     """Which lexicons may occur in a text, from its words, by dictionary look-ups only.
 
     The first tier asks this for every sentence of every document, so it must not loop over
-    lexicons: each word and word beginning is looked up once.
+    lexicons: each distinct word is looked up once (then remembered), and the answer for a
+    text is a bit mask, one bit per lexicon, so that combining words and testing a rule's
+    needs are integer operations.
     """
 
     def __init__(self, lexicons: Iterable[Lexicon]) -> None:
@@ -212,8 +234,10 @@ class LexiconIndex:
         self.by_prefix: dict[str, set[int]] = {}
         self.always: set[int] = set()
         self.numbered: set[int] = set()
+        self.bits: dict[int, int] = {}
         for lexicon in lexicons:
             ident = id(lexicon)
+            self.bits.setdefault(ident, 1 << len(self.bits))
             for key in lexicon.keys:
                 self.by_key.setdefault(key, set()).add(ident)
             for prefix in lexicon.prefixes:
@@ -223,25 +247,39 @@ class LexiconIndex:
             if lexicon.numbered:
                 self.numbered.add(ident)
         self.prefix_lengths = sorted({len(p) for p in self.by_prefix})
-        self._memo: dict[str, frozenset[int]] = {}
+        self.always_mask = self.mask_of(self.always)
+        self._memo: dict[str, int] = {}
 
-    def possible(self, words: frozenset[str]) -> set[int]:
+    def mask_of(self, idents: Iterable[int]) -> int:
+        """The bit mask of these lexicons (by ``id``); lexicons not indexed have no bit."""
+        mask = 0
+        for ident in idents:
+            mask |= self.bits.get(ident, 0)
+        return mask
+
+    def ids_of(self, mask: int) -> set[int]:
+        return {ident for ident, bit in self.bits.items() if mask & bit}
+
+    def mask(self, words: Iterable[str]) -> int:
         """The lexicons whose first word is among ``words`` (plus those always possible)."""
-        found = set(self.always)
+        found = self.always_mask
         memo = self._memo
         for word in words:
-            hit = memo.get(word)
-            if hit is None:
-                hit = self._lookup(word)
+            bits = memo.get(word)
+            if bits is None:
+                bits = self.mask_of(self._lookup(word))
                 if len(memo) >= MEMO_WORDS:
                     memo.clear()  # bounded: hostile text must not grow it without end
-                memo[word] = hit
-            if hit:
-                found |= hit
+                memo[word] = bits
+            found |= bits
         return found
 
-    def _lookup(self, word: str) -> frozenset[int]:
-        """The lexicons one word can begin: news repeats its words, so this is memoised."""
+    def possible(self, words: Iterable[str]) -> set[int]:
+        """``mask`` as a set of lexicon ids."""
+        return self.ids_of(self.mask(words))
+
+    def _lookup(self, word: str) -> set[int]:
+        """The lexicons one word can begin."""
         found: set[int] = set()
         hit = self.by_key.get(word)
         if hit:
@@ -254,7 +292,7 @@ class LexiconIndex:
                 found |= hit
         if self.numbered and (word[0].isdigit() or word in NUMBER_WORDS):
             found |= self.numbered
-        return frozenset(found)
+        return found
 
 
 class TextProbe:
@@ -266,6 +304,16 @@ class TextProbe:
         self._possible = index.possible(words) if index is not None else None
         self._words = words
         self._seen: dict[int, bool] = {}
+
+    @classmethod
+    def prepared(cls, lowered: str, words: frozenset[str], possible: set[int]) -> "TextProbe":
+        """A probe from parts the caller already computed (``Catalog.screen``)."""
+        probe = cls.__new__(cls)
+        probe.text = lowered
+        probe._words = words
+        probe._possible = possible
+        probe._seen = {}
+        return probe
 
     @property
     def possible(self) -> set[int] | None:
