@@ -1,12 +1,15 @@
 """The detection engine: watched patterns over a document, in two tiers.
 
-Tier one runs on every sentence and costs a few regular-expression searches: each rule's
-words, compiled from its lexicons, must all occur in the sentence. Only sentences that pass go
+Tier one runs on every sentence and costs dictionary look-ups of its words, then a few
+regular-expression searches for the rules whose words may all be there: each rule's words,
+compiled from its lexicons, must all occur in the sentence. Only sentences that pass go
 through the trained spaCy pipeline, where the rule's constraints are checked on the parse and
-the roles are read. The parse is the expensive part, so it is done for few sentences.
+the roles are read. The parse is the expensive part, so it is done for few sentences, and
+``detect_many`` does it for a whole batch of documents in one pipeline call per stage.
 
-``detect`` may be called from several threads at once: the catalog is swapped atomically on
-reload, and the spaCy pipeline (not documented as thread-safe) is used under a lock.
+``detect`` and ``detect_many`` may be called from several threads at once: the catalog is
+swapped atomically on reload, and the spaCy pipeline (not documented as thread-safe) is used
+under a lock.
 """
 
 from __future__ import annotations
