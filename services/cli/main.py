@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
+
+# One BLAS thread per process unless the operator says otherwise. The detector multiplies its
+# matrices with numpy's OpenBLAS, whose default is a spinning thread per core; Tocsin already
+# runs its services as processes and detection in a pool, so extra BLAS threads would only
+# compete with the broker, ingest and alerter for the same cores. Set before numpy loads.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 COMMAND_MODULES = (
     "services.cli.run_command",
