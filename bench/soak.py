@@ -83,11 +83,14 @@ BACKGROUND: list[str] = []
 
 
 def quiet_text(n: int) -> str:
-    """Two background sentences chosen by ``n``: every quiet document is different text."""
+    """Two background sentences chosen by ``n``, as two paragraphs (ingest turns block elements
+    into line breaks, and the detector never reads across one): every quiet document differs.
+    Joined by a space instead, a headline without a full stop runs into the next sentence, and
+    the detector rightly reads the run-on as one sentence."""
     if not BACKGROUND:
         BACKGROUND.extend(_background())
     size = len(BACKGROUND)
-    return f"{BACKGROUND[n % size]} {BACKGROUND[(n * 7919 + 13) % size]}"
+    return f"{BACKGROUND[n % size]}\n{BACKGROUND[(n * 7919 + 13) % size]}"
 
 
 ALERTING_ID = re.compile(r"soak-a\d{7}")
