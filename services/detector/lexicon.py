@@ -201,17 +201,9 @@ class Lexicon:
     def spans(self, words: Sequence[str]) -> list[tuple[int, int]]:
         """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first."""
         found: list[tuple[int, int]] = []
-        memo = self.memo
         index = 0
         while index < len(words):
-            entries = memo.get(words[index])
-            if entries is None:
-                entries = self._candidates(words[index])
-            length = 0
-            for entry in entries:
-                if entry.matches_at(words, index):
-                    length = len(entry.words)
-                    break
+            length = self.match_at(words, index)
             if length:
                 found.append((index, index + length))
                 index += length
