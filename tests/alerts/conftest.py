@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from sqlalchemy.engine import make_url
@@ -45,19 +46,27 @@ async def _drop_postgres_database(database_url: str) -> None:
         await connection.close()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-async def database_url(request, tmp_path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'alerts.db'}"
-        return
+@asynccontextmanager
+async def scratch_postgres(skipped: str) -> AsyncIterator[str]:
+    """A fresh PostgreSQL database for one test, dropped afterwards; skips the test (saying
+    ``skipped``) when ``POSTGRES_ENV`` is not set."""
     base = os.environ.get(POSTGRES_ENV)
     if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set; PostgreSQL variant skipped")
+        pytest.skip(f"{POSTGRES_ENV} is not set; {skipped}")
     url = await _fresh_postgres_database(base)
     try:
         yield url
     finally:
         await _drop_postgres_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database_url(request, tmp_path) -> AsyncIterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'alerts.db'}"
+        return
+    async with scratch_postgres("PostgreSQL variant skipped") as url:
+        yield url
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ intake's backoff to climb — the same paths, in CI time.
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from services.storage import open_database
-from tests.alerts.conftest import POSTGRES_ENV, _drop_postgres_database, _fresh_postgres_database
+from tests.alerts.conftest import scratch_postgres
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver, Reply
 from tests.reliability.alerter_harness import alerter_config, produce, start_alerter, stop_alerter, wait_for_rows
@@ -31,14 +30,8 @@ OUTAGE = 12.0
 
 @pytest.fixture
 async def postgres_url():
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set; the database-outage test needs PostgreSQL")
-    url = await _fresh_postgres_database(base)
-    try:
+    async with scratch_postgres("the database-outage test needs PostgreSQL") as url:
         yield url
-    finally:
-        await _drop_postgres_database(url)
 
 
 async def test_alerter_rides_out_a_database_outage_without_restart(kafka_settings, postgres_url, tmp_path: Path) -> None:
