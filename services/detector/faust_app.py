@@ -18,7 +18,6 @@ deduplicates.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any, Protocol
 
 import faust
 import structlog
+from pydantic import TypeAdapter
 from models import DOCUMENTS, SIGNALS, Codec, Detection, Document, DocumentRef, PayloadError
 from models.story import DetectionEvent, Story
 from services.config import Settings
@@ -119,14 +119,18 @@ def required_topics(settings: Settings) -> list[str]:
     return topics
 
 
+STORY_LIST = TypeAdapter(list[Story])
+"""The stories under one key, as the table keeps them: a JSON array, parsed in one pass."""
+
+
 def _load_stories(raw: str | None) -> list[Story]:
     if not raw:
         return []
-    return [Story.model_validate(item) for item in json.loads(raw)]
+    return STORY_LIST.validate_json(raw)
 
 
 def _dump_stories(stories: list[Story]) -> str:
-    return json.dumps([story.model_dump(mode="json") for story in stories], separators=(",", ":"))
+    return STORY_LIST.dump_json(stories).decode()
 
 
 def _wire_rules(
