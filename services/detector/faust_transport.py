@@ -15,6 +15,7 @@ seen to skip records for good.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from typing import Any
 
@@ -22,6 +23,9 @@ import faust
 from aiokafka import AIOKafkaConsumer
 from faust.types import TP
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from mode.services import WaitResults
+
+from services.detector.eager import Suspended, resume, step_inline
 
 
 async def seek_to_committed_or_reset(
@@ -116,7 +120,8 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
 
 class _Consumer(faust_aiokafka.Consumer):
-    """Drops records of a batch fetched before a seek to committed offsets.
+    """Drops records of a batch fetched before a seek to committed offsets, and hands each
+    record to its stream without a task when that needs no waiting.
 
     Faust keeps yielding a batch it holds while a rebalance seeks its partitions back; the
     stale records advance its read offset, so the same records fetched again after the seek
@@ -133,6 +138,38 @@ class _Consumer(faust_aiokafka.Consumer):
         records = await super()._getmany(active_partitions, timeout)
         self._batch_epoch = getattr(records, "seek_epoch", self._batch_epoch)
         return records
+
+    async def wait_first(self, *coros: Any, timeout: Any = None) -> WaitResults:
+        """Faust's per-record ``wait_first(callback(record), suspend_flow.wait())``, with the
+        callback first stepped inline (:mod:`services.detector.eager`).
+
+        While flow is not suspended and the consumer neither stopping nor crashed, nothing
+        can change that during a step that never yields to the loop, so a callback that
+        finishes in it has won the race it would have won with tasks. A callback that has to
+        wait is finished under Faust's ``wait_first`` as before; every other call goes
+        straight there.
+        """
+        if timeout is None and len(coros) == 2 and self._is_record_hand_off(*coros):
+            callback, flow = coros
+            try:
+                outcome = step_inline(callback)
+            except BaseException:
+                flow.close()
+                raise
+            if not isinstance(outcome, Suspended):
+                flow.close()
+                return WaitResults([callback], [outcome], False)
+            coros = (resume(outcome), flow)
+        return await super().wait_first(*coros, timeout=timeout)
+
+    def _is_record_hand_off(self, callback: Any, flow: Any) -> bool:
+        frame = getattr(flow, "cr_frame", None)
+        return (
+            asyncio.iscoroutine(callback)
+            and frame is not None
+            and frame.f_locals.get("self") is self.suspend_flow
+            and not (self.suspend_flow.is_set() or self._stopped.is_set() or self._crashed.is_set())
+        )
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
         thread = self._thread
