@@ -24,7 +24,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("eval_detector.py", [], "Detector accuracy on the development set (../shared/eval/dev.jsonl)"),
     ("bench_detector.py", [], "Detector speed: articles/s per core against tokenizer-only and full-pipeline runs"),
     ("bench_ingest.py", [], "Ingest: 1,000 sources on loopback, polls/s and CPU per poll against bare httpx"),
-    ("bench_stream.py", ["--documents", "2000"], "Stream: detect -> stories throughput and latency against raw aiokafka"),
+    ("bench_stream.py", ["--documents", "10000"], "Stream: detect -> stories throughput and latency against raw aiokafka"),
     ("bench_alerter.py", [], "Alerter: deliveries/s and signal -> webhook latency against bare httpx / Kafka"),
     ("soak.py", ["--minutes", "10"], "Soak: 200 documents/s for 10 minutes through tocsin run"),
 ]
