@@ -47,14 +47,18 @@ class TestStepInline:
         outcome.coroutine.close()
 
 
+def _resumed_waiter() -> tuple[asyncio.Future[int], list[str], asyncio.Task[int]]:
+    """A coroutine stepped inline up to its wait on a future, then resumed in a task."""
+    future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+    log: list[str] = []
+    outcome = step_inline(_waits_for(future, log))
+    assert isinstance(outcome, Suspended)
+    return future, log, asyncio.ensure_future(resume(outcome))
+
+
 class TestResume:
     async def test_finishes_with_the_value_the_future_brings(self) -> None:
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[int] = loop.create_future()
-        log: list[str] = []
-        outcome = step_inline(_waits_for(future, log))
-        assert isinstance(outcome, Suspended)
-        task = asyncio.ensure_future(resume(outcome))
+        future, log, task = _resumed_waiter()
         await asyncio.sleep(0)
         assert not task.done()
         future.set_result(21)
@@ -62,22 +66,14 @@ class TestResume:
         assert log == ["started", "cleaned up"]
 
     async def test_the_futures_exception_is_raised_inside_the_coroutine(self) -> None:
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        log: list[str] = []
-        outcome = step_inline(_waits_for(future, log))
-        assert isinstance(outcome, Suspended)
-        task = asyncio.ensure_future(resume(outcome))
+        future, log, task = _resumed_waiter()
         future.set_exception(LookupError("gone"))
         with pytest.raises(LookupError, match="gone"):
             await task
         assert log == ["started", "cleaned up"]
 
     async def test_cancelling_the_task_cancels_the_coroutine_where_it_waits(self) -> None:
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        log: list[str] = []
-        outcome = step_inline(_waits_for(future, log))
-        assert isinstance(outcome, Suspended)
-        task = asyncio.ensure_future(resume(outcome))
+        future, log, task = _resumed_waiter()
         await asyncio.sleep(0)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
@@ -87,11 +83,7 @@ class TestResume:
     async def test_cancelled_after_the_future_resolved_still_cancels(self) -> None:
         """The race a task also has: the result came, but the cancellation came before the
         coroutine could run on; it must see the cancellation, not carry on."""
-        future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-        log: list[str] = []
-        outcome = step_inline(_waits_for(future, log))
-        assert isinstance(outcome, Suspended)
-        task = asyncio.ensure_future(resume(outcome))
+        future, log, task = _resumed_waiter()
         await asyncio.sleep(0)
         future.set_result(1)
         task.cancel()
