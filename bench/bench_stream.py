@@ -193,7 +193,7 @@ async def faust_throughput(
     # Warm up (group join, first rebalance) on a few documents before the timed backlog.
     processes = start_workers(kafka, mode, workers, workdir, every=every)
     try:
-        warm = events_among(5, every)
+        warm, expected = events_among(5, every), events_among(count, every)
         await produce(kafka, documents(5, f"{name}w"))
         await collect(kafka, warm, timeout=120)
         for process in processes:
@@ -204,10 +204,10 @@ async def faust_throughput(
             for process in processes:
                 process.send_signal(signal.SIGCONT)
         started = time.perf_counter()
-        arrived = await collect(kafka, warm + events_among(count, every), timeout=600)
+        arrived = await collect(kafka, warm + expected, timeout=600)
         finished = max(arrived.values()) if arrived else time.perf_counter()
-        if len(arrived) < warm + events_among(count, every):
-            raise SystemExit(f"{name}: only {len(arrived) - warm} of {events_among(count, every)} signals arrived")
+        if len(arrived) < warm + expected:
+            raise SystemExit(f"{name}: only {len(arrived) - warm} of {expected} signals arrived")
         return count / (finished - started)
     finally:
         stop_workers(processes)
@@ -288,7 +288,6 @@ async def main() -> None:
     workdir = REPO / "bench" / "out" / "stream"
     workdir.mkdir(parents=True, exist_ok=True)
     count = args.documents
-    rows: list[tuple[str, float]] = []
     with EmbeddedBroker() as broker:
         ceiling_before = await raw_ceiling(kafka_for(broker, "raw"), count)
         floor_one = await faust_throughput(broker, "floor1", 1, count, workdir, mode="floor")

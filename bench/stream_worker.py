@@ -9,8 +9,10 @@ ends its actor's name (``Actor<tag>-<n>``), the others none, as most news does.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import faust
 
@@ -29,7 +31,7 @@ class FixedDetector:
         head = text[:60]
         actor = text.split(" ", 1)[0]
         number = actor.rpartition("-")[2]
-        if self.every > 1 and int(number) % self.every if number.isdigit() else False:
+        if self.every > 1 and number.isdigit() and int(number) % self.every:
             return []
         return [
             Detection(pattern="military_buildup", sentence=head, start=0, end=len(head),
@@ -41,8 +43,6 @@ class FixedDetector:
 
 
 def main() -> int:
-    import asyncio
-
     from services.detector.faust_app import build_app, required_topics
     from services.kafka import ensure_topics
 
@@ -68,18 +68,11 @@ def floor_app(settings: Settings) -> faust.App:
     """Faust alone on the topology's shape: documents -> detections -> table -> signals, each
     record passed on as it came, with the app settings Tocsin uses. What is left between this
     and the real topology is Tocsin's own work (decoding, stories, encoding)."""
-    from services.detector.faust_transport import TocsinFaustApp
-    from services.kafka import compression_type
+    from services.detector.faust_app import RAW_TOPIC, new_faust_app
 
     kafka = settings.kafka
-    app = TocsinFaustApp(
-        f"{kafka.consumer_group_prefix}-floor", broker=f"kafka://{kafka.bootstrap}", store="memory://",
-        autodiscover=False, web_enabled=False, topic_partitions=kafka.partitions, producer_acks=-1,
-        producer_linger_ms=5, producer_compression_type=compression_type(kafka),
-        consumer_auto_offset_reset="earliest", datadir="faust-floor",
-    )
-    app.fetch_max_wait_ms = int(kafka.fetch_max_wait * 1000)
-    raw = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
+    app = new_faust_app(settings, Path("faust-floor"), name="floor")
+    raw = RAW_TOPIC
     documents = app.topic(kafka.documents_topic, **raw)
     detections = app.topic(kafka.detections_topic, **raw)
     signals = app.topic(kafka.signals_topic, **raw)
@@ -99,9 +92,7 @@ def floor_app(settings: Settings) -> faust.App:
     return app
 
 
-def run_worker(app: faust.App, loop: "asyncio.AbstractEventLoop | None" = None) -> int:
-    import asyncio
-
+def run_worker(app: faust.App, loop: asyncio.AbstractEventLoop | None = None) -> int:
     if loop is None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)

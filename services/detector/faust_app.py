@@ -206,14 +206,18 @@ def _wire_rules(
                 await signals.send(key=rule.id.encode(), value=SIGNALS.encode(signal))
 
 
-def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
-    """A Faust app bound to ``settings``; nothing connects until a worker starts it."""
+RAW_TOPIC = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
+"""Topic options for Tocsin's own envelopes, which the stages decode themselves."""
+
+
+def new_faust_app(settings: Settings, datadir: Path | None = None, name: str = "detect") -> TocsinFaustApp:
+    """A Faust app with the broker, producer and consumer settings every detect worker uses."""
     kafka = settings.kafka
     web_port = settings.detector.web_port
     datadir = Path(datadir or Path("var") / "faust")
     datadir.mkdir(parents=True, exist_ok=True)  # Faust creates only the last level
     app = TocsinFaustApp(
-        f"{kafka.consumer_group_prefix}-detect",
+        f"{kafka.consumer_group_prefix}-{name}",
         broker=f"kafka://{kafka.bootstrap}",
         store="memory://",
         datadir=str(datadir),
@@ -231,7 +235,14 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
         consumer_auto_offset_reset="earliest",
     )
     app.fetch_max_wait_ms = int(kafka.fetch_max_wait * 1000)
-    raw = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
+    return app
+
+
+def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
+    """A Faust app bound to ``settings``; nothing connects until a worker starts it."""
+    kafka = settings.kafka
+    app = new_faust_app(settings, datadir)
+    raw = RAW_TOPIC
     documents = app.topic(kafka.documents_topic, **raw)
     detections_topic = app.topic(kafka.detections_topic, **raw)
     signals = app.topic(kafka.signals_topic, **raw)

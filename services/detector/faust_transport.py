@@ -163,13 +163,10 @@ class _Consumer(faust_aiokafka.Consumer):
         return await super().wait_first(*coros, timeout=timeout)
 
     def _is_record_hand_off(self, callback: Any, flow: Any) -> bool:
+        if self.suspend_flow.is_set() or self._stopped.is_set() or self._crashed.is_set():
+            return False
         frame = getattr(flow, "cr_frame", None)
-        return (
-            asyncio.iscoroutine(callback)
-            and frame is not None
-            and frame.f_locals.get("self") is self.suspend_flow
-            and not (self.suspend_flow.is_set() or self._stopped.is_set() or self._crashed.is_set())
-        )
+        return asyncio.iscoroutine(callback) and frame is not None and frame.f_locals.get("self") is self.suspend_flow
 
     async def getmany(self, timeout: float) -> AsyncIterator[tuple[TP, Any]]:
         thread = self._thread

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from hypothesis import strategies as st
 
 from models import DOCUMENTS, SIGNALS, PayloadError
-from models.envelope import Codec
+from models.envelope import MAX_PAYLOAD_BYTES, Codec
 from tests.fuzz.hostile_values import json_values, loose, shaped, texts, urls
 from tests.fuzz.profile import FUZZ
 
@@ -66,7 +66,7 @@ ACCEPTED: Counter[str] = Counter()
 
 def careful(codec: Codec, raw: bytes | None) -> object:
     """What the careful path alone makes of ``raw``: the model, or the refusal's text."""
-    if raw is None or len(raw) > 4 * 1024 * 1024:
+    if raw is None or len(raw) > MAX_PAYLOAD_BYTES:
         return "refused before parsing"
     try:
         return codec._decode_carefully(raw)
