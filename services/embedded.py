@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 
 from services.api.app import create_app
 from services.broker import EmbeddedBroker
+from services.broker.memory_watch import BrokerMemoryWatch
 from services.config import Settings
 from services.detector.faust_app import required_topics
 from services.kafka import ensure_topics, wait_for_kafka
@@ -69,16 +70,20 @@ def _database_label(url: str) -> str:
 async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
     started = time.monotonic()
     broker: EmbeddedBroker | None = None
+    memory: BrokerMemoryWatch | None = None
     env: dict[str, str] = {}
     if not settings.kafka.bootstrap:
         broker = EmbeddedBroker().start()
         settings.kafka.bootstrap = broker.bootstrap
         env["TOCSIN_KAFKA_BOOTSTRAP"] = broker.bootstrap
+        if broker.pid is not None:
+            memory = BrokerMemoryWatch(broker.pid, settings.kafka.embedded_memory_warning_mb)
     env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
     os.environ.update(env)  # the API in this process reads the same folder at scrape time
     supervisor = Supervisor(SERVICES, settings.config_file, env)
     server: uvicorn.Server | None = None
     serving: asyncio.Task[None] | None = None
+    watching_memory = asyncio.create_task(memory.run()) if memory is not None else None
     try:
         kafka = settings.kafka
         await wait_for_kafka(kafka)
@@ -90,7 +95,7 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
             return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
 
         config = uvicorn.Config(
-            create_app(settings, readiness), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
+            create_app(settings, readiness, extra_metrics=memory.families if memory else None), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
@@ -120,6 +125,8 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         if status is not None:
             status.cancel()
     finally:
+        if watching_memory is not None:
+            watching_memory.cancel()
         if server is not None:
             server.should_exit = True
             if serving is not None:

@@ -142,6 +142,9 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
     # Figures counted inside the worker processes reach the API's /metrics.
     assert re.search(r'tocsin_detections_total\{pattern="(military_buildup|ultimatum)"\} [1-9]', metrics), metrics[-3000:]
     assert re.search(r"tocsin_feed_to_outbox_seconds_count [1-9]", metrics), metrics[-3000:]
+    # So does the embedded broker's memory, which tocsin run watches (it only grows).
+    broker_memory = re.search(r"^tocsin_embedded_broker_resident_bytes (\S+)$", metrics, re.MULTILINE)
+    assert broker_memory and float(broker_memory.group(1)) > 1024 * 1024, metrics[-3000:]
     first = posts[0]
     for post in posts:
         assert verify_standard_webhook(SECRET, post.headers, post.body), "signature does not verify"

@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import structlog
 from fastapi import FastAPI
@@ -70,8 +71,13 @@ def create_app(
     database: Database | None = None,
     clock: Callable[[], float] = time.time,
     limits: ApiLimits = ApiLimits(),
+    extra_metrics: Callable[[], list[Any]] | None = None,
 ) -> FastAPI:
-    """``readiness`` returns a map of component name to ready; all true (and the database) means ready."""
+    """``readiness`` returns a map of component name to ready; all true (and the database) means ready.
+
+    ``extra_metrics`` returns Prometheus metric families that only the caller knows (``tocsin
+    run``'s embedded broker memory), added to every ``/metrics`` scrape.
+    """
     owned = database is None
     db = database or open_database(settings.database.url)
     catalog = SubscriptionCatalog(db, settings.subscriptions)
@@ -79,7 +85,7 @@ def create_app(
         settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
         limiter=RateLimiter(limits.rate, limits.burst),
         failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), lag=LagReader(settings.kafka),
-        clock=clock, readiness=readiness,
+        clock=clock, readiness=readiness, extra_metrics=extra_metrics,
     )
 
     @asynccontextmanager

@@ -26,6 +26,7 @@ class ApiContext:
     lag: LagReader
     clock: Callable[[], float]
     readiness: Callable[[], dict[str, bool]] | None = None
+    extra_metrics: Callable[[], list[Any]] | None = None
     engine: Any = None
     engine_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

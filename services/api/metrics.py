@@ -103,6 +103,7 @@ async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
 @router.get("/metrics", response_class=Response, responses={200: {"content": {CONTENT_TYPE_LATEST: {}}}})
 async def metrics(ctx: Ctx) -> Response:
     snapshot = CollectorRegistry()
-    snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx)]))  # type: ignore[arg-type]
+    extra = ctx.extra_metrics() if ctx.extra_metrics is not None else []
+    snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx), *extra]))  # type: ignore[arg-type]
     body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot) + worker_metrics_text()
     return Response(body, media_type=CONTENT_TYPE_LATEST)

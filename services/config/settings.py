@@ -51,6 +51,12 @@ class KafkaSettings(_Group):
         description="producer batch compression; smaller batches on the wire and in the broker's "
         "storage (the embedded broker keeps every message in memory)",
     )
+    embedded_memory_warning_mb: int = Field(
+        default=1024,
+        ge=0,
+        description="tocsin run warns when the embedded broker's resident memory passes this many MiB, "
+        "and again at every doubling (it keeps every message); 0: never warn",
+    )
 
     retention: dict[str, RetentionSeconds] = Field(
         default_factory=lambda: {

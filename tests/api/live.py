@@ -119,3 +119,14 @@ async def open_live(  # type: ignore[no-untyped-def]
     db = open_database(settings.database.url)
     app = create_app(settings, database=db, **app_options)
     return settings, db, app
+
+
+async def scrape_metrics(tmp_path: Path, settings: Settings | None = None, **app_options: Any) -> str:
+    """One ``/metrics`` scrape of a freshly served API: the text a Prometheus server would read."""
+    settings, db, app = await open_live(tmp_path, settings=settings, **app_options)
+    try:
+        async with ServerRun(app) as base_url:
+            async with LiveApi(base_url, settings, db).client() as client:
+                return (await client.get("/metrics")).text
+    finally:
+        await db.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services import kafka as kafka_clients
-from tests.api.live import LiveApi, ServerRun, api_settings, make_signal, open_live
+from tests.api.live import api_settings, make_signal, scrape_metrics
 
 
 def _value(text: str, prefix: str) -> float:
@@ -35,12 +35,6 @@ async def test_consumer_lag_of_the_alerter(kafka_settings, tmp_path):
             await producer.send_and_wait(kafka_settings.signals_topic, b"{}", key=str(n).encode())
     finally:
         await producer.stop()
-    settings, db, app = await open_live(tmp_path, settings=api_settings(tmp_path, kafka=kafka_settings))
-    try:
-        async with ServerRun(app) as base_url:
-            async with LiveApi(base_url, settings, db).client() as client:
-                text = (await client.get("/metrics")).text
-    finally:
-        await db.close()
+    text = await scrape_metrics(tmp_path, api_settings(tmp_path, kafka=kafka_settings))
     group = f"{kafka_settings.consumer_group_prefix}-alerter"
     assert _value(text, f'tocsin_consumer_lag{{group="{group}",topic="{kafka_settings.signals_topic}"}}') == 3.0
