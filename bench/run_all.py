@@ -121,6 +121,11 @@ def soak_section(path: Path) -> list[str]:
         ("RSS start / middle / end", f"{summary['rss_mb_start']:.0f} / {summary['rss_mb_middle']:.0f} / {summary['rss_mb_end']:.0f} MB ({summary['rss_growth_pct']:+.1f} %)"),
         ("RSS growth by process", growth),
     ]
+    if "rss_mb_tocsin_start" in summary:  # recorded since the broker baseline was added
+        rows += [
+            ("RSS of Tocsin's processes (all but the broker)", f"{summary['rss_mb_tocsin_start']:.0f} -> {summary['rss_mb_tocsin_end']:.0f} MB ({summary['rss_tocsin_growth_pct']:+.1f} %)"),
+            ("broker growth: soak / same documents alone", f"{summary['broker_growth_mb']:+.0f} / {summary['broker_baseline_growth_mb']:+.0f} MB"),
+        ]
     return [
         f"## Soak: {summary['target_rate']:.0f} documents/s for {summary['minutes']:.0f} minutes through tocsin run",
         "",

@@ -43,9 +43,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS, Document  # noqa: E402
-from services.broker import free_port  # noqa: E402
+from services.broker import EmbeddedBroker, free_port  # noqa: E402
 from services.config import KafkaSettings  # noqa: E402
-from services.kafka import make_producer  # noqa: E402
+from services.kafka import ensure_topics, make_producer  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 SUBSCRIPTIONS = 20
@@ -248,44 +248,101 @@ def document(n: int, alerting: bool) -> Document:
     return Document(id=doc_id, source_id=f"soak-{n % 50}", url=f"https://outlet{n % 500}.example/{doc_id}", text=text)
 
 
+TICK = 0.05
+DOCUMENTS_TOPIC = f"{TOPIC_PREFIX}documents"
+
+
+def ticks(rate: float, alerting: float):  # noqa: ANN201 - an endless generator of lists
+    """The documents of each 50 ms tick, in order: ``rate`` per second, ``alerting`` of them alerting.
+
+    The soak and its broker baseline both produce from this, so both send the same documents in
+    the same batches."""
+    per_tick = rate * TICK
+    alerting_every = rate / alerting if alerting > 0 else float("inf")
+    owed = 0.0
+    produced = quiet_n = alerting_n = 0
+    while True:
+        owed += per_tick
+        batch: list[Document] = []
+        while owed >= 1:
+            owed -= 1
+            produced += 1
+            if produced % alerting_every < 1:
+                batch.append(document(alerting_n, True))
+                alerting_n += 1
+            else:
+                batch.append(document(quiet_n, False))
+                quiet_n += 1
+        yield batch
+
+
+async def send_tick(producer: AIOKafkaProducer, batch: list[Document]) -> None:
+    sends = [await producer.send(DOCUMENTS_TOPIC, DOCUMENTS.encode(item), key=item.id.encode()) for item in batch]
+    await asyncio.gather(*sends)
+
+
 async def produce(bootstrap: str, run: Run, produced_at: dict[str, float]) -> None:
     """``run.rate`` documents/s in 20 ticks per second; ``run.alerting`` of them alerting."""
     # It stands in for ingest, so it produces the way ingest does (kafka.compression included).
     producer = make_producer(KafkaSettings(bootstrap=bootstrap), enable_idempotence=False)
     await producer.start()
-    topic = f"{TOPIC_PREFIX}documents"
-    tick = 0.05
-    per_tick = run.rate * tick
-    alerting_every = run.rate / run.alerting if run.alerting > 0 else float("inf")
-    owed = 0.0
-    quiet_n = alerting_n = 0
     loop = asyncio.get_running_loop()
     start = loop.time()
     end = start + run.minutes * 60
     next_tick = start
     try:
-        while loop.time() < end:
-            owed += per_tick
-            sends = []
-            while owed >= 1:
-                owed -= 1
-                is_alerting = (run.produced + 1) % alerting_every < 1
-                if is_alerting:
-                    item = document(alerting_n, True)
-                    alerting_n += 1
+        for batch in ticks(run.rate, run.alerting):
+            if loop.time() >= end:
+                break
+            for item in batch:
+                if ALERTING_ID.fullmatch(item.id):
                     produced_at[item.id] = time.time()
-                else:
-                    item = document(quiet_n, False)
-                    quiet_n += 1
-                sends.append(await producer.send(topic, DOCUMENTS.encode(item), key=item.id.encode()))
-                run.produced += 1
-            await asyncio.gather(*sends)
-            next_tick += tick
+                    run.produced_alerting += 1
+            await send_tick(producer, batch)
+            run.produced += len(batch)
+            next_tick += TICK
             await asyncio.sleep(max(0.0, next_tick - loop.time()))
     finally:
         await producer.stop()
-    run.produced_alerting = alerting_n
     run.finished_producing = time.time()
+
+
+def figure_samples(run: Run) -> tuple[Sample, Sample]:
+    """The samples the RSS figures compare: the first 30 s in, and the last while producing."""
+    warm = [s for s in run.samples if s.at >= run.started + 30] or run.samples
+    during = [s for s in run.samples if s.at <= run.finished_producing]
+    return warm[0], (during[-1] if during else warm[-1])
+
+
+def documents_by(run: Run, sample: Sample) -> int:
+    """About how many documents had been produced when ``sample`` was taken."""
+    return min(run.produced, round(run.rate * max(0.0, sample.at - run.started)))
+
+
+async def documents_alone(run: Run, from_document: int, to_document: int) -> float:
+    """Same-run baseline for the broker: MB a fresh tansu grows by when it only stores the soak's
+    documents, sent by the same producer in the same ticks (at full speed: the batches, not the
+    rate, decide what the broker keeps), between the same two points as the soak's RSS figures.
+    What the soak's broker grows beyond this is what Tocsin's own topics and offsets cost it."""
+    with EmbeddedBroker() as broker:
+        kafka = KafkaSettings(bootstrap=broker.bootstrap)
+        await ensure_topics(kafka, [DOCUMENTS_TOPIC])
+        producer = make_producer(kafka, enable_idempotence=False)
+        await producer.start()
+        sent, before = 0, None
+        try:
+            for batch in ticks(run.rate, run.alerting):
+                if sent >= to_document:
+                    break
+                if before is None and sent >= from_document:
+                    await asyncio.sleep(1)
+                    before = family_rss(broker.pid)["broker"]
+                await send_tick(producer, batch)
+                sent += len(batch)
+        finally:
+            await producer.stop()
+        await asyncio.sleep(1)
+        return family_rss(broker.pid)["broker"] - (before or 0.0)
 
 
 async def sample_forever(bootstrap: str, pid: int, run: Run, groups: dict[str, str], stop: asyncio.Event) -> None:
@@ -337,7 +394,9 @@ def plot(run: Run, path: Path) -> None:
     fig.savefig(path, dpi=110)
 
 
-def summarise(run: Run, receiver: WebhookReceiver, produced_at: dict[str, float]) -> dict[str, object]:
+def summarise(
+    run: Run, receiver: WebhookReceiver, produced_at: dict[str, float], broker_baseline_mb: float
+) -> dict[str, object]:
     latencies = [receiver.first_seen[d] - t for d, t in produced_at.items() if d in receiver.first_seen]
     during = [s for s in run.samples if s.at <= run.finished_producing]
     detect_group = f"{GROUP_PREFIX}-detect"
@@ -347,13 +406,15 @@ def summarise(run: Run, receiver: WebhookReceiver, produced_at: dict[str, float]
         first, last = with_commits[0], with_commits[-1]
         processed_rate = (last.committed[detect_group] - first.committed[detect_group]) / (last.at - first.at)
     warm = [s for s in run.samples if s.at >= run.started + 30] or run.samples
-    start_rss = warm[0].rss_mb
+    start_sample, end_sample = figure_samples(run)
+    start_rss = start_sample.rss_mb
     middle_rss = min(warm, key=lambda s: abs(s.at - (run.started + run.minutes * 30))).rss_mb
-    end_sample = during[-1] if during else warm[-1]
     end_rss = end_sample.rss_mb
-    roles = sorted(set(warm[0].rss_by_role) | set(end_sample.rss_by_role))
-    growth_by_role = {r: end_sample.rss_by_role.get(r, 0.0) - warm[0].rss_by_role.get(r, 0.0) for r in roles}
-    start_by_role = {r: warm[0].rss_by_role.get(r, 0.0) for r in roles}
+    roles = sorted(set(start_sample.rss_by_role) | set(end_sample.rss_by_role))
+    growth_by_role = {r: end_sample.rss_by_role.get(r, 0.0) - start_sample.rss_by_role.get(r, 0.0) for r in roles}
+    start_by_role = {r: start_sample.rss_by_role.get(r, 0.0) for r in roles}
+    tocsin_start = start_rss - start_by_role.get("broker", 0.0)
+    tocsin_end = end_rss - end_sample.rss_by_role.get("broker", 0.0)
     max_lag = {g: max((s.lag.get(g, 0) for s in during), default=0) for g in {g for s in during for g in s.lag}}
     final_lag = run.samples[-1].lag if run.samples else {}
     produced_seconds = run.finished_producing - run.started
@@ -377,6 +438,11 @@ def summarise(run: Run, receiver: WebhookReceiver, produced_at: dict[str, float]
         "rss_growth_pct": (end_rss - start_rss) / start_rss * 100 if start_rss else float("nan"),
         "rss_mb_start_by_role": start_by_role,
         "rss_mb_growth_by_role": growth_by_role,
+        "rss_mb_tocsin_start": tocsin_start,
+        "rss_mb_tocsin_end": tocsin_end,
+        "rss_tocsin_growth_pct": (tocsin_end - tocsin_start) / tocsin_start * 100 if tocsin_start else float("nan"),
+        "broker_growth_mb": growth_by_role.get("broker", float("nan")),
+        "broker_baseline_growth_mb": broker_baseline_mb,
         "machine": f"{os.cpu_count()} cores, {os.uname().sysname} {os.uname().release}",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
@@ -398,6 +464,12 @@ def print_table(summary: dict[str, object]) -> None:
         ("RSS growth by process", ", ".join(
             f"{role} {summary['rss_mb_start_by_role'][role]:.0f}{grown:+.0f}"
             for role, grown in sorted(summary["rss_mb_growth_by_role"].items()))),
+        ("RSS of Tocsin's processes (all but the broker)", f"{summary['rss_mb_tocsin_start']:.0f} → "
+                                     f"{summary['rss_mb_tocsin_end']:.0f} MB ({summary['rss_tocsin_growth_pct']:+.1f} %)"),
+        ("broker growth: soak / same documents alone", f"{summary['broker_growth_mb']:+.0f} / "
+                                     f"{summary['broker_baseline_growth_mb']:+.0f} MB "
+                                     f"(ratio {summary['broker_growth_mb'] / summary['broker_baseline_growth_mb']:.2f})"
+                                     if summary["broker_baseline_growth_mb"] > 0 else "n/a"),
     ]
     width = max(len(name) for name, _ in rows)
     print("\n| figure | value |\n|---|---|")
@@ -453,7 +525,10 @@ async def main(args: argparse.Namespace) -> int:
                 process.wait(30)
             except subprocess.TimeoutExpired:
                 process.kill()
-        summary = summarise(run, receiver, produced_at)
+        start_sample, end_sample = figure_samples(run)
+        print("baseline: the same documents into a fresh tansu, nothing else")
+        baseline = await documents_alone(run, documents_by(run, start_sample), documents_by(run, end_sample))
+        summary = summarise(run, receiver, produced_at, baseline)
     OUT.mkdir(exist_ok=True)
     (OUT / "soak.json").write_text(json.dumps({"summary": summary, "samples": [asdict(s) for s in run.samples]}, indent=1))
     plot(run, OUT / "soak.png")
