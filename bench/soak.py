@@ -12,7 +12,9 @@ Figures: throughput held (produced vs. committed by the detect group), p50/p99 l
 produce to the first webhook for each alerting document, consumer lag over time (committed
 offsets of each group against the end of its topic), resident memory (VmRSS of ``tocsin run``
 and every descendant, from /proc, also per process: broker, ingest, detect, alert, run+api)
-at start (30 s in), middle and end. Writes ``bench/out/soak.png``
+at start (30 s in), middle and end, and, measured after the run, what a fresh tansu grows by
+when it is sent only the same documents in the same ticks (the broker's baseline: the rest of
+its growth is Tocsin's own topics and offsets). Writes ``bench/out/soak.png``
 (lag and memory curves), ``bench/out/soak.json`` and prints a summary table.
 
 Run: .venv/bin/python bench/soak.py [--minutes 10] [--rate 200] [--alerting 2]
