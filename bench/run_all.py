@@ -26,6 +26,7 @@ BENCHMARKS: list[tuple[str, list[str], str]] = [
     ("bench_ingest.py", [], "Ingest: 1,000 sources on loopback, polls/s and CPU per poll against bare httpx"),
     ("bench_stream.py", ["--documents", "10000"], "Stream: detect -> stories throughput and latency against raw aiokafka"),
     ("bench_alerter.py", [], "Alerter: deliveries/s and signal -> webhook latency against bare httpx / Kafka"),
+    ("bench_broker_memory.py", [], "Embedded broker: memory kept per document, by batch and compression, against the document's size"),
     ("soak.py", ["--minutes", "10"], "Soak: 200 documents/s for 10 minutes through tocsin run"),
 ]
 
