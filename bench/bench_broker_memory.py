@@ -18,53 +18,62 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic  # noqa: E402
-
-from bench.soak import document  # noqa: E402
 from models import DOCUMENTS  # noqa: E402
 from services.broker import EmbeddedBroker  # noqa: E402
 from services.broker.memory_watch import resident_bytes  # noqa: E402
 from services.config import KafkaSettings  # noqa: E402
-from services.kafka import make_producer  # noqa: E402
+from services.kafka import ensure_topics, make_producer  # noqa: E402
 
 TOPIC = "memory.documents"
 SETTLE = 1.0
+
+Batch = list[tuple[bytes, bytes]]
+"""(key, value) records sent together: one produce round-trip."""
+
+
+async def broker_growth(
+    batches: Iterable[Batch], compression: str = "zstd", partitions: int = 4, skip: int = 0, topic: str = TOPIC
+) -> int:
+    """Bytes a fresh tansu grows by while it is sent ``batches``, one round-trip each, and nothing
+    else; the first ``skip`` records are sent before the first reading (a run's warm-up)."""
+    with EmbeddedBroker() as broker:
+        kafka = KafkaSettings(bootstrap=broker.bootstrap, compression=compression)  # type: ignore[arg-type]
+        await ensure_topics(kafka, [topic], partitions=partitions)
+        producer = make_producer(kafka, enable_idempotence=False)
+        await producer.start()
+        sent, before = 0, None
+        try:
+            await producer.send_and_wait(topic, b"warm-up", key=b"warm-up")
+            for batch in batches:
+                if before is None and sent >= skip:
+                    await asyncio.sleep(SETTLE)
+                    before = resident_bytes(broker.pid) or 0
+                await asyncio.gather(*[await producer.send(topic, value, key=key) for key, value in batch])
+                sent += len(batch)
+        finally:
+            await producer.stop()
+        await asyncio.sleep(SETTLE)
+        return (resident_bytes(broker.pid) or 0) - (before or 0)
 
 
 async def broker_bytes_per_document(
     documents: list[bytes], per_send: int, compression: str, partitions: int = 1
 ) -> float:
     """Broker growth per document when ``documents`` arrive ``per_send`` per round-trip."""
-    with EmbeddedBroker() as broker:
-        admin = AIOKafkaAdminClient(bootstrap_servers=broker.bootstrap)
-        await admin.start()
-        try:
-            await admin.create_topics([NewTopic(TOPIC, partitions, 1)])
-        finally:
-            await admin.close()
-        kafka = KafkaSettings(bootstrap=broker.bootstrap, compression=compression)  # type: ignore[arg-type]
-        producer = make_producer(kafka, enable_idempotence=False)
-        await producer.start()
-        try:
-            await producer.send_and_wait(TOPIC, b"warm-up", key=b"warm-up")
-            await asyncio.sleep(SETTLE)
-            before = resident_bytes(broker.pid) or 0
-            for start in range(0, len(documents), per_send):
-                chunk = documents[start:start + per_send]
-                sends = [await producer.send(TOPIC, value, key=b"%d" % (start + i)) for i, value in enumerate(chunk)]
-                await asyncio.gather(*sends)
-        finally:
-            await producer.stop()
-        await asyncio.sleep(SETTLE)
-        return ((resident_bytes(broker.pid) or 0) - before) / len(documents)
+    records = [(b"%d" % n, value) for n, value in enumerate(documents)]
+    batches = (records[start:start + per_send] for start in range(0, len(records), per_send))
+    return await broker_growth(batches, compression, partitions) / len(documents)
 
 
 async def main(args: argparse.Namespace) -> int:
+    from bench.soak import document
+
     documents = [DOCUMENTS.encode(document(n, alerting=False)) for n in range(args.documents)]
     size = sum(len(d) for d in documents) / len(documents)
     print(f"{args.documents} soak documents, {size:.0f} bytes of JSON each on average (the baseline)")

@@ -39,15 +39,16 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import yaml
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS, Document  # noqa: E402
-from services.broker import EmbeddedBroker, free_port  # noqa: E402
+from services.broker import free_port  # noqa: E402
+from services.broker.memory_watch import MIB, resident_bytes  # noqa: E402
 from services.config import KafkaSettings  # noqa: E402
-from services.kafka import ensure_topics, make_producer  # noqa: E402
+from services.kafka import make_producer  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 SUBSCRIPTIONS = 20
@@ -209,13 +210,10 @@ def family_rss(pid: int) -> dict[str, float]:
         frontier.extend(children)
     by_role: dict[str, float] = {}
     for member in family:
-        try:
-            for line in Path(f"/proc/{member}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    role = role_of(member)
-                    by_role[role] = by_role.get(role, 0.0) + int(line.split()[1]) / 1024
-        except OSError:
-            continue
+        resident = resident_bytes(member)
+        if resident is not None:
+            role = role_of(member)
+            by_role[role] = by_role.get(role, 0.0) + resident / MIB
     return by_role
 
 
@@ -278,11 +276,6 @@ def ticks(rate: float, alerting: float):  # noqa: ANN201 - an endless generator 
         yield batch
 
 
-async def send_tick(producer: AIOKafkaProducer, batch: list[Document]) -> None:
-    sends = [await producer.send(DOCUMENTS_TOPIC, DOCUMENTS.encode(item), key=item.id.encode()) for item in batch]
-    await asyncio.gather(*sends)
-
-
 async def produce(bootstrap: str, run: Run, produced_at: dict[str, float]) -> None:
     """``run.rate`` documents/s in 20 ticks per second; ``run.alerting`` of them alerting."""
     # It stands in for ingest, so it produces the way ingest does (kafka.compression included).
@@ -300,7 +293,8 @@ async def produce(bootstrap: str, run: Run, produced_at: dict[str, float]) -> No
                 if ALERTING_ID.fullmatch(item.id):
                     produced_at[item.id] = time.time()
                     run.produced_alerting += 1
-            await send_tick(producer, batch)
+            sends = [await producer.send(DOCUMENTS_TOPIC, DOCUMENTS.encode(i), key=i.id.encode()) for i in batch]
+            await asyncio.gather(*sends)
             run.produced += len(batch)
             next_tick += TICK
             await asyncio.sleep(max(0.0, next_tick - loop.time()))
@@ -326,25 +320,21 @@ async def documents_alone(run: Run, from_document: int, to_document: int) -> flo
     documents, sent by the same producer in the same ticks (at full speed: the batches, not the
     rate, decide what the broker keeps), between the same two points as the soak's RSS figures.
     What the soak's broker grows beyond this is what Tocsin's own topics and offsets cost it."""
-    with EmbeddedBroker() as broker:
-        kafka = KafkaSettings(bootstrap=broker.bootstrap)
-        await ensure_topics(kafka, [DOCUMENTS_TOPIC])
-        producer = make_producer(kafka, enable_idempotence=False)
-        await producer.start()
-        sent, before = 0, None
-        try:
-            for batch in ticks(run.rate, run.alerting):
-                if sent >= to_document:
-                    break
-                if before is None and sent >= from_document:
-                    await asyncio.sleep(1)
-                    before = family_rss(broker.pid)["broker"]
-                await send_tick(producer, batch)
-                sent += len(batch)
-        finally:
-            await producer.stop()
-        await asyncio.sleep(1)
-        return family_rss(broker.pid)["broker"] - (before or 0.0)
+    from bench.bench_broker_memory import broker_growth
+
+    def records_up_to_the_end():  # noqa: ANN202 - the soak's ticks, as records, to its last RSS sample
+        sent = 0
+        for batch in ticks(run.rate, run.alerting):
+            if sent >= to_document:
+                return
+            sent += len(batch)
+            yield [(item.id.encode(), DOCUMENTS.encode(item)) for item in batch]
+
+    kafka = KafkaSettings()  # the soak's producer settings: its compression and partitions
+    grown = await broker_growth(
+        records_up_to_the_end(), kafka.compression, kafka.partitions, skip=from_document, topic=DOCUMENTS_TOPIC
+    )
+    return grown / MIB
 
 
 async def sample_forever(bootstrap: str, pid: int, run: Run, groups: dict[str, str], stop: asyncio.Event) -> None:
