@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from alerts.intake import record_signal
 from models import SIGNALS, PayloadError, Subscription
-from services.storage import Database
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

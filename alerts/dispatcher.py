@@ -19,7 +19,7 @@ from alerts.intake import flush_due_stories, next_flush_at
 from alerts.pipeline import Stage
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.storage import Database
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

@@ -23,7 +23,7 @@ from alerts.stages.throttle import ThrottleStage
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from models import Signal, Subscription
-from services.storage import Database
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

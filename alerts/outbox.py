@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy import insert, or_, select, update
 
 from alerts.tables import DEAD, DELIVERED, PENDING, SILENCED, AttemptRow, DeliveryRow, EndpointRow
-from services.storage import Database
+from services.platform.storage import Database
 
 
 def _claimable(now: float):  # type: ignore[no-untyped-def]

@@ -28,11 +28,11 @@ from alerts.retry import RetrySchedule
 from alerts.stages.dead_letter import DeadLetterStage
 from alerts.stages.deliver import DeliverStage
 from alerts.stages.retry import RetryStage
-from services import kafka as kafka_clients
-from services.config import Settings
-from services.api.store.subscriptions import SubscriptionCatalog
-from services.netguard import guarded_client
-from services.storage import Database, open_database
+from services.platform import kafka as kafka_clients
+from services.platform.config import Settings
+from alerts.catalogue import SubscriptionCatalog
+from services.platform.netguard import guarded_client
+from services.platform.storage import Database, open_database
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerts.matching import fold
 from alerts.tables import SilenceRow
-from services.storage import Database
+from services.platform.storage import Database
 
 
 @dataclass(frozen=True)

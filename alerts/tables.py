@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.storage import Base
+from services.platform.storage import Base
 
 PENDING = "pending"
 DELIVERED = "delivered"
@@ -106,3 +106,23 @@ class SilenceRow(Base):
     ends_at: Mapped[float] = mapped_column(Float)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100), default="")
+
+# The live feed and alert search read story rows by notification time; this index keeps
+# those reads off a full scan.
+NOTIFIED_INDEX = Index("ix_api_alert_groups_notified", StoryGroupRow.last_notified_at)
+
+
+class SubscriptionRow(Base):
+    """A subscription made through the API. ``spec`` is the ``models.Subscription`` JSON.
+
+    The webhook secret is inside ``spec`` in plain text: the alerter must sign with it, so it
+    cannot be hashed (see the README, "Tocsin HTTP API" for the limits of this).
+    """
+
+    __tablename__ = "api_subscriptions"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(100), index=True)
+    spec: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[float] = mapped_column(Float)
+    updated_at: Mapped[float] = mapped_column(Float)

@@ -31,11 +31,11 @@ from alerts.retry import RetrySchedule  # noqa: E402
 from alerts.tables import DeliveryRow  # noqa: E402
 from alerts.service import FETCH_MAX_WAIT_MS, build_channels, delivery_pipeline, webhook_client  # noqa: E402
 from models import SIGNALS, Detection, DocumentRef, Signal, Subscription  # noqa: E402
-from services import kafka as kafka_clients  # noqa: E402
-from services.broker import EmbeddedBroker  # noqa: E402
-from services.config import KafkaSettings, Settings  # noqa: E402
-from services.logging import configure_logging  # noqa: E402
-from services.storage import open_database  # noqa: E402
+from services.platform import kafka as kafka_clients  # noqa: E402
+from services.platform.broker import EmbeddedBroker  # noqa: E402
+from services.platform.config import KafkaSettings, Settings  # noqa: E402
+from services.platform.log import configure_logging  # noqa: E402
+from services.platform.storage import open_database  # noqa: E402
 
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 RESPONSE = b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"

@@ -25,10 +25,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS  # noqa: E402
-from services.broker import EmbeddedBroker  # noqa: E402
-from services.broker.memory_watch import resident_bytes  # noqa: E402
-from services.config import KafkaSettings  # noqa: E402
-from services.kafka import ensure_topics, make_producer  # noqa: E402
+from services.platform.broker import EmbeddedBroker  # noqa: E402
+from services.platform.broker.memory_watch import resident_bytes  # noqa: E402
+from services.platform.config import KafkaSettings  # noqa: E402
+from services.platform.kafka import ensure_topics, make_producer  # noqa: E402
 
 TOPIC = "memory.documents"
 SETTLE = 1.0

@@ -32,16 +32,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from services.broker import EmbeddedBroker  # noqa: E402
-from services.config import KafkaSettings, SourceSettings  # noqa: E402
+from services.platform.broker import EmbeddedBroker  # noqa: E402
+from services.platform.config import KafkaSettings, SourceSettings  # noqa: E402
 from services.ingest.cycle import PollCycle  # noqa: E402
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client  # noqa: E402
 from services.ingest.kinds import build_spec  # noqa: E402
 from services.ingest.publisher import DocumentPublisher  # noqa: E402
 from services.ingest.seen import SeenSet  # noqa: E402
 from services.ingest.status import SourceStatus, StatusBoard  # noqa: E402
-from services.kafka import ensure_topics  # noqa: E402
-from services.storage import open_database  # noqa: E402
+from services.platform.kafka import ensure_topics  # noqa: E402
+from services.platform.storage import open_database  # noqa: E402
 
 HOSTS = 100
 ETAG = '"steady-v1"'
@@ -184,7 +184,7 @@ def main() -> None:
     parser.add_argument("--changing", type=float, default=0.05, help="fraction of sources with a new item per poll")
     args = parser.parse_args()
     # Per-poll info lines would bury the table (and the report); warnings still show.
-    from services.logging import configure_logging
+    from services.platform.log import configure_logging
 
     configure_logging("console", "WARNING")
 

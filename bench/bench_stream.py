@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS, SIGNALS, Document  # noqa: E402
-from services.broker import EmbeddedBroker  # noqa: E402
-from services.config import KafkaSettings  # noqa: E402
-from services.kafka import ensure_topics  # noqa: E402
+from services.platform.broker import EmbeddedBroker  # noqa: E402
+from services.platform.config import KafkaSettings  # noqa: E402
+from services.platform.kafka import ensure_topics  # noqa: E402
 
 PARTITIONS = 4
 SPARSE_EVERY = 20
@@ -109,7 +109,7 @@ async def collect_passed_documents(kafka: KafkaSettings, expected: int, timeout:
 
 async def collect_detected_documents(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
     """The detect stage's output, for runs whose detections merge into few stories."""
-    from services.detector.faust_app import DETECTION_EVENTS
+    from services.stream.app import DETECTION_EVENTS
 
     return await first_arrivals(
         kafka, kafka.detections_topic, lambda value: DETECTION_EVENTS.decode(value).document.id, expected, timeout
@@ -235,7 +235,7 @@ async def real_detector_backlog(broker: EmbeddedBroker, count: int, workdir: Pat
     from prometheus_client import CollectorRegistry
     from prometheus_client.multiprocess import MultiProcessCollector
 
-    from services.metrics import prepare_multiprocess_dir
+    from services.platform.metrics import prepare_multiprocess_dir
 
     kafka = kafka_for(broker, "real")
     await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
@@ -266,7 +266,7 @@ async def real_detector_backlog(broker: EmbeddedBroker, count: int, workdir: Pat
 
 
 def detector_rate(count: int) -> float:
-    from services.config import Settings
+    from services.platform.config import Settings
     from services.detector.engine import DetectionEngine
 
     engine = DetectionEngine.from_settings(Settings())

@@ -45,10 +45,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from models import DOCUMENTS, Document  # noqa: E402
-from services.broker import free_port  # noqa: E402
-from services.broker.memory_watch import MIB, resident_bytes  # noqa: E402
-from services.config import KafkaSettings  # noqa: E402
-from services.kafka import make_producer  # noqa: E402
+from services.platform.broker import free_port  # noqa: E402
+from services.platform.broker.memory_watch import MIB, resident_bytes  # noqa: E402
+from services.platform.config import KafkaSettings  # noqa: E402
+from services.platform.kafka import make_producer  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 SUBSCRIPTIONS = 20

@@ -17,8 +17,8 @@ from pathlib import Path
 import faust
 
 from models import Detection
-from services.config import Settings, load_settings
-from services.logging import configure_logging
+from services.platform.config import Settings, load_settings
+from services.platform.log import configure_logging
 
 
 class FixedDetector:
@@ -43,8 +43,8 @@ class FixedDetector:
 
 
 def main() -> int:
-    from services.detector.faust_app import build_app, required_topics
-    from services.kafka import ensure_topics
+    from services.stream.app import build_app, required_topics
+    from services.platform.kafka import ensure_topics
 
     mode = sys.argv[1]
     settings = load_settings(None)
@@ -68,7 +68,7 @@ def floor_app(settings: Settings) -> faust.App:
     """Faust alone on the topology's shape: documents -> detections -> table -> signals, each
     record passed on as it came, with the app settings Tocsin uses. What is left between this
     and the real topology is Tocsin's own work (decoding, stories, encoding)."""
-    from services.detector.faust_app import RAW_TOPIC, new_faust_app
+    from services.stream.app import RAW_TOPIC, new_faust_app
 
     kafka = settings.kafka
     app = new_faust_app(settings, Path("faust-floor"), name="floor")

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, HttpUrl, SecretStr, field_validator
 
+from models.durations import parse_duration
 from models._base import WireModel
 
 SECRET_PREFIX = "whsec_"
@@ -18,14 +19,7 @@ DEFAULT_GROUP_INTERVAL = 300.0
 DEFAULT_REPEAT_INTERVAL = 4 * 3600.0
 
 
-def _seconds(value: object) -> float:
-    # Imported lazily: services.config imports this module at start-up.
-    from services.config.durations import parse_duration
-
-    return parse_duration(value)
-
-
-Duration = Annotated[float, BeforeValidator(_seconds)]
+Duration = Annotated[float, BeforeValidator(parse_duration)]
 
 
 def decode_webhook_secret(secret: str) -> bytes:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from services.broker import EmbeddedBroker
-from services.config import KafkaSettings
+from services.platform.broker import EmbeddedBroker
+from services.platform.config import KafkaSettings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("TOCSIN_SHARED_DIR", REPO_ROOT.parent / "shared"))

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from services.broker import free_port
+from services.platform.broker import free_port
 from tests.conftest import OWN_FIXTURES, SEED_ARTICLE
 from tests.support.feeds import rss_with_article
 from tests.support.http_servers import LoopbackServer

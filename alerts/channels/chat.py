@@ -11,7 +11,7 @@ from alerts.channels.message import render_payload
 from alerts.errors import PermanentError, RetryableError
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget, check_url
 
 # Schemes whose URL host is the server apprise will contact (self-hosted services and
 # generic HTTP). For SaaS schemes (slack://, tgram://, ...) the "host" is a token and

@@ -18,7 +18,7 @@ from alerts.channels.message import render_payload
 from alerts.errors import PermanentError, RetryableError
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget, check_url
 
 DEFAULT_PORT = 25
 

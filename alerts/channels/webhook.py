@@ -11,7 +11,7 @@ from alerts.retry import parse_retry_after
 from alerts.signing import webhook_headers
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget, check_url
 
 THROTTLING = frozenset({429, 502, 503, 504})
 USER_AGENT = "tocsin-alerter/0.1"

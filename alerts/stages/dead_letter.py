@@ -10,7 +10,7 @@ from alerts import outbox
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import EndpointGone
 from alerts.ops import OpsEvents
-from services.storage import Database
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

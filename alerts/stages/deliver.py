@@ -15,8 +15,8 @@ from alerts.channels import ChannelSet
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import DeliveryError, PermanentError, RetryableError
 from alerts.tables import DELIVERED
-from services.metrics import DELIVERY_ATTEMPT
-from services.storage import Database
+from services.platform.metrics import DELIVERY_ATTEMPT
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

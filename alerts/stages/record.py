@@ -16,7 +16,7 @@ from alerts.context import Candidate, IntakeContext
 from alerts.dedup import Decision
 from alerts.payload import EventHeader, build_event
 from alerts.tables import PENDING, SILENCED, DeliveryRow
-from services.metrics import FEED_TO_OUTBOX
+from services.platform.metrics import FEED_TO_OUTBOX
 
 log = structlog.get_logger(__name__)
 

@@ -11,7 +11,7 @@ from alerts import outbox
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import EndpointGone, PermanentError, RetryableError
 from alerts.retry import FAILING_ENDPOINT_LIMIT, RetrySchedule
-from services.storage import Database
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

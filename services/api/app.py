@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DBAPIError
 
 import alerts.tables  # noqa: F401 - registers the alerter's tables for create_schema
-import services.auth.tables  # noqa: F401
+import services.api.auth.tables  # noqa: F401
 import services.ingest.seen  # noqa: F401
 import services.ingest.status  # noqa: F401
 from alerts.service import ensure_schema
@@ -43,10 +43,10 @@ from services.api.routes import (
     whoami,
 )
 from services.api.routes.console import STATIC_DIR
-from services.api.store.subscriptions import SubscriptionCatalog
-from services.api.store.tables import NOTIFIED_INDEX
-from services.config import Settings
-from services.storage import Database, open_database
+from alerts.catalogue import SubscriptionCatalog
+from alerts.tables import NOTIFIED_INDEX
+from services.platform.config import Settings
+from services.platform.storage import Database, open_database
 
 ReadinessProbe = Callable[[], dict[str, bool]]
 

@@ -10,9 +10,9 @@ from typing import Any
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
 from services.api.limits import RateLimiter
-from services.api.store.subscriptions import SubscriptionCatalog
-from services.config import Settings
-from services.storage import Database
+from alerts.catalogue import SubscriptionCatalog
+from services.platform.config import Settings
+from services.platform.storage import Database
 
 
 @dataclass

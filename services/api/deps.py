@@ -9,7 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from services.api.context import ApiContext
-from services.auth import Principal, authenticate
+from services.api.auth import Principal, authenticate
 
 bearer = HTTPBearer(auto_error=False, description="an API token from `tocsin token create`")
 

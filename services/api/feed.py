@@ -16,8 +16,8 @@ from typing import Any
 
 import structlog
 
-from services.api.store.alert_view import alert_json, notified_since
-from services.storage import Database
+from services.api.alert_view import alert_json, notified_since
+from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.config import KafkaSettings
+from services.platform.config import KafkaSettings
 
 log = structlog.get_logger(__name__)
 

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from alerts.tables import AttemptRow, DeliveryRow, StoryGroupRow
 from services.api.deps import Ctx
 from services.ingest.status import SourceStatusRow
-from services.metrics import worker_metrics_text
+from services.platform.metrics import worker_metrics_text
 
 HTTP_REGISTRY = CollectorRegistry()
 REQUESTS = Counter("tocsin_api_requests", "API requests by method, route and status", ["method", "route", "status"],

@@ -15,7 +15,7 @@ from alerts.service import webhook_client
 from alerts.story import StoryState
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.config import Settings
+from services.platform.config import Settings
 
 TEST_EVENT_TYPE = "alert.test"
 NAME_LOOKUP_ALLOWANCE = 5.0  # the SSRF check resolves the host before the HTTP timeout starts

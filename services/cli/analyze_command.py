@@ -131,7 +131,7 @@ async def fetch_text(url: str, allow_private: bool) -> str:
     """The text of ``url``, through the SSRF guard; HTML pages are reduced to their article."""
     import httpx
 
-    from services.netguard import ForbiddenTarget, guarded_client
+    from services.platform.netguard import ForbiddenTarget, guarded_client
 
     try:
         async with guarded_client(allow_private, timeout=FETCH_TIMEOUT, follow_redirects=True) as client:

@@ -26,8 +26,8 @@ def _check(args: argparse.Namespace) -> int:
 async def _run_checks(settings, what: str, timeout: float) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import text
 
-    from services.kafka import wait_for_kafka
-    from services.storage import open_database
+    from services.platform.kafka import wait_for_kafka
+    from services.platform.storage import open_database
 
     failures = 0
     if what in ("kafka", "all"):

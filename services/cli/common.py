@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from services.config import ConfigError, Settings, load_settings
-from services.logging import configure_logging
+from services.platform.config import ConfigError, Settings, load_settings
+from services.platform.log import configure_logging
 
 EXIT_CONFIG_ERROR = 2
 

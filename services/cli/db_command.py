@@ -17,7 +17,7 @@ from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
 from sqlalchemy.exc import SQLAlchemyError
 
-from services.storage import Database, SchemaError
+from services.platform.storage import Database, SchemaError
 
 T = TypeVar("T")
 
@@ -48,14 +48,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     revision = actions.add_parser(
         "revision",
         help="write the next migration from the tables in code (developers)",
-        description="Autogenerate the next migration under services/storage/migrations/versions; read it before committing.",
+        description="Autogenerate the next migration under services/platform/storage/migrations/versions; read it before committing.",
     )
     revision.add_argument("-m", "--message", required=True, help="what the migration changes")
     revision.set_defaults(handler=_revision)
 
 
 def _on_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
-    from services.storage import open_database
+    from services.platform.storage import open_database
 
     async def run() -> T:
         db = open_database(url)
@@ -70,7 +70,7 @@ def _on_database(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
 
 
 def _upgrade(args: argparse.Namespace) -> int:
-    from services.storage.schema import upgrade_schema
+    from services.platform.storage.schema import upgrade_schema
 
     settings = settings_or_exit(args)
     try:
@@ -83,7 +83,7 @@ def _upgrade(args: argparse.Namespace) -> int:
 
 
 def _current(args: argparse.Namespace) -> int:
-    from services.storage.schema import schema_state
+    from services.platform.storage.schema import schema_state
 
     settings = settings_or_exit(args)
     try:
@@ -96,7 +96,7 @@ def _current(args: argparse.Namespace) -> int:
 
 
 def _revision(args: argparse.Namespace) -> int:
-    from services.storage.authoring import NothingToMigrate, new_revision
+    from services.platform.storage.authoring import NothingToMigrate, new_revision
 
     try:
         path = asyncio.run(new_revision(args.message))

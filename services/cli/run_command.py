@@ -15,11 +15,11 @@ from sqlalchemy.exc import DBAPIError
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
-from services.runtime import until_signalled
-from services.storage.errors import SchemaTooNew
+from services.platform.runtime import until_signalled
+from services.platform.storage.errors import SchemaTooNew
 
 if TYPE_CHECKING:
-    from services.config import Settings
+    from services.platform.config import Settings
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from services.embedded import run_everything
+    from services.cli.embedded import run_everything
 
     settings = settings_or_exit(args)
     asyncio.run(until_signalled(lambda stop: run_everything(settings, stop)))
@@ -54,7 +54,7 @@ def _require_kafka(settings: object, service: str) -> None:
 
 def _serve(args: argparse.Namespace, service: str, run: "Callable[[Settings, asyncio.Event], Awaitable[None]]") -> int:
     """Runs one asyncio service until SIGINT/SIGTERM, telling a supervisor it is ready."""
-    from services.readiness import notify_ready
+    from services.platform.readiness import notify_ready
 
     settings = settings_or_exit(args)
     _require_kafka(settings, service)
@@ -93,7 +93,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _detect(args: argparse.Namespace) -> int:
-    from services.detector.faust_worker import run_detect_worker
+    from services.stream.worker import run_detect_worker
 
     settings = settings_or_exit(args)
     _require_kafka(settings, "detect")

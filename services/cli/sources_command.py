@@ -52,7 +52,7 @@ def _forget(settings, source_id: str) -> int:  # type: ignore[no-untyped-def]
 async def source_rows(settings) -> list[dict]:  # type: ignore[no-untyped-def]
     """One row per configured source, joined with its persisted status (if it was ever polled)."""
     from services.ingest.status import StatusBoard
-    from services.storage import open_database
+    from services.platform.storage import open_database
 
     database = open_database(settings.database.url)
     try:

@@ -15,8 +15,8 @@ from typing import TypeVar
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
-from services.config import Settings
-from services.storage import Database
+from services.platform.config import Settings
+from services.platform.storage import Database
 
 T = TypeVar("T")
 
@@ -42,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    from services.storage import open_database
+    from services.platform.storage import open_database
 
     async def run() -> T:
         db = open_database(settings.database.url)
@@ -56,8 +56,8 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]])
 
 
 def _create(args: argparse.Namespace) -> int:
-    from services.auth import issue_token
-    from services.auth.principal import valid_tenant
+    from services.api.auth import issue_token
+    from services.api.auth.principal import valid_tenant
 
     try:
         valid_tenant(args.tenant)
@@ -73,7 +73,7 @@ def _create(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    from services.auth import list_tokens
+    from services.api.auth import list_tokens
 
     settings = settings_or_exit(args)
     rows = _with_database(settings, lambda db: list_tokens(db, args.tenant))
@@ -86,7 +86,7 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _revoke(args: argparse.Namespace) -> int:
-    from services.auth import revoke_token
+    from services.api.auth import revoke_token
 
     settings = settings_or_exit(args)
     if not _with_database(settings, lambda db: revoke_token(db, args.token_id)):

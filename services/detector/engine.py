@@ -139,7 +139,7 @@ class DetectionEngine:
         log.info("detector_ready", patterns=self._catalog.ids, trained=trained)
 
     @classmethod
-    def from_settings(cls, settings) -> "DetectionEngine":  # noqa: ANN001 - services.config.Settings
+    def from_settings(cls, settings) -> "DetectionEngine":  # noqa: ANN001 - services.platform.config.Settings
         """The engine as configured: ``settings.spacy.model`` and ``settings.detector.patterns_dir``."""
         nlp, trained = load_pipeline(settings.spacy.model)
         dirs = [BUILTIN_PATTERNS_DIR]

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 
 import httpx
 
-from services import netguard
+from services.platform import netguard
 
 DEFAULT_USER_AGENT = "Tocsin/0.1 (news and social monitoring; +https://github.com/tocsin/tocsin)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -13,8 +13,8 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError, UnknownError, UnsupportedVersionError
 
 from models import DOCUMENTS, Document
-from services import kafka as kafka_helpers
-from services.config import KafkaSettings
+from services.platform import kafka as kafka_helpers
+from services.platform.config import KafkaSettings
 
 log = structlog.get_logger(__name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy import DateTime, Index, String, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.storage import Base, Database
+from services.platform.storage import Base, Database
 
 DEFAULT_RETENTION = timedelta(days=30)
 _QUERY_CHUNK = 500

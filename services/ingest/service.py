@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import structlog
 
-from services.api.store.sources import watch_sources
-from services.config import Settings
+from services.ingest.catalogue import watch_sources
+from services.platform.config import Settings
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
@@ -21,8 +21,8 @@ from services.ingest.seen import SeenSet
 from services.ingest.sharding import SourceShards
 from services.ingest.status import SourceStatus, StatusBoard
 from services.ingest.watchdog import assess
-from services.kafka import ensure_topics
-from services.storage import open_database
+from services.platform.kafka import ensure_topics
+from services.platform.storage import open_database
 
 log = structlog.get_logger(__name__)
 

@@ -25,8 +25,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
 
-from services import kafka as kafka_helpers
-from services.config import KafkaSettings, SourceSettings
+from services.platform import kafka as kafka_helpers
+from services.platform.config import KafkaSettings, SourceSettings
 from services.ingest.kinds import InvalidSource, SourceSpec, build_spec
 
 if TYPE_CHECKING:

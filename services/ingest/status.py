@@ -10,7 +10,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.ingest.seen import SeenDocument
-from services.storage import Base, Database
+from services.platform.storage import Base, Database
 
 MAX_ERROR_CHARS = 500
 

@@ -7,6 +7,6 @@ A firing becomes a ``rule.fired`` signal that subscriptions can match like any o
 """
 
 from services.rules.decisions import frequency_fires, spike_fires, spike_threshold
-from services.rules.schema import RuleFilter, RuleSpec
+from models.rule import RuleFilter, RuleSpec
 
 __all__ = ["RuleFilter", "RuleSpec", "frequency_fires", "spike_fires", "spike_threshold"]

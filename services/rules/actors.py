@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from models.story import DetectionEvent
-from services.rules.schema import RuleSpec
+from models.rule import RuleSpec
 from services.stories.keys import normalise_actor
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from models.signal import RuleFiring, Signal
 from models.story import DetectionEvent
 from services.rules.decisions import window_start
-from services.rules.schema import RuleSpec
+from models.rule import RuleSpec
 from services.stories.keys import stable_id
 
 

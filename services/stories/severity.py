@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.story import Severity, SourceRecord
-from services.config.durations import Seconds
+from models.durations import Seconds
 
 SEVERITY_ORDER: dict[str, int] = {"alert": 0, "urgent": 1, "flash": 2}
 

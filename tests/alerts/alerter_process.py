@@ -10,8 +10,8 @@ import signal
 import sys
 
 from alerts import run_alerter
-from services.config import load_settings
-from services.logging import configure_logging
+from services.platform.config import load_settings
+from services.platform.log import configure_logging
 
 
 async def main(path: str) -> None:

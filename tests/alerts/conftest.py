@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 import pytest
 from sqlalchemy.engine import make_url
 
-from services.storage import Database, open_database
+from services.platform.storage import Database, open_database
 
 POSTGRES_ENV = "TOCSIN_TEST_POSTGRES_URL"
 _databases = itertools.count()
@@ -82,6 +82,6 @@ async def db(database_url) -> AsyncIterator[Database]:
 @pytest.fixture
 def kafka_settings_free():
     """Kafka settings for tests that build Settings but never talk to Kafka."""
-    from services.config import KafkaSettings
+    from services.platform.config import KafkaSettings
 
     return KafkaSettings(bootstrap="127.0.0.1:9")

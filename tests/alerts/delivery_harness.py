@@ -11,8 +11,8 @@ from alerts.dispatcher import Dispatcher
 from alerts.retry import RetrySchedule
 from alerts.service import build_channels, delivery_pipeline, webhook_client
 from models import Subscription
-from services.config import Settings
-from services.storage import Database
+from services.platform.config import Settings
+from services.platform.storage import Database
 
 
 class RecordedOps:

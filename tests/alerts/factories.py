@@ -7,7 +7,7 @@ import itertools
 from pathlib import Path
 
 from models import Detection, DocumentRef, Signal, Subscription
-from services.config import KafkaSettings, Settings
+from services.platform.config import KafkaSettings, Settings
 
 SECRET = "whsec_" + base64.b64encode(b"tocsin-test-secret-0123456789ab").decode()
 OTHER_SECRET = "whsec_" + base64.b64encode(b"tocsin-rotated-secret-abcdefghij").decode()

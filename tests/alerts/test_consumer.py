@@ -10,8 +10,8 @@ from aiokafka.structs import ConsumerRecord
 from alerts.consumer import SignalConsumer
 from alerts.service import ensure_schema
 from models import SIGNALS
-from services import kafka as kafka_clients
-from services.storage import open_database
+from services.platform import kafka as kafka_clients
+from services.platform.storage import open_database
 from tests.alerts.factories import detection, read_topic, signal
 
 pytestmark = pytest.mark.broker

@@ -16,8 +16,8 @@ import yaml
 from alerts import run_alerter
 from alerts.outbox import attempts, deliveries
 from models import SIGNALS
-from services import kafka as kafka_clients
-from services.storage import open_database
+from services.platform import kafka as kafka_clients
+from services.platform.storage import open_database
 from tests.alerts.factories import SECRET, detection, read_topic, settings_for, signal, subscription
 from tests.alerts.receivers import Receiver, Reply, verify_standard_webhook
 

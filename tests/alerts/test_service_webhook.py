@@ -9,7 +9,7 @@ import pytest
 
 from alerts import run_alerter
 from models import SIGNALS
-from services import kafka as kafka_clients
+from services.platform import kafka as kafka_clients
 from tests.alerts.factories import SECRET, detection, read_topic, settings_for, signal, subscription
 from tests.alerts.receivers import Receiver, verify_standard_webhook
 
@@ -78,8 +78,8 @@ async def test_tampered_body_fails_independent_verifier():
 
 
 async def test_subscription_made_through_the_api_store_is_served(kafka_settings, tmp_path):
-    from services.api.store.subscriptions import save
-    from services.storage import open_database
+    from alerts.catalogue import save
+    from services.platform.storage import open_database
 
     async with Receiver() as receiver:
         settings = settings_for(kafka_settings, tmp_path, [])

@@ -15,10 +15,10 @@ import uvicorn
 from alerts.intake import record_signal
 from models import Detection, DocumentRef, Signal, Subscription
 from services.api.app import create_app
-from services.api.store import subscriptions as subscription_store
-from services.auth import issue_token
-from services.config import Settings
-from services.storage import Database, open_database
+from alerts import catalogue as subscription_store
+from services.api.auth import issue_token
+from services.platform.config import Settings
+from services.platform.storage import Database, open_database
 
 START_TIMEOUT = 20.0
 
@@ -45,7 +45,7 @@ class LiveApi:
     async def push_alert(self, subscription_id: str, signal: Signal) -> int:
         """Records ``signal`` for one subscription through the alerter's own intake path."""
         async with self.db.sessions() as session:
-            from services.api.store.tables import SubscriptionRow
+            from alerts.tables import SubscriptionRow
 
             row = await session.get(SubscriptionRow, subscription_id)
         assert row is not None

@@ -8,10 +8,10 @@ import sys
 
 from sqlalchemy import select
 
-from services.auth import authenticate
-from services.auth.local import ensure_local_token
-from services.auth.tables import ApiTokenRow
-from services.storage import open_database
+from services.api.auth import authenticate
+from services.api.auth.local import ensure_local_token
+from services.api.auth.tables import ApiTokenRow
+from services.platform.storage import open_database
 from tests.api.live import api_settings
 
 

@@ -7,8 +7,8 @@ import time
 from alerts.intake import record_signal
 from models import Subscription
 from services.api.feed import AlertFeed
-from services.api.store.alert_view import decode_cursor, split_alert_id
-from services.storage import open_database
+from services.api.alert_view import decode_cursor, split_alert_id
+from services.platform.storage import open_database
 from tests.api.live import make_signal
 
 

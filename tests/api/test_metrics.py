@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services import kafka as kafka_clients
+from services.platform import kafka as kafka_clients
 from tests.api.live import api_settings, make_signal, scrape_metrics
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import httpx
 
-from services.broker import free_port
-from services.config import KafkaSettings
+from services.platform.broker import free_port
+from services.platform.config import KafkaSettings
 from tests.api.live import ServerRun, api_settings, open_live
 
 

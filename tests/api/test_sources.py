@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
-from services.api.store.sources import watch_sources
+from services.ingest.catalogue import watch_sources
 from services.ingest.status import SourceStatus, StatusBoard
 
 WATCH_TIMEOUT = 10.0

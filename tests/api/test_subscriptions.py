@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.api.store.subscriptions import SubscriptionCatalog
+from alerts.catalogue import SubscriptionCatalog
 from tests.support.http_servers import LoopbackServer
 from tests.support.webhooks import verify_standard_webhook
 

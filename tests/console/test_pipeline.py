@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from services.auth.local import ensure_local_token
-from services.broker import free_port
-from services.config import Settings
+from services.api.auth.local import ensure_local_token
+from services.platform.broker import free_port
+from services.platform.config import Settings
 from tests.conftest import OWN_FIXTURES
 from tests.support.feeds import rss_with_article
 from tests.support.http_servers import LoopbackServer

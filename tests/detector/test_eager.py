@@ -1,4 +1,4 @@
-"""Stepping a coroutine inline (services.detector.eager) behaves as running it in a task."""
+"""Stepping a coroutine inline (services.stream.eager) behaves as running it in a task."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from services.detector.eager import Suspended, resume, step_inline
+from services.stream.eager import Suspended, resume, step_inline
 
 
 async def _returns(value: int) -> int:

@@ -94,8 +94,8 @@ def test_pattern_file_error_lists_every_problem(tmp_path: Path) -> None:
 
 
 def test_from_settings_adds_the_configured_directory(tmp_path: Path) -> None:
-    from services.config import Settings
-    from services.config.settings import DetectorSettings, SpacySettings
+    from services.platform.config import Settings
+    from services.platform.config.settings import DetectorSettings, SpacySettings
 
     (tmp_path / "embassy_attack.yaml").write_text(EMBASSY_PATTERN, encoding="utf-8")
     settings = Settings(

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from models import DOCUMENTS, Document
-from services.config import KafkaSettings, Settings
+from services.platform.config import KafkaSettings, Settings
 from tests.conftest import OWN_FIXTURES
 from tests.ingest.feedserver import FeedServer
 
@@ -105,7 +105,7 @@ async def fetcher() -> AsyncIterator["Fetcher"]:
 
 
 def spec_for(kind: str, **options: object) -> "SourceSpec":
-    from services.config import SourceSettings
+    from services.platform.config import SourceSettings
     from services.ingest.kinds import build_spec
 
     return build_spec(SourceSettings(id=f"test-{kind}", kind=kind, **options))

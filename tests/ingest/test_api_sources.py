@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from services.api.store.sources import save_source
-from services.config import SourceSettings
+from services.ingest.catalogue import save_source
+from services.platform.config import SourceSettings
 from services.ingest import run_ingest
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 

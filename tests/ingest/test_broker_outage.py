@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from services.broker import EmbeddedBroker
-from services.config import KafkaSettings
+from services.platform.broker import EmbeddedBroker
+from services.platform.config import KafkaSettings
 from services.ingest import run_ingest
 from services.ingest.status import StatusBoard
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 

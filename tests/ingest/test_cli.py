@@ -12,7 +12,7 @@ import yaml
 
 from services.cli.main import main
 from services.ingest.status import SourceStatus, StatusBoard
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES
 from tests.ingest.feedserver import FeedServer, Reply
 

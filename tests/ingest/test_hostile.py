@@ -11,7 +11,7 @@ from structlog.testing import capture_logs
 
 from services.ingest import run_ingest
 from services.ingest.status import SourceStatus, StatusBoard
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 

@@ -11,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 from models import document_id_for
 from services.ingest import run_ingest
 from services.ingest.status import StatusBoard
-from services.kafka import ensure_topics
-from services.storage import open_database
+from services.platform.kafka import ensure_topics
+from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from services.config import SourceSettings
+from services.platform.config import SourceSettings
 from services.ingest.kinds import build_spec
 from services.ingest.service import IngestService
 from services.ingest.sharding import decode_source, encode_source, forget_source, publish_sources

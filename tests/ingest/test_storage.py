@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from services.ingest.seen import SeenDocument, SeenSet
 from services.ingest.status import SourceStatus, SourceStatusRow, StatusBoard
-from services.storage import Database, open_database
+from services.platform.storage import Database, open_database
 
 T0 = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
 

@@ -16,8 +16,8 @@ import yaml
 
 from alerts.outbox import deliveries
 from alerts.tables import DeliveryRow
-from services.config import KafkaSettings
-from services.storage import Database
+from services.platform.config import KafkaSettings
+from services.platform.storage import Database
 from tests.alerts.factories import SECRET
 from tests.alerts.test_crash_and_scale import produce, start_alerter, wait_exit
 

@@ -31,10 +31,10 @@ import pytest
 import yaml
 
 from models import DOCUMENTS, SIGNALS
-from services.broker import EmbeddedBroker
-from services.config import KafkaSettings
-from services.detector.faust_app import DETECTION_EVENTS
-from services.kafka import ensure_topics
+from services.platform.broker import EmbeddedBroker
+from services.platform.config import KafkaSettings
+from services.stream.app import DETECTION_EVENTS
+from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor
 from tests.ingest.feedserver import FeedServer, Reply
 from tests.stream.kafka_io import read_topic

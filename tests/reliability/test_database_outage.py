@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.alerts.conftest import scratch_postgres
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver, Reply

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from alerts import replay_since
-from services.broker import free_port
-from services.storage import open_database
+from services.platform.broker import free_port
+from services.platform.storage import open_database
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver, verify_standard_webhook
 from tests.reliability.alerter_harness import SECRET, alerter_config, produce, start_alerter, stop_alerter, wait_for_rows

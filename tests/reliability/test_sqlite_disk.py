@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from services.storage import open_database
+from services.platform.storage import open_database
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver
 from tests.reliability.alerter_harness import alerter_config, produce, wait_for_rows

@@ -8,7 +8,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from models import DOCUMENTS, Document
-from services.config import KafkaSettings
+from services.platform.config import KafkaSettings
 
 
 async def produce_documents(kafka: KafkaSettings, documents: list[Document], pause: float = 0.0) -> None:

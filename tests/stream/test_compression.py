@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.config import KafkaSettings
-from services.kafka import compression_type, ensure_topics, make_producer
+from services.platform.config import KafkaSettings
+from services.platform.kafka import compression_type, ensure_topics, make_producer
 from tests.stream.kafka_io import read_topic
 
 

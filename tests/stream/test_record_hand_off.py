@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from services.detector.faust_transport import TocsinFaustApp
+from services.stream.transport import TocsinFaustApp
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from models import SIGNALS, Document
-from services.config import KafkaSettings
-from services.kafka import ensure_topics
+from services.platform.config import KafkaSettings
+from services.platform.kafka import ensure_topics
 from tests.conftest import OWN_FIXTURES, SEED_ARTICLE
 from tests.stream.kafka_io import produce_documents, read_topic
 from tests.support.processes import TocsinProcess, kafka_env

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from services.broker import EmbeddedBroker
+from services.platform.broker import EmbeddedBroker
 
 from models import SIGNALS, Document
-from services.config import KafkaSettings
-from services.detector.faust_app import DETECTION_EVENTS
-from services.detector.faust_transport import seek_to_committed_or_reset
-from services.kafka import ensure_topics
+from services.platform.config import KafkaSettings
+from services.stream.app import DETECTION_EVENTS
+from services.stream.transport import seek_to_committed_or_reset
+from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor
 from tests.stream.kafka_io import produce_documents, read_topic
 from tests.support.processes import TocsinProcess, kafka_env

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from services.config import KafkaSettings
+from services.platform.config import KafkaSettings
 
 
 def kafka_env(kafka: KafkaSettings) -> dict[str, str]:

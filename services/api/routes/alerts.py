@@ -12,7 +12,7 @@ from alerts.outbox import attempts
 from alerts.tables import DeliveryRow
 from services.api.deps import Caller, Ctx, not_found
 from services.api.models import AlertOut, AlertPage
-from services.api.store.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts, split_alert_id
+from services.api.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts, split_alert_id
 from services.api.timeutil import iso, to_epoch
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])

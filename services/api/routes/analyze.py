@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from services.api.context import ApiContext
 from services.api.deps import Caller, Ctx
-from services.netguard import ForbiddenTarget, guarded_client
+from services.platform.netguard import ForbiddenTarget, guarded_client
 
 router = APIRouter(tags=["patterns"])
 

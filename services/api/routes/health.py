@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from services.api.deps import Ctx
-from services.config import KafkaSettings
-from services.kafka import wait_for_kafka
+from services.platform.config import KafkaSettings
+from services.platform.kafka import wait_for_kafka
 
 router = APIRouter(tags=["health"])
 

@@ -19,7 +19,7 @@ from alerts.tables import SilenceRow
 from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
 from services.api.timeutil import iso, to_epoch
-from services.auth import Principal
+from services.api.auth import Principal
 
 router = APIRouter(prefix="/v1/silences", tags=["silences"])
 

@@ -2,8 +2,8 @@
 
 Sources from the config file are listed read-only (``origin: config``); sources added here
 live in the database and reach a running ingest service through
-``services.api.store.sources`` (see its module docstring), and with ``ingest.sharded``
-through the Kafka sources topic as well (``services.api.store.source_topic``).
+``services.ingest.catalogue`` (see its module docstring), and with ``ingest.sharded``
+through the Kafka sources topic as well (``services.ingest.source_topic``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.api.deps import Admin, Ctx, not_found
-from services.api.store import sources as store
-from services.api.store.source_topic import SourceTopicUnavailable, propagate
-from services.config.settings import MIN_POLL_INTERVAL, SourceSettings
+from services.ingest import catalogue as store
+from services.ingest.source_topic import SourceTopicUnavailable, propagate
+from services.platform.config.settings import MIN_POLL_INTERVAL, SourceSettings
 from services.ingest.kinds import KINDS, InvalidSource, build_spec
 from services.ingest.status import SourceStatus, StatusBoard
 

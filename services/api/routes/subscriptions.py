@@ -12,9 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 from models import Subscription
 from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
-from services.api.store import subscriptions as store
+from alerts import catalogue as store
 from services.api.webhook_probe import send_test_event
-from services.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget, check_url
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 1

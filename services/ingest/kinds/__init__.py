@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.config import SourceSettings
+from services.platform.config import SourceSettings
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.bluesky import BLUESKY
 from services.ingest.kinds.feed import ATOM, RSS

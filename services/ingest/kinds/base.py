@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from models import Document
-from services.config.durations import Seconds
+from models.durations import Seconds
 from services.ingest.fetcher import DEFAULT_MAX_BYTES, Fetcher
 
 Cursor = Mapping[str, Any]

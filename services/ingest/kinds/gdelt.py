@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from pydantic import Field, model_validator
 
 from models import Document
-from services.config.durations import Seconds
+from models.durations import Seconds
 from services.ingest.fetcher import Fetcher
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import make_document

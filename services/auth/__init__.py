@@ -1,9 +1,0 @@
-"""Who is calling: bearer API tokens (stored hashed) that belong to a tenant, some of them admin."""
-
-from services.auth.principal import LOCAL_TENANT, Principal
-from services.auth.tokens import IssuedToken, authenticate, issue_token, list_tokens, revoke_token, revoke_tokens
-
-__all__ = [
-    "LOCAL_TENANT", "IssuedToken", "Principal", "authenticate", "issue_token", "list_tokens", "revoke_token",
-    "revoke_tokens",
-]

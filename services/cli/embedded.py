@@ -1,0 +1,188 @@
+"""``tocsin run``: the whole service on one machine, on embedded defaults when nothing is configured."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+import uvicorn
+from sqlalchemy.engine import make_url
+
+from services.api.app import create_app
+from services.platform.broker import EmbeddedBroker
+from services.platform.broker.memory_watch import BrokerMemoryWatch
+from services.platform.config import Settings
+from services.stream.app import required_topics
+from services.platform.kafka import ensure_topics, wait_for_kafka
+from services.platform.metrics import prepare_multiprocess_dir
+from services.platform.supervisor import Supervisor
+
+log = structlog.get_logger(__name__)
+
+SERVICES = ["ingest", "detect", "alert"]
+READY_TIMEOUT = 120.0
+
+
+STATUS_INTERVAL = 2.0
+
+
+@dataclass
+class StartupReport:
+    broker: str
+    embedded_broker: bool
+    api_url: str
+    database: str
+    config_file: str | None
+    seconds_to_ready: float | None
+    login: str = ""
+
+
+def describe(report: StartupReport) -> str:
+    broker = f"{report.broker} ({'embedded tansu, memory storage' if report.embedded_broker else 'configured cluster'})"
+    config = report.config_file or "none (embedded defaults; create tocsin.yaml or pass --config)"
+    ready = f"ready in {report.seconds_to_ready:.1f} s" if report.seconds_to_ready is not None else "NOT ready"
+    return "\n".join(
+        [
+            "Tocsin is running",
+            f"  broker    {broker}",
+            f"  console   {report.api_url}/  ({report.login})" if report.login else f"  console   {report.api_url}/",
+            f"  api       {report.api_url}/v1  (docs: {report.api_url}/docs, health: {report.api_url}/healthz)",
+            f"  database  {report.database}",
+            f"  config    {config}",
+            f"  services  {', '.join(SERVICES)}",
+            f"  {ready}; Ctrl-C stops everything",
+        ]
+    )
+
+
+def _database_label(url: str) -> str:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"{parsed.database} (SQLite)"
+    return parsed.render_as_string(hide_password=True)
+
+
+async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
+    started = time.monotonic()
+    broker: EmbeddedBroker | None = None
+    memory: BrokerMemoryWatch | None = None
+    env: dict[str, str] = {}
+    if not settings.kafka.bootstrap:
+        broker = EmbeddedBroker().start()
+        settings.kafka.bootstrap = broker.bootstrap
+        env["TOCSIN_KAFKA_BOOTSTRAP"] = broker.bootstrap
+        if broker.pid is not None:
+            memory = BrokerMemoryWatch(broker.pid, settings.kafka.embedded_memory_warning_mb)
+    env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
+    os.environ.update(env)  # the API in this process reads the same folder at scrape time
+    supervisor = Supervisor(SERVICES, settings.config_file, env)
+    server: uvicorn.Server | None = None
+    serving: asyncio.Task[None] | None = None
+    watching_memory = asyncio.create_task(memory.run()) if memory is not None else None
+    try:
+        kafka = settings.kafka
+        await wait_for_kafka(kafka)
+        await ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic])
+        supervisor.start()
+        watcher = asyncio.create_task(supervisor.watch())
+
+        def readiness() -> dict[str, bool]:
+            return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
+
+        config = uvicorn.Config(
+            create_app(settings, readiness, extra_metrics=memory.families if memory else None), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
+        )
+        server = uvicorn.Server(config)
+        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        serving = asyncio.create_task(server.serve())
+        seconds: float | None = None
+        try:
+            await asyncio.wait_for(_first(supervisor.all_ready.wait(), stop.wait()), READY_TIMEOUT)
+            if supervisor.all_ready.is_set():
+                seconds = time.monotonic() - started
+        except TimeoutError:
+            log.error("run.not_ready", timeout=READY_TIMEOUT, services=supervisor.status())
+        login = await _login_hint(settings)
+        report = StartupReport(
+            broker=kafka.bootstrap or "",
+            embedded_broker=broker is not None,
+            api_url=f"http://{settings.http.host}:{settings.http.port}",
+            database=_database_label(settings.database.url),
+            config_file=str(settings.config_file) if settings.config_file else None,
+            seconds_to_ready=seconds,
+            login=login,
+        )
+        print(describe(report), flush=True)
+        log.info("run.ready" if seconds is not None else "run.started", seconds=seconds)
+        status = asyncio.create_task(_keep_status_line(settings)) if sys.stdout.isatty() else None
+        await _first(stop.wait(), serving)
+        watcher.cancel()
+        if status is not None:
+            status.cancel()
+    finally:
+        if watching_memory is not None:
+            watching_memory.cancel()
+        if server is not None:
+            server.should_exit = True
+            if serving is not None:
+                await asyncio.wait([serving], timeout=5)
+        await supervisor.stop()
+        if broker is not None:
+            broker.stop()
+        print("Tocsin stopped", file=sys.stderr, flush=True)
+
+
+async def _login_hint(settings: Settings) -> str:
+    """The local admin token on a terminal; where to find it otherwise (it is a secret)."""
+    from services.api.auth.local import ensure_local_token, local_token_file
+
+    try:
+        token = await ensure_local_token(settings)
+    except Exception as exc:
+        log.error("run.local_token_failed", error=f"{type(exc).__name__}: {exc}")
+        return "no local token: see the log"
+    if sys.stdout.isatty():
+        return f"log in with token {token}"
+    path = local_token_file(settings)
+    return f"log-in token in {path}" if path else "create a token: tocsin token create --tenant NAME"
+
+
+async def _keep_status_line(settings: Settings) -> None:
+    """Redraws one status line in place every few seconds; only ever runs on a terminal."""
+    from services.cli.status_line import StatusSampler, render
+    from services.platform.storage import open_database
+
+    database = open_database(settings.database.url)
+    sampler = StatusSampler(settings.kafka, database)
+    previous = None
+    try:
+        while True:
+            current = await sampler.sample()
+            print("\r\033[2K" + render(current, previous), end="", flush=True)
+            previous = current
+            await asyncio.sleep(STATUS_INTERVAL)
+    finally:
+        print(flush=True)
+        await sampler.close()
+        await database.close()
+
+
+async def _first(*awaitables: object) -> None:
+    """Waits until the first of several awaitables finishes.
+
+    Coroutines passed in are wrapped and cancelled if they lose; tasks passed in belong to
+    the caller and are left running.
+    """
+    owned = [asyncio.ensure_future(a) for a in awaitables if asyncio.iscoroutine(a)]
+    given = [a for a in awaitables if isinstance(a, asyncio.Future)]
+    try:
+        await asyncio.wait([*owned, *given], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in owned:
+            if not task.done():
+                task.cancel()

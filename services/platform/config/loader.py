@@ -1,0 +1,61 @@
+"""Reading the config file and turning every mistake into one readable message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from services.platform.config.settings import DEFAULT_CONFIG_FILE, Settings
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message names the file and the field."""
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Settings from ``path`` (or ``./tocsin.yaml`` when present), then the environment.
+
+    An explicitly named file must exist; the default file is optional so that a fresh
+    clone runs on embedded defaults.
+    """
+    explicit = path is not None
+    config_path = Path(path) if explicit else DEFAULT_CONFIG_FILE
+    data: dict[str, Any] = {}
+    if config_path.exists():
+        data = _read_yaml(config_path)
+    elif explicit:
+        raise ConfigError(f"config file {config_path} does not exist")
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, config_path if config_path.exists() else None)) from None
+    settings.config_file = config_path.resolve() if config_path.exists() else None
+    return settings
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping at the top level")
+    return data
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    where = f"config file {path}" if path else "configuration"
+    lines = [f"invalid {where}:"]
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
+        lines.append(f"  {field}: {error['msg']}")
+    return "\n".join(lines)
