@@ -1,4 +1,10 @@
-"""The alerter: signals in, signed webhooks and chat/mail notifications out, nothing lost."""
+"""The alerter: signals in, signed webhooks and chat/mail notifications out, nothing lost.
+
+Small stages (``stages/``) assembled into pipelines in :mod:`alerts.pipelines`; channels
+(``channels/``) that say whether a failure is worth retrying; the outbox that makes delivery
+durable; the subscription catalogue (:mod:`alerts.catalogue`) the API writes and the
+alerter reads. The composition root is :mod:`alerts.service`.
+"""
 
 from typing import Any
 

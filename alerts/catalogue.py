@@ -14,7 +14,6 @@ alerter within ``refresh_every`` seconds and without a restart::
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import secrets
 import time
@@ -24,20 +23,13 @@ import structlog
 from sqlalchemy import select
 
 from models import Subscription
-from models.subscription import SECRET_PREFIX
 from services.platform.storage import revisions
 from alerts.tables import SubscriptionRow
 from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
 
-SECRET_BYTES = 32
 REFRESH_EVERY = 2.0
-
-
-def new_webhook_secret() -> str:
-    """A Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
-    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
 
 
 def new_subscription_id() -> str:

@@ -12,6 +12,7 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from sqlalchemy.exc import DBAPIError
 
 from alerts.intake import record_signal
+from models.dead_letter import dead_letter_headers
 from models import SIGNALS, PayloadError, Subscription
 from services.platform.storage import Database
 
@@ -23,15 +24,6 @@ POLL_MS = 300
 RETRY_FIRST = 0.5
 RETRY_MAX = 10.0
 MAX_SIGNAL_FAILURES = 3
-
-
-def dead_letter_headers(error: str, origin_topic: str) -> list[tuple[str, bytes]]:
-    """Why and where a message failed (same header names as the other services)."""
-    return [
-        ("tocsin-error", error[:2000].encode("utf-8", "replace")),
-        ("tocsin-origin-topic", origin_topic.encode()),
-        ("tocsin-service", SERVICE.encode()),
-    ]
 
 
 class _Stopping(Exception):
@@ -83,7 +75,7 @@ class SignalConsumer:
             log.warning("alert.bad_signal", topic=message.topic, offset=message.offset, error=str(exc))
             await self.producer.send_and_wait(
                 self.dead_letter_topic, message.value, key=message.key,
-                headers=dead_letter_headers(str(exc), message.topic),
+                headers=dead_letter_headers(str(exc), message.topic, SERVICE),
             )
             return 0
         delay = RETRY_FIRST
@@ -108,7 +100,7 @@ class SignalConsumer:
                     log.error("alert.signal_failed", signal=signal.id, error=error)
                     await self.producer.send_and_wait(
                         self.dead_letter_topic, message.value, key=message.key,
-                        headers=dead_letter_headers(error, message.topic),
+                        headers=dead_letter_headers(error, message.topic, SERVICE),
                     )
                     return 0
                 log.warning("alert.signal_retry", signal=signal.id, error=f"{type(exc).__name__}: {exc}")

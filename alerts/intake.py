@@ -1,8 +1,6 @@
 """From a signal (or a story whose wait is over) to outbox rows, in one transaction.
 
-The pipelines are assembled here, apart from the stage logic:
-match → group → throttle/dedup → silence → record for a signal, and
-throttle/dedup → silence → record for a story whose ``group_wait``/``group_interval`` ended.
+The pipelines it runs are assembled in :mod:`alerts.pipelines`.
 """
 
 from __future__ import annotations
@@ -14,12 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from alerts.context import Candidate, IntakeContext
-from alerts.pipeline import MultiStage
-from alerts.stages.group import GroupStage
-from alerts.stages.match import MatchStage
-from alerts.stages.record import RecordStage
-from alerts.stages.silence import SilenceStage
-from alerts.stages.throttle import ThrottleStage
+from alerts.pipelines import flush_pipeline, signal_pipeline
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from models import Signal, Subscription
@@ -28,14 +21,6 @@ from services.platform.storage import Database
 log = structlog.get_logger(__name__)
 
 TRANSACTION_TRIES = 5
-
-
-def signal_pipeline() -> MultiStage[IntakeContext, Candidate]:
-    return MultiStage([MatchStage(), GroupStage(), ThrottleStage(), SilenceStage(), RecordStage()])
-
-
-def flush_pipeline() -> MultiStage[IntakeContext, Candidate]:
-    return MultiStage([ThrottleStage(), SilenceStage(), RecordStage()])
 
 
 async def record_signal(db: Database, subscriptions: Sequence[Subscription], signal: Signal, now: float) -> int:

@@ -7,17 +7,11 @@ Pure functions over models, so every filter is tested without I/O. An empty filt
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
 from models import Detection, Signal, Subscription
-from alerts.severity import rank
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``Nicolás`` and ``nicolas`` compare equal."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold().strip()
+from models.names import fold
+from models.severity import rank
 
 
 @lru_cache(maxsize=4096)

@@ -6,16 +6,14 @@ retry covers exactly what the first attempt carried (only the timestamp changes)
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
 
 from alerts.story import StoryState
+from models.alert import AlertData, AlertDocument, AlertEvent, AlertEvidence
+from models.signal import RuleFiring
 
 MAX_PAYLOAD_BYTES = 20_000
-EVENT_SOURCE = "urn:tocsin:alerter"
-SPEC_VERSION = "1.0"
 _SENTENCE_LIMITS = (2000, 600, 200, 80)
 _ELLIPSIS = "…"
 
@@ -32,106 +30,85 @@ class EventHeader:
     sequence: int
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat().replace("+00:00", "Z")
-
-
 def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
 
 
-def event_data(header: EventHeader, story: StoryState) -> dict[str, Any]:
+def event_data(header: EventHeader, story: StoryState) -> AlertData:
     """The ``data`` member: everything a receiver needs without calling back."""
     detections = story.detections
     first = detections[0] if detections else {}
-    countries = story.countries()
-    documents = story.document_summaries()
-    return {
-        "alert_id": header.event_id,
-        "subscription_id": header.subscription_id,
-        "tenant": header.tenant,
-        "story_id": header.story_id,
-        "sequence": header.sequence,
-        "reason": header.reason,
-        "severity": story.severity,
-        "patterns": sorted({item["pattern"] for item in detections}),
-        "actor": first.get("actor"),
-        "target": first.get("target"),
-        "agency": next((item["agency"] for item in detections if item.get("agency")), None),
-        "countries": countries,
-        "confidence": max((item["confidence"] for item in detections), default=0.0),
-        "evidence": [
-            {
-                "pattern": item["pattern"],
-                "sentence": item["sentence"],
-                "triggers": item.get("triggers", []),
-                "actor": item.get("actor"),
-                "target": item.get("target"),
-                "agency": item.get("agency"),
-                "countries": item.get("countries", []),
-                "confidence": item["confidence"],
-                "rule": item.get("rule"),
-            }
-            for item in detections
-        ],
-        "documents": documents,
-        "sources": list(story.sources),
-        "rule": story.rule,
-        "truncated": False,
-    }
+    return AlertData(
+        alert_id=header.event_id,
+        subscription_id=header.subscription_id,
+        tenant=header.tenant,
+        story_id=header.story_id,
+        sequence=header.sequence,
+        reason=header.reason,  # type: ignore[arg-type]
+        severity=story.severity,
+        patterns=sorted({item["pattern"] for item in detections}),
+        actor=first.get("actor"),
+        target=first.get("target"),
+        agency=next((item["agency"] for item in detections if item.get("agency")), None),
+        countries=story.countries(),
+        confidence=max((item["confidence"] for item in detections), default=0.0),
+        evidence=[AlertEvidence.model_validate(item) for item in detections],
+        documents=[AlertDocument.model_validate(item) for item in story.document_summaries()],
+        sources=list(story.sources),
+        rule=RuleFiring.model_validate(story.rule) if story.rule else None,
+        truncated=False,
+    )
 
 
-def encode(envelope: dict[str, Any]) -> bytes:
-    return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def encode(event: AlertEvent) -> bytes:
+    return event.model_dump_json().encode("utf-8")
 
 
 def build_event(header: EventHeader, story: StoryState, limit: int = MAX_PAYLOAD_BYTES) -> bytes:
-    """The envelope as bytes, shrunk step by step until it fits ``limit``.
+    """The event as bytes, shrunk step by step until it fits ``limit``.
 
     Evidence sentences are shortened first, then the number of evidence items and
-    documents; ``data.truncated`` says so. Shrinking works on the structure, never on the
-    encoded bytes, so the result is always valid JSON.
+    documents; ``data.truncated`` says so. Shrinking works on the model, never on the
+    encoded bytes, so the result is always valid JSON and valid against the schema.
     """
-    envelope: dict[str, Any] = {
-        "specversion": SPEC_VERSION,
-        "type": header.event_type,
-        "id": header.event_id,
-        "source": EVENT_SOURCE,
-        "subject": header.story_id,
-        "time": _iso(header.time),
-        "datacontenttype": "application/json",
-        "data": event_data(header, story),
-    }
-    body = encode(envelope)
+    event = AlertEvent(
+        type=header.event_type,  # type: ignore[arg-type]
+        id=header.event_id,
+        subject=header.story_id,
+        time=datetime.fromtimestamp(header.time, timezone.utc),
+        data=event_data(header, story),
+    )
+    body = encode(event)
     if len(body) <= limit:
         return body
-    data = envelope["data"]
-    data["truncated"] = True
+    data = event.data
+    data.truncated = True
     for sentence_limit in _SENTENCE_LIMITS:
-        for item in data["evidence"]:
-            item["sentence"] = _shorten(item["sentence"], sentence_limit)
-            item["triggers"] = item["triggers"][:10]
-        for document in data["documents"]:
-            document["title"] = _shorten(document.get("title") or "", 300)
-            if document.get("url") and len(document["url"]) > 1000:
-                document["url"] = None
-        body = encode(envelope)
+        for item in data.evidence:
+            item.sentence = _shorten(item.sentence, sentence_limit)
+            item.triggers = item.triggers[:10]
+        for document in data.documents:
+            document.title = _shorten(document.title or "", 300)
+            if document.url and len(document.url) > 1000:
+                document.url = None
+        body = encode(event)
         if len(body) <= limit:
             return body
-    while len(body) > limit and (len(data["evidence"]) > 1 or len(data["documents"]) > 1):
-        if len(data["evidence"]) >= len(data["documents"]) and len(data["evidence"]) > 1:
-            data["evidence"].pop()
+    while len(body) > limit and (len(data.evidence) > 1 or len(data.documents) > 1):
+        if len(data.evidence) >= len(data.documents) and len(data.evidence) > 1:
+            data.evidence.pop()
         else:
-            data["documents"].pop()
-        body = encode(envelope)
+            data.documents.pop()
+        body = encode(event)
     if len(body) > limit:
-        data["sources"] = data["sources"][:10]
-        for key in ("actor", "target", "agency"):
-            if isinstance(data[key], str):
-                data[key] = _shorten(data[key], 200)
-        for item in data["evidence"]:
-            for key in ("actor", "target", "agency"):
-                if isinstance(item.get(key), str):
-                    item[key] = _shorten(item[key], 200)
-        body = encode(envelope)
+        data.sources = data.sources[:10]
+        data.actor, data.target, data.agency = (
+            _shorten(value, 200) if isinstance(value, str) else value for value in (data.actor, data.target, data.agency)
+        )
+        for item in data.evidence:
+            item.actor, item.target, item.agency = (
+                _shorten(value, 200) if isinstance(value, str) else value
+                for value in (item.actor, item.target, item.agency)
+            )
+        body = encode(event)
     return body

@@ -13,48 +13,29 @@ from collections.abc import Callable
 import httpx
 import structlog
 from aiokafka import AIOKafkaConsumer
-from sqlalchemy.exc import DBAPIError
 
 from alerts.channels import ChannelSet, Notifier
 from alerts.channels.chat import AppriseChannel
 from alerts.channels.mail import SmtpChannel
 from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
-from alerts.context import DeliveryContext, Outgoing
 from alerts.dispatcher import Dispatcher
-from alerts.ops import KafkaOpsEvents, OpsEvents
-from alerts.pipeline import MultiStage
+from alerts.ops import KafkaOpsEvents
+from alerts.pipelines import delivery_pipeline
 from alerts.retry import RetrySchedule
-from alerts.stages.dead_letter import DeadLetterStage
-from alerts.stages.deliver import DeliverStage
-from alerts.stages.retry import RetryStage
 from services.platform import kafka as kafka_clients
 from services.platform.config import Settings
 from alerts.catalogue import SubscriptionCatalog
 from services.platform.netguard import guarded_client
-from services.platform.storage import Database, open_database
+from services.platform.storage import ensure_schema, open_database
 
 log = structlog.get_logger(__name__)
 
 MAX_REDIRECTS = 3
 
 
-SCHEMA_TRIES = 5
 CONSUMER_STOP_TIMEOUT = 3.0
 FETCH_MAX_WAIT_MS = 50
-
-
-async def ensure_schema(db: Database) -> None:
-    """Creates the tables; tolerates another instance creating them at the same moment."""
-    for attempt in range(1, SCHEMA_TRIES + 1):
-        try:
-            await db.create_schema()
-            return
-        except DBAPIError as exc:  # "already exists" from a racing instance
-            if attempt == SCHEMA_TRIES:
-                raise
-            log.info("alert.schema_retry", attempt=attempt, error=type(exc.orig).__name__)
-            await asyncio.sleep(0.1 * attempt)
 
 
 def instance_name() -> str:
@@ -84,16 +65,6 @@ def build_channels(settings: Settings, client: httpx.AsyncClient, clock: Callabl
         "smtp": SmtpChannel(allow_private=allow_private, timeout=settings.delivery.timeout),
     }
     return ChannelSet(notifiers)
-
-
-def delivery_pipeline(
-    db: Database, channels: ChannelSet, ops: OpsEvents, schedule: RetrySchedule, clock: Callable[[], float],
-    timeout: float,
-) -> MultiStage[DeliveryContext, Outgoing]:
-    """deliver → retry → dead letter."""
-    return MultiStage(
-        [DeliverStage(db, channels, clock, timeout=timeout), RetryStage(db, schedule, clock), DeadLetterStage(db, ops, clock)]
-    )
 
 
 async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alerts.matching import fold
+from models.names import fold
 from alerts.tables import SilenceRow
 from services.platform.storage import Database
 

@@ -1,18 +1,20 @@
 """A story as one subscription sees it: the documents and detections grouped under one key.
 
-The group key is the issue's definition of "the same story": same pattern, same countries,
-same actor. The state is plain JSON so it round-trips through the database unchanged.
+Which detections are "the same story", and how severe a story is, are the stories
+service's decisions (:mod:`services.stories`): a signal carries its ``story_id`` and its
+``severity``, and this state only accumulates them. The state is plain JSON so it
+round-trips through the database unchanged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
-from alerts.matching import fold
-from alerts.severity import Severity, rank, severity_for
 from models import Detection, DocumentRef, Signal
+from models.ids import stable_id
+from models.severity import Severity, rank
+from services.stories.keys import story_key
 
 DOCUMENT_SUMMARY_KEYS = ("id", "url", "title", "source_id", "published_at")
 MAX_DETECTIONS = 20
@@ -20,9 +22,8 @@ MAX_DOCUMENTS = 50
 
 
 def group_key(detection: Detection) -> str:
-    """Same pattern, countries and actor: the same story."""
-    parts = [detection.pattern, ",".join(sorted(detection.countries)), fold(detection.actor or "")]
-    return _key(parts)
+    """The story of a detection that reached the alerter without one: the stories service's key."""
+    return _key(["key", story_key(detection.pattern, detection.actor, detection.countries)])
 
 
 def group_key_for(signal: Signal, detection: Detection) -> str:
@@ -42,7 +43,7 @@ def group_key_for(signal: Signal, detection: Detection) -> str:
 
 
 def _key(parts: list[str]) -> str:
-    return "grp_" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]
+    return stable_id("grp_", *parts)
 
 
 def story_id_for(signal: Signal | None, key: str) -> str:
@@ -59,8 +60,7 @@ class StoryState:
     documents: dict[str, dict] = field(default_factory=dict)
     detections: list[dict] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    agencies: list[str] = field(default_factory=list)
-    severity_floor: str = "alert"
+    severity_floor: str = "alert"  # the highest grade the stories service gave; the key predates that
     signal_ids: list[str] = field(default_factory=list)
     notified_documents: list[str] = field(default_factory=list)
     notified_severity: str | None = None
@@ -68,7 +68,10 @@ class StoryState:
 
     @classmethod
     def loads(cls, text: str | None) -> "StoryState":
-        return cls(**json.loads(text)) if text else cls()
+        if not text:
+            return cls()
+        known = {item.name for item in fields(cls)}
+        return cls(**{key: value for key, value in json.loads(text).items() if key in known})
 
     def countries(self) -> list[str]:
         """Every country the detections name, once each, in the order first seen."""
@@ -100,8 +103,6 @@ class StoryState:
                 self.sources.append(source)
         known = {(item["sentence"], item["pattern"]) for item in self.detections}
         for detection in detections:
-            if detection.agency and detection.agency not in self.agencies:
-                self.agencies.append(detection.agency)
             if (detection.sentence, detection.pattern) not in known and len(self.detections) < MAX_DETECTIONS:
                 self.detections.append(detection.model_dump(mode="json"))
                 known.add((detection.sentence, detection.pattern))
@@ -112,7 +113,8 @@ class StoryState:
 
     @property
     def severity(self) -> Severity:
-        return severity_for(self.sources, self.agencies, self.severity_floor)
+        """The stories service's grade: the alerter never re-grades a story."""
+        return self.severity_floor  # type: ignore[return-value]
 
     @property
     def changed(self) -> bool:

@@ -29,7 +29,8 @@ from alerts.dispatcher import Dispatcher  # noqa: E402
 from alerts.intake import record_signal  # noqa: E402
 from alerts.retry import RetrySchedule  # noqa: E402
 from alerts.tables import DeliveryRow  # noqa: E402
-from alerts.service import FETCH_MAX_WAIT_MS, build_channels, delivery_pipeline, webhook_client  # noqa: E402
+from alerts.pipelines import delivery_pipeline  # noqa: E402
+from alerts.service import FETCH_MAX_WAIT_MS, build_channels, webhook_client  # noqa: E402
 from models import SIGNALS, Detection, DocumentRef, Signal, Subscription  # noqa: E402
 from services.platform import kafka as kafka_clients  # noqa: E402
 from services.platform.broker import EmbeddedBroker  # noqa: E402

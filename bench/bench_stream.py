@@ -109,7 +109,7 @@ async def collect_passed_documents(kafka: KafkaSettings, expected: int, timeout:
 
 async def collect_detected_documents(kafka: KafkaSettings, expected: int, timeout: float) -> dict[str, float]:
     """The detect stage's output, for runs whose detections merge into few stories."""
-    from services.stream.app import DETECTION_EVENTS
+    from models import DETECTION_EVENTS
 
     return await first_arrivals(
         kafka, kafka.detections_topic, lambda value: DETECTION_EVENTS.decode(value).document.id, expected, timeout

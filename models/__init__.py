@@ -1,15 +1,22 @@
-"""Pydantic v2 wire schemas shared by every Tocsin service."""
+"""Pydantic v2 wire schemas shared by every Tocsin service: every contract that crosses a
+process boundary (Kafka envelopes, API bodies, the outbound alert event), and the small rules
+every stage must apply the same way (stable ids, name folding, severity order, durations).
 
-from models.alert import Alert
+Imports nothing from ``services`` or ``alerts``.
+"""
+
+from models.alert import AlertData, AlertEvent, alert_event_schema
 from models.detection import Detection
 from models.document import Document, document_id_for
-from models.envelope import DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
+from models.envelope import DETECTION_EVENTS, DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
 from models.signal import DocumentRef, RuleFiring, Signal
 from models.subscription import Subscription, WebhookTarget, decode_webhook_secret
 
 __all__ = [
-    "Alert",
+    "AlertData",
+    "AlertEvent",
     "Codec",
+    "DETECTION_EVENTS",
     "DOCUMENTS",
     "Detection",
     "Document",
@@ -21,6 +28,7 @@ __all__ = [
     "Signal",
     "Subscription",
     "WebhookTarget",
+    "alert_event_schema",
     "decode_webhook_secret",
     "document_id_for",
 ]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from pydantic import Field, field_validator
 
 from models._base import WireModel, utcnow
+from models.ids import stable_id
 
 
 def document_id_for(source_kind: str, key: str) -> str:
@@ -16,8 +16,7 @@ def document_id_for(source_kind: str, key: str) -> str:
     Hashing keeps ids short and safe to use as Kafka keys and database keys, while the
     same item seen twice (across polls, restarts or instances) always gets the same id.
     """
-    digest = hashlib.sha256(f"{source_kind}\x1f{key}".encode()).hexdigest()
-    return f"doc_{digest[:32]}"
+    return stable_id("doc_", source_kind, key, length=32)
 
 
 class Document(WireModel):

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Generic, Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
 from models._base import replace_lone_surrogates
 from models.document import Document
 from models.signal import Signal
+from models.story import DetectionEvent
 
 SCHEMA_VERSION = 1
 MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
@@ -101,3 +102,4 @@ def _may_hold_lone_surrogates(raw: bytes | str) -> bool:
 
 DOCUMENTS = Codec("tocsin.document", Document)
 SIGNALS = Codec("tocsin.signal", Signal)
+DETECTION_EVENTS = Codec("tocsin.detection", DetectionEvent)

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from models._base import WireModel, utcnow
 from models.detection import Detection
+from models.severity import Severity
 
 
 class DocumentRef(WireModel):
@@ -50,7 +51,7 @@ class Signal(WireModel):
     document: DocumentRef
     detections: list[Detection] = Field(min_length=1)
     story_id: str | None = None
-    severity: Literal["alert", "urgent", "flash"] = "alert"
+    severity: Severity = "alert"
     sources: list[str] = Field(default_factory=list)
     story_documents: list[DocumentRef] = Field(
         default_factory=list, description="every outlet's document in the story, for source links"

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
-
 from pydantic import Field
 
 from models._base import WireModel
 from models.detection import Detection
+from models.severity import Severity
 from models.signal import DocumentRef
 
-Severity = Literal["alert", "urgent", "flash"]
 
 
 class DetectionEvent(WireModel):

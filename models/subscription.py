@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BeforeValidator, Field, HttpUrl, SecretStr, field_validator
 
 from models.durations import parse_duration
 from models._base import WireModel
+from models.severity import Severity
 
 SECRET_PREFIX = "whsec_"
 MIN_SECRET_BYTES = 24
@@ -79,7 +80,7 @@ class Subscription(WireModel):
         default_factory=dict, description="other names of an actor in ``actors``"
     )
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
-    min_severity: Literal["alert", "urgent", "flash"] = "alert"
+    min_severity: Severity = "alert"
     languages: list[str] = Field(default_factory=list)
     sources: list[str] = Field(default_factory=list, description="source ids")
     group_wait: Duration = DEFAULT_GROUP_WAIT

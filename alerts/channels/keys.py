@@ -6,9 +6,9 @@ a short hash of the URL. Reordering the channel list keeps every key.
 
 from __future__ import annotations
 
-import hashlib
 
 from models import Subscription
+from models.ids import stable_id
 
 WEBHOOK = "webhook"
 
@@ -19,7 +19,7 @@ def kind_of(url: str) -> str:
 
 
 def key_for(url: str) -> str:
-    return f"{kind_of(url)}:{hashlib.sha256(url.encode()).hexdigest()[:12]}"
+    return stable_id(f"{kind_of(url)}:", url, length=12)
 
 
 def channel_keys(subscription: Subscription) -> list[str]:

@@ -7,7 +7,6 @@ message, a racing instance) finds the existing row instead of adding a second on
 
 from __future__ import annotations
 
-import hashlib
 
 import structlog
 
@@ -17,6 +16,7 @@ from alerts.dedup import Decision
 from alerts.payload import EventHeader, build_event
 from alerts.tables import PENDING, SILENCED, DeliveryRow
 from services.platform.metrics import FEED_TO_OUTBOX
+from models.ids import stable_id
 
 log = structlog.get_logger(__name__)
 
@@ -24,8 +24,7 @@ EVENT_TYPES = {Decision.NOTIFY_NEW: "alert.created"}
 
 
 def delivery_id(subscription_id: str, channel: str, group_key: str, sequence: int) -> str:
-    digest = hashlib.sha256(f"{subscription_id}\x1f{channel}\x1f{group_key}\x1f{sequence}".encode()).hexdigest()
-    return f"msg_{digest[:32]}"
+    return stable_id("msg_", subscription_id, channel, group_key, str(sequence), length=32)
 
 
 class RecordStage:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from alerts.matching import fold
+from models.names import fold
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from services.platform.storage import Database

@@ -22,7 +22,8 @@ import alerts.tables  # noqa: F401 - registers the alerter's tables for create_s
 import services.api.auth.tables  # noqa: F401
 import services.ingest.seen  # noqa: F401
 import services.ingest.status  # noqa: F401
-from alerts.service import ensure_schema
+from services.platform.version import VERSION
+from services.platform.storage import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
@@ -52,7 +53,6 @@ ReadinessProbe = Callable[[], dict[str, bool]]
 
 log = structlog.get_logger(__name__)
 
-VERSION = "0.1.0"
 
 
 async def _ensure_index(db: Database) -> None:

@@ -33,11 +33,11 @@ def sample_story() -> StoryState:
 
 
 async def send_test_event(settings: Settings, subscription: Subscription, clock: Callable[[], float]) -> dict[str, Any]:
-    ident = "msg_test_" + secrets.token_hex(12)
+    ident = "msg_" + secrets.token_hex(16)  # the schema's id form: a test event validates like any other
     now = clock()
     header = EventHeader(
         event_id=ident, event_type=TEST_EVENT_TYPE, reason="test", time=now, subscription_id=subscription.id,
-        tenant=subscription.tenant, story_id="story_test", sequence=0,
+        tenant=subscription.tenant, story_id="story_test", sequence=1,
     )
     delivery = DeliveryRow(
         id=ident, subscription_id=subscription.id, channel="webhook", event_type=TEST_EVENT_TYPE,

@@ -1,7 +1,8 @@
 """The detection engine: watched patterns (YAML) over news text, with roles and evidence.
 
-``DetectionEngine`` is imported lazily: importing spaCy takes a second, and the Faust wiring
-modules in this package must stay cheap to import.
+A library with no Kafka in it: the stream's detect agent (:mod:`services.stream.detect`),
+``tocsin analyze`` and the API call it. ``DetectionEngine`` is imported lazily, because
+importing spaCy takes a second and most importers only need the pattern schema.
 """
 
 from __future__ import annotations

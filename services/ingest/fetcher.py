@@ -18,9 +18,10 @@ from datetime import datetime, timezone
 
 import httpx
 
+from services.platform.version import VERSION
 from services.platform import netguard
 
-DEFAULT_USER_AGENT = "Tocsin/0.1 (news and social monitoring; +https://github.com/tocsin/tocsin)"
+DEFAULT_USER_AGENT = f"Tocsin/{VERSION} (news and social monitoring; +https://github.com/tocsin/tocsin)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_TOTAL_TIMEOUT = 30.0

@@ -8,7 +8,7 @@ from models.signal import RuleFiring, Signal
 from models.story import DetectionEvent
 from services.rules.decisions import window_start
 from models.rule import RuleSpec
-from services.stories.keys import stable_id
+from models.ids import stable_id
 
 
 def fired_signal(

@@ -1,6 +1,9 @@
 """Story building: grouping detections of one event and grading their corroboration.
 
-Everything here is pure (no Kafka, no clock of its own) so the Faust agent merely wires it.
+This package is the one home of story identity (:mod:`~services.stories.keys`) and of the
+severity policy (:mod:`~services.stories.severity`); the alerter takes the grade a signal
+carries. Everything but :mod:`~services.stories.agent` is pure (no Kafka, no clock of its
+own), and the agent merely wires it into the stream's Faust app.
 """
 
 from services.stories.keys import normalise_actor, story_key

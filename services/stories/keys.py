@@ -7,23 +7,20 @@ checked against the stories kept under that key.
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
 import yaml
 
-_SPACE = re.compile(r"\s+")
+from models.names import fold
+
 _LEADING_ARTICLE = re.compile(r"^(the)\s+")
 
 
 def _fold(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    text = _SPACE.sub(" ", stripped.replace("’", "'")).strip().lower()
-    return text.strip(" .,'\"")
+    """A name as a story key sees it: folded, without surrounding quotes and full stops."""
+    return fold(name).strip(" .,'\"")
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +62,3 @@ def story_key(pattern: str, actor: str | None, countries: list[str]) -> str:
     """``pattern|actor``; without an actor, the sorted countries stand in for it."""
     who = normalise_actor(actor) or "?" + ",".join(sorted(countries))
     return f"{pattern}|{who}"
-
-
-def stable_id(prefix: str, *parts: str) -> str:
-    return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:24]

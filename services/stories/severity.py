@@ -12,9 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from models.story import Severity, SourceRecord
 from models.durations import Seconds
 
-SEVERITY_ORDER: dict[str, int] = {"alert": 0, "urgent": 1, "flash": 2}
-
-
 class SeverityLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

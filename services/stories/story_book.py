@@ -14,7 +14,7 @@ from typing import Literal
 
 from models.signal import DocumentRef, Signal
 from models.story import DetectionEvent, SourceRecord, Story
-from services.stories.keys import stable_id
+from models.ids import stable_id
 from services.stories.severity import SeverityPolicy
 from services.stories.similarity import is_near_duplicate
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from alerts.dispatcher import Dispatcher
 from alerts.retry import RetrySchedule
-from alerts.service import build_channels, delivery_pipeline, webhook_client
+from alerts.pipelines import delivery_pipeline
+from alerts.service import build_channels, webhook_client
 from models import Subscription
 from services.platform.config import Settings
 from services.platform.storage import Database

@@ -8,7 +8,7 @@ import pytest
 from aiokafka.structs import ConsumerRecord
 
 from alerts.consumer import SignalConsumer
-from alerts.service import ensure_schema
+from services.platform.storage import ensure_schema
 from models import SIGNALS
 from services.platform import kafka as kafka_clients
 from services.platform.storage import open_database

@@ -89,11 +89,12 @@ class TestGrouping:
 
 class TestSeverityFilter:
     async def test_waits_until_the_story_is_severe_enough(self, db):
+        """The grade is the stories service's (carried on the signal); the alerter only waits for it."""
         sub = subscription("desk", HOOK, min_severity="urgent")
         for n, source in enumerate(["a", "b"]):
             await record_signal(db, [sub], signal(detection(), source_id=source), T0 + n)
         assert await deliveries(db) == []
-        await record_signal(db, [sub], signal(detection(), source_id="c"), T0 + 2)
+        await record_signal(db, [sub], signal(detection(), source_id="c", severity="urgent"), T0 + 2)
         (row,) = await deliveries(db)
         assert (row.severity, row.event_type) == ("urgent", "alert.created")
 

@@ -59,3 +59,10 @@ def test_exported_members():
     }
     for name in alerts.__all__:
         assert getattr(alerts, name)
+
+
+def test_the_published_schema_is_generated_from_the_event_model():
+    """Regenerate with ``make schema`` after changing ``models/alert.py``."""
+    from models.alert import alert_event_schema
+
+    assert SCHEMA == alert_event_schema()

@@ -34,7 +34,7 @@ async def test_signal_becomes_verified_signed_webhook(kafka_settings, tmp_path):
              subscription("elsewhere", receiver.url, countries=["FR"])],
         )
         await kafka_clients.ensure_topics(kafka_settings, [kafka_settings.signals_topic])
-        sig = signal(detection(agency="Reuters"))
+        sig = signal(detection(agency="Reuters"), severity="urgent")  # as the stories service graded it
         await _produce(kafka_settings, b"{not json", SIGNALS.encode(sig))
         stop = asyncio.Event()
         task = asyncio.create_task(run_alerter(settings, stop))
@@ -84,7 +84,7 @@ async def test_subscription_made_through_the_api_store_is_served(kafka_settings,
     async with Receiver() as receiver:
         settings = settings_for(kafka_settings, tmp_path, [])
         db = open_database(settings.database.url)
-        from alerts.service import ensure_schema
+        from services.platform.storage import ensure_schema
 
         await ensure_schema(db)
         await save(db, subscription("api-made", receiver.url, tenant="newsroom", countries=["VE"]))

@@ -9,7 +9,7 @@ from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import EndpointGone, PermanentError, RetryableError
 from alerts.intake import record_signal
 from alerts.outbox import deliveries, endpoint_state, record_attempt
-from alerts.pipeline import FanoutStage, MultiStage
+from alerts.pipeline import MultiStage
 from alerts.retry import RetrySchedule
 from alerts.stages.retry import RetryStage
 from tests.alerts.factories import detection, signal, subscription
@@ -40,13 +40,6 @@ class TestMultiStage:
             async def exec(self, ctx, items): return ctx + [self.n], items
         ctx, left = await MultiStage([Add(1), Add(2)]).exec([], ["x"])
         assert ctx == [1, 2] and left == ["x"]
-
-
-class TestFanoutStage:
-    async def test_each_item_runs_separately(self):
-        inner = Recorder()
-        _, left = await FanoutStage(inner).exec(None, [1, 2, 3])
-        assert sorted(left) == [1, 2, 3] and inner.calls == 3
 
 
 class TestRetryStage:

@@ -15,7 +15,7 @@ import pytest
 
 from models import Detection, Document
 from services.detector.engine import DetectionEngine
-from services.stream.app import detect_all
+from services.stream.detect import detect_all
 from services.detector.sentences import split_sentences
 from tests.conftest import SEED_ARTICLE, SHARED
 from tests.detector.conftest import DETECTOR_FIXTURES

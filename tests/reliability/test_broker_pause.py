@@ -33,7 +33,7 @@ import yaml
 from models import DOCUMENTS, SIGNALS
 from services.platform.broker import EmbeddedBroker
 from services.platform.config import KafkaSettings
-from services.stream.app import DETECTION_EVENTS
+from models import DETECTION_EVENTS
 from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor
 from tests.ingest.feedserver import FeedServer, Reply

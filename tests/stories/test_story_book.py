@@ -9,7 +9,7 @@ import pytest
 from models import Detection, DocumentRef
 from models.story import DetectionEvent
 from services.stories import apply_detection, load_severity_policy, normalise_actor, story_key
-from services.stories.keys import stable_id
+from models.ids import stable_id
 from services.stories.similarity import is_near_duplicate, resemblance
 
 T0 = datetime(2025, 12, 22, 12, 0, tzinfo=timezone.utc)

@@ -22,7 +22,7 @@ from services.platform.broker import EmbeddedBroker
 
 from models import SIGNALS, Document
 from services.platform.config import KafkaSettings
-from services.stream.app import DETECTION_EVENTS
+from models import DETECTION_EVENTS
 from services.stream.transport import seek_to_committed_or_reset
 from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor

@@ -10,9 +10,11 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from models import Subscription
+from models.severity import Severity
 from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
 from alerts import catalogue as store
+from alerts.signing import generate_webhook_secret
 from services.api.webhook_probe import send_test_event
 from services.platform.netguard import ForbiddenTarget, check_url
 
@@ -35,7 +37,7 @@ class SubscriptionIn(BaseModel):
     keywords: list[str] = Field(default_factory=list, max_length=200)
     aliases: dict[str, list[str]] = Field(default_factory=dict)
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
-    min_severity: Literal["alert", "urgent", "flash"] = "alert"
+    min_severity: Severity = "alert"
     languages: list[str] = Field(default_factory=list, max_length=50)
     sources: list[str] = Field(default_factory=list, max_length=500)
     group_wait: Duration = Field(default=0.0, ge=0.0, le=86400.0)
@@ -107,7 +109,7 @@ async def _editable(ctx: Ctx, tenant: str, subscription_id: str) -> Subscription
 def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, previous: list[str]) -> Subscription:
     data = body.model_dump(mode="json", exclude={"webhook"})
     if body.webhook is not None:
-        data["webhook"] = {"url": str(body.webhook.url), "secret": secret or store.new_webhook_secret(),
+        data["webhook"] = {"url": str(body.webhook.url), "secret": secret or generate_webhook_secret(),
                            "previous_secrets": previous}
     try:
         return Subscription.model_validate({"id": ident, "tenant": tenant, **data})
@@ -204,7 +206,7 @@ async def rotate_secret(ctx: Ctx, caller: Caller, subscription_id: str) -> Subsc
         raise HTTPException(409, "this subscription has no webhook, so no secret to rotate")
     old = [existing.webhook.secret.get_secret_value(),
            *(s.get_secret_value() for s in existing.webhook.previous_secrets)][:MAX_PREVIOUS_SECRETS]
-    fresh = store.new_webhook_secret()
+    fresh = generate_webhook_secret()
     data = existing.model_dump(mode="json", exclude={"webhook"})
     data["webhook"] = {"url": str(existing.webhook.url), "secret": fresh, "previous_secrets": old}
     subscription = Subscription.model_validate(data)

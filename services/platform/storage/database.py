@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+
+log = structlog.get_logger(__name__)
+
+SCHEMA_TRIES = 5
 
 
 class Base(DeclarativeBase):
@@ -47,6 +55,19 @@ def open_database(url: str) -> Database:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+
+
+async def ensure_schema(db: Database) -> None:
+    """Creates the tables; tolerates another instance creating them at the same moment."""
+    for attempt in range(1, SCHEMA_TRIES + 1):
+        try:
+            await db.create_schema()
+            return
+        except DBAPIError as exc:  # "already exists" from a racing instance
+            if attempt == SCHEMA_TRIES:
+                raise
+            log.info("storage.schema_retry", attempt=attempt, error=type(exc.orig).__name__)
+            await asyncio.sleep(0.1 * attempt)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
-MIGRATIONS = REPO_ROOT / "services" / "storage" / "migrations"
+STORAGE = Path("services") / "platform" / "storage"
+MIGRATIONS = REPO_ROOT / STORAGE / "migrations"
 
 
 def _source_files(root: Path) -> set[str]:
@@ -21,12 +22,12 @@ def _source_files(root: Path) -> set[str]:
 def test_build_copies_every_migration_file(tmp_path):
     """setuptools' ``build_py`` (what a wheel is made of) must copy env.py, the template and every revision."""
     source = tmp_path / "src"
-    (source / "services").mkdir(parents=True)
+    (source / "services" / "platform").mkdir(parents=True)
     shutil.copy(REPO_ROOT / "pyproject.toml", source)
     shutil.copy(REPO_ROOT / "README.md", source)
-    shutil.copy(REPO_ROOT / "services" / "__init__.py", source / "services")
-    shutil.copytree(REPO_ROOT / "services" / "storage", source / "services" / "storage",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("services", "services/platform"):
+        shutil.copy(REPO_ROOT / package / "__init__.py", source / package)
+    shutil.copytree(REPO_ROOT / STORAGE, source / STORAGE, ignore=shutil.ignore_patterns("__pycache__"))
     built = tmp_path / "build"
     result = subprocess.run(
         [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(built)],
@@ -35,4 +36,4 @@ def test_build_copies_every_migration_file(tmp_path):
     assert result.returncode == 0, result.stderr
     wanted = _source_files(MIGRATIONS)
     assert {"env.py", "script.py.mako"} <= wanted and any(name.startswith("versions/0001") for name in wanted)
-    assert _source_files(built / "services" / "storage" / "migrations") == wanted
+    assert _source_files(built / STORAGE / "migrations") == wanted
