@@ -45,3 +45,18 @@ def kafka_settings(broker: EmbeddedBroker) -> KafkaSettings:
         consumer_group_prefix=f"tocsin-t{n}-{os.getpid()}",
         partitions=2,
     )
+
+
+SLOW_FOLDERS = ("console", "reliability", "fuzz")
+"""Browser runs, fault scenarios and property searches: left out of ``make test-quick``."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Marks what the unit tier leaves out: anything on the real broker, and the slow folders."""
+    tests_root = Path(__file__).resolve().parent
+    for item in items:
+        if "broker" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.broker)
+        relative = Path(str(item.fspath)).resolve().relative_to(tests_root)
+        if relative.parts and relative.parts[0] in SLOW_FOLDERS:
+            item.add_marker(pytest.mark.slow)
