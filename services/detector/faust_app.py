@@ -29,6 +29,7 @@ from pydantic import TypeAdapter
 from models import DOCUMENTS, SIGNALS, Codec, Detection, Document, DocumentRef, PayloadError
 from models.story import DetectionEvent, Story
 from services.config import Settings
+from services.detector.confirmations import Confirmations
 from services.detector.dead_letter import dead_letter_headers
 from services.detector.faust_transport import TocsinFaustApp
 from services.kafka import compression_type
@@ -238,8 +239,14 @@ def new_faust_app(settings: Settings, datadir: Path | None = None, name: str = "
     return app
 
 
-def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
-    """A Faust app bound to ``settings``; nothing connects until a worker starts it."""
+def build_app(
+    settings: Settings, detector: Detector, datadir: Path | None = None, confirmations: Confirmations | None = None
+) -> faust.App:
+    """A Faust app bound to ``settings``; nothing connects until a worker starts it.
+
+    With ``confirmations``, the detect agent reports each finished document to the archive
+    (see :mod:`services.detector.confirmations`).
+    """
     kafka = settings.kafka
     app = new_faust_app(settings, datadir)
     raw = RAW_TOPIC
@@ -272,6 +279,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
             if not decoded:
                 continue
             outcomes = await loop.run_in_executor(pool, detect_all, detector, [doc for _, doc in decoded])
+            sent: list[Any] = []
             for (event, document), outcome in zip(decoded, outcomes):
                 if isinstance(outcome, Exception):  # a poison document must not block its partition
                     await send_dead_letter(
@@ -283,7 +291,11 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
                 for found in outcome:
                     DETECTIONS_FOUND.labels(found.pattern).inc()
                 for item in detection_events(document, outcome):
-                    await detections_topic.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
+                    sent.append(
+                        await detections_topic.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
+                    )
+            if confirmations is not None:
+                confirmations.finished((document.id for _, document in decoded), sent)
 
     @app.agent(detections_topic, name="stories")
     async def build_stories(stream: faust.StreamT) -> None:
@@ -311,8 +323,16 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
     async def _ready(sender: faust.App, **_kwargs: Any) -> None:
         notify_ready(SERVICE)
 
+    if confirmations is not None:
+
+        @app.timer(settings.archive.confirm_every)
+        async def _confirm() -> None:
+            await confirmations.flush()
+
     @app.on_before_shutdown.connect
     async def _shutdown(sender: faust.App, **_kwargs: Any) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
+        if confirmations is not None:
+            await confirmations.close()
 
     return app
