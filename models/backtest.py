@@ -19,6 +19,7 @@ MAX_DOCUMENTS = 2_000
 """At most this many documents per backtest: each costs a detection run, twice."""
 MAX_SHOWN = 200
 DEFAULT_SINCE = 2 * 86400.0
+MAX_SINCE = 366 * 86400.0
 _UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 
@@ -52,7 +53,7 @@ class BacktestRequest(BaseModel):
         default_factory=list, max_length=50,
         description="compare only these pattern ids (default: the draft's id, or every pattern)",
     )
-    since: Duration = Field(DEFAULT_SINCE, gt=0, description="replay documents archived this long ago or later: '2d', '6h'")
+    since: Duration = Field(DEFAULT_SINCE, gt=0, le=MAX_SINCE, description="replay documents archived this long ago or later: '2d', '6h'")
     limit: int = Field(500, ge=1, le=MAX_DOCUMENTS, description="replay at most this many documents, newest first")
     show: int = Field(50, ge=0, le=MAX_SHOWN, description="list at most this many changed detections")
 

@@ -22,7 +22,7 @@ import structlog
 from models import Detection, Document
 from models.backtest import BacktestChange, BacktestReport, PatternTally
 from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_shared_lexicons
-from services.detector.schema import PatternSpec, read_pattern_file
+from services.detector.schema import PatternFileError, PatternSpec, read_pattern_file
 
 log = structlog.get_logger(__name__)
 
@@ -49,7 +49,10 @@ def read_draft(text: str, scratch: Path) -> PatternSpec:
     Raises :class:`~services.detector.schema.PatternFileError` naming each bad field.
     """
     path = scratch / DRAFT_FILE
-    path.write_text(text, encoding="utf-8")
+    try:
+        path.write_text(text, encoding="utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate from a JSON body
+        raise PatternFileError(path, [f"not valid text: {exc.reason} at position {exc.start}"]) from None
     return read_pattern_file(path, load_shared_lexicons())
 
 
