@@ -28,6 +28,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from models import DOCUMENTS
 from services.broker import free_port
 from services.config import KafkaSettings
 from services.detector.faust_app import DETECTION_EVENTS
@@ -35,7 +36,7 @@ from tests.ingest.feedserver import FeedServer, Reply
 from tests.stream.kafka_io import read_topic
 from tests.support.processes import TocsinProcess, pid_alive
 
-pytestmark = pytest.mark.broker
+pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
 SOURCES = 4
 BEFORE_PAUSE = 5  # items per source detected before the detect worker is paused
@@ -132,6 +133,13 @@ async def _detections(bootstrap: str) -> list[tuple[str, str]]:
     return [(event.id, event.document.id) for event in events]
 
 
+async def _documents(bootstrap: str) -> set[str]:
+    """Ids of the documents on this broker's documents topic."""
+    kafka = KafkaSettings(bootstrap=bootstrap)
+    records = await read_topic(kafka, kafka.documents_topic, until=10**9, timeout=3.0)
+    return {DOCUMENTS.decode(record.value).id for record in records}
+
+
 async def _until(predicate, bound: float, what: str, run: TocsinProcess) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + bound
     while not await predicate():
@@ -220,17 +228,17 @@ async def test_a_restart_with_a_backlog_detects_every_document_once(tmp_path: Pa
             second.start()
             assert second.wait_for_output("Tocsin is running", READY_BOUND), second.describe()
             bootstrap = _bootstrap(second)
-            expected = {doc for _, doc in first_run}
+            # Whatever the restart puts on the fresh documents topic is there before it reports
+            # ready (ingest itself finds nothing new: every item is seen). Wait for the detect
+            # worker to get through it, however much that is, then count.
+            replayed = await _documents(bootstrap)
 
-            async def all_detected() -> bool:
+            async def replay_detected() -> bool:
                 nonlocal second_run
                 second_run = await _detections(bootstrap)
-                return len(expected | {doc for _, doc in second_run}) >= TOTAL
+                return replayed <= {doc for _, doc in second_run}
 
-            try:
-                await _until(all_detected, PROGRESS_BOUND, "detection of every document", second)
-            except AssertionError:
-                pass  # measured and asserted below, with the figures
+            await _until(replay_detected, PROGRESS_BOUND, f"detection of the {len(replayed)} replayed documents", second)
             second_run = await _detections(bootstrap)  # once more, to catch a late duplicate
         finally:
             second.stop(signal.SIGINT)
