@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import structlog
 
@@ -113,7 +113,7 @@ def compare(
                 tally.would_fire += pattern in would
                 if (pattern in fires) == (pattern in would):
                     continue
-                change = "new" if pattern in would else "gone"
+                change: Literal["new", "gone"] = "new" if pattern in would else "gone"
                 evidence = would.get(pattern) or fires[pattern]
                 tally.new += change == "new"
                 tally.gone += change == "gone"

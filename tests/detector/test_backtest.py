@@ -88,7 +88,7 @@ class TestCompare:
 
 
 @pytest.fixture
-def archived(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine) -> Path:  # noqa: ANN001
+def archived(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine) -> Path:
     """A config on a database holding three archived documents; the session's engine stands in."""
     database = tmp_path / "tocsin.db"
     url = f"sqlite+aiosqlite:///{database}"
