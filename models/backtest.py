@@ -90,3 +90,4 @@ class BacktestReport(BaseModel):
     patterns: list[PatternTally]
     changes_total: int
     changes: list[BacktestChange]
+    skipped: int = Field(0, description="documents the detector failed on, left out of the tallies")

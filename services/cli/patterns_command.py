@@ -166,6 +166,8 @@ def render_report(report) -> str:  # type: ignore[no-untyped-def]  # models.back
     ]
     for tally in report.patterns:
         lines.append(f"{tally.pattern:<24}{tally.fires_today:>12}{tally.would_fire:>12}{tally.new:>6}{tally.gone:>6}")
+    if report.skipped:
+        lines += ["", f"{report.skipped} documents left out: the detector failed on them (see the log)."]
     if not report.documents:
         lines += ["", "No archived documents in the window (the archive keeps archive.retention, default 7d)."]
     elif not report.changes_total:

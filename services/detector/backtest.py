@@ -85,6 +85,26 @@ def _fired(detections: list[Detection], focus: frozenset[str] | None, threshold:
     return best
 
 
+def _detect(engine: BatchDetector, items: list[tuple[str, str | None]]) -> list[list[Detection] | None]:
+    """The batch in one call; if it fails, one document at a time, ``None`` for each that fails.
+
+    As in the detect stage: one document the engine cannot handle costs that document, not
+    the backtest.
+    """
+    try:
+        return list(engine.detect_many(items))
+    except Exception:
+        log.warning("patterns.backtest_batch_failed", documents=len(items), retry="one by one")
+    outcomes: list[list[Detection] | None] = []
+    for item in items:
+        try:
+            outcomes.append(engine.detect_many([item])[0])
+        except Exception as exc:
+            log.warning("patterns.backtest_document_failed", error=f"{type(exc).__name__}: {exc}")
+            outcomes.append(None)
+    return outcomes
+
+
 def compare(
     documents: Sequence[Document],
     today: BatchDetector,
@@ -98,13 +118,17 @@ def compare(
     tallies: dict[str, PatternTally] = {}
     changes: list[BacktestChange] = []
     total_changes = 0
+    skipped = 0
     for start in range(0, len(documents), BATCH):
         batch = documents[start : start + BATCH]
         items = [(document.text, None) for document in batch]
         # Today's engine sees no threshold: it is what the detector emits now.
-        now_found = today.detect_many(items)
-        draft_found = draft.detect_many(items) if draft is not today else now_found
+        now_found = _detect(today, items)
+        draft_found = _detect(draft, items) if draft is not today else now_found
         for document, current, proposed in zip(batch, now_found, draft_found):
+            if current is None or proposed is None:
+                skipped += 1
+                continue
             fires = _fired(current, comparison.focus, None)
             would = _fired(proposed, comparison.focus, comparison.threshold)
             for pattern in sorted(fires.keys() | would.keys()):
@@ -137,6 +161,7 @@ def compare(
         patterns=sorted(tallies.values(), key=lambda tally: tally.pattern),
         changes_total=total_changes,
         changes=changes,
+        skipped=skipped,
     )
     log.info("patterns.backtest", documents=len(documents), draft=comparison.draft_id, threshold=comparison.threshold,
              changes=total_changes)

@@ -87,6 +87,19 @@ class TestCompare:
         assert report.changes_total == 5 and len(report.changes) == 2 and report.limited
 
 
+    def test_a_document_the_engine_fails_on_is_skipped_not_fatal(self) -> None:
+        class Fussy(Canned):
+            def detect_many(self, items: Sequence[tuple[str, str | None]]) -> list[list[Detection]]:
+                if any(text == "poison" for text, _ in items):
+                    raise ValueError("cannot parse")
+                return super().detect_many(items)
+
+        documents = [doc(1, "a"), doc(2, "poison"), doc(3, "a")]
+        today = Fussy({"a": [detection("ultimatum", 0.9)]})
+        report = compare(documents, today, today, Comparison(None, 0.95, None), NOW, False, 10)
+        assert report.skipped == 1 and report.patterns[0].fires_today == 2
+
+
 @pytest.fixture
 def archived(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine) -> Path:
     """A config on a database holding three archived documents; the session's engine stands in."""
