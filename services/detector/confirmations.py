@@ -25,6 +25,10 @@ log = structlog.get_logger(__name__)
 
 MAX_PENDING = 100_000
 """Ids held while the database is unreachable; past it the oldest are dropped (a replay, not a loss)."""
+NOT_YET_ARCHIVED_TRIES = 5
+"""Flushes an id not found in the archive is tried again: ingest archives a document just
+after the broker acknowledged it, so detect may finish it first. Past that, the id is for a
+document never archived (archive off when it was produced) and is dropped."""
 
 
 class Confirmations:
@@ -35,8 +39,8 @@ class Confirmations:
         self._database: Database | None = None
         self._waiting: list[tuple[list[str], list[Awaitable[object]]]] = []
         self._ready: list[str] = []
+        self._early: dict[str, int] = {}
         self._lock = asyncio.Lock()
-        self.confirmed = 0
 
     def finished(self, document_ids: Iterable[str], outputs: Iterable[Awaitable[object]] = ()) -> None:
         """Called by the agent for a batch: these documents are done once ``outputs`` are acknowledged."""
@@ -45,7 +49,8 @@ class Confirmations:
             self._waiting.append((ids, list(outputs)))
 
     async def flush(self) -> int:
-        """Writes every confirmation whose outputs were acknowledged; returns how many rows changed."""
+        """Writes every confirmation whose outputs were acknowledged; returns how many documents
+        it confirmed (or found confirmed already)."""
         async with self._lock:
             waiting, self._waiting = self._waiting, []
             for ids, outputs in waiting:
@@ -56,21 +61,24 @@ class Confirmations:
                     log.warning("detect.outputs_not_acknowledged", documents=len(ids), error=repr(failed[0]))
                     continue
                 self._ready.extend(ids)
-            if not self._ready:
-                return 0
             if len(self._ready) > MAX_PENDING:
                 del self._ready[: len(self._ready) - MAX_PENDING]
+            ids = [*self._ready, *self._early]
+            if not ids:
+                return 0
             try:
                 if self._database is None:
                     self._database = open_database(self._url)
-                changed = await DocumentArchive(self._database).confirm(self._ready, datetime.now(timezone.utc))
+                missing = await DocumentArchive(self._database).confirm(ids, datetime.now(timezone.utc))
             except Exception as exc:  # the database may be busy or down; keep the ids and retry
-                log.warning("detect.confirm_failed", pending=len(self._ready), error=f"{type(exc).__name__}: {exc}")
+                log.warning("detect.confirm_failed", pending=len(ids), error=f"{type(exc).__name__}: {exc}")
                 return 0
-            log.debug("detect.confirmed", documents=len(self._ready), archived=changed)
+            tries = {doc_id: self._early.get(doc_id, 0) + 1 for doc_id in missing}
+            self._early = {doc_id: n for doc_id, n in tries.items() if n < NOT_YET_ARCHIVED_TRIES}
             self._ready = []
-            self.confirmed += changed
-            return changed
+            done = len(set(ids) - missing)
+            log.debug("detect.confirmed", documents=done, not_yet_archived=len(missing))
+            return done
 
     async def close(self) -> None:
         """A last flush, then the connection pool goes."""

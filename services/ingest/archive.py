@@ -88,20 +88,27 @@ class DocumentArchive:
         self.database = database
         self.retention = retention
 
-    async def confirm(self, document_ids: Iterable[str], now: datetime) -> int:
-        """Marks documents as detected; returns how many rows changed (ids not archived are ignored)."""
+    async def confirm(self, document_ids: Iterable[str], now: datetime) -> set[str]:
+        """Marks documents as detected; returns the ids not (yet) archived, which nothing changed.
+
+        Detect can finish a document before ingest's transaction archiving it commits (the
+        broker acknowledges first); the caller retries those ids for a while.
+        """
         wanted = list(dict.fromkeys(document_ids))
-        changed = 0
+        missing: set[str] = set()
         async with self.database.sessions.begin() as session:
             for start in range(0, len(wanted), _UPDATE_CHUNK):
                 chunk = wanted[start : start + _UPDATE_CHUNK]
-                result = await session.execute(
+                await session.execute(
                     update(ArchivedDocument)
                     .where(ArchivedDocument.document_id.in_(chunk), ArchivedDocument.confirmed_at.is_(None))
                     .values(confirmed_at=now)
                 )
-                changed += int(result.rowcount or 0)
-        return changed
+                known = await session.scalars(
+                    select(ArchivedDocument.document_id).where(ArchivedDocument.document_id.in_(chunk))
+                )
+                missing.update(set(chunk) - set(known))
+        return missing
 
     async def unconfirmed(self, page: int = PAGE) -> AsyncIterator[list[Document]]:
         """Every document never confirmed, oldest first, ``page`` at a time.

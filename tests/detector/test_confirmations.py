@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Document
-from services.detector.confirmations import Confirmations
+from services.detector.confirmations import NOT_YET_ARCHIVED_TRIES, Confirmations
 from services.ingest.archive import ArchivedDocument
 from services.ingest.seen import SeenSet
 from services.storage import open_database
@@ -52,6 +52,31 @@ async def test_documents_are_confirmed_after_their_outputs_and_not_if_those_fail
     assert await flushing == 3
     await confirmations.close()
     assert await _confirmed(url) == {"d1", "d2", "d4"}
+
+
+async def test_a_document_finished_before_ingest_archived_it_is_confirmed_on_a_later_flush(tmp_path: Path) -> None:
+    """The broker acknowledges a document before ingest commits its archive row; detect may be quicker."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'tocsin.db'}"
+    await _archived(url, ["d0"])
+    confirmations = Confirmations(url)
+    confirmations.finished(["d1"])
+    assert await confirmations.flush() == 0
+    await _archived(url, ["d1"])
+    assert await confirmations.flush() == 1
+    await confirmations.close()
+    assert await _confirmed(url) == {"d1"}
+
+
+async def test_an_id_never_archived_is_dropped_after_a_few_tries(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'tocsin.db'}"
+    await _archived(url, ["d0"])
+    confirmations = Confirmations(url)
+    confirmations.finished(["ghost"])
+    for _ in range(NOT_YET_ARCHIVED_TRIES):
+        assert await confirmations.flush() == 0
+    await _archived(url, ["ghost"])
+    assert await confirmations.flush() == 0, "kept trying an id past its tries"
+    await confirmations.close()
 
 
 async def test_a_database_failure_keeps_the_ids_for_the_next_flush(tmp_path: Path) -> None:

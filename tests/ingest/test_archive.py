@@ -124,9 +124,10 @@ class TestConfirmAndReplay:
         for n, doc in enumerate(docs):  # archived one second apart, two share a second
             await seen.mark(source_id, [doc.id], T0 + timedelta(seconds=min(n, 5)), [doc])
         archive = DocumentArchive(database)
-        changed = await archive.confirm([docs[1].id, docs[4].id, "doc_never_archived"], T0 + timedelta(minutes=1))
-        assert changed == 2
-        assert await archive.confirm([docs[1].id], T0 + timedelta(minutes=2)) == 0  # already confirmed
+        missing = await archive.confirm([docs[1].id, docs[4].id, "doc_never_archived"], T0 + timedelta(minutes=1))
+        assert missing == {"doc_never_archived"}
+        assert await archive.confirm([docs[1].id], T0 + timedelta(minutes=2)) == set()  # already confirmed: kept
+        assert (await rows(database, source_id))[docs[1].id] == T0 + timedelta(minutes=1)
         left = [doc.id for n, doc in enumerate(docs) if n not in (1, 4)]
         assert await unconfirmed_of(archive, source_id, page=2) == left
 
