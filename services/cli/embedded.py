@@ -18,6 +18,7 @@ from services.platform.broker import EmbeddedBroker
 from services.platform.broker.memory_watch import BrokerMemoryWatch
 from services.platform.config import Settings
 from services.stream.app import required_topics
+from services.ingest.replay import replay_unconfirmed
 from services.platform.kafka import ensure_topics, wait_for_kafka
 from services.platform.metrics import prepare_multiprocess_dir
 from services.platform.supervisor import Supervisor
@@ -76,6 +77,10 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         broker = EmbeddedBroker().start()
         settings.kafka.bootstrap = broker.bootstrap
         env["TOCSIN_KAFKA_BOOTSTRAP"] = broker.bootstrap
+        # The memory broker forgets every topic when it stops: documents stay in the archive
+        # until detected, and what was not is replayed below before ingest starts.
+        settings.archive.track_detection = True
+        env["TOCSIN_ARCHIVE_TRACK_DETECTION"] = "true"
         if broker.pid is not None:
             memory = BrokerMemoryWatch(broker.pid, settings.kafka.embedded_memory_warning_mb)
     env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
@@ -88,6 +93,8 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         kafka = settings.kafka
         await wait_for_kafka(kafka)
         await ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic])
+        if broker is not None:
+            await replay_unconfirmed(settings)
         supervisor.start()
         watcher = asyncio.create_task(supervisor.watch())
 

@@ -2,7 +2,9 @@
 
 The order is what makes ingest lossless: ids are marked seen, and the cursor (validators,
 ``since_id``, paging cursors) is advanced, only after Kafka acknowledged the documents. A
-broker outage therefore costs a re-fetch, never an item.
+broker outage therefore costs a re-fetch, never an item. Marking seen also archives the
+documents (same transaction), so a broker that forgets them (the embedded one, restarted)
+costs a replay, never an item.
 """
 
 from __future__ import annotations
@@ -113,7 +115,7 @@ class PollCycle:
         try:
             acked = await self.publisher.publish(fresh)
         except BrokerUnavailable as exc:
-            await self.seen.mark(spec.id, exc.acked, now)
+            await self.seen.mark(spec.id, exc.acked, now, fresh)
             failed = replace(status.failed(now, f"broker unavailable: {exc}"), items_total=status.items_total + len(exc.acked))
             log.warning(
                 "ingest.broker_unavailable",
@@ -123,7 +125,7 @@ class PollCycle:
                 error=str(exc),
             )
             return CycleResult(failed, Outcome.BROKER_FAILED, produced=len(exc.acked))
-        await self.seen.mark(spec.id, acked, now)
+        await self.seen.mark(spec.id, acked, now, fresh)
         succeeded = status.succeeded(now, len(acked), cursor)
         if acked:
             log.info("ingest.produced", source_id=spec.id, kind=spec.kind, items=len(candidates), produced=len(acked))

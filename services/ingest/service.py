@@ -12,6 +12,7 @@ import structlog
 
 from services.ingest.catalogue import watch_sources
 from services.platform.config import Settings
+from services.ingest.archive import DocumentArchive
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
@@ -101,7 +102,7 @@ class SourceLoop:
         return status
 
 
-async def _purge_loop(seen: SeenSet, stop: asyncio.Event) -> None:
+async def _purge_loop(seen: SeenSet, archive: DocumentArchive | None, stop: asyncio.Event) -> None:
     while not stop.is_set():
         try:
             removed = await seen.purge(_now())
@@ -109,6 +110,13 @@ async def _purge_loop(seen: SeenSet, stop: asyncio.Event) -> None:
                 log.info("ingest.seen_purged", removed=removed)
         except Exception as exc:
             log.warning("ingest.seen_purge_failed", error=str(exc))
+        if archive is not None:
+            try:
+                removed = await archive.purge(_now(), unconfirmed_after=seen.retention)
+                if removed:
+                    log.info("ingest.archive_purged", removed=removed, retention=archive.retention.total_seconds())
+            except Exception as exc:
+                log.warning("ingest.archive_purge_failed", error=str(exc))
         if await _sleep_unless_stopped(stop, PURGE_EVERY):
             return
 
@@ -182,7 +190,14 @@ class IngestService:
         database = open_database(self.settings.database.url)
         await database.create_schema()
         publisher = DocumentPublisher(kafka)
-        seen = SeenSet(database, retention=timedelta(seconds=self.settings.ingest.seen_retention))
+        keep = self.settings.archive.enabled
+        seen = SeenSet(
+            database,
+            retention=timedelta(seconds=self.settings.ingest.seen_retention),
+            keep_documents=keep,
+            await_detection=self.settings.archive.track_detection,
+        )
+        archive = DocumentArchive(database, timedelta(seconds=self.settings.archive.retention)) if keep else None
         board = StatusBoard(database)
         started_at = _now()
         log.info(
@@ -192,7 +207,7 @@ class IngestService:
             instance=self.instance,
             documents_topic=kafka.documents_topic,
         )
-        purge = asyncio.create_task(_purge_loop(seen, stop), name="ingest:purge")
+        purge = asyncio.create_task(_purge_loop(seen, archive, stop), name="ingest:purge")
         try:
             async with make_http_client(self.settings.security.allow_private_targets, self.limits) as client:
                 cycle = PollCycle(Fetcher(client, self.limits), seen, publisher)

@@ -34,6 +34,7 @@ from services.platform.readiness import notify_ready
 from services.rules.agent import rule_hits_topic, wire_rules
 from services.stories.agent import wire_stories
 from services.stories.severity import load_severity_policy
+from services.stream.confirmations import Confirmations
 from services.stream.detect import Detector, wire_detect
 from services.stream.transport import TocsinFaustApp
 
@@ -83,8 +84,14 @@ def new_faust_app(settings: Settings, datadir: Path | None = None, name: str = "
     return app
 
 
-def build_app(settings: Settings, detector: Detector, datadir: Path | None = None) -> faust.App:
-    """A Faust app bound to ``settings``; nothing connects until a worker starts it."""
+def build_app(
+    settings: Settings, detector: Detector, datadir: Path | None = None, confirmations: Confirmations | None = None
+) -> faust.App:
+    """A Faust app bound to ``settings``; nothing connects until a worker starts it.
+
+    With ``confirmations``, the detect agent reports each finished document to the archive
+    (see :mod:`services.stream.confirmations`).
+    """
     kafka = settings.kafka
     app = new_faust_app(settings, datadir)
     documents = app.topic(kafka.documents_topic, **RAW_TOPIC)
@@ -100,7 +107,7 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
         payload = value if isinstance(value, bytes) else str(value).encode()
         await dead_letter_topic.send(key=key, value=payload, headers=dead_letter_headers(error, origin, SERVICE))
 
-    wire_detect(app, documents, detections, detector, pool, send_dead_letter)
+    wire_detect(app, documents, detections, detector, pool, send_dead_letter, confirmations)
     wire_stories(app, detections, signals, load_severity_policy(), settings.stories.window, send_dead_letter)
     wire_rules(app, settings, detections, signals, send_dead_letter, RAW_TOPIC)
 
@@ -112,8 +119,16 @@ def build_app(settings: Settings, detector: Detector, datadir: Path | None = Non
     async def _ready(sender: faust.App, **_kwargs: Any) -> None:
         notify_ready(SERVICE)
 
+    if confirmations is not None:
+
+        @app.timer(settings.archive.confirm_every)
+        async def _confirm() -> None:
+            await confirmations.flush()
+
     @app.on_before_shutdown.connect
     async def _shutdown(sender: faust.App, **_kwargs: Any) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
+        if confirmations is not None:
+            await confirmations.close()
 
     return app

@@ -19,6 +19,7 @@ from models.dead_letter import DeadLetterSink
 from models.ids import stable_id
 from models.story import DetectionEvent
 from services.platform.metrics import DETECTIONS_FOUND
+from services.stream.confirmations import Confirmations
 from services.stories.keys import story_key
 from services.stories.outlets import outlet_of
 
@@ -90,8 +91,13 @@ def wire_detect(
     detector: Detector,
     pool: Executor,
     dead_letter: DeadLetterSink,
+    confirmations: Confirmations | None = None,
 ) -> None:
-    """Registers the detect agent on ``app``: batches of documents through ``detector``."""
+    """Registers the detect agent on ``app``: batches of documents through ``detector``.
+
+    With ``confirmations``, each finished batch is reported to the document archive once its
+    detection events are acknowledged (see :mod:`services.stream.confirmations`).
+    """
     documents_topic = documents.get_topic_name()
 
     @app.agent(documents, name="detect")
@@ -107,6 +113,7 @@ def wire_detect(
             if not decoded:
                 continue
             outcomes = await loop.run_in_executor(pool, detect_all, detector, [doc for _, doc in decoded])
+            sent: list[Any] = []
             for (event, document), outcome in zip(decoded, outcomes, strict=True):
                 if isinstance(outcome, Exception):  # a poison document must not block its partition
                     await dead_letter(
@@ -118,4 +125,8 @@ def wire_detect(
                 for found in outcome:
                     DETECTIONS_FOUND.labels(found.pattern).inc()
                 for item in detection_events(document, outcome):
-                    await detections.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
+                    sent.append(
+                        await detections.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
+                    )
+            if confirmations is not None:
+                confirmations.finished((document.id for _, document in decoded), sent)

@@ -16,6 +16,7 @@ log = structlog.get_logger(__name__)
 
 def run_detect_worker(settings: Settings) -> int:
     """Blocks until SIGINT/SIGTERM. Topics are created first so the agent can subscribe at once."""
+    from services.stream.confirmations import Confirmations
     from services.detector.engine import DetectionEngine  # spaCy import is slow; only here
     from services.stream.app import build_app, required_topics
 
@@ -25,7 +26,9 @@ def run_detect_worker(settings: Settings) -> int:
     loop.run_until_complete(wait_for_kafka(kafka))
     loop.run_until_complete(ensure_topics(kafka, required_topics(settings)))
     engine = DetectionEngine.from_settings(settings)
-    app = build_app(settings, engine)
+    archive = settings.archive
+    confirmations = Confirmations(settings.database.url) if archive.enabled and archive.track_detection else None
+    app = build_app(settings, engine, confirmations=confirmations)
     worker = faust.Worker(
         app,
         loop=loop,

@@ -2,7 +2,8 @@
 
 Patterns are files (one YAML file each, see services/detector/schema.py) in the built-in
 directory and ``detector.patterns_dir``; the detector reloads that directory on change, so
-an admin validates a file here, then drops it there.
+an admin validates a file here, then drops it there. ``POST /v1/patterns/backtest`` replays
+archived documents through a draft before it goes live (see docs/archive-and-backtest.md).
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+import asyncio
+from datetime import datetime, timedelta, timezone
+
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
+from models.backtest import BacktestReport, BacktestRequest
 from services.api.deps import Admin, Ctx, not_found
 from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_shared_lexicons, pattern_files
 from services.detector.schema import PatternFileError, PatternSpec, read_pattern_file
@@ -76,6 +81,42 @@ def _summary(spec: PatternSpec, path: Path) -> dict[str, Any]:
 @router.get("", response_model=list[PatternSummary])
 async def list_patterns(ctx: Ctx, _: Admin) -> list[PatternSummary]:
     return [PatternSummary(**_summary(spec, path)) for spec, path in _specs(ctx).values()]
+
+
+_BACKTEST_SLOT = asyncio.Semaphore(1)
+"""One backtest at a time per API process: each is up to 2 × limit detection runs on its CPU."""
+
+
+@router.post("/backtest", response_model=BacktestReport)
+async def backtest_pattern(ctx: Ctx, _: Admin, request: BacktestRequest) -> BacktestReport:
+    """Replays archived documents through a draft pattern and/or threshold; what would fire beside what fires today.
+
+    Admin only: the archive holds every tenant's sources. Bounded by ``limit`` (at most
+    2,000 documents, newest first) and one backtest at a time; a second gets 429.
+    """
+    from services.api.routes.analyze import engine_of
+    from services.detector.backtest import archived_documents, engine_factory, pattern_directories, run_backtest
+    from services.detector.schema import PatternFileError
+
+    if request.pattern is None and request.threshold is None:
+        raise HTTPException(422, [{"loc": ["body"], "type": "value_error", "msg": "give pattern, threshold, or both"}])
+    if _BACKTEST_SLOT.locked():
+        raise HTTPException(429, "a backtest is already running", headers={"Retry-After": "10"})
+    async with _BACKTEST_SLOT:
+        since = datetime.now(timezone.utc) - timedelta(seconds=request.since)
+        documents, limited = await archived_documents(ctx.db, since, request.limit)
+        today = await engine_of(ctx)
+        try:
+            return await asyncio.to_thread(
+                run_backtest, documents, today, engine_factory(today),
+                pattern_directories(ctx.settings.detector.patterns_dir),
+                draft_text=request.pattern, threshold=request.threshold, patterns=request.patterns,
+                since=since, limited=limited, show=request.show,
+            )
+        except PatternFileError as exc:
+            raise HTTPException(
+                422, [{"loc": ["body", "pattern"], "type": "value_error", "msg": problem} for problem in exc.problems]
+            ) from None
 
 
 @router.get("/{pattern_id}", response_model=PatternDetail)

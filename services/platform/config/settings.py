@@ -138,6 +138,29 @@ class IngestSettings(_Group):
     seen_retention: Seconds = 30 * 86400.0
 
 
+class ArchiveSettings(_Group):
+    """The document archive (docs/archive-and-backtest.md): what ingest keeps in the database.
+
+    Every produced document is kept until the detect stage has confirmed it, so a restart of
+    the embedded (memory) broker can replay what was not detected; confirmed documents stay
+    for ``retention`` more, for ``tocsin patterns backtest``.
+    """
+
+    enabled: bool = Field(default=True, description="keep produced documents in the database")
+    retention: Seconds = Field(
+        default=7 * 86400.0, gt=0, description="how long a detected document stays available to backtests"
+    )
+    track_detection: bool = Field(
+        default=False,
+        description="keep documents unconfirmed until the detect stage confirms them, and replay the "
+        "unconfirmed ones on start; tocsin run sets it with its embedded broker, which forgets every "
+        "topic on restart (a real cluster keeps them, so there a document counts as safe once produced)",
+    )
+    confirm_every: Seconds = Field(
+        default=1.0, gt=0, le=60, description="how often the detect stage records which documents it finished"
+    )
+
+
 class DeliverySettings(_Group):
     retry_schedule: list[Seconds] = Field(
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
@@ -184,6 +207,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
     rules: list[RuleSpec] = Field(default_factory=list)

@@ -14,6 +14,7 @@ from sqlalchemy import MetaData
 TABLE_MODULES: tuple[str, ...] = (
     "alerts.tables",
     "services.ingest.seen",
+    "services.ingest.archive",
     "services.ingest.status",
     "services.api.auth.tables",
     "services.ingest.catalogue",
