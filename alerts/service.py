@@ -8,13 +8,15 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 import structlog
 from aiokafka import AIOKafkaConsumer
 from sqlalchemy.exc import DBAPIError
 
+from alerts.admission import DeliveryLimits
+from alerts.breaker import BreakerPolicy, Breakers
 from alerts.channels import ChannelSet, Notifier
 from alerts.channels.chat import AppriseChannel
 from alerts.channels.mail import SmtpChannel
@@ -28,6 +30,7 @@ from alerts.retry import RetrySchedule
 from alerts.stages.dead_letter import DeadLetterStage
 from alerts.stages.deliver import DeliverStage
 from alerts.stages.retry import RetryStage
+from models import Subscription
 from services import kafka as kafka_clients
 from services.config import Settings
 from services.api.store.subscriptions import SubscriptionCatalog
@@ -88,11 +91,35 @@ def build_channels(settings: Settings, client: httpx.AsyncClient, clock: Callabl
 
 def delivery_pipeline(
     db: Database, channels: ChannelSet, ops: OpsEvents, schedule: RetrySchedule, clock: Callable[[], float],
-    timeout: float,
+    timeout: float, breakers: Breakers | None = None,
 ) -> MultiStage[DeliveryContext, Outgoing]:
-    """deliver → retry → dead letter."""
+    """deliver → retry → dead letter. Pass the dispatcher's ``breakers`` so it learns outcomes."""
     return MultiStage(
-        [DeliverStage(db, channels, clock, timeout=timeout), RetryStage(db, schedule, clock), DeadLetterStage(db, ops, clock)]
+        [DeliverStage(db, channels, clock, timeout=timeout, breakers=breakers), RetryStage(db, schedule, clock),
+         DeadLetterStage(db, ops, clock)]
+    )
+
+
+def delivery_limits(settings: Settings) -> DeliveryLimits:
+    delivery = settings.delivery
+    return DeliveryLimits(delivery.concurrency, delivery.tenant_concurrency, delivery.endpoint_concurrency)
+
+
+def circuit_breakers(settings: Settings) -> Breakers:
+    delivery = settings.delivery
+    return Breakers(BreakerPolicy(delivery.breaker_failures, delivery.breaker_cooldown, delivery.breaker_max_cooldown))
+
+
+def delivery_dispatcher(
+    settings: Settings, db: Database, subscriptions: Callable[[], Sequence[Subscription]],
+    pipeline: MultiStage[DeliveryContext, Outgoing], *, breakers: Breakers, clock: Callable[[], float], instance: str,
+    idle_poll: float | None = None,
+) -> Dispatcher:
+    """The dispatcher with the configured bounds; ``breakers`` is the pipeline's."""
+    extra = {} if idle_poll is None else {"idle_poll": idle_poll}
+    return Dispatcher(
+        db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout),
+        limits=delivery_limits(settings), breakers=breakers, **extra,
     )
 
 
@@ -118,13 +145,13 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
         catalog = SubscriptionCatalog(db, settings.subscriptions)
         await catalog.refresh()
         subscriptions = catalog.current
+        breakers = circuit_breakers(settings)
         pipeline = delivery_pipeline(
             db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
-            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout,
+            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout, breakers,
         )
-        dispatcher = Dispatcher(
-            db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout)
-        )
+        dispatcher = delivery_dispatcher(settings, db, subscriptions, pipeline, breakers=breakers, clock=clock,
+                                         instance=instance)
         intake = SignalConsumer(
             consumer, producer, db, subscriptions, dead_letter_topic=kafka.dead_letter_topic, clock=clock,
             on_recorded=dispatcher.wake,

@@ -7,9 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from alerts.dispatcher import Dispatcher
 from alerts.retry import RetrySchedule
-from alerts.service import build_channels, delivery_pipeline, webhook_client
+from alerts.service import build_channels, circuit_breakers, delivery_dispatcher, delivery_pipeline, webhook_client
 from models import Subscription
 from services.config import Settings
 from services.storage import Database
@@ -38,12 +37,14 @@ async def run_dispatcher_until(
     ops = ops or RecordedOps()
     settings = settings.model_copy(update={"security": settings.security.model_copy(update={"allow_private_targets": allow_private})})
     client = webhook_client(settings)
+    breakers = circuit_breakers(settings)
     pipeline = delivery_pipeline(
         db, build_channels(settings, client, time.time), ops,
         RetrySchedule(tuple(settings.delivery.retry_schedule), jitter=0.0), time.time, settings.delivery.timeout,
+        breakers,
     )
-    dispatcher = Dispatcher(db, lambda: subscriptions, pipeline, clock=time.time, instance="test", lease=30.0,
-                            idle_poll=0.05)
+    dispatcher = delivery_dispatcher(settings, db, lambda: subscriptions, pipeline, breakers=breakers,
+                                     clock=time.time, instance="test", idle_poll=0.05)
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run(stop))
     try:
