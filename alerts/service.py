@@ -24,7 +24,7 @@ from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
 from alerts.context import DeliveryContext, Outgoing
 from alerts.dispatcher import Dispatcher
-from alerts.ops import KafkaOpsEvents, OpsEvents
+from alerts.ops import OpsEvents, OpsRelay, OutboxOpsEvents
 from alerts.pipeline import MultiStage
 from alerts.retry import RetrySchedule
 from alerts.stages.dead_letter import DeadLetterStage
@@ -146,8 +146,9 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
         await catalog.refresh()
         subscriptions = catalog.current
         breakers = circuit_breakers(settings)
+        relay = OpsRelay(db, producer, kafka.ops_topic)
         pipeline = delivery_pipeline(
-            db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
+            db, build_channels(settings, client, clock), OutboxOpsEvents(db, clock, on_recorded=relay.wake),
             RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout, breakers,
         )
         dispatcher = delivery_dispatcher(settings, db, subscriptions, pipeline, breakers=breakers, clock=clock,
@@ -162,6 +163,7 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
             group.create_task(dispatcher.run(stop))
             group.create_task(_consume(consumer, intake, stop))
             group.create_task(catalog.run(stop))
+            group.create_task(relay.run(stop))
     finally:
         if producer_started:
             await producer.stop()
