@@ -73,10 +73,10 @@ class Load:
 
     def remove(self, due: Due) -> None:
         self.total -= 1
-        for counter, key in ((self.by_tenant, due.tenant), (self.by_endpoint, due.endpoint)):
-            counter[key] -= 1
-            if counter[key] <= 0:
-                del counter[key]
+        self.by_tenant[due.tenant] -= 1
+        self.by_endpoint[due.endpoint] -= 1
+        self.by_tenant += Counter()  # drops zero counts, so idle tenants and endpoints are forgotten
+        self.by_endpoint += Counter()
 
     def copy(self) -> Load:
         return Load(self.total, Counter(self.by_tenant), Counter(self.by_endpoint))

@@ -32,6 +32,7 @@ log = structlog.get_logger(__name__)
 
 DEFAULT_IDLE_POLL = 1.0
 STOP_GRACE = 5.0
+DEFAULT_LIMITS = DeliveryLimits()
 CANDIDATE_WINDOW = 4
 """Due rows fetched per free slot: room for rows refused within one pick (another row of
 an endpoint that just reached its bound) without a second query."""
@@ -47,7 +48,7 @@ class Dispatcher:
         clock: Callable[[], float],
         instance: str,
         lease: float,
-        limits: DeliveryLimits = DeliveryLimits(),
+        limits: DeliveryLimits = DEFAULT_LIMITS,
         breakers: Breakers | None = None,
         idle_poll: float = DEFAULT_IDLE_POLL,
     ) -> None:

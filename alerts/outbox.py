@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import and_, insert, not_, or_, select, update
+from sqlalchemy import ColumnElement, and_, insert, not_, or_, select, update
 
 from alerts.tables import DEAD, DELIVERED, PENDING, SILENCED, AttemptRow, DeliveryRow, EndpointRow
 from services.storage import Database
@@ -35,7 +35,7 @@ def _claimable(now: float):  # type: ignore[no-untyped-def]
 def _not_blocked(skip_subscriptions: Collection[str], skip_endpoints: Collection[Endpoint]):  # type: ignore[no-untyped-def]
     """Leaves out rows that could not start anyway (their tenant or endpoint is at its bound),
     so that they do not fill the candidate window ahead of other tenants' rows."""
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if skip_subscriptions:
         conditions.append(DeliveryRow.subscription_id.not_in(sorted(skip_subscriptions)))
     for subscription_id, channel in skip_endpoints:

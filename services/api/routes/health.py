@@ -108,7 +108,7 @@ async def _try_write(db: Database) -> str | None:
                 await revisions.bump(session, PROBE_REVISION)
                 await session.flush()
             return None
-        except Exception as exc:  # any failure means not ready
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
             return write_problem(exc) or type(exc).__name__
         finally:
             if usual_wait is not None:  # the connection goes back to the pool with its usual wait
