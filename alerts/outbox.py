@@ -170,15 +170,22 @@ async def record_attempt(
     if outcome == DELIVERED:
         values.update(status=DELIVERED, finished_at=finished, lease_owner=None, lease_until=None)
     async with db.sessions() as session, session.begin():
-        settled = await session.execute(
-            update(AttemptRow)
+        # The newest matching row: after a resend, older attempts can carry the same number.
+        opened = await session.scalar(
+            select(AttemptRow.id)
             .where(AttemptRow.delivery_id == delivery.id, AttemptRow.number == delivery.attempts,
                    AttemptRow.instance == instance, AttemptRow.outcome.in_((SENDING, INTERRUPTED)))
-            .values(started_at=started_at, latency_ms=latency_ms, status_code=status_code, outcome=outcome,
-                    error=error)
+            .order_by(AttemptRow.id.desc())
+            .limit(1)
         )
-        opened = settled.rowcount == 1
-        if not opened:  # no attempt was opened by a claim (a direct call): count and store it now
+        if opened is not None:
+            await session.execute(
+                update(AttemptRow)
+                .where(AttemptRow.id == opened)
+                .values(started_at=started_at, latency_ms=latency_ms, status_code=status_code, outcome=outcome,
+                        error=error)
+            )
+        else:  # no attempt was opened by a claim (a direct call): count and store it now
             values["attempts"] = DeliveryRow.attempts + 1
             await session.execute(
                 insert(AttemptRow).values(
@@ -197,7 +204,7 @@ async def record_attempt(
             endpoint = await _endpoint(session, delivery.subscription_id, delivery.channel)
             if endpoint.failing_since is None:
                 endpoint.failing_since = started_at
-    if not opened:
+    if opened is None:
         delivery.attempts += 1
 
 

@@ -37,3 +37,22 @@ async def test_an_attempt_cancelled_by_shutdown_is_recorded_as_interrupted(
     assert (row.status, row.attempts) == ("pending", 1)
     assert (attempt.number, attempt.outcome, attempt.status_code) == (1, "interrupted", None)
     assert "the receiver may have got it" in attempt.error and attempt.latency_ms > 0
+
+
+async def test_a_resent_delivery_settles_its_new_attempt_not_an_old_one_with_the_same_number(db):
+    from alerts.outbox import INTERRUPTED, claim_due, record_attempt, resend
+
+    sub = subscription("desk", "http://127.0.0.1:9/hook")
+    now = time.time()
+    await record_signal(db, [sub], signal(detection()), now)
+    (first,) = await claim_due(db, now=now, owner="a", lease=30, limit=5)
+    await record_attempt(db, first, started_at=now, latency_ms=5, status_code=None, outcome=INTERRUPTED,
+                         error="cut off", instance="a")
+    assert await resend(db, first.id, now + 60)
+    (again,) = await claim_due(db, now=now + 60, owner="a", lease=30, limit=5)
+    await record_attempt(db, again, started_at=now + 60, latency_ms=5, status_code=200, outcome="delivered",
+                         error=None, instance="a")
+    history = [(a.number, a.outcome) for a in await attempts(db, first.id)]
+    assert history == [(1, "interrupted"), (1, "delivered")]
+    (row,) = await deliveries(db)
+    assert (row.status, row.attempts) == ("delivered", 1)
