@@ -170,7 +170,8 @@ class Dispatcher:
             self._wake.set()
 
     async def _drain(self) -> None:
-        """Lets in-flight attempts finish briefly; anything cut off is retried after its lease."""
+        """Lets in-flight attempts finish briefly; anything cut off is recorded ``interrupted``
+        by the deliver stage and retried after its lease."""
         if not self._running:
             return
         done, pending = await asyncio.wait(set(self._running), timeout=STOP_GRACE)
