@@ -20,7 +20,7 @@ import time
 from collections.abc import Sequence
 
 import structlog
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import Subscription
 from services.platform.storage import revisions
@@ -81,6 +81,42 @@ async def save(db: Database, subscription: Subscription) -> None:
             row.spec = dump(subscription)
             row.updated_at = now
         await revisions.bump(session, revisions.SUBSCRIPTIONS)
+
+
+class TooManySubscriptions(Exception):
+    """The tenant already has as many subscriptions as ``tenants.max_subscriptions`` allows."""
+
+    def __init__(self, tenant: str, count: int, limit: int) -> None:
+        super().__init__(
+            f"tenant {tenant!r} already has {count} subscriptions, the most allowed (tenants.max_subscriptions "
+            f"is {limit}); delete one before adding another"
+        )
+        self.count, self.limit = count, limit
+
+
+async def create(db: Database, subscription: Subscription, *, limit: int, configured: int = 0) -> None:
+    """Inserts a new subscription unless its tenant would pass ``limit`` (counting the
+    ``configured`` ones from the config file); raises :class:`TooManySubscriptions`.
+
+    Why the cap: every subscription is work for the alerter on every signal and a queue of
+    deliveries, so one tenant must not be able to add them without bound (issue 19). The
+    revision is bumped first: that write takes the lock (a row lock on PostgreSQL, the write
+    lock on SQLite) that makes two concurrent creates count one after the other.
+    """
+    now = time.time()
+    async with db.sessions() as session, session.begin():
+        await revisions.bump(session, revisions.SUBSCRIPTIONS)
+        await session.flush()
+        stored = await session.scalar(
+            select(func.count()).select_from(SubscriptionRow).where(SubscriptionRow.tenant == subscription.tenant)
+        )
+        if configured + (stored or 0) >= limit:
+            raise TooManySubscriptions(subscription.tenant, configured + (stored or 0), limit)
+        session.add(
+            SubscriptionRow(
+                id=subscription.id, tenant=subscription.tenant, spec=dump(subscription), created_at=now, updated_at=now,
+            )
+        )
 
 
 async def delete(db: Database, tenant: str, subscription_id: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from alerts.breaker import Breakers
 from alerts.channels import ChannelSet
 from alerts.context import Candidate, DeliveryContext, IntakeContext, Outgoing
 from alerts.ops import OpsEvents
@@ -35,8 +36,10 @@ def flush_pipeline() -> MultiStage[IntakeContext, Candidate]:
 
 def delivery_pipeline(
     db: Database, channels: ChannelSet, ops: OpsEvents, schedule: RetrySchedule, clock: Callable[[], float],
-    timeout: float,
+    timeout: float, breakers: Breakers | None = None,
 ) -> MultiStage[DeliveryContext, Outgoing]:
+    """Pass the dispatcher's ``breakers`` so the circuit breakers learn each outcome."""
     return MultiStage(
-        [DeliverStage(db, channels, clock, timeout=timeout), RetryStage(db, schedule, clock), DeadLetterStage(db, ops, clock)]
+        [DeliverStage(db, channels, clock, timeout=timeout, breakers=breakers), RetryStage(db, schedule, clock),
+         DeadLetterStage(db, ops, clock)]
     )

@@ -8,26 +8,31 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import httpx
 import structlog
 from aiokafka import AIOKafkaConsumer
 
+from alerts.admission import DeliveryLimits
+from alerts.breaker import BreakerPolicy, Breakers
 from alerts.channels import ChannelSet, Notifier
 from alerts.channels.chat import AppriseChannel
 from alerts.channels.mail import SmtpChannel
 from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
 from alerts.dispatcher import Dispatcher
-from alerts.ops import KafkaOpsEvents
+from alerts.context import DeliveryContext, Outgoing
+from alerts.ops import OpsRelay, OutboxOpsEvents
+from alerts.pipeline import MultiStage
 from alerts.pipelines import delivery_pipeline
 from alerts.retry import RetrySchedule
+from models import Subscription
 from services.platform import kafka as kafka_clients
 from services.platform.config import Settings
 from alerts.catalogue import SubscriptionCatalog
 from services.platform.netguard import guarded_client
-from services.platform.storage import ensure_schema, open_database
+from services.platform.storage import Database, ensure_schema, open_database
 
 log = structlog.get_logger(__name__)
 
@@ -67,6 +72,29 @@ def build_channels(settings: Settings, client: httpx.AsyncClient, clock: Callabl
     return ChannelSet(notifiers)
 
 
+def delivery_limits(settings: Settings) -> DeliveryLimits:
+    delivery = settings.delivery
+    return DeliveryLimits(delivery.concurrency, delivery.tenant_concurrency, delivery.endpoint_concurrency)
+
+
+def circuit_breakers(settings: Settings) -> Breakers:
+    delivery = settings.delivery
+    return Breakers(BreakerPolicy(delivery.breaker_failures, delivery.breaker_cooldown, delivery.breaker_max_cooldown))
+
+
+def delivery_dispatcher(
+    settings: Settings, db: Database, subscriptions: Callable[[], Sequence[Subscription]],
+    pipeline: MultiStage[DeliveryContext, Outgoing], *, breakers: Breakers, clock: Callable[[], float], instance: str,
+    idle_poll: float | None = None,
+) -> Dispatcher:
+    """The dispatcher with the configured bounds; ``breakers`` is the pipeline's."""
+    extra = {} if idle_poll is None else {"idle_poll": idle_poll}
+    return Dispatcher(
+        db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout),
+        limits=delivery_limits(settings), breakers=breakers, **extra,
+    )
+
+
 async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     """Consumes signals, records deliveries in the outbox, and delivers them until ``stop``."""
     kafka = settings.kafka
@@ -89,13 +117,14 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
         catalog = SubscriptionCatalog(db, settings.subscriptions)
         await catalog.refresh()
         subscriptions = catalog.current
+        breakers = circuit_breakers(settings)
+        relay = OpsRelay(db, producer, kafka.ops_topic)
         pipeline = delivery_pipeline(
-            db, build_channels(settings, client, clock), KafkaOpsEvents(producer, kafka.ops_topic),
-            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout,
+            db, build_channels(settings, client, clock), OutboxOpsEvents(db, clock, on_recorded=relay.wake),
+            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout, breakers,
         )
-        dispatcher = Dispatcher(
-            db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout)
-        )
+        dispatcher = delivery_dispatcher(settings, db, subscriptions, pipeline, breakers=breakers, clock=clock,
+                                         instance=instance)
         intake = SignalConsumer(
             consumer, producer, db, subscriptions, dead_letter_topic=kafka.dead_letter_topic, clock=clock,
             on_recorded=dispatcher.wake,
@@ -106,6 +135,7 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
             group.create_task(dispatcher.run(stop))
             group.create_task(_consume(consumer, intake, stop))
             group.create_task(catalog.run(stop))
+            group.create_task(relay.run(stop))
     finally:
         if producer_started:
             await producer.stop()

@@ -126,3 +126,21 @@ class SubscriptionRow(Base):
     spec: Mapped[str] = mapped_column(Text)
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
+
+class OpsEventRow(Base):
+    """An ops event (a dead letter, a disabled endpoint) waiting to reach the ops topic.
+
+    Written where the event happens and deleted once the broker has it
+    (:class:`alerts.ops.OpsRelay`), so a broker freeze or an alerter restart delays an ops
+    event instead of losing it, as it did before (issue 19: ten lost in one freeze).
+    """
+
+    __tablename__ = "alert_ops_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(60))
+    key: Mapped[str] = mapped_column(String(100))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[float] = mapped_column(Float)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,4 +1,4 @@
-"""Deliver: one attempt per claimed row, stored whatever happens."""
+"""Deliver: one attempt per claimed row, stored whatever happens (even when cut off)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import structlog
 from sqlalchemy.exc import DBAPIError
 
 from alerts import outbox
+from alerts.breaker import Breakers, outcome_of
 from alerts.channels import ChannelSet
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import DeliveryError, PermanentError, RetryableError
@@ -24,16 +25,23 @@ RECORD_RETRY_FIRST = 0.2
 RECORD_RETRY_MAX = 2.0
 RECORD_PATIENCE = 60.0
 """Seconds an attempt's outcome is held in memory while the database is away."""
+INTERRUPT_RECORD_TIMEOUT = 2.0
+"""How long a cancelled attempt (the alerter stopping) may take to store that it was cut off."""
 
 
 class DeliverStage:
     """Sends each item; delivered items leave the pipeline, failed ones go on with their error."""
 
-    def __init__(self, db: Database, channels: ChannelSet, clock: Callable[[], float], timeout: float) -> None:
+    def __init__(
+        self, db: Database, channels: ChannelSet, clock: Callable[[], float], timeout: float,
+        breakers: Breakers | None = None,
+    ) -> None:
+        """``breakers`` learns each attempt's outcome; the dispatcher reads the same object."""
         self.db = db
         self.channels = channels
         self.clock = clock
         self.timeout = timeout
+        self.breakers = breakers
 
     async def exec(self, ctx: DeliveryContext, items: list[Outgoing]) -> tuple[DeliveryContext, list[Outgoing]]:
         failed: list[Outgoing] = []
@@ -49,6 +57,7 @@ class DeliverStage:
         began = time.perf_counter()
         status: int | None = None
         error: DeliveryError | None = None
+        sent = False
         try:
             error = await self._precheck(item)
             if error is None:
@@ -56,8 +65,12 @@ class DeliverStage:
                 if notifier is None:
                     raise PermanentError(f"no notifier for channel {delivery.channel!r}")
                 assert item.subscription is not None
+                sent = True
                 async with asyncio.timeout(self.timeout):
                     status = await notifier.send(delivery, item.subscription)
+        except asyncio.CancelledError:
+            await self._record_interrupted(ctx, delivery, started, began)
+            raise
         except TimeoutError:
             error = RetryableError(f"no answer within {self.timeout:g}s")
         except DeliveryError as exc:
@@ -65,6 +78,8 @@ class DeliverStage:
         except Exception as exc:  # noqa: BLE001 - a notifier bug must not lose the delivery
             error = RetryableError(f"{type(exc).__name__}: {exc}"[:500])
         latency_ms = (time.perf_counter() - began) * 1000
+        if self.breakers is not None:
+            self.breakers.record((delivery.subscription_id, delivery.channel), outcome_of(error, sent=sent), self.clock())
         outcome = DELIVERED if error is None else ("retry" if isinstance(error, RetryableError) else "failed")
         DELIVERY_ATTEMPT.labels(outcome).observe(latency_ms / 1000)
         await self._record(
@@ -76,6 +91,25 @@ class DeliverStage:
             status=status, outcome=outcome, latency_ms=round(latency_ms, 1), error=None if error is None else str(error),
         )
         return error
+
+    async def _record_interrupted(self, ctx: DeliveryContext, delivery, started: float, began: float) -> None:  # type: ignore[no-untyped-def]
+        """The alerter is stopping mid-send: store the attempt as interrupted, briefly.
+
+        Shielded from the cancellation that got us here; if even that cannot be written, the
+        attempt stays ``sending`` and the next claim of the row marks it interrupted.
+        """
+        write = asyncio.ensure_future(
+            outbox.record_attempt(
+                self.db, delivery, started_at=started, latency_ms=(time.perf_counter() - began) * 1000,
+                status_code=None, outcome=outbox.INTERRUPTED, error=outbox.INTERRUPTED_ERROR, instance=ctx.instance,
+            )
+        )
+        try:
+            await asyncio.wait_for(asyncio.shield(write), INTERRUPT_RECORD_TIMEOUT)
+        except (asyncio.CancelledError, TimeoutError, DBAPIError, OSError) as exc:
+            log.warning("alert.interrupted_unrecorded", delivery=delivery.id, error=type(exc).__name__)
+        else:
+            log.warning("alert.attempt_interrupted", delivery=delivery.id, attempt=delivery.attempts)
 
     async def _record(self, ctx: DeliveryContext, delivery, **attempt) -> None:  # type: ignore[no-untyped-def]
         """Stores the attempt, waiting out a busy or unreachable database for a while.

@@ -14,9 +14,10 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 import alerts.tables  # noqa: F401 - registers the alerter's tables for create_schema
 import services.api.auth.tables  # noqa: F401
@@ -114,6 +115,19 @@ def create_app(
         redoc_url=None,
     )
     app.state.api = ctx
+    app.state.write_probe = health.WriteProbe()
+
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: OperationalError) -> JSONResponse:
+        """A full, locked or unreachable database is a temporary condition: 503 with a reason
+        (it was a bare 500), and ``/readyz`` goes not ready with it."""
+        problem = health.write_problem(exc)
+        if problem is None:
+            raise exc
+        app.state.write_probe.write_failed(problem)
+        log.warning("api.database_unavailable", path=request.url.path, reason=problem)
+        return JSONResponse({"detail": f"the database cannot take this request now: {problem}"}, status_code=503,
+                            headers={"Retry-After": "5"})
     for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
                    analyze, console):
         app.include_router(module.router)

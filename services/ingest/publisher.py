@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
@@ -21,6 +22,10 @@ log = structlog.get_logger(__name__)
 DEFAULT_PUBLISH_TIMEOUT = 10.0
 """Seconds Kafka has to acknowledge a document before it counts as not delivered."""
 OPS_SCHEMA = "tocsin.ops"
+MAX_KEPT_OPS_EVENTS = 1000
+"""Ops events kept in memory while the broker is away; past this the oldest is dropped (logged)."""
+CLOSE_SEND_TIMEOUT = 3.0
+"""On close, how long kept ops events may take to go out before they are logged as lost."""
 
 
 class BrokerUnavailable(Exception):
@@ -55,6 +60,7 @@ class DocumentPublisher:
         self._needs_topics = False
         self._idempotent = True
         self._request_timeout_ms = int(timeout * 1000)
+        self._kept_ops: deque[tuple[str, str, bytes]] = deque()  # (event, source id, JSON) not yet acknowledged
 
     async def _ready_producer(self) -> AIOKafkaProducer:
         if self._producer is None:
@@ -124,6 +130,8 @@ class DocumentPublisher:
                         failure = failure or exc
             if failure is not None:
                 await self._reset()
+            else:
+                await self._send_kept_ops()  # the broker is back: what a freeze held goes out now
         if failure is not None:
             raise BrokerUnavailable(
                 f"{len(documents) - len(acked)} of {len(documents)} documents not acknowledged: "
@@ -133,20 +141,41 @@ class DocumentPublisher:
         return acked
 
     async def emit_ops(self, event: str, source_id: str, at: datetime, **details: Any) -> None:
-        """Best effort: an ops event that cannot be sent is logged, never raised."""
+        """Sends an ops event, after any kept from earlier failures; never raises.
+
+        Why kept: these events say a source is failing or silent, which is most likely while
+        the broker is frozen, and logging them as lost dropped ten in one freeze (issue 19).
+        An event the broker does not acknowledge stays in memory, in order (up to
+        ``MAX_KEPT_OPS_EVENTS``), and goes out with the next event or after the next
+        acknowledged publish. Memory only: a restart of ingest during a freeze loses them.
+        """
         payload = {
             "schema": OPS_SCHEMA,
             "version": 1,
             "data": {"event": event, "source_id": source_id, "at": at.isoformat(), **details},
         }
         async with self._lock:
-            try:
-                async with asyncio.timeout(self.timeout):
-                    producer = await self._ready_producer()
-                await producer.send_and_wait(self.kafka.ops_topic, json.dumps(payload).encode(), key=source_id.encode())
-            except (KafkaError, OSError, TimeoutError) as exc:
-                await self._reset()
-                log.warning("ingest.ops_event_lost", ops_event=event, source_id=source_id, error=str(exc))
+            if len(self._kept_ops) >= MAX_KEPT_OPS_EVENTS:
+                dropped, dropped_source, _ = self._kept_ops.popleft()
+                log.warning("ingest.ops_event_lost", ops_event=dropped, source_id=dropped_source,
+                            reason=f"more than {MAX_KEPT_OPS_EVENTS} kept while the broker is away")
+            self._kept_ops.append((event, source_id, json.dumps(payload).encode()))
+            await self._send_kept_ops()
+
+    async def _send_kept_ops(self) -> None:
+        """Sends kept ops events oldest first, each removed once acknowledged. Call under the lock."""
+        if not self._kept_ops:
+            return
+        try:
+            async with asyncio.timeout(self.timeout):
+                producer = await self._ready_producer()
+            while self._kept_ops:
+                event, source_id, value = self._kept_ops[0]
+                await producer.send_and_wait(self.kafka.ops_topic, value, key=source_id.encode())
+                self._kept_ops.popleft()
+        except (KafkaError, OSError, TimeoutError) as exc:
+            await self._reset()
+            log.warning("ingest.ops_events_kept", kept=len(self._kept_ops), error=str(exc))
 
     async def _reset(self) -> None:
         producer, self._producer = self._producer, None
@@ -159,6 +188,14 @@ class DocumentPublisher:
                 pass
 
     async def close(self) -> None:
+        if self._kept_ops:
+            try:
+                async with asyncio.timeout(CLOSE_SEND_TIMEOUT), self._lock:
+                    await self._send_kept_ops()
+            except TimeoutError:
+                pass
+        for event, source_id, _ in self._kept_ops:
+            log.warning("ingest.ops_event_lost", ops_event=event, source_id=source_id, reason="stopped with the broker away")
         producer, self._producer = self._producer, None
         if producer is not None:
             await producer.stop()

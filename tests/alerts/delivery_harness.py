@@ -7,10 +7,9 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from alerts.dispatcher import Dispatcher
 from alerts.retry import RetrySchedule
 from alerts.pipelines import delivery_pipeline
-from alerts.service import build_channels, webhook_client
+from alerts.service import build_channels, circuit_breakers, delivery_dispatcher, webhook_client
 from models import Subscription
 from services.platform.config import Settings
 from services.platform.storage import Database
@@ -39,12 +38,14 @@ async def run_dispatcher_until(
     ops = ops or RecordedOps()
     settings = settings.model_copy(update={"security": settings.security.model_copy(update={"allow_private_targets": allow_private})})
     client = webhook_client(settings)
+    breakers = circuit_breakers(settings)
     pipeline = delivery_pipeline(
         db, build_channels(settings, client, time.time), ops,
         RetrySchedule(tuple(settings.delivery.retry_schedule), jitter=0.0), time.time, settings.delivery.timeout,
+        breakers,
     )
-    dispatcher = Dispatcher(db, lambda: subscriptions, pipeline, clock=time.time, instance="test", lease=30.0,
-                            idle_poll=0.05)
+    dispatcher = delivery_dispatcher(settings, db, lambda: subscriptions, pipeline, breakers=breakers,
+                                     clock=time.time, instance="test", idle_poll=0.05)
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run(stop))
     try:

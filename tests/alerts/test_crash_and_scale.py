@@ -64,7 +64,8 @@ async def wait_exit(process: subprocess.Popen, timeout: float = 30.0) -> int:
 
 async def test_killed_between_recorded_and_sent_delivers_exactly_once(kafka_settings, tmp_path):
     """SIGKILL while the first POST is in flight; the restarted alerter sends it again with the
-    same webhook-id, and the receiver sees exactly one success for it."""
+    same webhook-id, and the receiver sees exactly one success for it. The attempt cut off by
+    the kill stays on record (issue 19, item 12): ``sending`` at once, ``interrupted`` after."""
     hung = asyncio.Event()
 
     def behaviour(request):
@@ -88,7 +89,8 @@ async def test_killed_between_recorded_and_sent_delivers_exactly_once(kafka_sett
         db = open_database(database_url)
         try:
             (row,) = await deliveries(db)
-            assert (row.status, row.attempts) == ("pending", 0), log.read_text()[-3000:]
+            assert (row.status, row.attempts) == ("pending", 1), log.read_text()[-3000:]
+            assert [(a.number, a.outcome) for a in await attempts(db, row.id)] == [(1, "sending")]
 
             second = start_alerter(config, log)
             try:
@@ -108,7 +110,8 @@ async def test_killed_between_recorded_and_sent_delivers_exactly_once(kafka_sett
     assert receiver.successes == {row.id: 1}
     for request in receiver.requests:
         verify_standard_webhook(SECRET, request.headers, request.body, now=time.time())
-    assert [a.outcome for a in history] == ["delivered"]
+    assert [(a.number, a.outcome) for a in history] == [(1, "interrupted"), (2, "delivered")]
+    assert "stopped before this attempt ended" in history[0].error
 
 
 async def test_two_instances_in_one_group_deliver_each_alert_once(kafka_settings, tmp_path):

@@ -31,7 +31,10 @@ def alerter_config(
         "kafka": kafka.model_dump(),
         "security": {"allow_private_targets": True},
         "database": {"url": database_url},
-        "delivery": {"retry_schedule": list(retry_schedule), "timeout": "2s"},
+        # These faults compress the retry window to seconds; an endpoint's circuit breaker
+        # (30 s cooldown) would stretch it, so it is out of the way here and tested on its own
+        # (tests/alerts/test_tenant_isolation.py).
+        "delivery": {"retry_schedule": list(retry_schedule), "timeout": "2s", "breaker_failures": 1000},
         "subscriptions": [{"id": "desk", "patterns": ["ultimatum"], "webhook": {"url": hook, "secret": SECRET}}],
     }
     path.write_text(yaml.safe_dump(config))

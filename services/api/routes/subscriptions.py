@@ -158,10 +158,17 @@ async def list_subscriptions(ctx: Ctx, caller: Caller) -> list[SubscriptionOut]:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionWithSecret)
 async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) -> SubscriptionWithSecret:
-    """Creates a subscription. The response carries the webhook secret, which is never shown again."""
+    """Creates a subscription. The response carries the webhook secret, which is never shown again.
+
+    409 when the tenant already has ``tenants.max_subscriptions`` (config file and API together).
+    """
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     subscription = _build(store.new_subscription_id(), caller.tenant, body, None, [])
-    await store.save(ctx.db, subscription)
+    try:
+        await store.create(ctx.db, subscription, limit=ctx.settings.tenants.max_subscriptions,
+                           configured=len(_configured(ctx, caller.tenant)))
+    except store.TooManySubscriptions as exc:
+        raise HTTPException(409, str(exc)) from None
     await ctx.catalog.refresh()
     return SubscriptionWithSecret(**public(subscription).model_dump(), secret=_secret(subscription))
 

@@ -7,6 +7,7 @@ Nested groups map to environment variables by their first underscore:
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -162,10 +163,36 @@ class ArchiveSettings(_Group):
 
 
 class DeliverySettings(_Group):
+    """Retries, timeouts, and the bounds that keep one tenant's dead endpoints from delaying
+    everyone else's alerts (an attempt that gets no answer holds its slot for ``timeout``)."""
+
     retry_schedule: list[Seconds] = Field(
         default_factory=lambda: [5.0, 300.0, 1800.0, 7200.0, 18000.0, 36000.0, 36000.0]
     )
     timeout: Seconds = 15.0
+    concurrency: int = Field(default=50, ge=1, description="delivery attempts in flight at once, in all")
+    tenant_concurrency: int = Field(default=10, ge=1, description="attempts in flight at once for one tenant")
+    endpoint_concurrency: int = Field(default=5, ge=1, description="attempts in flight at once to one endpoint")
+    breaker_failures: int = Field(
+        default=3, ge=1, description="failed attempts in a row (no answer, 5xx, 429) that open an endpoint's circuit"
+    )
+    breaker_cooldown: Seconds = Field(default=30.0, gt=0, description="how long an open circuit waits before a probe")
+    breaker_max_cooldown: Seconds = Field(default=600.0, gt=0, description="the cooldown doubles per failed probe, up to this")
+
+    @model_validator(mode="after")
+    def _bounds_nest(self) -> "DeliverySettings":
+        if not self.endpoint_concurrency <= self.tenant_concurrency <= self.concurrency:
+            raise ValueError(
+                "delivery bounds must nest: endpoint_concurrency <= tenant_concurrency <= concurrency "
+                f"(got {self.endpoint_concurrency}, {self.tenant_concurrency}, {self.concurrency})"
+            )
+        return self
+
+
+class TenantSettings(_Group):
+    max_subscriptions: int = Field(
+        default=100, ge=1, description="subscriptions one tenant may have, config file and API together"
+    )
 
 
 class SourceSettings(BaseModel):
@@ -207,7 +234,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
-    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
+    tenants: TenantSettings = Field(default_factory=TenantSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
     rules: list[RuleSpec] = Field(default_factory=list)
@@ -226,6 +253,16 @@ class Settings(BaseSettings):
                 if item.id in seen:
                     raise ValueError(f"{name}.{index}.id {item.id!r} is used twice")
                 seen.add(item.id)
+        return self
+
+    @model_validator(mode="after")
+    def _subscriptions_per_tenant(self) -> "Settings":
+        per_tenant = Counter(sub.tenant for sub in self.subscriptions)
+        limit = self.tenants.max_subscriptions
+        over = sorted(tenant for tenant, count in per_tenant.items() if count > limit)
+        if over:
+            counts = ", ".join(f"{tenant!r} has {per_tenant[tenant]}" for tenant in over)
+            raise ValueError(f"too many subscriptions for one tenant: {counts}; tenants.max_subscriptions is {limit}")
         return self
 
     @classmethod
