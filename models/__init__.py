@@ -4,7 +4,7 @@ from models.alert import Alert
 from models.detection import Detection
 from models.document import Document, document_id_for
 from models.envelope import DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
-from models.signal import DocumentRef, RuleFiring, Signal
+from models.signal import DocumentRef, OutletRef, RuleFiring, Signal
 from models.subscription import Subscription, WebhookTarget, decode_webhook_secret
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Detection",
     "Document",
     "DocumentRef",
+    "OutletRef",
     "PayloadError",
     "RuleFiring",
     "SCHEMA_VERSION",

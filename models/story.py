@@ -9,7 +9,7 @@ from pydantic import Field
 
 from models._base import WireModel
 from models.detection import Detection
-from models.signal import DocumentRef
+from models.signal import CountedAs, DocumentRef
 
 Severity = Literal["alert", "urgent", "flash"]
 
@@ -34,6 +34,7 @@ class SourceRecord(WireModel):
     evidence: str
     seen_at: datetime
     syndicated_from: str | None = None
+    counted_as: CountedAs = "origin"
 
 
 class Story(WireModel):
@@ -56,4 +57,9 @@ class Story(WireModel):
 
     @property
     def independent_outlets(self) -> list[str]:
-        return [source.outlet for source in self.sources if source.syndicated_from is None]
+        """Outlets counted as independent origins, once each: the story's corroboration."""
+        found: list[str] = []
+        for source in self.sources:
+            if source.counted_as == "origin" and source.outlet not in found:
+                found.append(source.outlet)
+        return found
