@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from alerts.context import Candidate, IntakeContext
+from alerts.decisions import recall
 from alerts.pipeline import MultiStage
 from alerts.stages.group import GroupStage
 from alerts.stages.match import MatchStage
@@ -90,7 +91,7 @@ async def flush_due_stories(db: Database, subscriptions: Sequence[Subscription],
                     continue
                 item = Candidate(
                     subscription=subscription, group_key=key, story_id=row.story_id, group=row,
-                    story=StoryState.loads(row.state),
+                    story=StoryState.loads(row.state), grade=await recall(session, row.story_id),
                 )
                 _, left = await pipeline.exec(IntakeContext(now=now, session=session), [item])
                 notified += len(left)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from alerts.decisions import StoryGrade
 from alerts.story import StoryState
 
 MAX_PAYLOAD_BYTES = 20_000
@@ -30,6 +31,14 @@ class EventHeader:
     tenant: str
     story_id: str
     sequence: int
+    alert_id: str | None = None
+    """The alert this notifies (``GET /v1/alerts/{alert_id}``); the delivery id when absent."""
+    console_url: str | None = None
+
+
+def alert_id_for(group_key: str, subscription_id: str) -> str:
+    """The API's id of one story as one subscription is told about it: ``<group key>.<subscription>``."""
+    return f"{group_key}.{subscription_id}"
 
 
 def _iso(epoch: float) -> str:
@@ -40,20 +49,34 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + _ELLIPSIS
 
 
-def event_data(header: EventHeader, story: StoryState) -> dict[str, Any]:
-    """The ``data`` member: everything a receiver needs without calling back."""
+def event_data(header: EventHeader, story: StoryState, grade: StoryGrade | None = None) -> dict[str, Any]:
+    """The ``data`` member: everything a receiver needs without calling back.
+
+    Severity, corroboration and outlets are the stories service's decision (``grade``);
+    without one (a rule firing, a test event) every distinct source counts as an origin.
+    """
     detections = story.detections
     first = detections[0] if detections else {}
     countries = story.countries()
     documents = story.document_summaries()
+    if grade is None:
+        grade = StoryGrade(
+            severity=story.severity, corroboration=len(story.sources), reason="",
+            outlets=[{"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None,
+                      "wire": False} for s in story.sources],
+        )
     return {
-        "alert_id": header.event_id,
+        "alert_id": header.alert_id or header.event_id,
+        "console_url": header.console_url,
         "subscription_id": header.subscription_id,
         "tenant": header.tenant,
         "story_id": header.story_id,
         "sequence": header.sequence,
         "reason": header.reason,
-        "severity": story.severity,
+        "severity": grade.severity,
+        "severity_reason": grade.reason,
+        "corroboration": grade.corroboration,
+        "outlets": [dict(outlet) for outlet in grade.outlets],
         "patterns": sorted({item["pattern"] for item in detections}),
         "actor": first.get("actor"),
         "target": first.get("target"),
@@ -85,7 +108,9 @@ def encode(envelope: dict[str, Any]) -> bytes:
     return json.dumps(envelope, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def build_event(header: EventHeader, story: StoryState, limit: int = MAX_PAYLOAD_BYTES) -> bytes:
+def build_event(
+    header: EventHeader, story: StoryState, grade: StoryGrade | None = None, limit: int = MAX_PAYLOAD_BYTES
+) -> bytes:
     """The envelope as bytes, shrunk step by step until it fits ``limit``.
 
     Evidence sentences are shortened first, then the number of evidence items and
@@ -100,7 +125,7 @@ def build_event(header: EventHeader, story: StoryState, limit: int = MAX_PAYLOAD
         "subject": header.story_id,
         "time": _iso(header.time),
         "datacontenttype": "application/json",
-        "data": event_data(header, story),
+        "data": event_data(header, story, grade),
     }
     body = encode(envelope)
     if len(body) <= limit:
@@ -126,6 +151,7 @@ def build_event(header: EventHeader, story: StoryState, limit: int = MAX_PAYLOAD
         body = encode(envelope)
     if len(body) > limit:
         data["sources"] = data["sources"][:10]
+        data["outlets"] = data["outlets"][:20]
         for key in ("actor", "target", "agency"):
             if isinstance(data[key], str):
                 data[key] = _shorten(data[key], 200)

@@ -22,6 +22,7 @@ from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
 from alerts.context import DeliveryContext, Outgoing
 from alerts.dispatcher import Dispatcher
+from alerts.links import configure as configure_links
 from alerts.ops import KafkaOpsEvents, OpsEvents
 from alerts.pipeline import MultiStage
 from alerts.retry import RetrySchedule
@@ -102,6 +103,7 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     clock = time.time
     instance = instance_name()
     await kafka_clients.ensure_topics(kafka, [kafka.signals_topic, kafka.dead_letter_topic, kafka.ops_topic])
+    configure_links(settings.http.public_base())
     db = open_database(settings.database.url)
     await ensure_schema(db)
     # Dead letters and ops events tolerate a duplicate, and tansu's memory engine hands out
