@@ -136,6 +136,9 @@ def build_event(
         for item in data["evidence"]:
             item["sentence"] = _shorten(item["sentence"], sentence_limit)
             item["triggers"] = item["triggers"][:10]
+        for outlet in data["outlets"]:
+            if isinstance(outlet.get("evidence"), str):
+                outlet["evidence"] = _shorten(outlet["evidence"], sentence_limit)
         for document in data["documents"]:
             document["title"] = _shorten(document.get("title") or "", 300)
             if document.get("url") and len(document["url"]) > 1000:
@@ -152,6 +155,9 @@ def build_event(
     if len(body) > limit:
         data["sources"] = data["sources"][:10]
         data["outlets"] = data["outlets"][:20]
+        for outlet in data["outlets"]:
+            if isinstance(outlet.get("evidence"), str):
+                outlet["evidence"] = _shorten(outlet["evidence"], 200)
         for key in ("actor", "target", "agency"):
             if isinstance(data[key], str):
                 data[key] = _shorten(data[key], 200)

@@ -54,6 +54,8 @@ class OutletItem(_Open):
                                               "state_media: the acting government's own outlet")
     copy_of: str | None = None
     wire: bool = False
+    evidence: str | None = Field(default=None, description="the sentence this outlet published")
+    seen_at: str | None = None
 
 
 class RuleItem(_Open):

@@ -51,6 +51,8 @@ class OutletRef(WireModel):
     counted_as: CountedAs
     copy_of: str | None = Field(default=None, description="for a copy: the origin outlet it counts toward")
     wire: bool = Field(default=False, description="a wire agency")
+    evidence: str | None = Field(default=None, description="the sentence this outlet published, for the story page")
+    seen_at: datetime | None = None
 
 
 class Signal(WireModel):

@@ -34,6 +34,7 @@ from services.api.routes import (
     analyze,
     console,
     deliveries,
+    desk,
     health,
     patterns,
     silences,
@@ -114,7 +115,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.api = ctx
-    for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
+    for module in (health, whoami, subscriptions, alert_routes, desk, deliveries, silences, stream, sources, patterns,
                    analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)

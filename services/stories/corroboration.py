@@ -123,6 +123,7 @@ def outlet_refs(sources: Sequence[SourceRecord], is_wire: Callable[[str], bool])
         OutletRef(
             name=source.outlet, url=source.url, independent=source.counted_as == "origin",
             counted_as=source.counted_as, copy_of=source.syndicated_from, wire=is_wire(source.outlet),
+            evidence=source.evidence, seen_at=source.seen_at,
         )
         for source in sources
     ]
