@@ -5,18 +5,18 @@ the screenshots in docs/screenshots/."""
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import pytest
 from sqlalchemy import select, update
 
 from alerts.intake import record_signal
 from alerts.tables import DEAD, DELIVERED, PENDING, AttemptRow, DeliveryRow
-from models import Detection, DocumentRef, OutletRef, Signal, Subscription
-from services.api.store import subscriptions as subscription_store
-from services.api.store.tables import SubscriptionRow
+from models import Detection, DocumentRef, OutletRef, Signal
 from services.stories.keys import stable_id
-from tests.api.live import LiveApi
+from tests.api.live import LiveApi, ServerRun, api_settings, open_live
 
 DAY = 86400.0
 
@@ -68,6 +68,15 @@ MORNING = [
 HISTORY_PATTERNS = ["military_buildup", "threat_warning", "wire_denial", "ultimatum", "diplomatic_evacuation"]
 
 
+HISTORY_TEXT = {
+    "military_buildup": ("{actor} moved additional troops and armour toward the border, officials said.", ("moved", "troops")),
+    "threat_warning": ("{actor} warned of retaliation if the new sanctions go ahead.", ("warned",)),
+    "wire_denial": ("{actor}'s foreign ministry denied the report as fabricated.", ("denied", "fabricated")),
+    "ultimatum": ("{actor} gave its neighbour 72 hours to pull back its forces.", ("72 hours",)),
+    "diplomatic_evacuation": ("{actor} ordered non-essential embassy staff to leave the capital.", ("ordered", "leave")),
+}
+
+
 def history() -> list[SeedStory]:
     """Older stories over 30 days, more of them in Russia: what the timeline and map show."""
     out = []
@@ -76,9 +85,11 @@ def history() -> list[SeedStory]:
         country = ["RU", "RU", "UA", "VE", "CN", "IR"][n % 6]
         pattern = HISTORY_PATTERNS[n % len(HISTORY_PATTERNS)]
         actor = {"RU": "Russia", "UA": "Ukraine", "VE": "Venezuela", "CN": "China", "IR": "Iran"}[country]
+        text, triggers = HISTORY_TEXT[pattern]
         out.append(SeedStory(
-            f"old{n}", pattern, actor, None, (country,), f"{actor} item {n}: an earlier {pattern.replace('_', ' ')}.",
-            (), "alert", (Outlet(f"outlet{n % 4}.example"),), age_hours=day * 24 + n % 5))
+            f"old{n}", pattern, actor, None, (country,), text.format(actor=actor), triggers, "urgent" if n % 4 == 0 else "alert",
+            (Outlet(["apnews.com", "lemonde.fr", "dw.com", "kyivindependent.com"][n % 4], wire=n % 4 == 0),),
+            age_hours=day * 24 + n % 5))
     return out
 
 
@@ -108,24 +119,36 @@ def signal_of(story: SeedStory, now: float) -> Signal:
                   corroboration=len(origins), outlets=outlets, severity_reason=reason, created_at=seen)
 
 
-async def subscription_of(live: LiveApi, subscription_id: str) -> Subscription:
-    async with live.db.sessions() as session:
-        row = await session.get(SubscriptionRow, subscription_id)
-    assert row is not None
-    return subscription_store.load(row.spec)
+DESKS = [
+    {"id": "europe-desk", "countries": ["RU", "FI", "UA", "BY"]},
+    {"id": "asia-desk", "countries": ["CN", "TW", "PK", "IR", "IL"]},
+    {"id": "latam-desk", "countries": ["VE", "GY", "CO"]},
+    {"id": "defence-wire", "patterns": ["military_buildup"]},
+]
+"""Subscriptions as a newsroom names them in tocsin.yaml (tenant ``default``)."""
 
 
-async def seed(live: LiveApi, token: str, extra: int = 0) -> dict[str, str]:
-    """Three desks, the morning's stories and a month of history; returns story ids by key."""
-    desks = {}
-    for name, countries in (("europe-desk", ["RU", "FI", "UA", "BY"]), ("asia-desk", ["CN", "TW", "PK", "IR", "IL"]),
-                            ("latam-desk", ["VE", "GY", "CO"])):
-        created = await live.subscription(token, countries=countries, group_wait="0s", group_interval="0s",
-                                          webhook={"url": f"https://hooks.example/{name}"})
-        desks[name] = await subscription_of(live, created["id"])
-    wires = await live.subscription(token, patterns=["military_buildup"], group_wait="0s", group_interval="0s",
-                                    webhook={"url": "https://hooks.example/wires"})
-    subs = [*desks.values(), await subscription_of(live, wires["id"])]
+def desk_subscriptions() -> list[dict]:
+    return [{**desk, "group_wait": "0s", "group_interval": "0s",
+             "webhook": {"url": f"https://hooks.example/{desk['id']}", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}
+            for desk in DESKS]
+
+
+@pytest.fixture
+async def desk_live(tmp_path) -> AsyncIterator[LiveApi]:
+    """A live API whose configuration names the desks' subscriptions."""
+    settings, db, app = await open_live(tmp_path, settings=api_settings(tmp_path, subscriptions=desk_subscriptions()))
+    try:
+        async with ServerRun(app) as base_url:
+            yield LiveApi(base_url, settings, db)
+    finally:
+        await db.close()
+
+
+async def seed(live: LiveApi, extra: int = 0) -> dict[str, str]:
+    """The morning's stories and a month of history for the configured desks; story ids by key."""
+    subs = list(live.settings.subscriptions)
+    assert subs, "seed needs the desk_live fixture (subscriptions in the configuration)"
     now = time.time()
     ids = {}
     stories = [*history(), *MORNING] + [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from tests.console.desk_data import seed
+from tests.console.desk_data import desk_live, seed  # noqa: F401 (fixture)
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FINLAND = "Russia · military buildup · Finland"
@@ -32,10 +32,14 @@ async def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-async def morning(live):
-    token = await live.token("desk")
-    ids = await seed(live, token)
-    return token, ids
+async def live(desk_live):
+    return desk_live
+
+
+@pytest.fixture
+async def morning(desk_live):
+    token = await desk_live.token("default")
+    return token, await seed(desk_live)
 
 
 async def test_stories_first_with_filters(page, live, morning) -> None:
@@ -48,7 +52,7 @@ async def test_stories_first_with_filters(page, live, morning) -> None:
     assert await card.locator(".why").inner_text() == "2 independent outlets (1 wire); not counted: 1 copy, 1 state media"
     assert await card.locator(".severity").inner_text() == "URGENT"
     chips = await card.locator(".sent .chip").all_inner_texts()
-    assert len(chips) == 2 and all(chip.endswith("delivered") for chip in chips)
+    assert chips == ["defence-wire: delivered", "europe-desk: delivered"]
     assert await card.locator("mark.trigger").all_inner_texts() == ["deployed", "troops"]
     assert "Finland" in await card.locator(".countries").inner_text()
     await page.hover(".story-card:first-child")
