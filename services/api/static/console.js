@@ -25,11 +25,6 @@ async function api(path, options = {}) {
 const regionNames = (typeof Intl !== "undefined" && Intl.DisplayNames)
   ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
 
-function flag(code) {
-  if (!/^[A-Z]{2}$/.test(code)) return "";
-  return String.fromCodePoint(...[...code].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}
-
 function countryName(code) {
   try { return (regionNames && regionNames.of(code)) || code; } catch (e) { return code; }
 }
