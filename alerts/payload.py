@@ -98,7 +98,8 @@ def event_data(header: EventHeader, story: StoryState, grade: StoryGrade | None 
             for item in detections
         ],
         "documents": documents,
-        "sources": list(story.sources),
+        # One name per outlet (never an article's feed id beside its domain).
+        "sources": [str(outlet["name"]) for outlet in grade.outlets],
         "rule": story.rule,
         "truncated": False,
     }

@@ -77,6 +77,7 @@ class TestStoryDecision:
         assert event["data"]["severity"] == "alert"  # naming Reuters does not make it urgent
         assert event["data"]["corroboration"] == 1
         assert [o["counted_as"] for o in event["data"]["outlets"]] == ["origin"]
+        assert event["data"]["sources"] == ["someblog.example"]  # not the feed ids of the two articles
 
     def test_many_long_outlets_still_fit(self):
         from alerts.decisions import StoryGrade

@@ -96,7 +96,7 @@ def alert_json(row: StoryGroupRow, grade: StoryGrade | None = None) -> dict[str,
             for item in detections
         ],
         "documents": documents,
-        "sources": list(story.sources),
+        "sources": [o["name"] for o in grade.outlets] if grade else list(story.sources),
         "corroboration": grade.corroboration if grade else len(story.sources),
         "outlets": grade.outlets if grade else [
             {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
