@@ -152,7 +152,9 @@ def apply_detection(
     kept = [story for story in stories if story.last_seen >= horizon]
     for index, story in enumerate(kept):
         if event.id in story.event_ids:
-            kind = "story.opened" if len(story.event_ids) == 1 else "story.updated"
+            kind: Literal["story.opened", "story.updated"] = (
+                "story.opened" if len(story.event_ids) == 1 else "story.updated"
+            )
             return kept, StoryChange("replayed", story, _signal(story, event, kind, policy))
         if _countries_overlap(story, event) and _in_window(story, event, window):
             updated = _corroborate(story, event, policy, state_media)

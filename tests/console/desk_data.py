@@ -5,18 +5,16 @@ the screenshots in docs/screenshots/."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-import pytest
 from sqlalchemy import select, update
 
 from alerts.intake import record_signal
 from alerts.tables import DEAD, DELIVERED, PENDING, AttemptRow, DeliveryRow
 from models import Detection, DocumentRef, OutletRef, Signal
 from services.stories.keys import stable_id
-from tests.api.live import LiveApi, ServerRun, api_settings, open_live
+from tests.api.live import LiveApi
 
 DAY = 86400.0
 
@@ -134,21 +132,10 @@ def desk_subscriptions() -> list[dict]:
             for desk in DESKS]
 
 
-@pytest.fixture
-async def desk_live(tmp_path) -> AsyncIterator[LiveApi]:
-    """A live API whose configuration names the desks' subscriptions."""
-    settings, db, app = await open_live(tmp_path, settings=api_settings(tmp_path, subscriptions=desk_subscriptions()))
-    try:
-        async with ServerRun(app) as base_url:
-            yield LiveApi(base_url, settings, db)
-    finally:
-        await db.close()
-
-
 async def seed(live: LiveApi, extra: int = 0) -> dict[str, str]:
     """The morning's stories and a month of history for the configured desks; story ids by key."""
     subs = list(live.settings.subscriptions)
-    assert subs, "seed needs the desk_live fixture (subscriptions in the configuration)"
+    assert subs, "seed needs the desk_live fixture (tests/console/conftest.py): desks in the configuration"
     now = time.time()
     ids = {}
     stories = [*history(), *MORNING] + [

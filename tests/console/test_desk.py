@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import expect
 
-from tests.console.desk_data import desk_live, seed  # noqa: F401 (fixture)
+from tests.console.desk_data import seed
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 FINLAND = "Russia · military buildup · Finland"

@@ -12,7 +12,7 @@ from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Query
 
-from models.desk import StoryCard, StoryDetail, StoryMap, StoryPage, Timeline, DeskDelivery
+from models.desk import CountryCount, DeskDelivery, StoryCard, StoryDetail, StoryMap, StoryPage, Timeline
 from services.api.deps import Caller, Ctx, not_found
 from services.api.store.story_view import (
     StoryFilter, by_country, decode_cursor, page_of, story_cards, story_detail, timeline, troubled_deliveries,
@@ -78,7 +78,8 @@ async def story_map(
     """How many stories name each country in the range: what the console's map shades."""
     cards = await story_cards(ctx.db, await ctx.tenant_subscription_ids(caller.tenant),
                               _filter(pattern, None, severity, q, since, until))
-    return StoryMap(since=iso(to_epoch(since)), until=iso(to_epoch(until)), countries=by_country(cards))
+    return StoryMap(since=iso(to_epoch(since)), until=iso(to_epoch(until)),
+                    countries=[CountryCount(**count) for count in by_country(cards)])
 
 
 @router.get("/v1/stories/{story_id}", response_model=StoryDetail)

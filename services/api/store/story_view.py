@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from alerts.decisions import StoryGrade
 from alerts.matching import fold
@@ -124,8 +124,8 @@ def story_card(
     first = state.detections[0] if state.detections else {}
     evidence = _evidence(state, grade)
     newest_delivery: dict[str, DeliveryRow] = {}
-    for row in sorted(deliveries, key=lambda r: r.created_at):
-        newest_delivery[row.subscription_id] = row
+    for delivery in sorted(deliveries, key=lambda r: r.created_at):
+        newest_delivery[delivery.subscription_id] = delivery
     subscriptions = []
     for group in sorted(groups, key=lambda g: g.subscription_id):
         row = newest_delivery.get(group.subscription_id)
@@ -162,7 +162,8 @@ def story_card(
 
 async def _groups(db: Database, subscription_ids: Sequence[str], since: float | None, until: float | None,
                   story_id: str | None = None) -> list[StoryGroupRow]:
-    conditions = [StoryGroupRow.subscription_id.in_(list(subscription_ids)), StoryGroupRow.last_notified_at.is_not(None)]
+    conditions: list[ColumnElement[bool]] = [
+        StoryGroupRow.subscription_id.in_(list(subscription_ids)), StoryGroupRow.last_notified_at.is_not(None)]
     if since is not None:
         conditions.append(StoryGroupRow.last_notified_at >= since)
     if until is not None:
@@ -193,15 +194,15 @@ async def story_cards(db: Database, subscription_ids: Sequence[str], query: Stor
         return []
     groups = await _groups(db, subscription_ids, query.since, query.until)
     by_story: dict[str, list[StoryGroupRow]] = {}
-    for row in groups:
-        by_story.setdefault(row.story_id, []).append(row)
+    for group in groups:
+        by_story.setdefault(group.story_id, []).append(group)
     grades: dict[str, StoryGrade] = {}
     ids = list(by_story)
     for start in range(0, len(ids), IN_CHUNK):
         grades.update(await grades_for(db, ids[start:start + IN_CHUNK]))
     deliveries: dict[str, list[DeliveryRow]] = {}
-    for row in await _deliveries(db, subscription_ids, ids):
-        deliveries.setdefault(row.story_id, []).append(row)
+    for delivery in await _deliveries(db, subscription_ids, ids):
+        deliveries.setdefault(delivery.story_id, []).append(delivery)
     cards = []
     for story_id, rows in by_story.items():
         card, state = story_card(story_id, rows, grades.get(story_id), deliveries.get(story_id, []))

@@ -3,7 +3,7 @@ the timeline and map counts, and the failed-deliveries list."""
 
 from __future__ import annotations
 
-from tests.console.desk_data import desk_live, seed  # noqa: F401 (fixture)
+from tests.console.desk_data import seed
 
 
 async def test_one_entry_per_story_with_where_it_went(desk_live) -> None:
