@@ -101,7 +101,7 @@ async def test_story_page_counts_outlets_silences_and_retries(page, live, mornin
         silences = (await client.get("/v1/silences")).json()
     assert {(s["pattern"], s["country"]) for s in silences} == {("military_buildup", "FI")}
 
-    await page.goto(f"{live.base_url}/#story/{ids['guyana']}")
+    await page.goto(f"{live.base_url}/#/story/{ids['guyana']}")  # as a webhook's console_url links it
     await page.wait_for_selector("#story button.retry")
     assert "HTTP 410" in await page.locator("#story .attempt").first.inner_text()
     await page.click("#story button.retry")

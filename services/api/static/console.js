@@ -198,7 +198,8 @@ function show(page, argument) {
 
 function route() {
   if (!state.token) { show("login"); return; }
-  const [page, ...rest] = (location.hash || "#stories").slice(1).split("/");
+  // "#story/<id>" and "#/story/<id>" (the webhook's console_url) are the same page.
+  const [page, ...rest] = (location.hash || "#stories").slice(1).replace(/^\//, "").split("/");
   const argument = rest.length ? decodeURIComponent(rest.join("/")) : null;
   show(PAGES.includes(page) ? page : "stories", argument);
 }
