@@ -28,7 +28,7 @@ import yaml
 
 from models.signal import CountedAs, OutletRef
 from models.story import SourceRecord
-from services.stories.similarity import is_near_duplicate
+from services.stories.similarity import NEAR_DUPLICATE, shingles
 
 
 @dataclass(frozen=True)
@@ -88,8 +88,14 @@ def assess(
     ordered = sorted(sources, key=lambda s: s.seen_at)
     origin_of: dict[str, str] = {}
     groups: list[list[SourceRecord]] = []
+    words = {source.outlet: shingles(source.evidence) for source in ordered}  # once per source, not per pair
+
+    def near(a: SourceRecord, b: SourceRecord) -> bool:
+        left, right = words[a.outlet], words[b.outlet]
+        return bool(left and right) and len(left & right) / len(left | right) >= NEAR_DUPLICATE
+
     for source in ordered:
-        home = next((g for g in groups if any(is_near_duplicate(m.evidence, source.evidence) for m in g)), None)
+        home = next((g for g in groups if any(near(m, source) for m in g)), None)
         if home is None:
             groups.append([source])
         else:
