@@ -40,17 +40,23 @@ def grade_of_signal(signal: Signal) -> StoryGrade | None:
     )
 
 
-async def remember(session: AsyncSession, story_id: str, grade: StoryGrade, now: float) -> None:
-    """Stores ``grade`` as the story's latest decision (one row per story, updated in place)."""
+async def remember(session: AsyncSession, story_id: str, grade: StoryGrade, decided_at: float) -> None:
+    """Stores ``grade`` as the story's latest decision (one row per story, updated in place).
+
+    ``decided_at`` is when the stories service made it (the signal's time): a replayed or
+    late older signal does not overwrite a newer decision.
+    """
     row = await session.get(StoryDecisionRow, story_id)
     outlets = json.dumps(grade.outlets, ensure_ascii=False, separators=(",", ":"))
     if row is None:
         session.add(StoryDecisionRow(story_id=story_id, severity=grade.severity, corroboration=grade.corroboration,
-                                     reason=grade.reason, outlets=outlets, updated_at=now))
+                                     reason=grade.reason, outlets=outlets, updated_at=decided_at))
         await session.flush()
         return
+    if decided_at < row.updated_at:
+        return
     row.severity, row.corroboration, row.reason, row.outlets, row.updated_at = (
-        grade.severity, grade.corroboration, grade.reason, outlets, now)
+        grade.severity, grade.corroboration, grade.reason, outlets, decided_at)
 
 
 async def recall(session: AsyncSession, story_id: str) -> StoryGrade | None:
