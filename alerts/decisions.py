@@ -40,23 +40,25 @@ def grade_of_signal(signal: Signal) -> StoryGrade | None:
     )
 
 
-async def remember(session: AsyncSession, story_id: str, grade: StoryGrade, decided_at: float) -> None:
+async def remember(session: AsyncSession, story_id: str, grade: StoryGrade, now: float) -> None:
     """Stores ``grade`` as the story's latest decision (one row per story, updated in place).
 
-    ``decided_at`` is when the stories service made it (the signal's time): a replayed or
-    late older signal does not overwrite a newer decision.
+    A story only gains outlets, so a decision naming fewer outlets than the stored one is an
+    older signal arriving late (a replay after a restart) and does not overwrite it. Signal
+    times cannot say this: a signal carries the time its triggering article was fetched,
+    and articles are not processed in fetch order.
     """
     row = await session.get(StoryDecisionRow, story_id)
     outlets = json.dumps(grade.outlets, ensure_ascii=False, separators=(",", ":"))
     if row is None:
         session.add(StoryDecisionRow(story_id=story_id, severity=grade.severity, corroboration=grade.corroboration,
-                                     reason=grade.reason, outlets=outlets, updated_at=decided_at))
+                                     reason=grade.reason, outlets=outlets, updated_at=now))
         await session.flush()
         return
-    if decided_at < row.updated_at:
+    if len(grade.outlets) < len(json.loads(row.outlets or "[]")):
         return
     row.severity, row.corroboration, row.reason, row.outlets, row.updated_at = (
-        grade.severity, grade.corroboration, grade.reason, outlets, decided_at)
+        grade.severity, grade.corroboration, grade.reason, outlets, now)
 
 
 async def recall(session: AsyncSession, story_id: str) -> StoryGrade | None:

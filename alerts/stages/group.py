@@ -27,7 +27,7 @@ class GroupStage:
             row.state = story.dumps()
             grade = grade_of_signal(item.signal) if item.signal is not None else None
             if grade is not None and item.signal is not None:
-                await remember(ctx.session, row.story_id, grade, item.signal.created_at.timestamp())
+                await remember(ctx.session, row.story_id, grade, ctx.now)
             grade = await recall(ctx.session, row.story_id) or grade
             out.append(replace(item, group=row, story=story, story_id=row.story_id, grade=grade))
         return ctx, out

@@ -1,5 +1,5 @@
 """The alerter keeps the stories service's latest decision per story, and an older signal
-arriving late (a replay) does not overwrite a newer one."""
+arriving late (a replay) does not overwrite a newer one, whatever the signals' times say."""
 
 from __future__ import annotations
 
@@ -24,10 +24,12 @@ async def test_latest_decision_wins_and_a_late_older_one_is_ignored(tmp_path) ->
     db = open_database(f"sqlite+aiosqlite:///{tmp_path / 'd.db'}")
     try:
         await db.create_schema()
-        for corroboration, minutes in ((1, 0), (3, 10), (2, 5)):  # the 2-outlet signal is a late replay
+        # Signal times are those of the triggering articles' fetches, not of the decisions:
+        # the newest decision (3 outlets) may carry the earliest time.
+        for n, (corroboration, minutes) in enumerate(((1, 5), (3, 0), (2, 10))):  # the 2-outlet one is a replay
             sig = story_signal(corroboration, T0 + timedelta(minutes=minutes))
             async with db.sessions() as session, session.begin():
-                await remember(session, "story_x", grade_of_signal(sig), sig.created_at.timestamp())
+                await remember(session, "story_x", grade_of_signal(sig), 1000.0 + n)
         async with db.sessions() as session:
             grade = await recall(session, "story_x")
         assert grade is not None and grade.corroboration == 3 and grade.severity == "urgent"
