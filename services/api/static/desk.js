@@ -2,7 +2,7 @@
 // failed deliveries. Feed content only ever goes in as text (el, createTextNode).
 "use strict";
 
-const desk = { cursor: null, patterns: new Set(), countries: new Set(), world: null, reload: null };
+const desk = { cursor: null, patterns: new Set(), countries: new Set(), world: null, reload: null, ticket: 0 };
 const SEVERITY_WORDS = { alert: "Alert", urgent: "Urgent", flash: "Flash" };
 const STATE_WORDS = { delivered: "delivered", pending: "queued", retrying: "retrying", dead: "failed (dead-lettered)",
                       silenced: "silenced" };
@@ -143,10 +143,13 @@ function addOption(select, value, label) {
 }
 
 async function loadStories(more) {
+  // Filters change faster than answers come back: only the newest request may draw the list.
+  const ticket = ++desk.ticket;
   const params = Object.assign(storyFilters(), { limit: 50, cursor: more ? desk.cursor : null });
   const response = await api("/v1/stories?" + query(params));
-  if (!response.ok) return;
+  if (!response.ok || ticket !== desk.ticket) return;
   const page = await response.json();
+  if (ticket !== desk.ticket) return;
   learnOptions(page.items);
   const list = $("story-list");
   if (!more) list.replaceChildren();
