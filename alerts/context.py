@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from alerts.decisions import StoryGrade
 from alerts.dedup import Decision
 from alerts.errors import DeliveryError
 from alerts.story import StoryState
@@ -35,6 +36,16 @@ class Candidate:
     story: StoryState | None = None
     decision: Decision | None = None
     silenced_by: str | None = None
+    grade: StoryGrade | None = None
+    """The stories service's decision on the story (severity, corroboration, outlets)."""
+
+    @property
+    def severity(self) -> str:
+        """The story's grade: the stories service's when known, else the story state's own."""
+        if self.grade is not None:
+            return self.grade.severity
+        assert self.story is not None
+        return self.story.severity
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from alerts.context import Candidate, IntakeContext
 from alerts.pipelines import flush_pipeline, signal_pipeline
+from alerts.decisions import recall
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from models import Signal, Subscription
@@ -75,7 +76,7 @@ async def flush_due_stories(db: Database, subscriptions: Sequence[Subscription],
                     continue
                 item = Candidate(
                     subscription=subscription, group_key=key, story_id=row.story_id, group=row,
-                    story=StoryState.loads(row.state),
+                    story=StoryState.loads(row.state), grade=await recall(session, row.story_id),
                 )
                 _, left = await pipeline.exec(IntakeContext(now=now, session=session), [item])
                 notified += len(left)

@@ -24,6 +24,7 @@ from alerts.consumer import SignalConsumer
 from alerts.dispatcher import Dispatcher
 from alerts.context import DeliveryContext, Outgoing
 from alerts.ops import OpsRelay, OutboxOpsEvents
+from alerts.links import configure as configure_links
 from alerts.pipeline import MultiStage
 from alerts.pipelines import delivery_pipeline
 from alerts.retry import RetrySchedule
@@ -101,6 +102,7 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     clock = time.time
     instance = instance_name()
     await kafka_clients.ensure_topics(kafka, [kafka.signals_topic, kafka.dead_letter_topic, kafka.ops_topic])
+    configure_links(settings.http.public_base())
     db = open_database(settings.database.url)
     await ensure_schema(db)
     # Dead letters and ops events tolerate a duplicate, and tansu's memory engine hands out

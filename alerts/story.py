@@ -22,8 +22,10 @@ MAX_DOCUMENTS = 50
 
 
 def group_key(detection: Detection) -> str:
-    """The story of a detection that reached the alerter without one: the stories service's key."""
-    return _key(["key", story_key(detection.pattern, detection.actor, detection.countries)])
+    """The story of a detection that reached the alerter without one: the stories service's key,
+    split by countries as the stories service splits the stories under one key."""
+    countries = ",".join(sorted(detection.countries))
+    return _key(["key", story_key(detection.pattern, detection.actor, detection.countries), countries])
 
 
 def group_key_for(signal: Signal, detection: Detection) -> str:

@@ -127,6 +127,7 @@ class SubscriptionRow(Base):
     created_at: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[float] = mapped_column(Float)
 
+
 class OpsEventRow(Base):
     """An ops event (a dead letter, a disabled endpoint) waiting to reach the ops topic.
 
@@ -144,3 +145,21 @@ class OpsEventRow(Base):
     created_at: Mapped[float] = mapped_column(Float)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class StoryDecisionRow(Base):
+    """The stories service's latest decision on one story, as its signal carried it.
+
+    Why a table: a grouped notification is sent after its signal has gone, and the console
+    shows stories, not deliveries. Both read the grade, the corroboration and how each
+    outlet was counted from here instead of grading again.
+    """
+
+    __tablename__ = "alert_story_decisions"
+
+    story_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    corroboration: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    outlets: Mapped[str] = mapped_column(Text, default="[]")
+    updated_at: Mapped[float] = mapped_column(Float, index=True)

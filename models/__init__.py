@@ -10,6 +10,7 @@ from models.detection import Detection
 from models.document import Document, document_id_for
 from models.envelope import DETECTION_EVENTS, DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
 from models.signal import DocumentRef, RuleFiring, Signal
+from models.signal import OutletRef
 from models.subscription import Subscription, WebhookTarget, decode_webhook_secret
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "Detection",
     "Document",
     "DocumentRef",
+    "OutletRef",
     "PayloadError",
     "RuleFiring",
     "SCHEMA_VERSION",

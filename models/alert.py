@@ -15,7 +15,7 @@ from pydantic import Field
 
 from models._base import WireModel
 from models.severity import Severity
-from models.signal import RuleFiring
+from models.signal import OutletRef, RuleFiring
 
 SCHEMA_ID = "https://tocsin.example/schema/alert-event.v1.json"
 EVENT_SOURCE = "urn:tocsin:alerter"
@@ -54,18 +54,22 @@ class AlertDocument(WireModel):
 class AlertData(WireModel):
     """The alert itself: everything a receiver needs without calling back."""
 
-    alert_id: str
+    alert_id: str = Field(description="Resolves with GET /v1/alerts/{alert_id}")
+    console_url: str | None = Field(default=None, description="The story's page in the Tocsin console")
     subscription_id: str
     tenant: str
     story_id: str
     sequence: int = Field(ge=1, description="1 for the first notification of the story, then 2, 3, ...")
     reason: Reason
     severity: Severity
+    severity_reason: str = Field(default="", description="Why: '2 independent outlets (1 wire); not counted: 1 copy'")
+    corroboration: int = Field(ge=0, description="The number of independent outlets, as the stories service counted them")
+    outlets: list[OutletRef] = Field(description="Every outlet of the story and how it was counted")
     patterns: list[str] = Field(min_length=1)
     actor: str | None = None
     target: str | None = None
     agency: str | None = Field(default=None, description="A news agency the evidence cites, if any")
-    countries: list[CountryCode]
+    countries: list[CountryCode] = Field(description="The parties the evidence sentences name")
     confidence: Probability
     evidence: list[AlertEvidence] = Field(min_length=1)
     documents: list[AlertDocument] = Field(min_length=1)

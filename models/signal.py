@@ -38,6 +38,23 @@ class RuleFiring(WireModel):
 
 SignalType = Literal["detection", "story.opened", "story.updated", "rule.fired"]
 
+CountedAs = Literal["origin", "copy", "state_media"]
+"""How an outlet was counted: an ``origin`` is independent; a ``copy`` (syndicated text) counts
+toward its origin; ``state_media`` of the acting government do not confirm its act."""
+
+
+class OutletRef(WireModel):
+    """One outlet of a story and how the stories service counted it (see services/stories/corroboration.py)."""
+
+    name: str = Field(description="registrable domain, social account or source id")
+    url: str | None = Field(default=None, description="the outlet's first article in the story")
+    independent: bool
+    counted_as: CountedAs
+    copy_of: str | None = Field(default=None, description="for a copy: the origin outlet it counts toward")
+    wire: bool = Field(default=False, description="a wire agency")
+    evidence: str | None = Field(default=None, description="the sentence this outlet published, for the story page")
+    seen_at: datetime | None = None
+
 
 class Signal(WireModel):
     """Detections from one document (or one story change) that may deserve an alert.
@@ -57,4 +74,9 @@ class Signal(WireModel):
         default_factory=list, description="every outlet's document in the story, for source links"
     )
     rule: RuleFiring | None = None
+    corroboration: int | None = Field(
+        default=None, description="independent outlets, as the stories service counted them; None for non-story signals"
+    )
+    outlets: list[OutletRef] = Field(default_factory=list, description="every outlet of the story and how it counted")
+    severity_reason: str = Field(default="", description="why the severity: '2 independent outlets, 1 wire'")
     created_at: datetime = Field(default_factory=utcnow)

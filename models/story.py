@@ -9,6 +9,7 @@ from models._base import WireModel
 from models.detection import Detection
 from models.severity import Severity
 from models.signal import DocumentRef
+from models.signal import CountedAs
 
 
 
@@ -32,6 +33,7 @@ class SourceRecord(WireModel):
     evidence: str
     seen_at: datetime
     syndicated_from: str | None = None
+    counted_as: CountedAs = "origin"
 
 
 class Story(WireModel):
@@ -54,4 +56,9 @@ class Story(WireModel):
 
     @property
     def independent_outlets(self) -> list[str]:
-        return [source.outlet for source in self.sources if source.syndicated_from is None]
+        """Outlets counted as independent origins, once each: the story's corroboration."""
+        found: list[str] = []
+        for source in self.sources:
+            if source.counted_as == "origin" and source.outlet not in found:
+                found.append(source.outlet)
+        return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from alerts.context import Candidate, IntakeContext
+from alerts.decisions import grade_of_signal, recall, remember
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 
@@ -24,5 +25,9 @@ class GroupStage:
             if item.signal is not None:
                 story.merge(item.signal, list(item.detections))
             row.state = story.dumps()
-            out.append(replace(item, group=row, story=story, story_id=row.story_id))
+            grade = grade_of_signal(item.signal) if item.signal is not None else None
+            if grade is not None and item.signal is not None:
+                await remember(ctx.session, row.story_id, grade, ctx.now)
+            grade = await recall(ctx.session, row.story_id) or grade
+            out.append(replace(item, group=row, story=story, story_id=row.story_id, grade=grade))
         return ctx, out

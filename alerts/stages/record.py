@@ -13,7 +13,8 @@ import structlog
 from alerts.channels.keys import channel_keys
 from alerts.context import Candidate, IntakeContext
 from alerts.dedup import Decision
-from alerts.payload import EventHeader, build_event
+from alerts.links import console_url
+from alerts.payload import EventHeader, alert_id_for, build_event
 from alerts.tables import PENDING, SILENCED, DeliveryRow
 from services.platform.metrics import FEED_TO_OUTBOX
 from models.ids import stable_id
@@ -44,13 +45,15 @@ class RecordStage:
                     event_id=ident, event_type=event_type, reason=item.decision.value, time=ctx.now,
                     subscription_id=item.subscription.id, tenant=item.subscription.tenant,
                     story_id=item.story_id, sequence=sequence,
+                    alert_id=alert_id_for(item.group_key, item.subscription.id),
+                    console_url=console_url(item.story_id),
                 )
                 ctx.session.add(
                     DeliveryRow(
                         id=ident, subscription_id=item.subscription.id, channel=channel, event_type=event_type,
                         story_id=item.story_id, group_key=item.group_key,
                         signal_id=(item.signal.id if item.signal else "")[:200],
-                        severity=item.story.severity, payload=build_event(header, item.story).decode("utf-8"),
+                        severity=item.severity, payload=build_event(header, item.story, item.grade).decode("utf-8"),
                         status=SILENCED if item.silenced_by else PENDING, attempts=0, created_at=ctx.now,
                         next_attempt_at=None if item.silenced_by else ctx.now,
                         last_error=f"silenced by {item.silenced_by}" if item.silenced_by else None,

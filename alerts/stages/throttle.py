@@ -36,7 +36,7 @@ class ThrottleStage:
                 first_seen_at=item.group.first_seen_at,
                 last_notified_at=item.group.last_notified_at,
                 changed=item.story.changed,
-                severe_enough=severity_passes(item.subscription, item.story.severity),
+                severe_enough=severity_passes(item.subscription, item.severity),
             )
             if verdict.decision.notifies:
                 item.group.flush_at = None

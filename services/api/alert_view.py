@@ -23,6 +23,8 @@ from models.names import fold
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from services.platform.storage import Database
+from alerts.decisions import StoryGrade
+from alerts.tables import DeliveryRow, StoryDecisionRow
 
 SCAN_BATCH = 200
 MAX_SCANNED = 5000
@@ -45,8 +47,22 @@ def _iso(epoch: float | None) -> str | None:
     return datetime.fromtimestamp(epoch, timezone.utc).isoformat().replace("+00:00", "Z")
 
 
-def alert_json(row: StoryGroupRow) -> dict[str, Any]:
-    """The public shape of one alert (documented in the README, "Tocsin HTTP API")."""
+async def grades_for(db: Database, story_ids: Sequence[str]) -> dict[str, StoryGrade]:
+    """The stories service's decisions on ``story_ids`` (severity, corroboration, outlets), in one query."""
+    wanted = sorted(set(story_ids))
+    if not wanted:
+        return {}
+    async with db.sessions() as session:
+        rows = await session.scalars(select(StoryDecisionRow).where(StoryDecisionRow.story_id.in_(wanted)))
+        return {row.story_id: StoryGrade.of_row(row) for row in rows}
+
+
+def alert_json(row: StoryGroupRow, grade: StoryGrade | None = None) -> dict[str, Any]:
+    """The public shape of one alert (documented in the README, "Tocsin HTTP API").
+
+    Severity and corroboration are the stories service's decision when the alerter kept one
+    (``grade``); otherwise every distinct source counts, as before decisions were kept.
+    """
     story = StoryState.loads(row.state)
     detections = story.detections
     first = detections[0] if detections else {}
@@ -58,7 +74,8 @@ def alert_json(row: StoryGroupRow) -> dict[str, Any]:
         "subscription_id": row.subscription_id,
         "story_id": row.story_id,
         "sequence": row.sequence,
-        "severity": story.severity,
+        "severity": grade.severity if grade else story.severity,
+        "severity_reason": grade.reason if grade else "",
         "pattern": first.get("pattern"),
         "patterns": sorted({item["pattern"] for item in detections}),
         "headline": headline,
@@ -80,8 +97,12 @@ def alert_json(row: StoryGroupRow) -> dict[str, Any]:
             for item in detections
         ],
         "documents": documents,
-        "sources": list(story.sources),
-        "corroboration": len(story.sources),
+        "sources": [o["name"] for o in grade.outlets] if grade else list(story.sources),
+        "corroboration": grade.corroboration if grade else len(story.sources),
+        "outlets": grade.outlets if grade else [
+            {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
+            for s in story.sources
+        ],
         "first_seen_at": _iso(row.first_seen_at),
         "updated_at": _iso(row.last_notified_at),
     }
@@ -173,10 +194,11 @@ async def search_alerts(
             )
         if not rows:
             return found, None
+        grades = await grades_for(db, [row.story_id for row in rows])
         for row in rows:
             scanned += 1
             last_row = row
-            alert = alert_json(row)
+            alert = alert_json(row, grades.get(row.story_id))
             if query.accepts(alert):
                 found.append(alert)
                 if len(found) == limit:
@@ -187,15 +209,26 @@ async def search_alerts(
     return found, encode_cursor(last_row) if last_row is not None else None
 
 
-async def get_alert(db: Database, ident: str, subscription_ids: Sequence[str]) -> dict[str, Any] | None:
+async def resolve_alert_id(db: Database, ident: str) -> tuple[str, str] | None:
+    """``(group key, subscription id)`` of an alert id, or of a delivery id (``msg_…``, the webhook-id)."""
     parts = split_alert_id(ident)
+    if parts is not None or not ident.startswith("msg_"):
+        return parts
+    async with db.sessions() as session:
+        delivery = await session.get(DeliveryRow, ident)
+    return None if delivery is None else (delivery.group_key, delivery.subscription_id)
+
+
+async def get_alert(db: Database, ident: str, subscription_ids: Sequence[str]) -> dict[str, Any] | None:
+    """One alert by its id or by the id of any of its deliveries; None when not the caller's."""
+    parts = await resolve_alert_id(db, ident)
     if parts is None or parts[1] not in subscription_ids:
         return None
     async with db.sessions() as session:
         row = await session.get(StoryGroupRow, (parts[1], parts[0]))
     if row is None or row.last_notified_at is None:
         return None
-    return alert_json(row)
+    return alert_json(row, (await grades_for(db, [row.story_id])).get(row.story_id))
 
 
 async def notified_since(db: Database, since: float, limit: int = 500) -> list[StoryGroupRow]:

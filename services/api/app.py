@@ -36,6 +36,7 @@ from services.api.routes import (
     analyze,
     console,
     deliveries,
+    desk,
     health,
     patterns,
     silences,
@@ -128,7 +129,7 @@ def create_app(
         log.warning("api.database_unavailable", path=request.url.path, reason=problem)
         return JSONResponse({"detail": f"the database cannot take this request now: {problem}"}, status_code=503,
                             headers={"Retry-After": "5"})
-    for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
+    for module in (health, whoami, subscriptions, alert_routes, desk, deliveries, silences, stream, sources, patterns,
                    analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)

@@ -18,6 +18,7 @@ import structlog
 
 from services.api.alert_view import alert_json, notified_since
 from services.platform.storage import Database
+from services.api.alert_view import grades_for
 
 log = structlog.get_logger(__name__)
 
@@ -58,6 +59,7 @@ class AlertFeed:
         if self._watermark is None:
             self._watermark = self.clock() - LOOK_BACK
         rows = await notified_since(self.db, self._watermark - LOOK_BACK)
+        grades = await grades_for(self.db, [row.story_id for row in rows])
         sent = 0
         for row in rows:
             key = (row.subscription_id, row.group_key)
@@ -70,7 +72,7 @@ class AlertFeed:
             if tenant is None:
                 continue
             event = {"type": "alert.created" if previous is None and row.sequence <= 1 else "alert.updated",
-                     "alert": alert_json(row)}
+                     "alert": alert_json(row, grades.get(row.story_id))}
             for listener in list(self.listeners):
                 if listener.tenant == tenant:
                     _offer(listener, event)

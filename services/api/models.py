@@ -15,6 +15,15 @@ class EvidenceOut(BaseModel):
     confidence: float
 
 
+class OutletOut(BaseModel):
+    name: str
+    url: str | None = None
+    independent: bool
+    counted_as: str = Field(description="origin, copy (counts toward copy_of) or state_media")
+    copy_of: str | None = None
+    wire: bool = False
+
+
 class DocumentOut(BaseModel):
     id: str | None
     url: str | None
@@ -42,7 +51,10 @@ class AlertOut(BaseModel):
     evidence: list[EvidenceOut]
     documents: list[DocumentOut]
     sources: list[str]
-    corroboration: int = Field(description="number of independent sources")
+    corroboration: int = Field(description="number of independent outlets (copies and the acting government's "
+                                           "state media not counted)")
+    outlets: list[OutletOut] = Field(default_factory=list, description="every outlet and how it was counted")
+    severity_reason: str = Field(default="", description="why the severity, in words")
     first_seen_at: str | None
     updated_at: str | None
 

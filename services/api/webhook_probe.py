@@ -10,6 +10,7 @@ from typing import Any
 
 from alerts.channels.webhook import WebhookChannel
 from alerts.errors import DeliveryError
+from alerts.links import console_url
 from alerts.payload import EventHeader, build_event
 from alerts.service import webhook_client
 from alerts.story import StoryState
@@ -33,11 +34,14 @@ def sample_story() -> StoryState:
 
 
 async def send_test_event(settings: Settings, subscription: Subscription, clock: Callable[[], float]) -> dict[str, Any]:
-    ident = "msg_" + secrets.token_hex(16)  # the schema's id form: a test event validates like any other
+    # A real-looking id and sequence 1: the test event must validate against the published
+    # schema, which is how a receiver checks its own parsing with it.
+    ident = "msg_" + secrets.token_hex(16)
     now = clock()
     header = EventHeader(
         event_id=ident, event_type=TEST_EVENT_TYPE, reason="test", time=now, subscription_id=subscription.id,
         tenant=subscription.tenant, story_id="story_test", sequence=1,
+        alert_id="alert_test", console_url=console_url("story_test", settings.http.public_base()),
     )
     delivery = DeliveryRow(
         id=ident, subscription_id=subscription.id, channel="webhook", event_type=TEST_EVENT_TYPE,

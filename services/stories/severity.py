@@ -1,4 +1,10 @@
-"""The severity rule as data: which corroboration makes a story ``alert``, ``urgent`` or ``flash``."""
+"""The one severity policy: a story's grade rises with its corroboration.
+
+Corroboration is counted in :mod:`services.stories.corroboration` (independent outlets only:
+no copies, no state media of the acting government, never the agency a denial names). The
+thresholds are data (``severity.yaml``). The alerter takes the grade from the signal; it does
+not grade again.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +38,12 @@ class SeverityPolicy(BaseModel):
         return any(outlet == agency or outlet.endswith("." + agency) for agency in self.wire_agencies)
 
     def grade(self, sources: list[SourceRecord], now: datetime) -> Severity:
-        independent = [source for source in sources if source.syndicated_from is None]
+        """The first level whose conditions the story's independent outlets meet.
+
+        ``sources`` must already be assessed (``counted_as`` set); only origins count, and a
+        wire level needs a wire agency among the origins, not among copies or state media.
+        """
+        independent = [source for source in sources if source.counted_as == "origin"]
         for level in self.levels:
             counted = independent
             if level.within is not None:
@@ -40,7 +51,7 @@ class SeverityPolicy(BaseModel):
                 counted = [source for source in independent if source.seen_at >= since]
             if len({source.outlet for source in counted}) < level.min_independent_sources:
                 continue
-            if level.wire_agency and not any(self.is_wire_agency(source.outlet) for source in sources):
+            if level.wire_agency and not any(self.is_wire_agency(source.outlet) for source in independent):
                 continue
             return level.severity
         return "alert"

@@ -66,3 +66,34 @@ def test_the_published_schema_is_generated_from_the_event_model():
     from models.alert import alert_event_schema
 
     assert SCHEMA == alert_event_schema()
+
+
+class TestStoryDecision:
+    """The stories service's decision is what the payload says; the alerter does not grade again."""
+
+    def test_grade_corroboration_and_outlets_come_from_the_decision(self):
+        from alerts.decisions import StoryGrade
+        from models.alert import alert_event_schema
+
+        story = story_of(signal(detection(agency="Reuters")), signal(detection(), source_id="other-feed"))
+        grade = StoryGrade(severity="alert", corroboration=1, reason="1 independent outlet",
+                           outlets=[{"name": "someblog.example", "url": None, "independent": True,
+                                     "counted_as": "origin", "copy_of": None, "wire": False}])
+        event = json.loads(build_event(HEADER, story, grade))
+        jsonschema.validate(event, alert_event_schema())
+        assert event["data"]["severity"] == "alert"  # naming Reuters does not make it urgent
+        assert event["data"]["corroboration"] == 1
+        assert [o["counted_as"] for o in event["data"]["outlets"]] == ["origin"]
+        assert event["data"]["sources"] == ["someblog.example"]  # not the feed ids of the two articles
+
+    def test_many_long_outlets_still_fit(self):
+        from alerts.decisions import StoryGrade
+        from models.alert import alert_event_schema
+
+        outlets = [{"name": f"o{i}.example", "url": "https://o.example/" + "x" * 500, "independent": i % 2 == 0,
+                    "counted_as": "origin" if i % 2 == 0 else "copy", "copy_of": None if i % 2 == 0 else "o0.example",
+                    "wire": False, "evidence": "é" * 3000, "seen_at": None} for i in range(60)]
+        grade = StoryGrade(severity="flash", corroboration=30, reason="30 independent outlets", outlets=outlets)
+        body = build_event(HEADER, story_of(signal(detection())), grade)
+        assert len(body) <= MAX_PAYLOAD_BYTES
+        jsonschema.validate(json.loads(body), alert_event_schema())

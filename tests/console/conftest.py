@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.live import LiveApi, ServerRun, open_live
+from tests.api.live import LiveApi, ServerRun, api_settings, open_live
+from tests.console.desk_data import desk_subscriptions
 
 CHROMIUM = Path(os.environ.get("TOCSIN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -41,6 +42,17 @@ async def page() -> AsyncIterator[object]:
 async def live(tmp_path) -> AsyncIterator[LiveApi]:
     """A live API on a loopback port (SQLite)."""
     settings, db, app = await open_live(tmp_path)
+    try:
+        async with ServerRun(app) as base_url:
+            yield LiveApi(base_url, settings, db)
+    finally:
+        await db.close()
+
+
+@pytest.fixture
+async def desk_live(tmp_path) -> AsyncIterator[LiveApi]:
+    """A live API whose configuration names the desks' subscriptions."""
+    settings, db, app = await open_live(tmp_path, settings=api_settings(tmp_path, subscriptions=desk_subscriptions()))
     try:
         async with ServerRun(app) as base_url:
             yield LiveApi(base_url, settings, db)

@@ -59,16 +59,17 @@ async def test_a_feed_item_arrives_live_in_the_console(page, tmp_path: Path) -> 
             await page.fill("#token", token)
             await page.click("#login-form button[type=submit]")
             await page.wait_for_selector("#live.on")
-            assert await page.locator(".alert").count() == 0
+            assert await page.locator(".story-card").count() == 0
 
             feed.serve("/feed.xml", rss_with_article(HOSTILE_TITLE, article, "https://news.example/a/1", "item-1"))
-            alert = page.locator(".alert").first
-            await alert.wait_for(timeout=ALERT_BOUND * 1000)
-            headline = await alert.locator(".headline").inner_text()
-            evidence = await alert.locator(".evidence").inner_text()
+            card = page.locator(".story-card").first
+            await card.wait_for(timeout=ALERT_BOUND * 1000)
+            headline = await card.locator(".headline").inner_text()
+            evidence = await card.locator(".evidence").inner_text()
             assert await page.evaluate("window.__pwned") is None
-            assert await page.locator("#alert-list script").count() == 0
-            assert "Caracas" in headline and evidence.strip() and evidence in article.replace("\n", " ")
+            assert await page.locator("#story-list script").count() == 0
+            # The headline says the event (actor · pattern · target), the evidence is the article's own sentence.
+            assert " · " in headline and evidence.strip() and evidence in article.replace("\n", " ")
             screenshot = tmp_path / "console-pipeline.png"
             await page.screenshot(path=str(screenshot), full_page=True)
             print(f"console screenshot (tocsin run pipeline): {screenshot}; headline shown: {headline!r}")

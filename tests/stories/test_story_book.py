@@ -86,9 +86,12 @@ class TestSeedArticleByFiveOutlets:
         stories, changes = run(events, policy)
         assert len(stories) == 1
         story = stories[0]
-        assert [c.kind for c in changes] == ["opened", "unchanged", "unchanged", "updated", "updated"]
+        # Each new outlet is a change the desk sees, copies included (counted toward their origin).
+        assert [c.kind for c in changes] == ["opened", "updated", "updated", "updated", "updated"]
+        assert [c.signal.corroboration for c in changes] == [1, 1, 1, 2, 3]
         assert story.independent_outlets == ["outlet-a.example", "outlet-d.example", "outlet-e.example"]
         assert [s.syndicated_from for s in story.sources[1:3]] == ["outlet-a.example", "outlet-a.example"]
+        assert [s.counted_as for s in story.sources] == ["origin", "copy", "copy", "origin", "origin"]
         assert [c.story.severity for c in changes] == ["alert", "alert", "alert", "alert", "urgent"]
         assert changes[0].signal.type == "story.opened"
         assert changes[-1].signal.type == "story.updated"

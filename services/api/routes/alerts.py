@@ -12,7 +12,8 @@ from alerts.outbox import attempts
 from alerts.tables import DeliveryRow
 from services.api.deps import Caller, Ctx, not_found
 from services.api.models import AlertOut, AlertPage
-from services.api.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts, split_alert_id
+from services.api.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts
+from services.api.alert_view import resolve_alert_id
 from services.api.timeutil import iso, to_epoch
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
@@ -96,7 +97,7 @@ async def deliveries_of(ctx: Ctx, caller: Caller, alert_id: str) -> list[Deliver
     ids = await ctx.tenant_subscription_ids(caller.tenant)
     if await get_alert(ctx.db, alert_id, ids) is None:
         raise not_found("alert")
-    group_key, subscription_id = split_alert_id(alert_id)  # type: ignore[misc]
+    group_key, subscription_id = await resolve_alert_id(ctx.db, alert_id)  # type: ignore[misc]
     async with ctx.db.sessions() as session:
         rows = list(await session.scalars(
             select(DeliveryRow)

@@ -3,7 +3,7 @@
 "use strict";
 
 const TOKEN_KEY = "tocsin.token";
-const state = { token: null, alerts: new Map(), streamAbort: null, retry: 1000 };
+const state = { token: null, streamAbort: null, retry: 1000 };
 const $ = (id) => document.getElementById(id);
 
 function el(tag, className, text) {
@@ -25,11 +25,6 @@ async function api(path, options = {}) {
 const regionNames = (typeof Intl !== "undefined" && Intl.DisplayNames)
   ? new Intl.DisplayNames(["en"], { type: "region" }) : null;
 
-function flag(code) {
-  if (!/^[A-Z]{2}$/.test(code)) return "";
-  return String.fromCodePoint(...[...code].map((c) => 0x1f1e6 + c.charCodeAt(0) - 65));
-}
-
 function countryName(code) {
   try { return (regionNames && regionNames.of(code)) || code; } catch (e) { return code; }
 }
@@ -44,29 +39,7 @@ function age(iso) {
   return Math.floor(seconds / 86400) + " d ago";
 }
 
-// ---- evidence with matched words highlighted ------------------------------------------
-function highlighted(sentence, triggers) {
-  const out = el("p", "evidence");
-  const words = (triggers || []).filter((t) => t && t.trim()).map((t) => t.toLowerCase());
-  const lower = sentence.toLowerCase();
-  let at = 0;
-  while (at < sentence.length) {
-    let best = -1, bestLen = 0;
-    for (const word of words) {
-      const found = lower.indexOf(word, at);
-      if (found !== -1 && (best === -1 || found < best || (found === best && word.length > bestLen))) {
-        best = found; bestLen = word.length;
-      }
-    }
-    if (best === -1) { out.appendChild(document.createTextNode(sentence.slice(at))); break; }
-    if (best > at) out.appendChild(document.createTextNode(sentence.slice(at, best)));
-    out.appendChild(el("mark", null, sentence.slice(best, best + bestLen)));
-    at = best + bestLen;
-  }
-  return out;
-}
-
-// ---- alerts --------------------------------------------------------------------------
+// ---- links ---------------------------------------------------------------------------
 function safeHref(url) {
   try {
     const parsed = new URL(url);
@@ -74,104 +47,15 @@ function safeHref(url) {
   } catch (e) { return null; }
 }
 
-function alertCard(alert) {
-  const item = el("li", "alert " + (["alert", "urgent", "flash"].includes(alert.severity) ? alert.severity : "alert"));
-  item.dataset.id = alert.id;
-  item.dataset.patterns = (alert.patterns || []).join(" ");
-  item.dataset.countries = (alert.countries || []).join(" ");
-  item.dataset.updated = alert.updated_at || "";
-
-  const top = el("div", "top");
-  top.appendChild(el("span", "severity", alert.severity));
-  top.appendChild(el("span", "pattern", (alert.patterns || []).join(", ")));
-  for (const code of alert.countries || []) {
-    const country = el("span", "country", flag(code) + " " + countryName(code));
-    country.title = code;
-    top.appendChild(country);
-  }
-  top.appendChild(el("span", "age", age(alert.updated_at)));
-  item.appendChild(top);
-
-  item.appendChild(el("div", "headline", alert.headline));
-  const first = (alert.evidence || [])[0];
-  if (first) item.appendChild(highlighted(first.sentence || "", first.triggers));
-  if (alert.actor || alert.target) {
-    item.appendChild(el("div", "roles", (alert.actor || "?") + " → " + (alert.target || "?")));
-  }
-  const corroboration = el("div", "corroboration");
-  const count = alert.corroboration || 0;
-  corroboration.appendChild(el("span", null, count + (count === 1 ? " source: " : " sources: ")));
-  for (const doc of alert.documents || []) {
-    const href = doc.url ? safeHref(doc.url) : null;
-    const label = doc.source_id || doc.title || "document";
-    if (href) {
-      const link = el("a", null, label);
-      link.href = href; link.target = "_blank"; link.rel = "noopener noreferrer";
-      if (doc.title) link.title = doc.title;
-      corroboration.appendChild(link);
-    } else {
-      corroboration.appendChild(el("span", null, label + " "));
-    }
-  }
-  const linked = new Set((alert.documents || []).map((doc) => doc.source_id));
-  for (const source of alert.sources || []) {
-    if (!linked.has(source)) corroboration.appendChild(el("span", "source", source + " "));
-  }
-  item.appendChild(corroboration);
-  return item;
-}
-
-function addFilterOption(select, value, label) {
-  if ([...select.options].some((o) => o.value === value)) return;
-  const option = el("option", null, label);
-  option.value = value;
-  select.appendChild(option);
-}
-
-function visible(alert) {
-  const pattern = $("filter-pattern").value, country = $("filter-country").value;
-  if (pattern && !(alert.patterns || []).includes(pattern)) return false;
-  if (country && !(alert.countries || []).includes(country)) return false;
-  return true;
-}
-
-function renderAlerts(freshId) {
-  const list = $("alert-list");
-  const sorted = [...state.alerts.values()].sort((a, b) => (b.updated_at || "").localeCompare(a.updated_at || ""));
-  list.replaceChildren();
-  let shown = 0;
-  for (const alert of sorted) {
-    if (!visible(alert)) continue;
-    const card = alertCard(alert);
-    if (alert.id === freshId) card.classList.add("fresh");
-    list.appendChild(card);
-    shown += 1;
-  }
-  $("alerts-empty").hidden = shown > 0;
-  $("alert-count").textContent = shown + " shown of " + state.alerts.size;
-}
-
-function remember(alert) {
-  state.alerts.set(alert.id, alert);
-  for (const p of alert.patterns || []) addFilterOption($("filter-pattern"), p, p);
-  for (const c of alert.countries || []) addFilterOption($("filter-country"), c, flag(c) + " " + countryName(c));
-}
-
-async function loadAlerts() {
-  const response = await api("/v1/alerts?limit=200");
-  if (!response.ok) return;
-  const page = await response.json();
-  for (const alert of page.items) remember(alert);
-  renderAlerts(null);
-}
-
+// Server-Sent Events read through fetch, so the token travels in a header, not in the URL.
+// Each event is one alert (a story as one subscription saw it); the desk views reload the
+// story it belongs to (see desk.js, storyArrived).
 function setLive(on) {
   const badge = $("live");
   badge.className = "live " + (on ? "on" : "off");
   badge.textContent = on ? "live" : "offline";
 }
 
-// Server-Sent Events read through fetch, so the token travels in a header, not in the URL.
 async function openStream() {
   if (state.streamAbort) state.streamAbort.abort();
   const abort = new AbortController();
@@ -210,9 +94,7 @@ function handleEvent(block) {
     if (line.startsWith("data:")) data += line.slice(5).trimStart();
   }
   if (!data) return;
-  const alert = JSON.parse(data);
-  remember(alert);
-  renderAlerts(alert.id);
+  storyArrived(JSON.parse(data));
 }
 
 // ---- sources -------------------------------------------------------------------------
@@ -295,17 +177,31 @@ async function createSubscription(event) {
 }
 
 // ---- pages and log-in ----------------------------------------------------------------
-function show(page) {
+const PAGES = ["stories", "story", "map", "timeline", "deliveries", "sources", "subscriptions"];
+
+function show(page, argument) {
   for (const section of document.querySelectorAll(".page")) section.hidden = section.id !== page;
-  for (const link of document.querySelectorAll("#nav a")) link.classList.toggle("current", link.dataset.page === page);
+  const current = page === "story" ? "stories" : page;
+  for (const link of document.querySelectorAll("#nav a")) {
+    const on = link.dataset.page === current;
+    link.classList.toggle("current", on);
+    if (on) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
+  }
   if (page === "sources") loadSources();
   if (page === "subscriptions") loadSubscriptions();
+  if (page === "stories") loadStories();
+  if (page === "story") loadStory(argument);
+  if (page === "map") loadMap();
+  if (page === "timeline") loadTimeline();
+  if (page === "deliveries") loadDeliveries();
 }
 
 function route() {
   if (!state.token) { show("login"); return; }
-  const page = (location.hash || "#alerts").slice(1);
-  show(["alerts", "sources", "subscriptions"].includes(page) ? page : "alerts");
+  // "#story/<id>" and "#/story/<id>" (the webhook's console_url) are the same page.
+  const [page, ...rest] = (location.hash || "#stories").slice(1).replace(/^\//, "").split("/");
+  const argument = rest.length ? decodeURIComponent(rest.join("/")) : null;
+  show(PAGES.includes(page) ? page : "stories", argument);
 }
 
 async function start(token) {
@@ -318,8 +214,8 @@ async function start(token) {
   $("nav").hidden = false;
   $("logout").hidden = false;
   route();
-  await loadAlerts();
   openStream();
+  refreshFailedCount();
   return true;
 }
 
@@ -327,7 +223,6 @@ function logout(message) {
   state.token = null;
   localStorage.removeItem(TOKEN_KEY);
   if (state.streamAbort) state.streamAbort.abort();
-  state.alerts.clear();
   $("nav").hidden = true;
   $("logout").hidden = true;
   $("who").textContent = "";
@@ -343,11 +238,9 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!ok) $("login-error").textContent = "That token was not accepted.";
   });
   $("logout").addEventListener("click", () => logout());
-  $("filter-pattern").addEventListener("change", () => renderAlerts(null));
-  $("filter-country").addEventListener("change", () => renderAlerts(null));
   $("subscription-form").addEventListener("submit", createSubscription);
+  installDesk();
   window.addEventListener("hashchange", route);
-  setInterval(() => { if (state.token && !$("alerts").hidden) renderAlerts(null); }, 30000);
   const saved = localStorage.getItem(TOKEN_KEY);
   if (saved) start(saved).then((ok) => { if (!ok) logout(); });
   else show("login");

@@ -31,6 +31,17 @@ class _Group(BaseModel):
 class HttpSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_HTTP_PORT, ge=0, le=65535)
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://", max_length=500,
+        description="where people reach the console (https://tocsin.example.org); webhook payloads link to it",
+    )
+
+    def public_base(self) -> str:
+        """The console's public address: ``public_url``, else the API's own listening address."""
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
 
 
 class SecuritySettings(_Group):
@@ -234,6 +245,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
     stories: StorySettings = Field(default_factory=StorySettings)
+    archive: ArchiveSettings = Field(default_factory=ArchiveSettings)
     tenants: TenantSettings = Field(default_factory=TenantSettings)
     sources: list[SourceSettings] = Field(default_factory=list)
     subscriptions: list[Subscription] = Field(default_factory=list)
