@@ -11,7 +11,7 @@ from alerts.retry import parse_retry_after
 from alerts.signing import webhook_headers
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.netguard import ForbiddenTarget, check_url
+from services.netguard import ForbiddenTarget, check_static
 
 THROTTLING = frozenset({429, 502, 503, 504})
 USER_AGENT = "tocsin-alerter/0.1"
@@ -37,7 +37,7 @@ class WebhookChannel:
             raise PermanentError("subscription has no webhook any more")
         url = str(target.url)
         try:
-            await check_url(url, self.allow_private)
+            check_static(url, self.allow_private)
         except ForbiddenTarget as exc:
             raise PermanentError(f"forbidden target: {exc}") from None
         secrets = [target.secret.get_secret_value(), *(s.get_secret_value() for s in target.previous_secrets)]

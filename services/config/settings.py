@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from models.subscription import Subscription
+from services.netguard import ForbiddenTarget
+from services.outbound import refuse_internal_static
 from services.rules.schema import RuleSpec
 from services.config.durations import RetentionSeconds, Seconds
 
@@ -202,6 +204,26 @@ class Settings(BaseSettings):
                 if item.id in seen:
                     raise ValueError(f"{name}.{index}.id {item.id!r} is used twice")
                 seen.add(item.id)
+        return self
+
+    @model_validator(mode="after")
+    def _no_internal_targets(self) -> "Settings":
+        """With private targets disallowed, no subscription may aim a webhook, chat or mail
+        URL at an internal literal, ``localhost`` or no host (no DNS here: delivery checks
+        names, and pins them, before every connection)."""
+        if self.security.allow_private_targets:
+            return self
+        for index, subscription in enumerate(self.subscriptions):
+            urls = [("channels", i, url) for i, url in enumerate(subscription.channels)]
+            if subscription.webhook is not None:
+                urls.insert(0, ("webhook", "url", str(subscription.webhook.url)))
+            for field_name, position, url in urls:
+                try:
+                    refuse_internal_static(url, allow_private=False)
+                except ForbiddenTarget as exc:
+                    raise ValueError(
+                        f"subscriptions.{index}.{field_name}.{position}: forbidden target: {exc}"
+                    ) from None
         return self
 
     @classmethod

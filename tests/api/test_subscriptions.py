@@ -110,6 +110,14 @@ class TestInternalTargets:
                         assert response.status_code == 422 and "forbidden target" in response.text, url
                     allowed = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://8.8.8.8/x"}})
                     assert allowed.status_code == 201
+                    for channel in ("hassio://127.0.0.1:18080/x", "kodi://127.0.0.1:18080/", "json://[::1]:80/",
+                                    "bark://[2002:7f00:1::]/k", "smtp://10.0.0.1?to=a@b.c", "mailto://u:p@localhost",
+                                    "syslog://"):
+                        response = await client.post("/v1/subscriptions", json={"channels": [channel]})
+                        assert response.status_code == 422 and "forbidden target" in response.text, channel
+                        assert response.json()["detail"][0]["loc"] == ["body", "channels", 0]
+                    saas = await client.post("/v1/subscriptions", json={"channels": ["slack://T1/B1/C1"]})
+                    assert saas.status_code == 201
         finally:
             await db.close()
 

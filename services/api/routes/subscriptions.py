@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -14,7 +13,8 @@ from models.subscription import Duration
 from services.api.deps import Caller, Ctx, not_found
 from services.api.store import subscriptions as store
 from services.api.webhook_probe import send_test_event
-from services.netguard import ForbiddenTarget, check_url
+from services.netguard import ForbiddenTarget
+from services.outbound import refuse_internal
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 1
@@ -116,31 +116,28 @@ def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, pr
                                   for e in exc.errors(include_url=False, include_context=False)]) from None
 
 
+def _forbidden(loc: list[str | int], message: str) -> HTTPException:
+    return HTTPException(422, [{"loc": ["body", *loc], "msg": message, "type": "value_error"}])
+
+
 async def _refuse_internal(body: SubscriptionIn, allow_private: bool) -> None:
-    """Refuses a webhook host that cannot be looked up at all, and one at an internal address
-    when that needs no DNS lookup (an IP literal, ``localhost``); names are checked again on
-    every delivery by the alerter."""
-    if body.webhook is None:
-        return
-    url = str(body.webhook.url)
-    host = (urlsplit(url).hostname or "").strip("[]").lower()
-    try:
-        host.encode("idna")
-    except UnicodeError:
-        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "type": "value_error",
-                                   "msg": "the host name is not valid (a label is empty or over 63 characters)"}]) from None
-    if allow_private:
-        return
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if host != "localhost" and not host.endswith(".localhost"):
-            return
-    try:
-        await check_url(url, allow_private)
-    except ForbiddenTarget as exc:
-        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "msg": f"forbidden target: {exc}",
-                                   "type": "value_error"}]) from None
+    """Refuses any outbound URL (webhook, chat, mail) whose host is internal: an IP literal,
+    ``localhost``, no host at all, or a name that resolves to an internal address now.
+    Names are checked again, and pinned, on every delivery by the alerter."""
+    urls: list[tuple[list[str | int], str]] = [(["channels", i], url) for i, url in enumerate(body.channels)]
+    if body.webhook is not None:
+        url = str(body.webhook.url)
+        host = (urlsplit(url).hostname or "").strip("[]").lower()
+        try:
+            host.encode("idna")
+        except UnicodeError:
+            raise _forbidden(["webhook", "url"], "the host name is not valid (a label is empty or over 63 characters)") from None
+        urls.insert(0, (["webhook", "url"], url))
+    for loc, url in urls:
+        try:
+            await refuse_internal(url, allow_private)
+        except ForbiddenTarget as exc:
+            raise _forbidden(loc, f"forbidden target: {exc}") from None
 
 
 def _secret(subscription: Subscription) -> str | None:
