@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from services.httpbody import ACCEPT_ENCODING
+
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 _METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
@@ -222,11 +224,13 @@ def guarded_client(allow_private: bool, **options: Any) -> httpx.AsyncClient:
     hooks = options.pop("event_hooks", None) or {}
     limits = options.pop("limits", httpx.Limits())
     backend = options.pop("backend", None)
+    headers = {"Accept-Encoding": ACCEPT_ENCODING, **(options.pop("headers", None) or {})}
     transport = options.pop("transport", None) or PinnedTransport(allow_private, limits=limits, backend=backend)
     request_hooks = [_guard, *hooks.get("request", [])]
     return httpx.AsyncClient(
         event_hooks={**hooks, "request": request_hooks},
         transport=transport,
         trust_env=False,
+        headers=headers,
         **options,
     )
