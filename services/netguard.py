@@ -38,6 +38,10 @@ class ForbiddenTarget(ValueError):
     """An outbound URL that Tocsin refuses to contact, with the reason."""
 
 
+class Unresolvable(ForbiddenTarget):
+    """A host name that has no address now; to a connection, a failure like any other."""
+
+
 def embedded_ipv4(address: IpAddress) -> list[ipaddress.IPv4Address]:
     """The IPv4 addresses an IPv6 address leads to (IPv4-mapped, 6to4, Teredo, NAT64)."""
     if not isinstance(address, ipaddress.IPv6Address):
@@ -140,7 +144,7 @@ async def checked_addresses(host: str, port: int, allow_private: bool, resolver:
     try:
         addresses = await (resolver or resolve_host)(host, port)
     except (OSError, UnicodeError) as exc:  # UnicodeError: a label over 63 characters
-        raise ForbiddenTarget(f"cannot resolve {host[:80]!r}: {exc}") from None
+        raise Unresolvable(f"cannot resolve {host[:80]!r}: {exc}") from None
     return check_addresses(host, addresses, allow_private)
 
 
@@ -177,7 +181,10 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        addresses = await checked_addresses(host, port, self.allow_private, self.resolver)
+        try:
+            addresses = await checked_addresses(host, port, self.allow_private, self.resolver)
+        except Unresolvable as exc:
+            raise httpcore.ConnectError(str(exc)) from None
         last: Exception | None = None
         for address in addresses:
             try:
