@@ -80,3 +80,33 @@ async def refuse_internal(url: str, allow_private: bool) -> Target | None:
     except TimeoutError:
         pass
     return target
+
+
+MASK = "***"
+
+
+def mask_channel(url: str) -> str:
+    """A channel URL fit to show: scheme, user, host and port stay; passwords, tokens, paths
+    and queries (where apprise URLs keep their credentials) are masked. For a SaaS scheme the
+    whole rest is a credential, so only its first four characters remain."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    if scheme in SAAS_FIXED_HOST or not parts.hostname:
+        return f"{scheme}://{rest[:4]}{MASK}" if rest else f"{scheme}://"
+    user = parts.username or ""
+    userinfo = f"{user}:{MASK}@" if parts.password is not None else (f"{user}@" if user else "")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    tail = f"/{MASK}" if parts.path.strip("/") or parts.query else ""
+    return f"{scheme}://{userinfo}{host}{port}{tail}"
+
+
+def unmask_channels(incoming: list[str], existing: list[str]) -> list[str]:
+    """``incoming`` with each masked URL that stands for one of ``existing`` replaced by it,
+    so a client can send back what it was shown (GET, edit the filters, PUT)."""
+    by_mask = {mask_channel(url): url for url in existing}
+    return [by_mask.get(url, url) for url in incoming]

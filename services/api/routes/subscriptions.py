@@ -14,7 +14,7 @@ from services.api.deps import Caller, Ctx, not_found
 from services.api.store import subscriptions as store
 from services.api.webhook_probe import send_test_event
 from services.netguard import ForbiddenTarget
-from services.outbound import refuse_internal
+from services.outbound import mask_channel, refuse_internal, unmask_channels
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 1
@@ -67,7 +67,7 @@ class SubscriptionOut(BaseModel):
     group_interval: float
     repeat_interval: float
     webhook: WebhookOut | None
-    channels: list[str]
+    channels: list[str] = Field(description="channel URLs with passwords, tokens and paths masked")
 
 
 class SubscriptionWithSecret(SubscriptionOut):
@@ -86,6 +86,7 @@ def public(subscription: Subscription, origin: str = "api") -> SubscriptionOut:
     webhook = None
     if subscription.webhook is not None:
         webhook = WebhookOut(url=str(subscription.webhook.url), rotating=bool(subscription.webhook.previous_secrets))
+    data["channels"] = [mask_channel(url) for url in subscription.channels]  # credentials never leave in full
     return SubscriptionOut(**data, origin=origin, webhook=webhook)  # type: ignore[arg-type]
 
 
@@ -175,6 +176,7 @@ async def get_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> Su
 async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, body: SubscriptionIn) -> SubscriptionOut:
     """Replaces filters and channels; an existing webhook keeps its secret."""
     existing = await _editable(ctx, caller.tenant, subscription_id)
+    body = body.model_copy(update={"channels": unmask_channels(body.channels, existing.channels)})
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)
