@@ -26,7 +26,8 @@ from alerts.service import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
-from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
+from services.api.limits import ApiLimits, RateLimiter
+from services.api.request_body import RequestBodyGuard
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.offline_docs import install_offline_docs
 from services.api.routes import alerts as alert_routes
@@ -121,5 +122,5 @@ def create_app(
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body)
+    app.add_middleware(RequestBodyGuard, max_bytes=limits.max_body, timeout=limits.body_timeout)
     return app

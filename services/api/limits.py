@@ -1,16 +1,15 @@
-"""Request size and rate limits, applied before any route runs."""
+"""Request size and rate limits, applied before any route runs (the body itself is read by
+:mod:`services.api.request_body`)."""
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 DEFAULT_MAX_BODY = 1_048_576
+DEFAULT_BODY_TIMEOUT = 30.0
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 200
 DEFAULT_FAILED_AUTH_RATE = 1.0
@@ -28,68 +27,8 @@ class ApiLimits:
     burst: int = DEFAULT_BURST
     failed_auth_rate: float = DEFAULT_FAILED_AUTH_RATE
     failed_auth_burst: int = DEFAULT_FAILED_AUTH_BURST
-
-
-async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                        *(headers or [])],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
-
-
-class BodySizeLimit:
-    """Refuses bodies over ``max_bytes`` with 413: by Content-Length at once, else while reading."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    too_big = True
-                if too_big:
-                    await _send_json(send, 413, {"detail": f"request body larger than {self.max_bytes} bytes"})
-                    return
-        received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge()
-            return message
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if not started:
-                await _send_json(send, 413, {"detail": f"request body larger than {self.max_bytes} bytes"})
-
-
-class _TooLarge(Exception):
-    pass
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    """Seconds a client has to send its whole request body (408 after)."""
 
 
 @dataclass
