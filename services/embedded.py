@@ -14,6 +14,7 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from services.api.app import create_app
+from services.api.http_protocol import server_config
 from services.broker import EmbeddedBroker
 from services.broker.memory_watch import BrokerMemoryWatch
 from services.config import Settings
@@ -94,8 +95,9 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         def readiness() -> dict[str, bool]:
             return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
 
-        config = uvicorn.Config(
-            create_app(settings, readiness, extra_metrics=memory.families if memory else None), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
+        config = server_config(
+            create_app(settings, readiness, extra_metrics=memory.families if memory else None), settings.http.host,
+            settings.http.port, log_config=None, lifespan="on",
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

@@ -26,7 +26,7 @@ from alerts.service import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
-from services.api.limits import ApiLimits, RateLimiter
+from services.api.limits import ApiLimits, RateLimiter, StreamSlots
 from services.api.request_body import RequestBodyGuard
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.offline_docs import install_offline_docs
@@ -86,7 +86,7 @@ def create_app(
         settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
         limiter=RateLimiter(limits.rate, limits.burst),
         failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), lag=LagReader(settings.kafka),
-        clock=clock, readiness=readiness, extra_metrics=extra_metrics,
+        clock=clock, readiness=readiness, extra_metrics=extra_metrics, streams=StreamSlots(limits.streams_per_token),
     )
 
     @asynccontextmanager

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
-from services.api.limits import RateLimiter
+from services.api.limits import RateLimiter, StreamSlots
 from services.api.store.subscriptions import SubscriptionCatalog
 from services.config import Settings
 from services.storage import Database
@@ -28,6 +28,7 @@ class ApiContext:
     readiness: Callable[[], dict[str, bool]] | None = None
     extra_metrics: Callable[[], list[Any]] | None = None
     engine: Any = None
+    streams: StreamSlots = field(default_factory=StreamSlots)
     engine_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def tenant_subscription_ids(self, tenant: str) -> list[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 DEFAULT_MAX_BODY = 1_048_576
 DEFAULT_BODY_TIMEOUT = 30.0
+DEFAULT_STREAMS_PER_TOKEN = 8
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 200
 DEFAULT_FAILED_AUTH_RATE = 1.0
@@ -29,6 +30,8 @@ class ApiLimits:
     failed_auth_burst: int = DEFAULT_FAILED_AUTH_BURST
     body_timeout: float = DEFAULT_BODY_TIMEOUT
     """Seconds a client has to send its whole request body (408 after)."""
+    streams_per_token: int = DEFAULT_STREAMS_PER_TOKEN
+    """Open ``/v1/stream`` responses one token may hold (429 past it)."""
 
 
 @dataclass
@@ -69,3 +72,31 @@ class RateLimiter:
             key: bucket for key, bucket in self._buckets.items()
             if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
         }
+
+
+class StreamSlots:
+    """Counts the open event streams of each token, so one token cannot hold hundreds of
+    connections (each an open file and a feed listener) while the rate limit only counts
+    requests."""
+
+    def __init__(self, per_token: int = DEFAULT_STREAMS_PER_TOKEN) -> None:
+        self.per_token = per_token
+        self._open: dict[str, int] = {}
+
+    def take(self, token_id: str) -> bool:
+        """True, and one slot fewer, when ``token_id`` may open another stream."""
+        current = self._open.get(token_id, 0)
+        if current >= self.per_token:
+            return False
+        self._open[token_id] = current + 1
+        return True
+
+    def give_back(self, token_id: str) -> None:
+        remaining = self._open.get(token_id, 0) - 1
+        if remaining > 0:
+            self._open[token_id] = remaining
+        else:
+            self._open.pop(token_id, None)
+
+    def open_streams(self, token_id: str) -> int:
+        return self._open.get(token_id, 0)
