@@ -4,12 +4,12 @@ a redirect never leaves the checked host, and a name is looked up once (no rebin
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import socket
 import time
 from collections.abc import Awaitable, Callable
 
-import httpx
 import pytest
 
 from alerts.channels.chat import AppriseChannel
@@ -151,9 +151,28 @@ async def test_a_rebinding_name_never_reaches_loopback(
 ) -> None:
     answers = rebinding(checks_before_fix)
     async with Receiver() as receiver:
-        try:
+        with contextlib.suppress(Exception):  # any failure is fine; reaching loopback is not
             await send(receiver.port)
-        except Exception:  # noqa: BLE001 - any failure is fine; reaching loopback is not
-            pass
     assert receiver.requests == [], f"reached loopback after look-ups {answers}"
     assert answers[:1] == ["8.8.8.8"]
+
+
+async def test_an_ipv6_literal_chat_url_delivers_when_private_targets_are_allowed() -> None:
+    import asyncio
+
+    got: list[bytes] = []
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        got.append(await reader.read(65536))
+        writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+        await writer.drain()
+        writer.close()
+
+    try:
+        server = await asyncio.start_server(serve, "::1", 0)
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        await send_chat(f"json://[::1]:{port}/chat", allow_private=True)
+    assert got and got[0].startswith(b"POST /chat")

@@ -23,7 +23,7 @@ from services.netguard import ForbiddenTarget, check_addresses, check_host_stati
 
 _lower_getaddrinfo = socket.getaddrinfo
 """The look-up the scope wraps: whatever :func:`socket.getaddrinfo` was when installed."""
-_scope: contextvars.ContextVar["PinnedScope | None"] = contextvars.ContextVar("tocsin_pinned_scope", default=None)
+_scope: contextvars.ContextVar[PinnedScope | None] = contextvars.ContextVar("tocsin_pinned_scope", default=None)
 
 
 class RefusedLookup(socket.gaierror):
