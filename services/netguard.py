@@ -115,7 +115,7 @@ def check_static(url: str | httpx.URL, allow_private: bool) -> None:
 async def resolve_host(host: str, port: int) -> list[str]:
     loop = asyncio.get_running_loop()
     infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return sorted({info[4][0] for info in infos})
+    return sorted({str(info[4][0]) for info in infos})
 
 
 def check_addresses(host: str, addresses: Iterable[str], allow_private: bool) -> list[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextvars
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +22,10 @@ from typing import Any
 
 from services.netguard import ForbiddenTarget, check_addresses, check_host_static, normalise_host, parse_ip
 
+_original_getaddrinfo = socket.getaddrinfo
 _lower_getaddrinfo = socket.getaddrinfo
 """The look-up the scope wraps: whatever :func:`socket.getaddrinfo` was when installed."""
+_inside = threading.local()
 _scope: contextvars.ContextVar[PinnedScope | None] = contextvars.ContextVar("tocsin_pinned_scope", default=None)
 
 
@@ -49,22 +52,34 @@ class PinnedScope:
                     found = [str(parse_ip(name))]
                 else:
                     self.lookups += 1
-                    found = [info[4][0] for info in _lower_getaddrinfo(name, port, type=socket.SOCK_STREAM)]
+                    found = [str(info[4][0]) for info in _lower(name, port, 0, socket.SOCK_STREAM)]
                 self.pinned[name] = check_addresses(name, dict.fromkeys(found), self.allow_private)
             except ForbiddenTarget as exc:
                 raise RefusedLookup(socket.EAI_NONAME, str(exc)) from None
         return self.pinned[name]
 
 
+def _lower(host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0) -> Any:
+    """The wrapped look-up; the original one if a wrapper installed after us calls back in
+    (each would otherwise call the other for ever)."""
+    if getattr(_inside, "active", False):
+        return _original_getaddrinfo(host, port, family, type, proto, flags)
+    _inside.active = True
+    try:
+        return _lower_getaddrinfo(host, port, family, type, proto, flags)
+    finally:
+        _inside.active = False
+
+
 def _pinned_getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int = 0, flags: int = 0) -> Any:
     scope = _scope.get()
     if scope is None or host is None:
-        return _lower_getaddrinfo(host, port, family, type, proto, flags)
+        return _lower(host, port, family, type, proto, flags)
     text = host.decode("idna") if isinstance(host, bytes) else str(host)
     results: list[Any] = []
     for address in scope.addresses(text, port):
         try:
-            results.extend(_lower_getaddrinfo(address, port, family, type, proto, flags | socket.AI_NUMERICHOST))
+            results.extend(_lower(address, port, family, type, proto, flags | socket.AI_NUMERICHOST))
         except socket.gaierror:
             continue  # an IPv6 address asked for as AF_INET, say
     if not results:
