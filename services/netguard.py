@@ -182,9 +182,12 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
         try:
-            addresses = await checked_addresses(host, port, self.allow_private, self.resolver)
+            async with asyncio.timeout(timeout):  # the look-up counts against the connect timeout
+                addresses = await checked_addresses(host, port, self.allow_private, self.resolver)
         except Unresolvable as exc:
             raise httpcore.ConnectError(str(exc)) from None
+        except TimeoutError:
+            raise httpcore.ConnectTimeout(f"no address for {host[:80]!r} within {timeout}s") from None
         last: Exception | None = None
         for address in addresses:
             try:
