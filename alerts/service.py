@@ -37,7 +37,6 @@ from services.platform.storage import Database, ensure_schema, open_database
 
 log = structlog.get_logger(__name__)
 
-MAX_REDIRECTS = 3
 
 
 CONSUMER_STOP_TIMEOUT = 3.0
@@ -57,8 +56,8 @@ def webhook_client(settings: Settings) -> httpx.AsyncClient:
     return guarded_client(
         settings.security.allow_private_targets,
         timeout=settings.delivery.timeout,
-        follow_redirects=True,
-        max_redirects=MAX_REDIRECTS,
+        follow_redirects=False,  # the webhook channel follows 307/308 itself, on the same host only
+        headers={"Accept-Encoding": "identity"},  # the body is discarded unread; nothing to decode
         limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
     )
 

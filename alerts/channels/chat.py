@@ -1,35 +1,59 @@
-"""Chat and mail through apprise URLs (Slack, Teams, Discord, Telegram, Mattermost, ntfy, mailto...)."""
+"""Chat and mail through apprise URLs (Slack, Teams, Discord, Telegram, Mattermost, ntfy, mailto...).
+
+Where an apprise URL goes is decided by :mod:`services.platform.outbound`: SaaS schemes with a fixed
+vendor host, and every other scheme by the host it names. Sending happens inside a
+:func:`~alerts.channels.pinning.pinned_scope`, so apprise connects only to addresses that
+were checked: the named host alone for a host-naming scheme (a redirect off it fails), and
+only public addresses for the SaaS ones.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import asyncio
+from urllib.parse import urlsplit, urlunsplit
 
 import apprise
 
 from alerts.channels.keys import channel_url
-from alerts.channels.message import render_payload
+from alerts.channels.message import Message, render_payload
+from alerts.channels.pinning import pinned_scope
 from alerts.errors import PermanentError, RetryableError
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.platform.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget
+from services.platform.outbound import Target, refuse_internal_static
 
-# Schemes whose URL host is the server apprise will contact (self-hosted services and
-# generic HTTP). For SaaS schemes (slack://, tgram://, ...) the "host" is a token and
-# apprise talks to the vendor's fixed public address, so there is nothing to guard.
-SELF_HOSTED = frozenset({
-    "json", "jsons", "xml", "xmls", "form", "forms", "mmost", "mmosts", "ntfy", "ntfys", "gotify", "gotifys",
-    "rocket", "rockets", "matrix", "matrixs", "apprise", "apprises", "mailto", "mailtos", "nctalk", "nctalks",
-})
+RESOLVED_BY_SOCKET = frozenset({"rsyslog"})
+"""Schemes whose plugin hands a host name straight to the socket (C-level look-up, not
+``socket.getaddrinfo``): the URL is rewritten to the checked address instead."""
 
 
-async def guard_apprise_url(url: str, allow_private: bool) -> None:
-    """Applies the SSRF guard to apprise URLs that name a host of the user's choosing."""
+def _with_host(url: str, address: str) -> str:
     parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    if scheme not in SELF_HOSTED or not parts.hostname:
-        return
+    netloc = parts.netloc.rsplit("@", 1)
+    host = f"[{address}]" if ":" in address else address
     port = f":{parts.port}" if parts.port else ""
-    await check_url(f"http://{parts.hostname}{port}/", allow_private)
+    rebuilt = (netloc[0] + "@" if len(netloc) == 2 else "") + host + port
+    return urlunsplit((parts.scheme, rebuilt, parts.path, parts.query, parts.fragment))
+
+
+def send_blocking(url: str, target: Target | None, message: Message, allow_private: bool) -> bool:
+    """One apprise notification inside a pinned scope; raises :class:`ForbiddenTarget`
+    when the URL's host is not a permitted target."""
+    only_host = target.host if target is not None and target.host else None
+    with pinned_scope(allow_private, only_host=only_host) as scope:
+        if target is not None and target.host:
+            try:
+                addresses = scope.addresses(target.host, target.port)
+            except OSError as exc:
+                raise ForbiddenTarget(str(exc.args[-1])) from None
+            if target.scheme in RESOLVED_BY_SOCKET:
+                url = _with_host(url, addresses[0])
+                scope.only_host = None  # the plugin now names the literal; it is checked all the same
+        notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
+        if not notifier.add(url):
+            raise ValueError("apprise does not understand this channel URL")
+        return bool(notifier.notify(body=message.markdown, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN))
 
 
 class AppriseChannel:
@@ -44,16 +68,12 @@ class AppriseChannel:
         if url is None:
             raise PermanentError("the subscription no longer has this channel")
         try:
-            await guard_apprise_url(url, self.allow_private)
+            target = refuse_internal_static(url, self.allow_private)
+            ok = await asyncio.to_thread(send_blocking, url, target, render_payload(delivery.payload), self.allow_private)
         except ForbiddenTarget as exc:
             raise PermanentError(f"forbidden target: {exc}") from None
-        notifier = apprise.Apprise()
-        if not notifier.add(url):
-            raise PermanentError("apprise does not understand this channel URL")
-        message = render_payload(delivery.payload)
-        ok = await notifier.async_notify(
-            body=message.markdown, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN
-        )
+        except ValueError as exc:
+            raise PermanentError(str(exc)) from None
         if not ok:
             raise RetryableError("apprise reported a failed notification")
         return None

@@ -18,7 +18,9 @@ from alerts.channels.message import render_payload
 from alerts.errors import PermanentError, RetryableError
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.platform.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget
+from alerts.channels.pinning import pinned_scope
+from services.platform.outbound import refuse_internal_static
 
 DEFAULT_PORT = 25
 
@@ -52,17 +54,19 @@ class SmtpChannel:
         if not parts.hostname or not recipients:
             raise PermanentError("smtp channel needs a host and at least one 'to' address")
         try:
-            await check_url(f"http://{parts.hostname}/", self.allow_private)
+            refuse_internal_static(url, self.allow_private)
         except ForbiddenTarget as exc:
             raise PermanentError(f"forbidden target: {exc}") from None
         mail = build_mail(delivery, sender, recipients)
         try:
             await asyncio.to_thread(
-                self._send_blocking, parts.hostname, parts.port or DEFAULT_PORT, mail,
+                self._send_pinned, parts.hostname, parts.port or DEFAULT_PORT, mail,
                 unquote(parts.username) if parts.username else None,
                 unquote(parts.password) if parts.password else None,
                 (query.get("starttls") or ["0"])[0] in ("1", "true", "yes"),
             )
+        except ForbiddenTarget as exc:
+            raise PermanentError(f"forbidden target: {exc}") from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise PermanentError(f"recipients refused: {list(exc.recipients)}") from None
         except smtplib.SMTPResponseException as exc:
@@ -73,6 +77,17 @@ class SmtpChannel:
         except (smtplib.SMTPException, OSError) as exc:
             raise RetryableError(f"{type(exc).__name__}: {exc}"[:500]) from None
         return 250
+
+    def _send_pinned(
+        self, host: str, port: int, mail: EmailMessage, username: str | None, password: str | None, starttls: bool
+    ) -> None:
+        """Sends within a pinned scope: smtplib connects to the address just checked, only."""
+        with pinned_scope(self.allow_private, only_host=host) as scope:
+            try:
+                scope.addresses(host, port)
+            except OSError as exc:
+                raise ForbiddenTarget(str(exc.args[-1])) from None
+            self._send_blocking(host, port, mail, username, password, starttls)
 
     def _send_blocking(
         self, host: str, port: int, mail: EmailMessage, username: str | None, password: str | None, starttls: bool

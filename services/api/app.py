@@ -28,7 +28,8 @@ from services.platform.storage import ensure_schema
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
-from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
+from services.api.limits import ApiLimits, RateLimiter, StreamSlots
+from services.api.request_body import RequestBodyGuard
 from services.api.metrics import HttpMetrics, router as metrics_router
 from services.api.offline_docs import install_offline_docs
 from services.api.routes import alerts as alert_routes
@@ -87,7 +88,7 @@ def create_app(
         settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
         limiter=RateLimiter(limits.rate, limits.burst),
         failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), lag=LagReader(settings.kafka),
-        clock=clock, readiness=readiness, extra_metrics=extra_metrics,
+        clock=clock, readiness=readiness, extra_metrics=extra_metrics, streams=StreamSlots(limits.streams_per_token),
     )
 
     @asynccontextmanager
@@ -136,5 +137,5 @@ def create_app(
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)
-    app.add_middleware(BodySizeLimit, max_bytes=limits.max_body)
+    app.add_middleware(RequestBodyGuard, max_bytes=limits.max_body, timeout=limits.body_timeout)
     return app

@@ -13,6 +13,7 @@ from services.api.limits import RateLimiter
 from alerts.catalogue import SubscriptionCatalog
 from services.platform.config import Settings
 from services.platform.storage import Database
+from services.api.limits import StreamSlots
 
 
 @dataclass
@@ -28,6 +29,7 @@ class ApiContext:
     readiness: Callable[[], dict[str, bool]] | None = None
     extra_metrics: Callable[[], list[Any]] | None = None
     engine: Any = None
+    streams: StreamSlots = field(default_factory=StreamSlots)
     engine_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def tenant_subscription_ids(self, tenant: str) -> list[str]:

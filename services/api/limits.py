@@ -1,16 +1,16 @@
-"""Request size and rate limits, applied before any route runs."""
+"""Request size and rate limits, applied before any route runs (the body itself is read by
+:mod:`services.api.request_body`)."""
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 DEFAULT_MAX_BODY = 1_048_576
+DEFAULT_BODY_TIMEOUT = 30.0
+DEFAULT_STREAMS_PER_TOKEN = 8
 DEFAULT_RATE = 20.0
 DEFAULT_BURST = 200
 DEFAULT_FAILED_AUTH_RATE = 1.0
@@ -28,68 +28,10 @@ class ApiLimits:
     burst: int = DEFAULT_BURST
     failed_auth_rate: float = DEFAULT_FAILED_AUTH_RATE
     failed_auth_burst: int = DEFAULT_FAILED_AUTH_BURST
-
-
-async def _send_json(send: Send, status: int, body: dict, headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    payload = json.dumps(body).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                        *(headers or [])],
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
-
-
-class BodySizeLimit:
-    """Refuses bodies over ``max_bytes`` with 413: by Content-Length at once, else while reading."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int = DEFAULT_MAX_BODY) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        for name, value in scope.get("headers", []):
-            if name == b"content-length":
-                try:
-                    too_big = int(value) > self.max_bytes
-                except ValueError:
-                    too_big = True
-                if too_big:
-                    await _send_json(send, 413, {"detail": f"request body larger than {self.max_bytes} bytes"})
-                    return
-        received = 0
-        started = False
-
-        async def counted_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge()
-            return message
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, counted_receive, watched_send)
-        except _TooLarge:
-            if not started:
-                await _send_json(send, 413, {"detail": f"request body larger than {self.max_bytes} bytes"})
-
-
-class _TooLarge(Exception):
-    pass
+    body_timeout: float = DEFAULT_BODY_TIMEOUT
+    """Seconds a client has to send its whole request body (408 after)."""
+    streams_per_token: int = DEFAULT_STREAMS_PER_TOKEN
+    """Open ``/v1/stream`` responses one token may hold (429 past it)."""
 
 
 @dataclass
@@ -130,3 +72,31 @@ class RateLimiter:
             key: bucket for key, bucket in self._buckets.items()
             if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
         }
+
+
+class StreamSlots:
+    """Counts the open event streams of each token, so one token cannot hold hundreds of
+    connections (each an open file and a feed listener) while the rate limit only counts
+    requests."""
+
+    def __init__(self, per_token: int = DEFAULT_STREAMS_PER_TOKEN) -> None:
+        self.per_token = per_token
+        self._open: dict[str, int] = {}
+
+    def take(self, token_id: str) -> bool:
+        """True, and one slot fewer, when ``token_id`` may open another stream."""
+        current = self._open.get(token_id, 0)
+        if current >= self.per_token:
+            return False
+        self._open[token_id] = current + 1
+        return True
+
+    def give_back(self, token_id: str) -> None:
+        remaining = self._open.get(token_id, 0) - 1
+        if remaining > 0:
+            self._open[token_id] = remaining
+        else:
+            self._open.pop(token_id, None)
+
+    def open_streams(self, token_id: str) -> int:
+        return self._open.get(token_id, 0)

@@ -132,16 +132,18 @@ async def fetch_text(url: str, allow_private: bool) -> str:
     import httpx
 
     from services.platform.netguard import ForbiddenTarget, guarded_client
+    from services.platform.httpbody import BodyRefused, BodyTooLarge, read_bounded
 
     try:
         async with guarded_client(allow_private, timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
             async with client.stream("GET", url, headers={"Accept": "text/html, text/plain;q=0.9"}) as response:
                 response.raise_for_status()
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > MAX_FETCH_BYTES:
-                        raise InputError(f"{url} is larger than {MAX_FETCH_BYTES} bytes")
+                try:
+                    body = await read_bounded(response, MAX_FETCH_BYTES)
+                except BodyTooLarge:
+                    raise InputError(f"{url} is larger than {MAX_FETCH_BYTES} bytes") from None
+                except BodyRefused as exc:
+                    raise InputError(f"cannot read {url}: {exc}") from None
                 content_type = response.headers.get("content-type", "")
                 final_url = str(response.url)
                 encoding = response.encoding or "utf-8"

@@ -22,6 +22,7 @@ from services.ingest.replay import replay_unconfirmed
 from services.platform.kafka import ensure_topics, wait_for_kafka
 from services.platform.metrics import prepare_multiprocess_dir
 from services.platform.supervisor import Supervisor
+from services.api.http_protocol import server_config
 
 log = structlog.get_logger(__name__)
 
@@ -101,8 +102,9 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         def readiness() -> dict[str, bool]:
             return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
 
-        config = uvicorn.Config(
-            create_app(settings, readiness, extra_metrics=memory.families if memory else None), host=settings.http.host, port=settings.http.port, log_config=None, lifespan="on"
+        config = server_config(
+            create_app(settings, readiness, extra_metrics=memory.families if memory else None), settings.http.host,
+            settings.http.port, log_config=None, lifespan="on",
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

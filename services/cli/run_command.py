@@ -110,7 +110,8 @@ def _api(args: argparse.Namespace) -> int:
     import uvicorn
 
     from services.api.app import create_app
+    from services.api.http_protocol import server_config
 
     settings = settings_or_exit(args)
-    uvicorn.run(create_app(settings), host=settings.http.host, port=settings.http.port, log_config=None)
+    uvicorn.Server(server_config(create_app(settings), settings.http.host, settings.http.port, log_config=None)).run()
     return 0

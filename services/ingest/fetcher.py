@@ -1,6 +1,7 @@
 """HTTP with manners: one place that knows how Tocsin asks a server for something.
 
-Conditional GET, an honest User-Agent, connect and total timeouts, a streamed size cap,
+Conditional GET, an honest User-Agent, connect and total timeouts, a size cap on the decoded
+body that holds against compression bombs (:mod:`services.platform.httpbody`),
 a redirect limit, ``Retry-After`` on 429/503, and per-host plus global concurrency limits.
 Every poller and the full-article fetch go through :class:`Fetcher`, so these manners hold
 for every source kind.
@@ -20,6 +21,7 @@ import httpx
 
 from services.platform.version import VERSION
 from services.platform import netguard
+from services.platform import httpbody
 
 DEFAULT_USER_AGENT = f"Tocsin/{VERSION} (news and social monitoring; +https://github.com/tocsin/tocsin)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -96,7 +98,7 @@ def make_http_client(allow_private: bool, limits: FetchLimits = FetchLimits()) -
         follow_redirects=True,
         max_redirects=limits.max_redirects,
         timeout=httpx.Timeout(limits.total_timeout, connect=limits.connect_timeout),
-        headers={"User-Agent": limits.user_agent},
+        headers={"User-Agent": limits.user_agent, "Accept-Encoding": httpbody.ACCEPT_ENCODING},
         limits=httpx.Limits(max_connections=limits.global_limit, max_keepalive_connections=limits.global_limit),
     )
 
@@ -179,20 +181,16 @@ class Fetcher:
                 )
             if status >= 400:
                 raise FetchError(f"HTTP {status}", status=status)
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > cap:
-                raise ResponseTooLarge(f"body of {declared} bytes exceeds the {cap}-byte cap", status=status)
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise ResponseTooLarge(f"body exceeds the {cap}-byte cap", status=status)
-                chunks.append(chunk)
+            try:
+                body = await httpbody.read_bounded(response, cap)
+            except httpbody.BodyTooLarge as exc:
+                raise ResponseTooLarge(str(exc), status=status) from None
+            except httpbody.BodyRefused as exc:
+                raise FetchError(str(exc), status=status) from None
             return Fetched(
                 str(response.url),
                 status,
-                b"".join(chunks),
+                body,
                 response.headers.get("Content-Type", ""),
                 _validators(response),
             )

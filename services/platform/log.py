@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Literal
 
@@ -21,6 +22,30 @@ def redact_secrets(_logger: object, _method: str, event_dict: dict) -> dict:
     return event_dict
 
 
+_SECRET_TEXT = [
+    (re.compile(r"whsec_[A-Za-z0-9+/=_-]+"), "whsec_***"),
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://[^\s:/@'\"]*):[^\s@/'\"]+@"), r"\1:***@"),  # URL passwords
+]
+_PARAMETER_LOGGERS = ("aiosqlite", "asyncpg", "psycopg", "apprise")
+"""Loggers that print SQL parameters, payloads or channel URLs at DEBUG/INFO: WARNING and up only.
+SQLAlchemy's own echo stays: the engine is made with ``hide_parameters``."""
+
+
+def redact_text(text: str) -> str:
+    """``text`` with webhook secrets and URL passwords masked."""
+    for pattern, replacement in _SECRET_TEXT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_secret_text(_logger: object, _method: str, event_dict: dict) -> dict:
+    """Masks secrets inside any string value, the message of a foreign (stdlib) record included."""
+    for key, value in event_dict.items():
+        if isinstance(value, str) and ("whsec_" in value or "@" in value):
+            event_dict[key] = redact_text(value)
+    return event_dict
+
+
 def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
     """Configures structlog and routes the standard library's logs through it."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
@@ -30,6 +55,7 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         redact_secrets,
+        redact_secret_text,
     ]
     renderer = (
         structlog.processors.JSONRenderer()
@@ -57,7 +83,7 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access"):
+    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access", *_PARAMETER_LOGGERS):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 import uvicorn
 
+from services.api.http_protocol import server_config
+
 from alerts.intake import record_signal
 from models import Detection, DocumentRef, Signal, Subscription
 from services.api.app import create_app
@@ -64,8 +66,8 @@ class ServerRun:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None, lifespan="on",
-                                timeout_graceful_shutdown=1)
+        config = server_config(app, "127.0.0.1", self.port, log_config=None, lifespan="on",
+                               timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.task: asyncio.Task[None] | None = None

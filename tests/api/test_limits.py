@@ -79,3 +79,27 @@ class TestRateLimiter:
         now[0] = 100.0
         limiter.take("c")  # over the bound: "a" and "b" have refilled and are forgotten
         assert set(limiter._buckets) == {"c"}
+
+
+class TestHostileBodies:
+    """Issue 19 items 10 and 9: a lone surrogate is 422, a chunked body over the limit is 413,
+    and a body that never finishes is cut off."""
+
+    async def test_a_lone_surrogate_is_422_not_500(self, live):
+        async with live.client(await live.token("desk")) as client:
+            for raw in (b'{"patterns":["\\ud800"]}', b'{"channels":[], "keywords":["a\\udfffb"]}'):
+                response = await client.post("/v1/subscriptions", content=raw,
+                                             headers={"content-type": "application/json"})
+                assert response.status_code == 422, (raw, response.status_code, response.text)
+            paired = await client.post("/v1/subscriptions", content='{"keywords":["\\ud83d\\ude00"]}'.encode(),
+                                       headers={"content-type": "application/json"})
+            assert paired.status_code == 201, paired.text
+
+    async def test_a_chunked_body_over_the_limit_is_413(self, live):
+        async def chunks():  # type: ignore[no-untyped-def]
+            for _ in range(40):
+                yield b"x" * 65_536
+
+        async with live.client(await live.token("desk")) as client:
+            response = await client.post("/v1/analyze", content=chunks(), headers={"content-type": "application/json"})
+            assert response.status_code == 413

@@ -110,6 +110,14 @@ class TestInternalTargets:
                         assert response.status_code == 422 and "forbidden target" in response.text, url
                     allowed = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://8.8.8.8/x"}})
                     assert allowed.status_code == 201
+                    for channel in ("hassio://127.0.0.1:18080/x", "kodi://127.0.0.1:18080/", "json://[::1]:80/",
+                                    "bark://[2002:7f00:1::]/k", "smtp://10.0.0.1?to=a@b.c", "mailto://u:p@localhost",
+                                    "syslog://"):
+                        response = await client.post("/v1/subscriptions", json={"channels": [channel]})
+                        assert response.status_code == 422 and "forbidden target" in response.text, channel
+                        assert response.json()["detail"][0]["loc"] == ["body", "channels", 0]
+                    saas = await client.post("/v1/subscriptions", json={"channels": ["slack://T1/B1/C1"]})
+                    assert saas.status_code == 201
         finally:
             await db.close()
 
@@ -144,3 +152,26 @@ class TestConfigSubscriptions:
                                                request.body)
             finally:
                 await db.close()
+
+
+class TestChannelCredentials:
+    """Issue 19 item 8: a chat channel's credentials are never returned in full."""
+
+    async def test_channels_come_back_masked_and_a_round_trip_keeps_them(self, live):
+        from alerts import catalogue as store
+
+        token = await live.token("desk")
+        channels = ["json://bot:hunter2pw@chat.example/hooks/tok3n", "slack://T1AAAA/B2BBBB/C3secret",
+                    "smtp://mailer:mailpw@mail.example:587?from=a@example.org&to=b@example.org"]
+        created = await live.subscription(token, channels=channels)
+        async with live.client(token) as client:
+            shown = (await client.get(f"/v1/subscriptions/{created['id']}")).json()
+            listed = (await client.get("/v1/subscriptions")).text
+            for text in (str(created), str(shown), listed):
+                for secret in ("hunter2pw", "tok3n", "C3secret", "B2BBBB", "mailpw"):
+                    assert secret not in text, (secret, text)
+            assert shown["channels"][0].startswith("json://bot:***@chat.example")
+            body = {key: shown[key] for key in ("patterns", "countries", "channels")}
+            assert (await client.put(f"/v1/subscriptions/{created['id']}", json=body)).status_code == 200
+        stored = await store.get_for_tenant(live.db, "desk", created["id"])
+        assert stored is not None and stored.channels == channels

@@ -53,14 +53,36 @@ def test_the_documented_example_loads(example: Path) -> None:
 def test_environment_overrides_single_values(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOCSIN_HTTP_PORT", "9100")
     monkeypatch.setenv("TOCSIN_KAFKA_BOOTSTRAP", "kafka:9092")
-    monkeypatch.setenv("TOCSIN_SECURITY_ALLOW_PRIVATE_TARGETS", "false")
     monkeypatch.setenv("TOCSIN_LOG_FORMAT", "json")
     settings = load_settings(example)
     assert settings.http.port == 9100
     assert settings.http.host == "127.0.0.1"
     assert settings.kafka.bootstrap == "kafka:9092"
-    assert settings.security.allow_private_targets is False
     assert settings.log.format == "json"
+
+
+def test_turning_private_targets_off_refuses_the_loopback_webhook(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOCSIN_SECURITY_ALLOW_PRIVATE_TARGETS", "false")
+    with pytest.raises(ConfigError, match=r"subscriptions\.0\.webhook\.url: forbidden target"):
+        load_settings(example)
+
+
+@pytest.mark.parametrize(
+    "channel",
+    ["hassio://127.0.0.1:18080/x", "kodi://127.0.0.1:18080/", "json://[::1]:8080/", "mailto://u:p@10.0.0.1?to=a@b.c",
+     "smtp://localhost:25?to=a@b.c", "rsyslog://169.254.169.254", "bark://[2002:7f00:1::]/key", "syslog://"],
+)
+def test_config_refuses_chat_and_mail_urls_aimed_inside(tmp_path: Path, channel: str) -> None:
+    path = tmp_path / "tocsin.yaml"
+    path.write_text(f"subscriptions:\n  - id: desk\n    channels: ['{channel}']\n")
+    with pytest.raises(ConfigError, match=r"subscriptions\.0\.channels\.0: forbidden target"):
+        load_settings(path)
+
+
+def test_config_keeps_saas_chat_urls(tmp_path: Path) -> None:
+    path = tmp_path / "tocsin.yaml"
+    path.write_text("subscriptions:\n  - id: desk\n    channels: ['slack://T1/B1/C1', 'tgram://123:abc/456']\n")
+    assert len(load_settings(path).subscriptions[0].channels) == 2
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, HttpUrl, model_validator
 from services.api.context import ApiContext
 from services.api.deps import Caller, Ctx
 from services.platform.netguard import ForbiddenTarget, guarded_client
+from services.platform.httpbody import BodyRefused, BodyTooLarge, read_bounded
 
 router = APIRouter(tags=["patterns"])
 
@@ -66,12 +67,14 @@ async def fetch_page_text(url: str, allow_private: bool) -> str:
                 if response.status_code >= 400:
                     raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
                                                "msg": f"the page answered {response.status_code}"}])
-                body = bytearray()
-                async for chunk in response.aiter_bytes():
-                    body.extend(chunk)
-                    if len(body) > MAX_PAGE_BYTES:
-                        raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                                   "msg": f"the page is larger than {MAX_PAGE_BYTES} bytes"}])
+                try:
+                    body = await read_bounded(response, MAX_PAGE_BYTES)
+                except BodyTooLarge:
+                    raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
+                                               "msg": f"the page is larger than {MAX_PAGE_BYTES} bytes"}]) from None
+                except BodyRefused as exc:
+                    raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
+                                               "msg": f"could not read the page: {exc}"}]) from None
         except ForbiddenTarget as exc:
             raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
                                        "msg": f"forbidden target: {exc}"}]) from None

@@ -6,8 +6,9 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
+from starlette.background import BackgroundTask
 
 from services.api.deps import Caller, Ctx
 
@@ -24,6 +25,19 @@ CHECK_EVERY = 1.0
                      "`data:` the alert JSON (as from /v1/alerts/{id}); `: keep-alive` comments between"}},
 )
 async def stream(ctx: Ctx, caller: Caller, request: Request) -> StreamingResponse:
+    if not ctx.streams.take(caller.token_id):
+        raise HTTPException(429, f"this token already has {ctx.streams.per_token} open streams",
+                            headers={"Retry-After": "5"})
+    released = False
+
+    def release() -> None:
+        """Once, from whichever runs: the generator's end, or the response's end when the
+        client left before the generator started."""
+        nonlocal released
+        if not released:
+            released = True
+            ctx.streams.give_back(caller.token_id)
+
     listener = ctx.feed.listen(caller.tenant)
 
     async def events() -> AsyncIterator[str]:
@@ -46,8 +60,13 @@ async def stream(ctx: Ctx, caller: Caller, request: Request) -> StreamingRespons
                 yield f"event: {event['type']}\nid: {event['alert']['id']}\ndata: {data}\n\n"
         finally:
             ctx.feed.forget(listener)
+            release()
+
+    def finish() -> None:
+        ctx.feed.forget(listener)
+        release()
 
     return StreamingResponse(
         events(), media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, background=BackgroundTask(finish),
     )

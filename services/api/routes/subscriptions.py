@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -16,7 +15,8 @@ from services.api.deps import Caller, Ctx, not_found
 from alerts import catalogue as store
 from alerts.signing import generate_webhook_secret
 from services.api.webhook_probe import send_test_event
-from services.platform.netguard import ForbiddenTarget, check_url
+from services.platform.netguard import ForbiddenTarget
+from services.platform.outbound import mask_channel, refuse_internal, unmask_channels
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 1
@@ -69,7 +69,7 @@ class SubscriptionOut(BaseModel):
     group_interval: float
     repeat_interval: float
     webhook: WebhookOut | None
-    channels: list[str]
+    channels: list[str] = Field(description="channel URLs with passwords, tokens and paths masked")
 
 
 class SubscriptionWithSecret(SubscriptionOut):
@@ -88,6 +88,7 @@ def public(subscription: Subscription, origin: str = "api") -> SubscriptionOut:
     webhook = None
     if subscription.webhook is not None:
         webhook = WebhookOut(url=str(subscription.webhook.url), rotating=bool(subscription.webhook.previous_secrets))
+    data["channels"] = [mask_channel(url) for url in subscription.channels]  # credentials never leave in full
     return SubscriptionOut(**data, origin=origin, webhook=webhook)  # type: ignore[arg-type]
 
 
@@ -118,31 +119,28 @@ def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, pr
                                   for e in exc.errors(include_url=False, include_context=False)]) from None
 
 
+def _forbidden(loc: list[str | int], message: str) -> HTTPException:
+    return HTTPException(422, [{"loc": ["body", *loc], "msg": message, "type": "value_error"}])
+
+
 async def _refuse_internal(body: SubscriptionIn, allow_private: bool) -> None:
-    """Refuses a webhook host that cannot be looked up at all, and one at an internal address
-    when that needs no DNS lookup (an IP literal, ``localhost``); names are checked again on
-    every delivery by the alerter."""
-    if body.webhook is None:
-        return
-    url = str(body.webhook.url)
-    host = (urlsplit(url).hostname or "").strip("[]").lower()
-    try:
-        host.encode("idna")
-    except UnicodeError:
-        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "type": "value_error",
-                                   "msg": "the host name is not valid (a label is empty or over 63 characters)"}]) from None
-    if allow_private:
-        return
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        if host != "localhost" and not host.endswith(".localhost"):
-            return
-    try:
-        await check_url(url, allow_private)
-    except ForbiddenTarget as exc:
-        raise HTTPException(422, [{"loc": ["body", "webhook", "url"], "msg": f"forbidden target: {exc}",
-                                   "type": "value_error"}]) from None
+    """Refuses any outbound URL (webhook, chat, mail) whose host is internal: an IP literal,
+    ``localhost``, no host at all, or a name that resolves to an internal address now.
+    Names are checked again, and pinned, on every delivery by the alerter."""
+    urls: list[tuple[list[str | int], str]] = [(["channels", i], url) for i, url in enumerate(body.channels)]
+    if body.webhook is not None:
+        url = str(body.webhook.url)
+        host = (urlsplit(url).hostname or "").strip("[]").lower()
+        try:
+            host.encode("idna")
+        except UnicodeError:
+            raise _forbidden(["webhook", "url"], "the host name is not valid (a label is empty or over 63 characters)") from None
+        urls.insert(0, (["webhook", "url"], url))
+    for loc, url in urls:
+        try:
+            await refuse_internal(url, allow_private)
+        except ForbiddenTarget as exc:
+            raise _forbidden(loc, f"forbidden target: {exc}") from None
 
 
 def _secret(subscription: Subscription) -> str | None:
@@ -187,6 +185,7 @@ async def get_subscription(ctx: Ctx, caller: Caller, subscription_id: str) -> Su
 async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, body: SubscriptionIn) -> SubscriptionOut:
     """Replaces filters and channels; an existing webhook keeps its secret."""
     existing = await _editable(ctx, caller.tenant, subscription_id)
+    body = body.model_copy(update={"channels": unmask_channels(body.channels, existing.channels)})
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)

@@ -1,9 +1,11 @@
-"""RSS and Atom feeds through feedparser, after an entity-declaration check."""
+"""RSS and Atom feeds through feedparser, after an entity-declaration check on the decoded text
+(feedparser then reads that text as UTF-8, so it parses exactly what was checked)."""
 
 from __future__ import annotations
 
 import asyncio
 import io
+import re
 from datetime import datetime
 from typing import Any
 
@@ -14,10 +16,11 @@ from services.ingest.fetcher import Fetcher, Validators
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import from_struct_time, make_document
 from services.ingest.text import html_to_text
-from services.ingest.xmlsafety import UnsafeXml, assert_safe_xml
+from services.ingest.xmlsafety import UnsafeXml, checked_xml
 
 log = structlog.get_logger(__name__)
 
+_CHARSET_PARAM = re.compile(r";\s*charset\s*=[^;]*", re.IGNORECASE)
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"
 
 
@@ -54,12 +57,12 @@ async def poll_feed(source: SourceSpec, fetcher: Fetcher, cursor: Cursor, now: d
 def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
     """feedparser's result for ``body``; refuses entity declarations and unreadable documents."""
     try:
-        assert_safe_xml(body)
+        body, mislabelled = checked_xml(body, content_type)
     except UnsafeXml as exc:
         raise PayloadInvalid(str(exc)) from None
     headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    if content_type:  # the body is UTF-8 now, whatever the server said
+        headers["content-type"] = _CHARSET_PARAM.sub("", content_type).rstrip("; ") + "; charset=utf-8"
     try:
         parsed = feedparser.parse(io.BytesIO(body), response_headers=headers)
     except Exception as exc:  # noqa: BLE001 - feedparser's loose parser raises, e.g. ValueError on "&#x110000;"
@@ -69,6 +72,9 @@ def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
         raise PayloadInvalid(f"not a readable feed: {type(reason).__name__}: {reason}")
     if not parsed.entries and not parsed.get("version"):
         raise PayloadInvalid("not a feed (no RSS or Atom root element)")
+    if mislabelled and not parsed.get("bozo"):
+        parsed["bozo"] = 1
+        parsed["bozo_exception"] = feedparser.CharacterEncodingOverride(mislabelled)
     return parsed
 
 

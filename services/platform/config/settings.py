@@ -17,6 +17,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from models.subscription import Subscription
 from models.rule import RuleSpec
 from models.durations import RetentionSeconds, Seconds
+from services.platform.netguard import ForbiddenTarget
+from services.platform.outbound import refuse_internal_static
 
 DEFAULT_CONFIG_FILE = Path("tocsin.yaml")
 DEFAULT_HTTP_PORT = 8000
@@ -275,6 +277,26 @@ class Settings(BaseSettings):
         if over:
             counts = ", ".join(f"{tenant!r} has {per_tenant[tenant]}" for tenant in over)
             raise ValueError(f"too many subscriptions for one tenant: {counts}; tenants.max_subscriptions is {limit}")
+        return self
+
+    @model_validator(mode="after")
+    def _no_internal_targets(self) -> "Settings":
+        """With private targets disallowed, no subscription may aim a webhook, chat or mail
+        URL at an internal literal, ``localhost`` or no host (no DNS here: delivery checks
+        names, and pins them, before every connection)."""
+        if self.security.allow_private_targets:
+            return self
+        for index, subscription in enumerate(self.subscriptions):
+            urls = [("channels", i, url) for i, url in enumerate(subscription.channels)]
+            if subscription.webhook is not None:
+                urls.insert(0, ("webhook", "url", str(subscription.webhook.url)))
+            for field_name, position, url in urls:
+                try:
+                    refuse_internal_static(url, allow_private=False)
+                except ForbiddenTarget as exc:
+                    raise ValueError(
+                        f"subscriptions.{index}.{field_name}.{position}: forbidden target: {exc}"
+                    ) from None
         return self
 
     @classmethod

@@ -51,7 +51,9 @@ def open_database(url: str) -> Database:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, pool_pre_ping=True)
+    # hide_parameters: SQLAlchemy's echo and its error messages would otherwise print the
+    # bound values, webhook secrets and channel URLs among them.
+    engine = create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
