@@ -6,8 +6,10 @@ import asyncio
 import os
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import structlog
 import uvicorn
@@ -25,10 +27,36 @@ from services.supervisor import Supervisor
 log = structlog.get_logger(__name__)
 
 SERVICES = ["ingest", "detect", "alert"]
+DATA_FOLDER = Path("var")  # the SQLite database, metrics and the local token live here by default
 READY_TIMEOUT = 120.0
+T = TypeVar("T")
 
 
 STATUS_INTERVAL = 2.0
+
+
+class StartupInterrupted(Exception):
+    """Ctrl-C (or SIGTERM) arrived before every service was ready; all was stopped."""
+
+
+class ServiceRefusedConfig(Exception):
+    """A child exited refusing its configuration during start-up; the message says which."""
+
+
+async def _unless_stopped(stop: asyncio.Event, awaitable: "Awaitable[T]") -> "T":
+    """``awaitable``'s result, or :class:`StartupInterrupted` as soon as ``stop`` is set."""
+    if stop.is_set():
+        raise StartupInterrupted
+    task = asyncio.ensure_future(awaitable)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if not task.done():
+        task.cancel()
+        raise StartupInterrupted
+    return task.result()
 
 
 @dataclass
@@ -78,16 +106,21 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         env["TOCSIN_KAFKA_BOOTSTRAP"] = broker.bootstrap
         if broker.pid is not None:
             memory = BrokerMemoryWatch(broker.pid, settings.kafka.embedded_memory_warning_mb)
-    env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
+    if stop.is_set():  # Ctrl-C while the broker was starting (that call blocks the loop)
+        if broker is not None:
+            broker.stop()
+        raise StartupInterrupted
+    env.update(prepare_multiprocess_dir(DATA_FOLDER / "metrics"))
     os.environ.update(env)  # the API in this process reads the same folder at scrape time
     supervisor = Supervisor(SERVICES, settings.config_file, env)
     server: uvicorn.Server | None = None
     serving: asyncio.Task[None] | None = None
     watching_memory = asyncio.create_task(memory.run()) if memory is not None else None
+    interrupted = False
     try:
         kafka = settings.kafka
-        await wait_for_kafka(kafka)
-        await ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic])
+        await _unless_stopped(stop, wait_for_kafka(kafka))
+        await _unless_stopped(stop, ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic]))
         supervisor.start()
         watcher = asyncio.create_task(supervisor.watch())
 
@@ -102,12 +135,17 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         serving = asyncio.create_task(server.serve())
         seconds: float | None = None
         try:
-            await asyncio.wait_for(_first(supervisor.all_ready.wait(), stop.wait()), READY_TIMEOUT)
+            await _unless_stopped(
+                stop, asyncio.wait_for(_first(supervisor.all_ready.wait(), supervisor.gave_up.wait()), READY_TIMEOUT)
+            )
+            if supervisor.gave_up.is_set():
+                refused = [child.failed for child in supervisor.children.values() if child.failed]
+                raise ServiceRefusedConfig("; ".join(str(reason) for reason in refused))
             if supervisor.all_ready.is_set():
                 seconds = time.monotonic() - started
         except TimeoutError:
             log.error("run.not_ready", timeout=READY_TIMEOUT, services=supervisor.status())
-        login = await _login_hint(settings)
+        login = await _unless_stopped(stop, _login_hint(settings))
         report = StartupReport(
             broker=kafka.bootstrap or "",
             embedded_broker=broker is not None,
@@ -124,7 +162,11 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         watcher.cancel()
         if status is not None:
             status.cancel()
+    except (StartupInterrupted, ServiceRefusedConfig):
+        interrupted = True
+        raise
     finally:
+        stopping_at = time.monotonic()
         if watching_memory is not None:
             watching_memory.cancel()
         if server is not None:
@@ -134,7 +176,8 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         await supervisor.stop()
         if broker is not None:
             broker.stop()
-        print("Tocsin stopped", file=sys.stderr, flush=True)
+        if not interrupted:
+            print(f"Tocsin stopped in {time.monotonic() - stopping_at:.1f} s", file=sys.stderr, flush=True)
 
 
 async def _login_hint(settings: Settings) -> str:

@@ -26,6 +26,7 @@ from services.readiness import ENV_READY_FD
 log = structlog.get_logger(__name__)
 
 RESTART_BACKOFF_CAP = 30.0
+EXIT_CONFIG_ERROR = 2  # a child that exits with this refused its configuration: restarting cannot help
 
 
 @dataclass
@@ -36,6 +37,7 @@ class Child:
     restarts: int = 0
     ready: bool = False
     started_at: float = field(default=0.0)
+    failed: str | None = None  # why the child was given up on (its configuration), else None
 
 
 class Supervisor:
@@ -51,6 +53,7 @@ class Supervisor:
         self._buffer = b""
         self._stopping = False
         self.all_ready = asyncio.Event()
+        self.gave_up = asyncio.Event()  # set when a child is not restarted (see ``failed``)
 
     def start(self) -> None:
         asyncio.get_running_loop().add_reader(self._read_fd, self._on_ready_message)
@@ -60,7 +63,10 @@ class Supervisor:
     def _spawn(self, child: Child) -> None:
         env = {**os.environ, **self.env, ENV_READY_FD: str(self._write_fd)}
         child.process = subprocess.Popen(
-            child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL
+            child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL,
+            # Out of the terminal's process group: Ctrl-C reaches the supervisor only, which
+            # then stops each child with SIGTERM before the broker goes.
+            process_group=0,
         )
         child.started_at = time.monotonic()
         child.ready = False
@@ -87,11 +93,16 @@ class Supervisor:
                 if process is None or process.poll() is None or self._stopping:
                     continue
                 code = process.returncode
+                child.process = None
+                if code == EXIT_CONFIG_ERROR:
+                    child.failed = f"tocsin {child.name} refused its configuration (exit {code}); not restarted"
+                    log.error("supervisor.child_refused_config", service=child.name, code=code)
+                    self.gave_up.set()
+                    continue
                 delay = min(RESTART_BACKOFF_CAP, 2.0 ** child.restarts)
                 if time.monotonic() - child.started_at > 60:
                     child.restarts, delay = 0, 1.0
                 log.error("supervisor.child_exited", service=child.name, code=code, restart_in=delay)
-                child.process = None
                 child.restarts += 1
                 asyncio.get_running_loop().call_later(delay, self._respawn, child)
             await asyncio.sleep(0.5)
@@ -107,6 +118,7 @@ class Supervisor:
                 "alive": bool(child.process and child.process.poll() is None),
                 "ready": child.ready,
                 "restarts": child.restarts,
+                "failed": child.failed,
             }
             for name, child in self.children.items()
         }

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from services.cli.common import settings_or_exit
+from services.cli.common import EXIT_CONFIG_ERROR, settings_or_exit
 from services.cli.main import add_config_argument
 from services.runtime import until_signalled
 from services.storage.errors import SchemaTooNew
@@ -36,11 +36,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         parser.set_defaults(handler=handler)
 
 
+EXIT_INTERRUPTED = 130  # what a shell reports for a command ended by Ctrl-C (128 + SIGINT)
+
+
 def _run(args: argparse.Namespace) -> int:
-    from services.embedded import run_everything
+    """Refuses (exit 2, one line) before anything starts when the data folder is taken or the
+    port is busy; a Ctrl-C before the services are ready is one line and exit 130."""
+    from services.embedded import DATA_FOLDER, ServiceRefusedConfig, StartupInterrupted, run_everything
+    from services.run_guard import DataFolderLock, RunRefused, check_port_free
 
     settings = settings_or_exit(args)
-    asyncio.run(until_signalled(lambda stop: run_everything(settings, stop)))
+    lock = DataFolderLock(DATA_FOLDER)
+    try:
+        lock.acquire()
+        check_port_free(settings.http.host, settings.http.port)
+    except RunRefused as exc:
+        lock.release()
+        print(f"tocsin: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    try:
+        asyncio.run(until_signalled(lambda stop: run_everything(settings, stop)))
+    except StartupInterrupted:
+        print("tocsin: interrupted during start-up; everything it had started is stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except ServiceRefusedConfig as exc:
+        print(f"tocsin: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    finally:
+        lock.release()
     return 0
 
 
