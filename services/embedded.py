@@ -73,6 +73,8 @@ class StartupReport:
 def describe(report: StartupReport) -> str:
     broker = f"{report.broker} ({'embedded tansu, memory storage' if report.embedded_broker else 'configured cluster'})"
     config = report.config_file or "none (embedded defaults; create tocsin.yaml or pass --config)"
+    if report.config_file and Path(report.config_file).match("examples/world.yaml"):
+        config += "  (the starter set; copy it to tocsin.yaml to edit)"
     ready = f"ready in {report.seconds_to_ready:.1f} s" if report.seconds_to_ready is not None else "NOT ready"
     return "\n".join(
         [
