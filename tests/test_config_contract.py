@@ -102,7 +102,7 @@ def test_user_patterns_count_as_known(tmp_path: Path, clean_env: None) -> None:
 
 # Every command that reads a config, with the arguments it needs to get that far.
 COMMANDS = [
-    ["run"], ["ingest"], ["detect"], ["alert"], ["api"], ["check"], ["sources"],
+    ["run"], ["ingest"], ["detect"], ["alert"], ["api"], ["check"], ["sources"], ["sources", "check"],
     ["patterns", "list"], ["token", "list"], ["db", "current"], ["analyze", "The minister gave an ultimatum."],
 ]
 
