@@ -14,6 +14,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from services.api.contract import refuse_invalid_source
 from services.api.deps import Admin, Ctx, not_found
 from services.api.store import sources as store
 from services.api.store.source_topic import SourceTopicUnavailable, propagate
@@ -92,6 +93,7 @@ def validated(data: dict[str, Any]) -> SourceSettings:
     """The source as ingest will see it, with the kind's own options checked, else 422."""
     try:
         source = SourceSettings.model_validate(data)
+        refuse_invalid_source(source)  # unknown kind or option: 422 naming the field
         build_spec(source)
     except ValidationError as exc:
         raise HTTPException(422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
 from models import Subscription
 from models.subscription import Duration
+from services.api.contract import refuse_unknown_patterns
 from services.api.deps import Caller, Ctx, not_found
 from services.api.store import subscriptions as store
 from services.api.webhook_probe import send_test_event
@@ -158,6 +159,7 @@ async def list_subscriptions(ctx: Ctx, caller: Caller) -> list[SubscriptionOut]:
 async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) -> SubscriptionWithSecret:
     """Creates a subscription. The response carries the webhook secret, which is never shown again."""
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
+    refuse_unknown_patterns(ctx.settings, body.patterns, "patterns")
     subscription = _build(store.new_subscription_id(), caller.tenant, body, None, [])
     await store.save(ctx.db, subscription)
     await ctx.catalog.refresh()
@@ -180,6 +182,7 @@ async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, b
     existing = await _editable(ctx, caller.tenant, subscription_id)
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
+    refuse_unknown_patterns(ctx.settings, body.patterns, "patterns")
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)
     await store.save(ctx.db, subscription)
     await ctx.catalog.refresh()
