@@ -28,6 +28,7 @@ from services.api.feed import AlertFeed
 from services.api.lag import LagReader
 from services.api.limits import ApiLimits, BodySizeLimit, RateLimiter
 from services.api.metrics import HttpMetrics, router as metrics_router
+from services.api.route_docs import document_routes
 from services.api.offline_docs import install_offline_docs
 from services.api.routes import alerts as alert_routes
 from services.api.routes import (
@@ -118,6 +119,10 @@ def create_app(
                    analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)
+    # Summaries and every error answer, in the OpenAPI document.
+    document_routes(app, [module.router for module in (health, whoami, subscriptions, alert_routes, deliveries,
+                                                       silences, stream, sources, patterns, analyze, console)]
+                    + [metrics_router])
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)
