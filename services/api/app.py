@@ -35,6 +35,7 @@ from services.api.routes import (
     analyze,
     console,
     deliveries,
+    detections,
     health,
     patterns,
     silences,
@@ -115,13 +116,14 @@ def create_app(
         redoc_url=None,
     )
     app.state.api = ctx
-    for module in (health, whoami, subscriptions, alert_routes, deliveries, silences, stream, sources, patterns,
-                   analyze, console):
+    for module in (health, whoami, subscriptions, alert_routes, detections, deliveries, silences, stream, sources,
+                   patterns, analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)
     # Summaries and every error answer, in the OpenAPI document.
-    document_routes(app, [module.router for module in (health, whoami, subscriptions, alert_routes, deliveries,
-                                                       silences, stream, sources, patterns, analyze, console)]
+    document_routes(app, [module.router for module in (health, whoami, subscriptions, alert_routes, detections,
+                                                       deliveries, silences, stream, sources, patterns, analyze,
+                                                       console)]
                     + [metrics_router])
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

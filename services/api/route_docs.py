@@ -30,6 +30,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("DELETE", "/v1/subscriptions/{subscription_id}"): "Delete a subscription",
     ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): "Rotate the webhook secret",
     ("POST", "/v1/subscriptions/{subscription_id}/test"): "Send a signed test event to the webhook",
+    ("GET", "/v1/detections"): "What the pipeline found lately, subscribed or not",
     ("GET", "/v1/alerts"): "Search alerts",
     ("GET", "/v1/alerts/{alert_id}"): "Read one alert with its evidence",
     ("GET", "/v1/alerts/{alert_id}/deliveries"): "An alert's delivery attempts",

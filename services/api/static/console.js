@@ -215,6 +215,30 @@ function handleEvent(block) {
   renderAlerts(alert.id);
 }
 
+// ---- detections (visible without any subscription) ------------------------------------
+async function loadDetections() {
+  const list = $("detection-list");
+  const response = await api("/v1/detections?limit=50");
+  if (!response.ok) { $("detections-empty").textContent = "Detections cannot be read right now."; return; }
+  const items = await response.json();
+  list.replaceChildren();
+  for (const d of items) {
+    const li = el("li", "alert");
+    const head = el("div", "alert-head");
+    head.appendChild(el("strong", null, d.pattern));
+    head.appendChild(el("span", "muted", " " + (d.countries || []).map(flag).join(" ") + " " + age(d.observed_at)));
+    li.appendChild(head);
+    li.appendChild(el("blockquote", null, d.sentence));
+    const from = el("div", "muted");
+    if (d.url) { const a = el("a", null, d.title || d.url); a.href = d.url; a.rel = "noopener"; from.appendChild(a); }
+    else from.textContent = d.title;
+    from.appendChild(document.createTextNode(" · " + d.source_id));
+    li.appendChild(from);
+    list.appendChild(li);
+  }
+  $("detections-empty").hidden = items.length > 0;
+}
+
 // ---- sources -------------------------------------------------------------------------
 function cell(row, text, className) { const td = el("td", className, text); row.appendChild(td); return td; }
 
@@ -234,7 +258,7 @@ async function loadSources() {
     cell(row, source.kind);
     cell(row, status.health || "unknown", "health-" + (status.health || "unknown"));
     cell(row, status.last_success_at ? age(status.last_success_at) : "never");
-    cell(row, status.last_error || "");
+    cell(row, status.error || "");  // only while not ok: no stale error beside "ok"
     cell(row, status.items_last_hour ?? "");
     cell(row, status.next_poll_at || "");
     body.appendChild(row);
@@ -319,6 +343,7 @@ async function start(token) {
   $("logout").hidden = false;
   route();
   await loadAlerts();
+  loadDetections();
   openStream();
   return true;
 }
@@ -347,7 +372,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("filter-country").addEventListener("change", () => renderAlerts(null));
   $("subscription-form").addEventListener("submit", createSubscription);
   window.addEventListener("hashchange", route);
-  setInterval(() => { if (state.token && !$("alerts").hidden) renderAlerts(null); }, 30000);
+  setInterval(() => { if (state.token && !$("alerts").hidden) { renderAlerts(null); loadDetections(); } }, 30000);
   const saved = localStorage.getItem(TOKEN_KEY);
   if (saved) start(saved).then((ok) => { if (!ok) logout(); });
   else show("login");
