@@ -23,6 +23,7 @@ from services.detector.faust_app import required_topics
 from services.kafka import ensure_topics, wait_for_kafka
 from services.metrics import prepare_multiprocess_dir
 from services.supervisor import Supervisor
+from services.terminal import Terminal
 
 log = structlog.get_logger(__name__)
 
@@ -114,7 +115,13 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         raise StartupInterrupted
     env.update(prepare_multiprocess_dir(DATA_FOLDER / "metrics"))
     os.environ.update(env)  # the API in this process reads the same folder at scrape time
-    supervisor = Supervisor(SERVICES, settings.config_file, env)
+    terminal = Terminal(sys.stderr) if sys.stdout.isatty() and sys.stderr.isatty() else None
+    original_stderr = sys.stderr
+    if terminal is not None:
+        sys.stderr = terminal.stream()  # our own log lines, too, go above the status line
+        if settings.log.format == "auto":
+            env["TOCSIN_LOG_FORMAT"] = "console"  # children write to a pipe, yet for a person
+    supervisor = Supervisor(SERVICES, settings.config_file, env, terminal)
     server: uvicorn.Server | None = None
     serving: asyncio.Task[None] | None = None
     watching_memory = asyncio.create_task(memory.run()) if memory is not None else None
@@ -159,7 +166,7 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         )
         print(describe(report), flush=True)
         log.info("run.ready" if seconds is not None else "run.started", seconds=seconds)
-        status = asyncio.create_task(_keep_status_line(settings)) if sys.stdout.isatty() else None
+        status = asyncio.create_task(_keep_status_line(settings, terminal)) if terminal is not None else None
         await _first(stop.wait(), serving)
         watcher.cancel()
         if status is not None:
@@ -178,6 +185,9 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         await supervisor.stop()
         if broker is not None:
             broker.stop()
+        if terminal is not None:
+            terminal.end_status()
+            sys.stderr = original_stderr
         if not interrupted:
             print(f"Tocsin stopped in {time.monotonic() - stopping_at:.1f} s", file=sys.stderr, flush=True)
 
@@ -197,8 +207,8 @@ async def _login_hint(settings: Settings) -> str:
     return f"log-in token in {path}" if path else "create a token: tocsin token create --tenant NAME"
 
 
-async def _keep_status_line(settings: Settings) -> None:
-    """Redraws one status line in place every few seconds; only ever runs on a terminal."""
+async def _keep_status_line(settings: Settings, terminal: Terminal) -> None:
+    """Redraws one status line below the log lines every few seconds; only ever on a terminal."""
     from services.status_line import StatusSampler, render
     from services.storage import open_database
 
@@ -208,11 +218,11 @@ async def _keep_status_line(settings: Settings) -> None:
     try:
         while True:
             current = await sampler.sample()
-            print("\r\033[2K" + render(current, previous), end="", flush=True)
+            terminal.status(render(current, previous))
             previous = current
             await asyncio.sleep(STATUS_INTERVAL)
     finally:
-        print(flush=True)
+        terminal.end_status()
         await sampler.close()
         await database.close()
 

@@ -17,11 +17,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import structlog
 
 from services.broker.lifetime import die_with_parent
 from services.readiness import ENV_READY_FD
+from services.terminal import PipeForwarder, Terminal
 
 log = structlog.get_logger(__name__)
 
@@ -43,7 +45,9 @@ class Child:
 class Supervisor:
     """Starts, watches, restarts and stops the service processes."""
 
-    def __init__(self, services: list[str], config_file: Path | None, env: dict[str, str]) -> None:
+    def __init__(
+        self, services: list[str], config_file: Path | None, env: dict[str, str], terminal: Terminal | None = None
+    ) -> None:
         base = [sys.executable, "-m", "services.cli.main"]
         config = ["--config", str(config_file)] if config_file else []
         self.children = {name: Child(name, [*base, name, *config]) for name in services}
@@ -53,6 +57,9 @@ class Supervisor:
         self._buffer = b""
         self._stopping = False
         self.all_ready = asyncio.Event()
+        # On a terminal with a status line, children's output is read from a pipe and written
+        # above that line (see services.terminal); otherwise it goes straight to our stderr.
+        self.terminal = terminal
         self.gave_up = asyncio.Event()  # set when a child is not restarted (see ``failed``)
 
     def start(self) -> None:
@@ -62,15 +69,31 @@ class Supervisor:
 
     def _spawn(self, child: Child) -> None:
         env = {**os.environ, **self.env, ENV_READY_FD: str(self._write_fd)}
+        piped = subprocess.PIPE if self.terminal is not None else None
         child.process = subprocess.Popen(
             child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL,
+            stdout=piped, stderr=subprocess.STDOUT if piped else None,
             # Out of the terminal's process group: Ctrl-C reaches the supervisor only, which
             # then stops each child with SIGTERM before the broker goes.
             process_group=0,
         )
+        if self.terminal is not None and child.process.stdout is not None:
+            self._forward(child.process.stdout, self.terminal)
         child.started_at = time.monotonic()
         child.ready = False
         log.info("supervisor.started", service=child.name, pid=child.process.pid)
+
+    @staticmethod
+    def _forward(pipe: "IO[bytes]", terminal: Terminal) -> None:
+        loop = asyncio.get_running_loop()
+        forwarder = PipeForwarder(pipe.fileno(), terminal)
+
+        def readable() -> None:
+            if not forwarder.on_readable():
+                loop.remove_reader(forwarder.fd)
+                pipe.close()
+
+        loop.add_reader(forwarder.fd, readable)
 
     def _on_ready_message(self) -> None:
         try:
