@@ -251,7 +251,12 @@ async function loadSources() {
     $("sources-error").textContent = response.status === 403 ? "Sources are managed with an admin token." : "Could not load sources.";
     return;
   }
-  for (const source of await response.json()) {
+  const sources = await response.json();
+  const unreachable = sources.filter((s) => (s.status || {}).health === "unreachable").length;
+  $("sources-summary").textContent = unreachable
+    ? unreachable + "/" + sources.length + " sources unreachable" + (unreachable * 2 >= sources.length ? " — no network?" : "")
+    : "";
+  for (const source of sources) {
     const status = source.status || {};
     const row = el("tr");
     cell(row, source.id);
