@@ -54,17 +54,38 @@ def _run(args: argparse.Namespace) -> int:
         lock.release()
         print(f"tocsin: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    code = 0
     try:
         asyncio.run(until_signalled(lambda stop: run_everything(settings, stop)))
     except StartupInterrupted:
         print("tocsin: interrupted during start-up; everything it had started is stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        code = EXIT_INTERRUPTED
     except ServiceRefusedConfig as exc:
         print(f"tocsin: {exc}", file=sys.stderr)
-        return EXIT_CONFIG_ERROR
+        code = EXIT_CONFIG_ERROR
     finally:
         lock.release()
-    return 0
+    leave_now(code)
+    return code  # not reached
+
+
+def leave_now(code: int) -> None:
+    """Ends ``tocsin run`` at once, once every service and the broker have stopped.
+
+    Why: by then nothing is left to clean up (the children and the broker are gone, the lock
+    is released, logs are flushed below), yet the interpreter's own shutdown — collecting the
+    API's and the Kafka clients' objects — took up to three seconds more on every Ctrl-C.
+    """
+    import logging
+    import os
+
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def _require_kafka(settings: object, service: str) -> None:
