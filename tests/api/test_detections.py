@@ -40,10 +40,20 @@ async def test_the_newest_detections_come_back_newest_first(kafka_settings) -> N
     assert len(everything) == 7  # the undecodable message is skipped
 
 
-async def test_without_kafka_the_answer_is_503_and_needs_a_token(live) -> None:  # noqa: ANN001
+async def test_without_kafka_the_list_is_empty_and_needs_a_token(live) -> None:  # noqa: ANN001
     async with live.client() as anonymous:
         assert (await anonymous.get("/v1/detections")).status_code == 401
     async with live.client(await live.token("desk")) as client:
         response = await client.get("/v1/detections")
-    assert response.status_code == 503
-    assert "kafka.bootstrap" in response.json()["detail"]
+    assert response.status_code == 200 and response.json() == []
+
+
+async def test_an_unreachable_kafka_is_reported_not_raised() -> None:
+    import pytest
+
+    from services.api.recent_detections import DetectionsUnavailable
+    from services.config import KafkaSettings
+    from tests.api.live import free_port
+
+    with pytest.raises(DetectionsUnavailable):
+        await newest_detections(KafkaSettings(bootstrap=f"127.0.0.1:{free_port()}"), 5)

@@ -32,7 +32,7 @@ class DetectionOut(BaseModel):
     observed_at: datetime
 
 
-@router.get("", response_model=list[DetectionOut], responses={503: {"description": "no Kafka to read from"}})
+@router.get("", response_model=list[DetectionOut], responses={503: {"description": "the configured Kafka cannot be read"}})
 async def recent_detections(
     ctx: Ctx, _: Caller, limit: int = Query(50, ge=1, le=500, description="newest first")
 ) -> list[DetectionOut]:
