@@ -34,7 +34,7 @@ class DataFolderLock:
         self.path = folder / LOCK_NAME
         self._fd: int | None = None
 
-    def acquire(self) -> "DataFolderLock":
+    def acquire(self) -> DataFolderLock:
         self.folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:

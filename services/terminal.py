@@ -48,7 +48,7 @@ class Terminal:
                 self.out.flush()
             self._status = ""
 
-    def stream(self) -> "LineStream":
+    def stream(self) -> LineStream:
         return LineStream(self)
 
 

@@ -115,7 +115,7 @@ def test_every_command_stops_before_starting_anything(tmp_path: Path, command: l
     env["PYTHONPATH"] = str(REPO_ROOT)
     result = subprocess.run(
         [sys.executable, "-m", "services.cli.main", *command, "--config", str(path)],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
+        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60, check=False,
     )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()

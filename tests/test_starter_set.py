@@ -18,11 +18,11 @@ STARTER = REPO_ROOT / "examples" / "world.yaml"
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def settings(tmp_path_factory: pytest.TempPathFactory):
     return load_settings(STARTER)  # the config contract: unknown kinds, options, keys refused
 
 
-def test_at_least_forty_sources_across_every_social_kind(settings) -> None:  # noqa: ANN001
+def test_at_least_forty_sources_across_every_social_kind(settings) -> None:
     kinds = Counter(source.kind for source in settings.sources)
     assert len(settings.sources) >= 40
     for kind in ("mastodon", "bluesky", "reddit", "telegram"):
@@ -30,12 +30,12 @@ def test_at_least_forty_sources_across_every_social_kind(settings) -> None:  # n
     assert kinds["rss"] + kinds["atom"] >= 25
 
 
-def test_official_sources_are_there(settings) -> None:  # noqa: ANN001
+def test_official_sources_are_there(settings) -> None:
     ids = {source.id for source in settings.sources}
     assert {"un-news", "nato-news", "uk-fcdo", "uk-mod", "us-state-press", "us-dod-releases"} <= ids
 
 
-def test_one_gdelt_query_per_built_in_pattern(settings) -> None:  # noqa: ANN001
+def test_one_gdelt_query_per_built_in_pattern(settings) -> None:
     gdelt = {source.id.removeprefix("gdelt-").replace("-", "_") for source in settings.sources if source.kind == "gdelt"}
     assert gdelt == known_pattern_ids(None)
 

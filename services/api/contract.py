@@ -14,7 +14,12 @@ from collections.abc import Iterable
 from fastapi import HTTPException
 
 from services.config import Settings, SourceSettings
-from services.config.contract import ConfigProblem, known_pattern_ids, one_of, source_problems
+from services.config.contract import (
+    ConfigProblem,
+    known_pattern_ids,
+    one_of,
+    source_problems,
+)
 
 
 def _loc(path: str) -> list[str | int]:

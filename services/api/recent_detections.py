@@ -14,8 +14,8 @@ import structlog
 from aiokafka import AIOKafkaConsumer
 from aiokafka.structs import TopicPartition
 
-from models.story import DetectionEvent
 from models.envelope import Codec
+from models.story import DetectionEvent
 from services.config import KafkaSettings
 
 log = structlog.get_logger(__name__)
@@ -54,7 +54,7 @@ async def newest_detections(kafka: KafkaSettings, limit: int) -> list[DetectionE
                     for record in records:
                         try:
                             events.append(EVENTS.decode(record.value))
-                        except Exception:  # a bad message is the dead-letter topic's business, not this list's
+                        except Exception:  # noqa: BLE001, S112 - a bad message is the dead-letter topic's business
                             continue
                         if record.offset + 1 >= ends[partition]:
                             remaining.discard(partition)
@@ -62,7 +62,7 @@ async def newest_detections(kafka: KafkaSettings, limit: int) -> list[DetectionE
                     remaining = {p for p in remaining if await consumer.position(p) < ends[p]}
     except TimeoutError:
         raise DetectionsUnavailable(f"Kafka at {kafka.bootstrap} did not answer within {READ_TIMEOUT:g}s") from None
-    except Exception as exc:  # aiokafka's connection errors have no common base worth naming
+    except Exception as exc:  # noqa: BLE001 - aiokafka's connection errors share no useful base
         log.warning("api.detections_unavailable", error=f"{type(exc).__name__}: {exc}")
         raise DetectionsUnavailable(f"cannot read the detections topic: {type(exc).__name__}") from None
     finally:

@@ -122,7 +122,7 @@ def document_routes(app: FastAPI, routers: Iterable[APIRouter]) -> None:
     for router in routers:
         for route in router.routes:
             if isinstance(route, APIRoute) and route.include_in_schema:
-                for method in route.methods - {"HEAD", "OPTIONS"}:
+                for method in (route.methods or set()) - {"HEAD", "OPTIONS"}:
                     answers[(method, route.path)] = error_answers(route, method)
     build = app.openapi
 

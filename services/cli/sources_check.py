@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.config import Settings
 from services.ingest.reachability import looks_unreachable, summary_line
@@ -33,7 +33,12 @@ class SourceCheck:
 async def check_sources(settings: Settings, timeout: float = CHECK_TIMEOUT) -> list[SourceCheck]:
     """Every enabled source polled once, concurrently within the ingest service's limits."""
     from services.ingest.cycle import poll_source
-    from services.ingest.fetcher import Fetcher, FetchError, FetchLimits, make_http_client
+    from services.ingest.fetcher import (
+        Fetcher,
+        FetchError,
+        FetchLimits,
+        make_http_client,
+    )
     from services.ingest.kinds import PayloadInvalid, build_spec
 
     limits = FetchLimits(global_limit=settings.ingest.max_concurrency, per_host=settings.ingest.per_host_concurrency)
@@ -45,7 +50,7 @@ async def check_sources(settings: Settings, timeout: float = CHECK_TIMEOUT) -> l
         async def one(spec) -> SourceCheck:  # type: ignore[no-untyped-def]
             try:
                 async with asyncio.timeout(timeout):
-                    harvest = await poll_source(spec, fetcher, {}, datetime.now(timezone.utc))
+                    harvest = await poll_source(spec, fetcher, {}, datetime.now(UTC))
             except TimeoutError:
                 return SourceCheck(spec.id, spec.kind, "unreachable", 0, f"no answer within {timeout:g}s")
             except FetchError as exc:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import structlog
 
@@ -33,6 +34,10 @@ _UNREACHABLE_MARKS = (
 )
 NO_NETWORK_SHARE = 0.5  # from this share of sources unreachable, suspect the network
 RESUMMARISE_AFTER = 300.0  # seconds between two summaries while the count moves
+
+
+class Clock(Protocol):
+    def monotonic(self) -> float: ...
 
 
 def looks_unreachable(error: str) -> bool:
@@ -58,7 +63,7 @@ class ReachabilityDigest:
     """
 
     expected: int = 0
-    clock: "type[time] | object" = time
+    clock: Clock = time  # type: ignore[assignment]  # the module satisfies the protocol
     _unreachable: dict[str, bool] = field(default_factory=dict)
     _logged: int | None = None
     _logged_at: float = float("-inf")
@@ -71,7 +76,7 @@ class ReachabilityDigest:
         count = sum(self._unreachable.values())
         if count == self._logged:
             return
-        now = self.clock.monotonic()  # type: ignore[attr-defined]
+        now = self.clock.monotonic()
         recovered = count == 0
         first = self._logged is None
         if not (first or recovered or now - self._logged_at >= RESUMMARISE_AFTER):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def _locs(response) -> list[list[str]]:  # noqa: ANN001
+def _locs(response) -> list[list[str]]:
     return [[str(part) for part in error["loc"]] for error in response.json()["detail"]]
 
 

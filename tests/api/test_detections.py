@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 
@@ -22,9 +22,9 @@ def _event(n: int, at: datetime) -> DetectionEvent:
     )
 
 
-async def test_the_newest_detections_come_back_newest_first(kafka_settings) -> None:  # noqa: ANN001
+async def test_the_newest_detections_come_back_newest_first(kafka_settings) -> None:
     await ensure_topics(kafka_settings, [kafka_settings.detections_topic])
-    start = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    start = datetime(2026, 12, 6, tzinfo=UTC)
     producer = AIOKafkaProducer(bootstrap_servers=kafka_settings.bootstrap)
     await producer.start()
     try:
@@ -40,7 +40,7 @@ async def test_the_newest_detections_come_back_newest_first(kafka_settings) -> N
     assert len(everything) == 7  # the undecodable message is skipped
 
 
-async def test_without_kafka_the_list_is_empty_and_needs_a_token(live) -> None:  # noqa: ANN001
+async def test_without_kafka_the_list_is_empty_and_needs_a_token(live) -> None:
     async with live.client() as anonymous:
         assert (await anonymous.get("/v1/detections")).status_code == 401
     async with live.client(await live.token("desk")) as client:

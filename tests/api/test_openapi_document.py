@@ -24,7 +24,7 @@ def document(tmp_path_factory: pytest.TempPathFactory) -> dict:
         os.chdir(cwd)
 
 
-def _operations(document: dict):  # noqa: ANN202
+def _operations(document: dict):
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             if method in METHODS:

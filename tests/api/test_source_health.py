@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from services.api.routes.sources import status_out
 from services.ingest.status import SourceStatus
 
-NOW = datetime(2026, 12, 6, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
 
 
 def test_a_recovered_source_is_ok_with_no_current_error() -> None:

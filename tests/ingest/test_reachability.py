@@ -10,7 +10,11 @@ import yaml
 from structlog.testing import capture_logs
 
 from services.cli.main import main
-from services.ingest.reachability import ReachabilityDigest, looks_unreachable, summary_line
+from services.ingest.reachability import (
+    ReachabilityDigest,
+    looks_unreachable,
+    summary_line,
+)
 from tests.ingest.conftest import INGEST_FIXTURES
 from tests.ingest.feedserver import FeedServer, Reply
 
