@@ -42,3 +42,26 @@ async def test_any_other_exit_is_restarted() -> None:
         await supervisor.stop()
     assert supervisor.children["alert"].restarts >= 1
     assert not supervisor.gave_up.is_set()
+
+
+async def test_tocsin_run_never_says_ready_when_a_service_refuses_its_config(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """The whole start-up path: the banner is not printed, the refusal is raised, all is stopped."""
+    import pytest
+
+    from services import embedded
+    from services.config import Settings
+    from tests.api.live import free_port
+
+    class RefusingSupervisor(Supervisor):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.children["ingest"].argv = [sys.executable, "-c", "import sys; sys.exit(2)"]
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(embedded, "Supervisor", RefusingSupervisor)
+    settings = Settings(http={"port": free_port()}, database={"url": f"sqlite+aiosqlite:///{tmp_path / 't.db'}"})
+    with pytest.raises(embedded.ServiceRefusedConfig, match="tocsin ingest refused its configuration"):
+        await asyncio.wait_for(embedded.run_everything(settings, asyncio.Event()), 120)
+    assert "Tocsin is running" not in capsys.readouterr().out
