@@ -2,40 +2,53 @@
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 BIN := $(VENV)/bin
-CONFIG ?= $(if $(wildcard tocsin.yaml),tocsin.yaml,)
+STARTER := examples/world.yaml
+# Your tocsin.yaml when there is one, else the starter set of public sources.
+CONFIG ?= $(if $(wildcard tocsin.yaml),tocsin.yaml,$(STARTER))
+STARTER_NOTE := make: no tocsin.yaml here, so watching the starter set $(STARTER) (copy it to tocsin.yaml to edit)
 
 .PHONY: run test test-quick lint schema bench clean venv
 
 venv: $(STAMP)
 
-# Re-installs only when pyproject.toml changed since the last install.
+# Re-installs only when pyproject.toml changed since the last install. Only what running
+# needs: the test tools come with the first `make test`.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,lint]'
-	touch $(STAMP)
+	@echo "make: preparing $(VENV): installing Tocsin and its runtime dependencies (first run: a minute or two)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	@touch $(STAMP)
+	@echo "make: $(VENV) is ready"
+
+$(TEST_STAMP): $(STAMP)
+	@echo "make: installing the test and lint tools into $(VENV)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	@touch $(TEST_STAMP)
 
 run: $(STAMP)
+	@$(if $(filter $(STARTER),$(CONFIG)),echo "$(STARTER_NOTE)",true)
 	$(BIN)/tocsin run $(if $(CONFIG),--config $(CONFIG),)
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # The unit tier for the inner loop: no broker, no browser, no subprocess fleets.
-test-quick: $(STAMP)
+test-quick: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q -m "not broker and not postgres and not slow" $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check services alerts models tests bench
 	$(BIN)/ruff format --check services alerts models tests bench
 	$(BIN)/mypy
 
 # Regenerates the published alert-event JSON Schema from models/alert.py.
-schema: $(STAMP)
+schema: $(TEST_STAMP)
 	$(BIN)/python -c "from models.alert import alert_event_schema_text as t; open('alerts/schema/alert-event.v1.json', 'w').write(t())"
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/run_all.py
 
 clean:

@@ -31,6 +31,7 @@ from services.api.lag import LagReader
 from services.api.limits import ApiLimits, RateLimiter, StreamSlots
 from services.api.request_body import RequestBodyGuard
 from services.api.metrics import HttpMetrics, router as metrics_router
+from services.api.route_docs import document_routes
 from services.api.offline_docs import install_offline_docs
 from services.api.routes import alerts as alert_routes
 from services.api.routes import (
@@ -38,6 +39,7 @@ from services.api.routes import (
     console,
     deliveries,
     desk,
+    detections,
     health,
     patterns,
     silences,
@@ -130,10 +132,15 @@ def create_app(
         log.warning("api.database_unavailable", path=request.url.path, reason=problem)
         return JSONResponse({"detail": f"the database cannot take this request now: {problem}"}, status_code=503,
                             headers={"Retry-After": "5"})
-    for module in (health, whoami, subscriptions, alert_routes, desk, deliveries, silences, stream, sources, patterns,
+    for module in (health, whoami, subscriptions, alert_routes, desk, detections, deliveries, silences, stream, sources, patterns,
                    analyze, console):
         app.include_router(module.router)
     app.include_router(metrics_router)
+    # Summaries and every error answer, in the OpenAPI document.
+    document_routes(app, [module.router for module in (health, whoami, subscriptions, alert_routes, detections,
+                                                       deliveries, silences, stream, sources, patterns, analyze,
+                                                       console)]
+                    + [metrics_router])
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)

@@ -1,6 +1,8 @@
 """``tocsin analyze``: run the detector on a text, a file, a URL, or a JSON-lines batch.
 
-``tocsin analyze [--json] [FILE | URL | -]`` prints the detections of one document.
+``tocsin analyze [--json] [FILE | URL | -]`` prints the detections of one document; given a
+feed's address (RSS, Atom, RDF, JSON Feed) it analyses each of the feed's items, as the
+ingest service would hand them to the detector, rather than the feed's XML.
 ``tocsin analyze --jsonl IN.jsonl`` reads ``{"id", "text"[, "context"]}`` lines and writes one
 ``{"id", "detections": [...]}`` line per input: the batch interface used for evaluation.
 """
@@ -11,6 +13,7 @@ import argparse
 import asyncio
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -49,17 +52,32 @@ def _analyze(args: argparse.Namespace) -> int:
             lines = _open_lines(args.jsonl)
             engine = _engine(settings)
             return _batch(engine, lines, sys.stdout)
-        text = _read_source(args.source, settings.security.allow_private_targets)
+        items = _read_source(args.source, settings.security.allow_private_targets)
     except InputError as exc:
         print(f"tocsin analyze: {exc}", file=sys.stderr)
         return EXIT_INPUT_ERROR
     engine = _engine(settings)
-    detections = engine.detect(text)
+    if len(items) == 1 and not items[0].title:  # one document: the output it always had
+        detections = engine.detect(items[0].text)
+        if args.json:
+            json.dump([d.model_dump(mode="json") for d in detections], sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            _print_human(detections, sys.stdout)
+        return 0
+    found = engine.detect_many([(item.text, None) for item in items]) if items else []
     if args.json:
-        json.dump([d.model_dump(mode="json") for d in detections], sys.stdout, ensure_ascii=False, indent=2)
+        records = [{"title": item.title, "url": item.url, "detections": [d.model_dump(mode="json") for d in detections]}
+                   for item, detections in zip(items, found)]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    else:
-        _print_human(detections, sys.stdout)
+        return 0
+    for item, detections in zip(items, found):
+        if detections:
+            sys.stdout.write(f"== {item.title or '(untitled)'}  {item.url or ''}\n".replace("  \n", "\n"))
+            _print_human(detections, sys.stdout)
+    hits = sum(1 for detections in found if detections)
+    sys.stdout.write(f"{len(items)} feed item(s) analysed, {hits} with detections\n")
     return 0
 
 
@@ -116,19 +134,29 @@ def _write_batch(engine, pending: list[tuple[object, str, str | None]], out: Tex
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _read_source(source: str, allow_private: bool) -> str:
+def _read_source(source: str, allow_private: bool) -> list[Item]:
     if source == "-":
-        return sys.stdin.read()
+        return [Item(sys.stdin.read())]
     if source.startswith(URL_SCHEMES):
-        return asyncio.run(fetch_text(source, allow_private))
+        return asyncio.run(fetch_items(source, allow_private))
     try:
-        return Path(source).read_text(encoding="utf-8")
+        return [Item(Path(source).read_text(encoding="utf-8"))]
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror or exc}") from None
 
 
-async def fetch_text(url: str, allow_private: bool) -> str:
-    """The text of ``url``, through the SSRF guard; HTML pages are reduced to their article."""
+@dataclass(frozen=True)
+class Item:
+    """One thing to analyse: a whole document, or one item of a feed (with its title and link)."""
+
+    text: str
+    title: str = ""
+    url: str | None = None
+
+
+async def fetch_items(url: str, allow_private: bool) -> list[Item]:
+    """What ``url`` holds, through the SSRF guard: a feed's items one by one (the text the
+    ingest service would give the detector), an HTML page reduced to its article, or the text."""
     import httpx
 
     from services.platform.netguard import ForbiddenTarget, guarded_client
@@ -136,7 +164,9 @@ async def fetch_text(url: str, allow_private: bool) -> str:
 
     try:
         async with guarded_client(allow_private, timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
-            async with client.stream("GET", url, headers={"Accept": "text/html, text/plain;q=0.9"}) as response:
+            headers = {"Accept": "text/html, application/rss+xml, application/atom+xml, application/feed+json, "
+                                 "text/plain;q=0.9, */*;q=0.5"}
+            async with client.stream("GET", url, headers=headers) as response:
                 response.raise_for_status()
                 try:
                     body = await read_bounded(response, MAX_FETCH_BYTES)
@@ -153,13 +183,49 @@ async def fetch_text(url: str, allow_private: bool) -> str:
         raise InputError(f"{url} answered HTTP {exc.response.status_code}") from None
     except httpx.HTTPError as exc:
         raise InputError(f"cannot fetch {url}: {type(exc).__name__}: {exc}") from None
+    if looks_like_feed(bytes(body), content_type):
+        return feed_items(bytes(body), content_type, final_url)
     if content_type.startswith(HTML_TYPES):
         from services.ingest.article import extract_article_text
 
         extracted = await asyncio.to_thread(extract_article_text, bytes(body), final_url)
         if extracted:
-            return extracted
-    return bytes(body).decode(encoding, errors="replace")
+            return [Item(extracted, url=final_url)]
+    return [Item(bytes(body).decode(encoding, errors="replace"), url=final_url)]
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+
+
+def looks_like_feed(body: bytes, content_type: str) -> bool:
+    """RSS, Atom or RDF by content type or by root element; JSON Feed by its version key."""
+    if content_type.startswith(FEED_TYPES):
+        return True
+    head = body[:2048].lstrip().lower()
+    if content_type.startswith(("application/xml", "text/xml")) or head.startswith(b"<?xml"):
+        return any(root in head for root in (b"<rss", b"<feed", b"<rdf:rdf"))
+    return head.startswith(b"{") and b"jsonfeed.org/version" in head
+
+
+def feed_items(body: bytes, content_type: str, url: str) -> list[Item]:
+    """A feed's items as the ingest service reads them (same parser, same document text)."""
+    from datetime import datetime, timezone
+
+    from services.ingest.kinds import PayloadInvalid, SourceSpec
+    from services.ingest.kinds.feed import FeedOptions, feed_documents, parse_feed_bytes
+    from services.ingest.kinds.jsonfeed import JsonFeedOptions, jsonfeed_documents
+
+    now = datetime.now(timezone.utc)
+    try:
+        if body.lstrip().startswith(b"{"):
+            spec = SourceSpec("analyze", "jsonfeed", 60.0, JsonFeedOptions(url=url))
+            documents = jsonfeed_documents(json.loads(body), spec, now)
+        else:
+            spec = SourceSpec("analyze", "rss", 60.0, FeedOptions(url=url))
+            documents = feed_documents(parse_feed_bytes(body, content_type, url), spec, now)
+    except (PayloadInvalid, ValueError) as exc:
+        raise InputError(f"{url} looks like a feed but cannot be read: {exc}") from None
+    return [Item(document.text, title=document.title, url=document.url) for document in documents]
 
 
 def _print_human(detections, out: TextIO) -> None:  # type: ignore[no-untyped-def]

@@ -6,8 +6,10 @@ import asyncio
 import os
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import structlog
 import uvicorn
@@ -23,14 +25,41 @@ from services.platform.kafka import ensure_topics, wait_for_kafka
 from services.platform.metrics import prepare_multiprocess_dir
 from services.platform.supervisor import Supervisor
 from services.api.http_protocol import server_config
+from services.platform.terminal import Terminal
 
 log = structlog.get_logger(__name__)
 
 SERVICES = ["ingest", "detect", "alert"]
+DATA_FOLDER = Path("var")  # the SQLite database, metrics and the local token live here by default
 READY_TIMEOUT = 120.0
+T = TypeVar("T")
 
 
 STATUS_INTERVAL = 2.0
+
+
+class StartupInterrupted(Exception):
+    """Ctrl-C (or SIGTERM) arrived before every service was ready; all was stopped."""
+
+
+class ServiceRefusedConfig(Exception):
+    """A child exited refusing its configuration during start-up; the message says which."""
+
+
+async def _unless_stopped(stop: asyncio.Event, awaitable: "Awaitable[T]") -> "T":
+    """``awaitable``'s result, or :class:`StartupInterrupted` as soon as ``stop`` is set."""
+    if stop.is_set():
+        raise StartupInterrupted
+    task = asyncio.ensure_future(awaitable)
+    stopped = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait([task, stopped], return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopped.cancel()
+    if not task.done():
+        task.cancel()
+        raise StartupInterrupted
+    return task.result()
 
 
 @dataclass
@@ -47,6 +76,8 @@ class StartupReport:
 def describe(report: StartupReport) -> str:
     broker = f"{report.broker} ({'embedded tansu, memory storage' if report.embedded_broker else 'configured cluster'})"
     config = report.config_file or "none (embedded defaults; create tocsin.yaml or pass --config)"
+    if report.config_file and Path(report.config_file).match("examples/world.yaml"):
+        config += "  (the starter set; copy it to tocsin.yaml to edit)"
     ready = f"ready in {report.seconds_to_ready:.1f} s" if report.seconds_to_ready is not None else "NOT ready"
     return "\n".join(
         [
@@ -84,18 +115,29 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         env["TOCSIN_ARCHIVE_TRACK_DETECTION"] = "true"
         if broker.pid is not None:
             memory = BrokerMemoryWatch(broker.pid, settings.kafka.embedded_memory_warning_mb)
-    env.update(prepare_multiprocess_dir(Path("var") / "metrics"))
+    if stop.is_set():  # Ctrl-C while the broker was starting (that call blocks the loop)
+        if broker is not None:
+            broker.stop()
+        raise StartupInterrupted
+    env.update(prepare_multiprocess_dir(DATA_FOLDER / "metrics"))
     os.environ.update(env)  # the API in this process reads the same folder at scrape time
-    supervisor = Supervisor(SERVICES, settings.config_file, env)
+    terminal = Terminal(sys.stderr) if sys.stdout.isatty() and sys.stderr.isatty() else None
+    original_stderr = sys.stderr
+    if terminal is not None:
+        sys.stderr = terminal.stream()  # our own log lines, too, go above the status line
+        if settings.log.format == "auto":
+            env["TOCSIN_LOG_FORMAT"] = "console"  # children write to a pipe, yet for a person
+    supervisor = Supervisor(SERVICES, settings.config_file, env, terminal)
     server: uvicorn.Server | None = None
     serving: asyncio.Task[None] | None = None
     watching_memory = asyncio.create_task(memory.run()) if memory is not None else None
+    interrupted = False
     try:
         kafka = settings.kafka
-        await wait_for_kafka(kafka)
-        await ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic])
+        await _unless_stopped(stop, wait_for_kafka(kafka))
+        await _unless_stopped(stop, ensure_topics(kafka, [*required_topics(settings), kafka.ops_topic]))
         if broker is not None:
-            await replay_unconfirmed(settings)
+            await _unless_stopped(stop, replay_unconfirmed(settings))
         supervisor.start()
         watcher = asyncio.create_task(supervisor.watch())
 
@@ -111,12 +153,17 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         serving = asyncio.create_task(server.serve())
         seconds: float | None = None
         try:
-            await asyncio.wait_for(_first(supervisor.all_ready.wait(), stop.wait()), READY_TIMEOUT)
+            await _unless_stopped(
+                stop, asyncio.wait_for(_first(supervisor.all_ready.wait(), supervisor.gave_up.wait()), READY_TIMEOUT)
+            )
+            if supervisor.gave_up.is_set():
+                refused = [child.failed for child in supervisor.children.values() if child.failed]
+                raise ServiceRefusedConfig("; ".join(str(reason) for reason in refused))
             if supervisor.all_ready.is_set():
                 seconds = time.monotonic() - started
         except TimeoutError:
             log.error("run.not_ready", timeout=READY_TIMEOUT, services=supervisor.status())
-        login = await _login_hint(settings)
+        login = await _unless_stopped(stop, _login_hint(settings))
         report = StartupReport(
             broker=kafka.bootstrap or "",
             embedded_broker=broker is not None,
@@ -128,12 +175,16 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         )
         print(describe(report), flush=True)
         log.info("run.ready" if seconds is not None else "run.started", seconds=seconds)
-        status = asyncio.create_task(_keep_status_line(settings)) if sys.stdout.isatty() else None
+        status = asyncio.create_task(_keep_status_line(settings, terminal)) if terminal is not None else None
         await _first(stop.wait(), serving)
         watcher.cancel()
         if status is not None:
             status.cancel()
+    except (StartupInterrupted, ServiceRefusedConfig):
+        interrupted = True
+        raise
     finally:
+        stopping_at = time.monotonic()
         if watching_memory is not None:
             watching_memory.cancel()
         if server is not None:
@@ -143,7 +194,11 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
         await supervisor.stop()
         if broker is not None:
             broker.stop()
-        print("Tocsin stopped", file=sys.stderr, flush=True)
+        if terminal is not None:
+            terminal.end_status()
+            sys.stderr = original_stderr
+        if not interrupted:
+            print(f"Tocsin stopped in {time.monotonic() - stopping_at:.1f} s", file=sys.stderr, flush=True)
 
 
 async def _login_hint(settings: Settings) -> str:
@@ -161,8 +216,8 @@ async def _login_hint(settings: Settings) -> str:
     return f"log-in token in {path}" if path else "create a token: tocsin token create --tenant NAME"
 
 
-async def _keep_status_line(settings: Settings) -> None:
-    """Redraws one status line in place every few seconds; only ever runs on a terminal."""
+async def _keep_status_line(settings: Settings, terminal: Terminal) -> None:
+    """Redraws one status line below the log lines every few seconds; only ever on a terminal."""
     from services.cli.status_line import StatusSampler, render
     from services.platform.storage import open_database
 
@@ -172,11 +227,11 @@ async def _keep_status_line(settings: Settings) -> None:
     try:
         while True:
             current = await sampler.sample()
-            print("\r\033[2K" + render(current, previous), end="", flush=True)
+            terminal.status(render(current, previous))
             previous = current
             await asyncio.sleep(STATUS_INTERVAL)
     finally:
-        print(flush=True)
+        terminal.end_status()
         await sampler.close()
         await database.close()
 

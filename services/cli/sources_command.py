@@ -16,6 +16,10 @@ COLUMNS = ("ID", "KIND", "STATE", "LAST SUCCESS", "ITEMS/1H", "NEXT POLL", "LAST
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sources", help="show each source's status (last success, errors, items, next poll)")
     add_config_argument(parser)
+    parser.add_argument(
+        "action", nargs="?", choices=["check"],
+        help="check: poll every enabled source once now and report how each answered (exit 1 if any failed)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per source")
     parser.add_argument(
         "--forget",
@@ -27,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _sources(args: argparse.Namespace) -> int:
     settings = settings_or_exit(args)
+    if args.action == "check":
+        return _check(settings, args.json)
     if args.forget:
         return _forget(settings, args.forget)
     rows = asyncio.run(source_rows(settings))
@@ -36,6 +42,20 @@ def _sources(args: argparse.Namespace) -> int:
     else:
         print(render_table(rows))
     return 0
+
+
+def _check(settings, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+    from dataclasses import asdict
+
+    from services.cli.sources_check import check_sources, render_checks
+
+    checks = asyncio.run(check_sources(settings))
+    if as_json:
+        for check in checks:
+            print(json.dumps(asdict(check)))
+    else:
+        print(render_checks(checks))
+    return 0 if all(check.state == "ok" for check in checks) else 1
 
 
 def _forget(settings, source_id: str) -> int:  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from services.ingest.fetcher import FetchError, Fetcher
 from services.ingest.kinds import PayloadInvalid, SourceSpec, kind_named
 from services.ingest.kinds.base import Harvest
 from services.ingest.publisher import BrokerUnavailable, DocumentPublisher
+from services.ingest.reachability import ReachabilityDigest, looks_unreachable
 from services.ingest.schedule import Outcome
 from services.ingest.seen import SeenSet
 from services.ingest.status import SourceStatus
@@ -68,6 +69,7 @@ class PollCycle:
     fetcher: Fetcher
     seen: SeenSet
     publisher: DocumentPublisher
+    digest: ReachabilityDigest = field(default_factory=ReachabilityDigest)
     _claims: set[str] = field(default_factory=set, init=False, repr=False)
 
     async def run(self, spec: SourceSpec, status: SourceStatus, now: datetime) -> CycleResult:
@@ -76,7 +78,10 @@ class PollCycle:
         except (FetchError, PayloadInvalid) as exc:
             retry_after = getattr(exc, "retry_after", None)
             failed = status.failed(now, f"{type(exc).__name__}: {exc}")
-            log.warning(
+            unreachable = isinstance(exc, FetchError) and exc.status is None and looks_unreachable(str(exc))
+            self.digest.record(spec.id, unreachable)
+            # An unreachable host is counted in the digest's one summary line, not logged per poll.
+            (log.debug if unreachable else log.warning)(
                 "ingest.poll_failed",
                 source_id=spec.id,
                 kind=spec.kind,
@@ -90,6 +95,7 @@ class PollCycle:
         except Exception as exc:  # a parser bug on one hostile payload must cost one poll, not the loop
             log.exception("ingest.poll_crashed", source_id=spec.id, kind=spec.kind, url=spec.url, error=repr(exc))
             return CycleResult(status.failed(now, f"internal error: {exc!r}"), Outcome.SOURCE_FAILED)
+        self.digest.record(spec.id, False)
         if found.not_modified:
             return CycleResult(status.succeeded(now, 0, found.cursor), Outcome.SUCCESS)
         candidates = _unique(found.documents)

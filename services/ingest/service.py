@@ -17,6 +17,7 @@ from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
 from services.ingest.publisher import DocumentPublisher
+from services.ingest.reachability import ReachabilityDigest, looks_unreachable
 from services.ingest.schedule import next_delay
 from services.ingest.seen import SeenSet
 from services.ingest.sharding import SourceShards
@@ -81,7 +82,9 @@ class SourceLoop:
         options = self.spec.options
         verdict = assess(status, now, options.expected_update, self.started_at, options.failure_threshold)
         if verdict.alarm is not None:
-            log.warning(
+            # Offline, every source alarms at once: the digest's summary line says it instead.
+            quiet = bool(status.last_error) and looks_unreachable(status.last_error or "")
+            (log.debug if quiet else log.warning)(
                 "ingest.watchdog",
                 source_id=self.spec.id,
                 alarm=verdict.alarm.value,
@@ -210,7 +213,8 @@ class IngestService:
         purge = asyncio.create_task(_purge_loop(seen, archive, stop), name="ingest:purge")
         try:
             async with make_http_client(self.settings.security.allow_private_targets, self.limits) as client:
-                cycle = PollCycle(Fetcher(client, self.limits), seen, publisher)
+                cycle = PollCycle(Fetcher(client, self.limits), seen, publisher,
+                                  ReachabilityDigest(expected=len(self.specs)))
                 self.roster = SourceRoster(
                     lambda spec: SourceLoop(spec, cycle, board, publisher, started_at, random.Random())
                 )

@@ -83,7 +83,11 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access", *_PARAMETER_LOGGERS):
+    # Third-party chatter a normal start and stop should not print: migrations' plugin set-up,
+    # Kafka clients, Faust's service tree (through our bridge), uvicorn's start banner.
+    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access", "uvicorn.error",
+                  "alembic", "services.stream.transport",
+                  *_PARAMETER_LOGGERS):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -17,15 +17,18 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import structlog
 
 from services.platform.broker.lifetime import die_with_parent
 from services.platform.readiness import ENV_READY_FD
+from services.platform.terminal import PipeForwarder, Terminal
 
 log = structlog.get_logger(__name__)
 
 RESTART_BACKOFF_CAP = 30.0
+EXIT_CONFIG_ERROR = 2  # a child that exits with this refused its configuration: restarting cannot help
 
 
 @dataclass
@@ -36,12 +39,15 @@ class Child:
     restarts: int = 0
     ready: bool = False
     started_at: float = field(default=0.0)
+    failed: str | None = None  # why the child was given up on (its configuration), else None
 
 
 class Supervisor:
     """Starts, watches, restarts and stops the service processes."""
 
-    def __init__(self, services: list[str], config_file: Path | None, env: dict[str, str]) -> None:
+    def __init__(
+        self, services: list[str], config_file: Path | None, env: dict[str, str], terminal: Terminal | None = None
+    ) -> None:
         base = [sys.executable, "-m", "services.cli.main"]
         config = ["--config", str(config_file)] if config_file else []
         self.children = {name: Child(name, [*base, name, *config]) for name in services}
@@ -51,6 +57,10 @@ class Supervisor:
         self._buffer = b""
         self._stopping = False
         self.all_ready = asyncio.Event()
+        # On a terminal with a status line, children's output is read from a pipe and written
+        # above that line (see services.platform.terminal); otherwise it goes straight to our stderr.
+        self.terminal = terminal
+        self.gave_up = asyncio.Event()  # set when a child is not restarted (see ``failed``)
 
     def start(self) -> None:
         asyncio.get_running_loop().add_reader(self._read_fd, self._on_ready_message)
@@ -59,12 +69,31 @@ class Supervisor:
 
     def _spawn(self, child: Child) -> None:
         env = {**os.environ, **self.env, ENV_READY_FD: str(self._write_fd)}
+        piped = subprocess.PIPE if self.terminal is not None else None
         child.process = subprocess.Popen(
-            child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL
+            child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL,
+            stdout=piped, stderr=subprocess.STDOUT if piped else None,
+            # Out of the terminal's process group: Ctrl-C reaches the supervisor only, which
+            # then stops each child with SIGTERM before the broker goes.
+            process_group=0,
         )
+        if self.terminal is not None and child.process.stdout is not None:
+            self._forward(child.process.stdout, self.terminal)
         child.started_at = time.monotonic()
         child.ready = False
         log.info("supervisor.started", service=child.name, pid=child.process.pid)
+
+    @staticmethod
+    def _forward(pipe: "IO[bytes]", terminal: Terminal) -> None:
+        loop = asyncio.get_running_loop()
+        forwarder = PipeForwarder(pipe.fileno(), terminal)
+
+        def readable() -> None:
+            if not forwarder.on_readable():
+                loop.remove_reader(forwarder.fd)
+                pipe.close()
+
+        loop.add_reader(forwarder.fd, readable)
 
     def _on_ready_message(self) -> None:
         try:
@@ -87,11 +116,16 @@ class Supervisor:
                 if process is None or process.poll() is None or self._stopping:
                     continue
                 code = process.returncode
+                child.process = None
+                if code == EXIT_CONFIG_ERROR:
+                    child.failed = f"tocsin {child.name} refused its configuration (exit {code}); not restarted"
+                    log.error("supervisor.child_refused_config", service=child.name, code=code)
+                    self.gave_up.set()
+                    continue
                 delay = min(RESTART_BACKOFF_CAP, 2.0 ** child.restarts)
                 if time.monotonic() - child.started_at > 60:
                     child.restarts, delay = 0, 1.0
                 log.error("supervisor.child_exited", service=child.name, code=code, restart_in=delay)
-                child.process = None
                 child.restarts += 1
                 asyncio.get_running_loop().call_later(delay, self._respawn, child)
             await asyncio.sleep(0.5)
@@ -107,6 +141,7 @@ class Supervisor:
                 "alive": bool(child.process and child.process.poll() is None),
                 "ready": child.ready,
                 "restarts": child.restarts,
+                "failed": child.failed,
             }
             for name, child in self.children.items()
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -85,3 +86,30 @@ def test_dockerfile_runs_as_non_root_with_tocsin_entrypoint() -> None:
     assert dockerfile.count("FROM ") >= 2, "multi-stage build expected"
     assert "\nUSER tocsin" in dockerfile
     assert 'ENTRYPOINT ["tocsin"]' in dockerfile
+
+
+def _files_compose_needs(compose: dict) -> set[str]:
+    """Host paths the compose file mounts (``./x:/y``) or reads as ``env_file``."""
+    needed: set[str] = set()
+    for service in compose["services"].values():
+        env_files = service.get("env_file", [])
+        needed.update([env_files] if isinstance(env_files, str) else env_files)
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0] if isinstance(volume, str) else volume.get("source", "")
+            if source.startswith((".", "/")):
+                needed.add(source)
+    return {str(Path(path)) for path in needed}
+
+
+def test_every_file_compose_mounts_or_reads_is_committed(compose: dict) -> None:
+    """A fresh clone must hold what `docker compose up` mounts: an ignored file is missing."""
+    needed = _files_compose_needs(compose)
+    assert "deploy/tocsin.yaml" in needed and "deploy/tocsin.env" in needed
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", *sorted(needed)], capture_output=True, text=True, cwd=REPO_ROOT, check=True
+    ).stdout.split()
+    assert set(tracked) == needed, f"not committed: {sorted(needed - set(tracked))}"
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--", *sorted(needed)], capture_output=True, text=True, cwd=REPO_ROOT
+    ).stdout.split()
+    assert ignored == [], f".gitignore would hide {ignored} from a new commit"

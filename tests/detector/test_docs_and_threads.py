@@ -10,7 +10,7 @@ from services.detector.catalog import BUILTIN_PATTERNS_DIR, validate_directory
 from services.detector.engine import DetectionEngine
 from tests.detector.conftest import DETECTOR_FIXTURES
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+README = Path(__file__).resolve().parents[2] / "docs" / "patterns-and-detection.md"
 EXAMPLE_LINES = (
     "The European Union imposed new sanctions on Iran on Monday.\n"
     "The minister called for sanctions on Iran.\n"

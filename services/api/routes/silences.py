@@ -17,6 +17,7 @@ from sqlalchemy import or_, select
 from alerts.silences import Silence, add_silence, expire_silence
 from alerts.tables import SilenceRow
 from models.subscription import Duration
+from services.api.contract import refuse_unknown_patterns
 from services.api.deps import Caller, Ctx, not_found
 from services.api.timeutil import iso, to_epoch
 from services.api.auth import Principal
@@ -95,6 +96,7 @@ async def _window(ctx: Ctx, body: SilenceIn) -> tuple[float, float]:
 
 
 async def _check_scope(ctx: Ctx, caller: Principal, body: SilenceIn) -> None:
+    refuse_unknown_patterns(ctx.settings, [body.pattern], "pattern", listed=False)
     if body.subscription_id is None:
         if not caller.admin:
             raise HTTPException(422, [{"loc": ["body", "subscription_id"], "type": "value_error",

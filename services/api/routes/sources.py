@@ -14,6 +14,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from services.api.contract import refuse_invalid_source
+from services.ingest.reachability import looks_unreachable
 from services.api.deps import Admin, Ctx, not_found
 from services.ingest import catalogue as store
 from services.ingest.source_topic import SourceTopicUnavailable, propagate
@@ -42,7 +44,10 @@ class SourceIn(SourceBody):
 
 
 class SourceStatusOut(BaseModel):
-    health: Literal["ok", "failing", "silent", "unknown"]
+    health: Literal["ok", "failing", "unreachable", "silent", "unknown"] = Field(
+        description="unreachable: the host could not be reached (DNS, connect, timeout), as when offline"
+    )
+    error: str | None = Field(None, description="why the source is not ok now; null when it is ok")
     last_poll_at: datetime | None = None
     last_success_at: datetime | None = None
     last_error_at: datetime | None = None
@@ -68,16 +73,22 @@ class SourceOut(BaseModel):
 def status_out(found: SourceStatus | None) -> SourceStatusOut:
     if found is None:
         return SourceStatusOut(health="unknown")
-    if found.watchdog in ("failing", "silent"):
+    if found.consecutive_failures:
+        # Failing now: say whether the host was reached at all, so an offline machine reads as such.
+        health = "unreachable" if looks_unreachable(found.last_error or "") else "failing"
+    elif found.watchdog in ("failing", "silent"):
         health = found.watchdog
-    elif found.consecutive_failures:
-        health = "failing"
     elif found.last_success_at is not None:
         health = "ok"
     else:
         health = "unknown"
+    # ``last_error`` is history; ``error`` is only set while the source is not ok, so no page
+    # shows "ok" beside an error that was fixed since.
+    current_error = found.last_error if health in ("failing", "unreachable") else None
+    if health == "silent":
+        current_error = "no new items for longer than expected_update"
     return SourceStatusOut(
-        health=health, last_poll_at=found.last_poll_at, last_success_at=found.last_success_at,
+        health=health, error=current_error, last_poll_at=found.last_poll_at, last_success_at=found.last_success_at,
         last_error_at=found.last_error_at, last_error=found.last_error, next_poll_at=found.next_poll_at,
         consecutive_failures=found.consecutive_failures, items_total=found.items_total,
         items_last_hour=found.items_last_hour,
@@ -92,6 +103,7 @@ def validated(data: dict[str, Any]) -> SourceSettings:
     """The source as ingest will see it, with the kind's own options checked, else 422."""
     try:
         source = SourceSettings.model_validate(data)
+        refuse_invalid_source(source)  # unknown kind or option: 422 naming the field
         build_spec(source)
     except ValidationError as exc:
         raise HTTPException(422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}

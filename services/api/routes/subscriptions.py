@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 from models import Subscription
 from models.severity import Severity
 from models.subscription import Duration
+from services.api.contract import refuse_unknown_patterns
 from services.api.deps import Caller, Ctx, not_found
 from alerts import catalogue as store
 from alerts.signing import generate_webhook_secret
@@ -161,6 +162,7 @@ async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) ->
     409 when the tenant already has ``tenants.max_subscriptions`` (config file and API together).
     """
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
+    refuse_unknown_patterns(ctx.settings, body.patterns, "patterns")
     subscription = _build(store.new_subscription_id(), caller.tenant, body, None, [])
     try:
         await store.create(ctx.db, subscription, limit=ctx.settings.tenants.max_subscriptions,
@@ -188,6 +190,7 @@ async def replace_subscription(ctx: Ctx, caller: Caller, subscription_id: str, b
     body = body.model_copy(update={"channels": unmask_channels(body.channels, existing.channels)})
     await _refuse_internal(body, ctx.settings.security.allow_private_targets)
     previous = [s.get_secret_value() for s in existing.webhook.previous_secrets] if existing.webhook else []
+    refuse_unknown_patterns(ctx.settings, body.patterns, "patterns")
     subscription = _build(subscription_id, caller.tenant, body, _secret(existing), previous)
     await store.save(ctx.db, subscription)
     await ctx.catalog.refresh()

@@ -97,6 +97,30 @@ function handleEvent(block) {
   storyArrived(JSON.parse(data));
 }
 
+// ---- detections (visible without any subscription) ------------------------------------
+async function loadDetections() {
+  const list = $("detection-list");
+  const response = await api("/v1/detections?limit=50");
+  if (!response.ok) { $("detections-empty").textContent = "Detections cannot be read right now."; return; }
+  const items = await response.json();
+  list.replaceChildren();
+  for (const d of items) {
+    const li = el("li", "alert");
+    const head = el("div", "alert-head");
+    head.appendChild(el("strong", null, d.pattern));
+    head.appendChild(el("span", "muted", " " + (d.countries || []).map(countryName).join(", ") + " " + age(d.observed_at)));
+    li.appendChild(head);
+    li.appendChild(el("blockquote", null, d.sentence));
+    const from = el("div", "muted");
+    if (d.url) { const a = el("a", null, d.title || d.url); a.href = d.url; a.rel = "noopener"; from.appendChild(a); }
+    else from.textContent = d.title;
+    from.appendChild(document.createTextNode(" · " + d.source_id));
+    li.appendChild(from);
+    list.appendChild(li);
+  }
+  $("detections-empty").hidden = items.length > 0;
+}
+
 // ---- sources -------------------------------------------------------------------------
 function cell(row, text, className) { const td = el("td", className, text); row.appendChild(td); return td; }
 
@@ -109,14 +133,19 @@ async function loadSources() {
     $("sources-error").textContent = response.status === 403 ? "Sources are managed with an admin token." : "Could not load sources.";
     return;
   }
-  for (const source of await response.json()) {
+  const sources = await response.json();
+  const unreachable = sources.filter((s) => (s.status || {}).health === "unreachable").length;
+  $("sources-summary").textContent = unreachable
+    ? unreachable + "/" + sources.length + " sources unreachable" + (unreachable * 2 >= sources.length ? " — no network?" : "")
+    : "";
+  for (const source of sources) {
     const status = source.status || {};
     const row = el("tr");
     cell(row, source.id);
     cell(row, source.kind);
     cell(row, status.health || "unknown", "health-" + (status.health || "unknown"));
     cell(row, status.last_success_at ? age(status.last_success_at) : "never");
-    cell(row, status.last_error || "");
+    cell(row, status.error || "");  // only while not ok: no stale error beside "ok"
     cell(row, status.items_last_hour ?? "");
     cell(row, status.next_poll_at || "");
     body.appendChild(row);
@@ -189,7 +218,7 @@ function show(page, argument) {
   }
   if (page === "sources") loadSources();
   if (page === "subscriptions") loadSubscriptions();
-  if (page === "stories") loadStories();
+  if (page === "stories") { loadStories(); loadDetections(); }
   if (page === "story") loadStory(argument);
   if (page === "map") loadMap();
   if (page === "timeline") loadTimeline();

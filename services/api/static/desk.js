@@ -498,5 +498,5 @@ function installDesk() {
   $("more").addEventListener("click", () => loadStories(true));
   $("map-range").addEventListener("change", loadMap);
   $("timeline-country").addEventListener("change", loadTimeline);
-  setInterval(() => { if (state.token && !$("stories").hidden) loadStories(); }, 60000);
+  setInterval(() => { if (state.token && !$("stories").hidden) { loadStories(); loadDetections(); } }, 60000);
 }

@@ -90,6 +90,9 @@ class EmbeddedBroker:
             text=True,
             errors="replace",
             preexec_fn=die_with_parent,
+            # Its own process group: a Ctrl-C on the terminal reaches `tocsin run` alone,
+            # which stops the services first and the broker they depend on last.
+            process_group=0,
             env={**os.environ, "RUST_LOG": os.environ.get("TOCSIN_TANSU_LOG", "warn,tansu_broker=info")},
         )
         threading.Thread(target=self._pump_output, name="tansu-output", daemon=True).start()

@@ -9,10 +9,12 @@ import yaml
 from pydantic import ValidationError
 
 from services.platform.config.settings import DEFAULT_CONFIG_FILE, Settings
+from services.platform.config.contract import check_raw, check_settings, in_file_order, one_line, validation_problems
 
 
 class ConfigError(Exception):
-    """The configuration cannot be used; the message names the file and the field."""
+    """The configuration cannot be used; the message is one line naming the file, the
+    field's path and what was expected there (see :mod:`services.platform.config.contract`)."""
 
 
 def load_settings(path: Path | str | None = None) -> Settings:
@@ -28,10 +30,17 @@ def load_settings(path: Path | str | None = None) -> Settings:
         data = _read_yaml(config_path)
     elif explicit:
         raise ConfigError(f"config file {config_path} does not exist")
+    where = str(config_path) if config_path.exists() else "configuration"
+    problems = check_raw(data)
+    settings: Settings | None = None
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc, config_path if config_path.exists() else None)) from None
+        problems.extend(validation_problems(exc))
+    if settings is not None:
+        problems.extend(check_settings(settings))
+    if problems or settings is None:
+        raise ConfigError(one_line(where, in_file_order(problems, data)))
     settings.config_file = config_path.resolve() if config_path.exists() else None
     return settings
 
@@ -50,12 +59,3 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError(f"config file {path} must hold a mapping at the top level")
     return data
-
-
-def _describe(exc: ValidationError, path: Path | None) -> str:
-    where = f"config file {path}" if path else "configuration"
-    lines = [f"invalid {where}:"]
-    for error in exc.errors():
-        field = ".".join(str(part) for part in error["loc"]) or "(top level)"
-        lines.append(f"  {field}: {error['msg']}")
-    return "\n".join(lines)
