@@ -9,7 +9,7 @@ STARTER := examples/world.yaml
 CONFIG ?= $(if $(wildcard tocsin.yaml),tocsin.yaml,$(STARTER))
 STARTER_NOTE := make: no tocsin.yaml here, so watching the starter set $(STARTER) (copy it to tocsin.yaml to edit)
 
-.PHONY: run test test-quick lint schema bench clean venv
+.PHONY: run test test-quick lint schema bench train clean venv
 
 venv: $(STAMP)
 
@@ -24,8 +24,8 @@ $(STAMP): pyproject.toml
 	@echo "make: $(VENV) is ready"
 
 $(TEST_STAMP): $(STAMP)
-	@echo "make: installing the test and lint tools into $(VENV)"
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint]'
+	@echo "make: installing the test, lint and training tools into $(VENV)"
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lint,train]'
 	@touch $(TEST_STAMP)
 
 run: $(STAMP)
@@ -47,6 +47,14 @@ lint: $(TEST_STAMP)
 # Regenerates the published alert-event JSON Schema from models/alert.py.
 schema: $(TEST_STAMP)
 	$(BIN)/python -c "from models.alert import alert_event_schema_text as t; open('alerts/schema/alert-event.v1.json', 'w').write(t())"
+
+# Full training of the detector's judge: 5-fold CV by article, then all data; rewrites
+# services/detector/model (ONNX + tokenizer + card). Reads the shared data, never copies it.
+EVAL_DATA ?= ../shared/eval
+train: $(TEST_STAMP)
+	$(BIN)/tocsin train --data $(EVAL_DATA)/train.jsonl $(EVAL_DATA)/dev.jsonl \
+		$(EVAL_DATA)/other_events.jsonl $(EVAL_DATA)/general_news.jsonl \
+		--folds 5 --oof var/judge_oof.jsonl
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run_all.py

@@ -12,7 +12,9 @@ class Detection(WireModel):
 
     ``start``/``end`` are character offsets into ``Document.text`` so a console can
     highlight the evidence in place; ``sentence`` repeats the evidence so a webhook
-    receiver needs nothing else to show it.
+    receiver needs nothing else to show it. ``confidence`` is the rule's own (how sure its
+    wording is); ``probability`` is the trained model's, kept apart so a reader can tell a
+    detection the model and the rules agree on from one only the rules found.
     """
 
     pattern: str = Field(min_length=1)
@@ -27,6 +29,11 @@ class Detection(WireModel):
     confidence: float = Field(ge=0.0, le=1.0)
     cameo: str | None = None
     rule: str = Field(min_length=1)
+    probability: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="the trained judge's probability for the pattern's label; None when the "
+        "pattern is rule-only (no classifier label, or no model loaded)",
+    )
 
     @field_validator("countries")
     @classmethod

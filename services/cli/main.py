@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "services.cli.check_command",
     "services.cli.token_command",
     "services.cli.db_command",
+    "services.cli.train_command",
 )
 
 

@@ -55,6 +55,14 @@ class CompiledPattern:
     spec: PatternSpec
     rules: tuple[CompiledRule, ...]
     source: Path
+    gate: Lexicon | None = None  # the classifier's gate words: a hit sends the sentence to the model
+    lexicons: dict[str, Lexicon] | None = None  # shared lexicons with this pattern's own overrides
+
+    def gate_passes(self, lowered: str, probe: TextProbe | None) -> bool:
+        """The cheap gate before the model: a gate word occurs, or some rule's words all do."""
+        if self.gate is not None and self.gate.in_lowered(lowered):
+            return True
+        return probe is not None and self.could_match(probe)
 
     @property
     def id(self) -> str:
@@ -135,14 +143,48 @@ class Catalog:
         return [pattern.id for pattern in self.patterns]
 
 
-def load_shared_lexicons(path: Path = SHARED_LEXICONS_FILE) -> dict[str, list[str]]:
+# The shared lexicons the code itself reads (roles, standing, views); a lexicons file without
+# one of them fails at load instead of at the first sentence that needs it.
+REQUIRED_SHARED_LEXICONS = frozenset({
+    "speech_verbs", "report_nouns", "media_outlets", "media_nouns", "outlet_words", "officials",
+    "agent_nouns", "blocked_actors", "blocked_targets", "companies", "political_targets",
+    "own_people", "person_titles", "role_lead_words", "falsity", "attribution_verbs",
+    "own_possessives", "raising_verbs", "empty_references", "person_pronouns", "group_pronouns",
+})
+LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})
+
+
+class SharedLexicons(dict[str, list[str]]):
+    """Lexicon name -> entries, plus the names marked ``case_sensitive: true``."""
+
+    case_sensitive: frozenset[str] = frozenset()
+
+
+def load_shared_lexicons(path: Path = SHARED_LEXICONS_FILE) -> SharedLexicons:
+    """The shared lexicons file: ``name: [entries]`` or ``name: {case_sensitive: true, words: [...]}``."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    lexicons: dict[str, list[str]] = {}
-    for name, entries in raw.items():
+    lexicons = SharedLexicons()
+    cased: set[str] = set()
+    problems: list[str] = []
+    for name, value in raw.items():
+        entries = value
+        if isinstance(value, dict):
+            unknown = sorted(set(value) - LEXICON_PROPERTIES)
+            if unknown:
+                problems.append(f"{name}: unknown properties {unknown}; known: {sorted(LEXICON_PROPERTIES)}")
+                continue
+            entries = value.get("words") or []
+            if value.get("case_sensitive"):
+                cased.add(str(name))
         bad = [e for e in entries if not isinstance(e, str)]
         if bad:
-            raise PatternFileError(path, [f"{name}: entries must be strings (quote {bad!r})"])
+            problems.append(f"{name}: entries must be strings (quote {bad!r})")
         lexicons[str(name)] = list(entries)
+    missing = sorted(REQUIRED_SHARED_LEXICONS - set(lexicons))
+    problems += [f"{name}: missing; the detector's code relies on it" for name in missing]
+    if problems:
+        raise PatternFileError(path, problems)
+    lexicons.case_sensitive = frozenset(cased)
     return lexicons
 
 
@@ -171,14 +213,21 @@ def stamps_of(directories: list[Path]) -> dict[str, float]:
     return stamps
 
 
-def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Path) -> CompiledPattern:
+def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Path,
+                    built: dict[str, Lexicon] | None = None) -> CompiledPattern:
+    """``built``: the shared lexicons already compiled; a pattern's own lexicon of the same name
+    replaces the shared one everywhere (rules, roles and standing checks)."""
     entries = {**shared, **spec.lexicons}
+    cased = getattr(shared, "case_sensitive", frozenset()) - set(spec.lexicons)
     cache: dict[tuple[str, ...], Lexicon] = {}
 
     def lexicon(names: list[str]) -> Lexicon:
         key = tuple(sorted(names))
         if key not in cache:
-            cache[key] = Lexicon.build("+".join(key), [e for name in key for e in entries[name]])
+            cache[key] = Lexicon.build(
+                "+".join(key), [e for name in key for e in entries[name]],
+                cased=[e for name in key if name in cased for e in entries[name]],
+            )
         return cache[key]
 
     rules = []
@@ -192,7 +241,11 @@ def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Pat
             *(lex for lex, where, absent in constraints if not absent and not where & ROLE_POSITIONS),
         )
         rules.append(CompiledRule(rule, anchor, constraints, required))
-    return CompiledPattern(spec, tuple(rules), source)
+    classifier = spec.classifier
+    gate = lexicon(classifier.gate) if classifier is not None and classifier.gate else None
+    overrides = {name: lexicon([name]) for name in spec.lexicons if name in shared}
+    lexicons = {**built, **overrides} if built is not None and overrides else None
+    return CompiledPattern(spec, tuple(rules), source, gate, lexicons)
 
 
 def load_catalog(directories: list[Path]) -> Catalog:
@@ -202,16 +255,24 @@ def load_catalog(directories: list[Path]) -> Catalog:
     """
     shared = load_shared_lexicons()
     stamps = stamps_of(directories)
+    lexicons = shared_lexicons(shared)
     by_id: dict[str, CompiledPattern] = {}
     for directory in directories:
         for path in pattern_files(directory):
             spec = read_pattern_file(path, shared)
             if spec.enabled:
-                by_id[spec.id] = compile_pattern(spec, shared, path)
+                by_id[spec.id] = compile_pattern(spec, shared, path, lexicons)
             else:
                 by_id.pop(spec.id, None)
-    lexicons = {name: Lexicon.build(name, words) for name, words in shared.items()}
     return Catalog.build(tuple(by_id.values()), lexicons, stamps)
+
+
+def shared_lexicons(shared: SharedLexicons) -> dict[str, Lexicon]:
+    """The shared lexicons compiled, each keeping its ``case_sensitive`` property."""
+    return {
+        name: Lexicon.build(name, words, cased=words if name in shared.case_sensitive else ())
+        for name, words in shared.items()
+    }
 
 
 def validate_directory(directory: Path) -> list[PatternFileError]:

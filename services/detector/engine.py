@@ -35,6 +35,14 @@ from services.detector.catalog import (
     load_catalog,
     stamps_of,
 )
+from services.detector.decision import (
+    CLASSIFIER_RULE,
+    Judge,
+    Verdict,
+    label_of,
+    load_default_judge,
+    verdict,
+)
 from services.detector.gazetteer import Gazetteer, default_gazetteer
 from services.detector.hygiene import CleanText, clean
 from services.detector.lexicon import TextProbe
@@ -50,7 +58,6 @@ CONTEXT_SENTENCES = 2
 ENTITY_PIPE = "ner"
 ENTITIES_DONE = "tocsin_entities"
 UNUSED_PIPES = ("lemmatizer", "attribute_ruler")  # lemmas unused; POS set by tags.py
-MIN_COUNTRIES_BEFORE_CONTEXT = 2
 NOT_SENT_START = numpy.uint64(2**64 - 1)  # -1 in spaCy's SENT_START array: "not a sentence start"
 
 log = structlog.get_logger(__name__)
@@ -92,7 +99,18 @@ def _numpy_matrix_products(nlp: Language) -> None:
 
 
 _Candidates = list[tuple[int, list[CompiledPattern], TextProbe]]
-_Found = tuple[int, SentenceView, CompiledPattern, list[Candidate]]
+_Found = tuple[int, SentenceView, Verdict, list[Candidate]]
+JUDGE_BATCH = 64  # sentences per call of the judge
+DEFAULT_JUDGE = object()  # sentinel: load the committed model (None means rule-only)
+
+
+@dataclass
+class _Sentence:
+    """A sentence going on to the parse, with what each pattern may do in it."""
+
+    index: int
+    probe: TextProbe
+    verdicts: list[Verdict]
 
 
 @dataclass
@@ -103,7 +121,8 @@ class _Pending:
     context: str | None
     cleaned: CleanText
     sentences: list[SentenceSpan]
-    candidates: _Candidates = field(default_factory=list)
+    screened: _Candidates = field(default_factory=list)
+    candidates: list[_Sentence] = field(default_factory=list)
     found: list[_Found] = field(default_factory=list)
     before: list[str] | None = None  # the context's last sentences, split when first needed
 
@@ -126,9 +145,14 @@ class DetectionEngine:
         pattern_dirs: list[Path] | None = None,
         gazetteer: Gazetteer | None = None,
         two_tier: bool = True,
+        judge: Judge | None = None,
     ) -> None:
-        """``two_tier=False`` parses every sentence (the benchmark's full-pipeline baseline)."""
+        """``two_tier=False`` parses every sentence (the benchmark's full-pipeline baseline).
+
+        ``judge`` is the trained sentence classifier; without it every pattern is rule-only.
+        """
         self._nlp = nlp
+        self.judge = judge
         self.two_tier = two_tier
         self.trained = trained
         self._dirs = pattern_dirs if pattern_dirs is not None else [BUILTIN_PATTERNS_DIR]
@@ -136,22 +160,27 @@ class DetectionEngine:
         self._catalog: Catalog = load_catalog(self._dirs)
         self._nlp_lock = threading.Lock()
         self._reload_lock = threading.Lock()
-        log.info("detector_ready", patterns=self._catalog.ids, trained=trained)
+        log.info("detector_ready", patterns=self._catalog.ids, trained=trained, judge=judge is not None)
 
     @classmethod
     def from_settings(cls, settings) -> "DetectionEngine":  # noqa: ANN001 - services.platform.config.Settings
-        """The engine as configured: ``settings.spacy.model`` and ``settings.detector.patterns_dir``."""
+        """The engine as configured: ``settings.spacy.model`` and ``settings.detector.patterns_dir``,
+        with the committed judge (rule-only, loudly, when it cannot be loaded)."""
         nlp, trained = load_pipeline(settings.spacy.model)
         dirs = [BUILTIN_PATTERNS_DIR]
         if settings.detector.patterns_dir is not None:
             dirs.append(Path(settings.detector.patterns_dir))
-        return cls(nlp, trained, dirs)
+        return cls(nlp, trained, dirs, judge=load_default_judge())
 
     @classmethod
-    def from_model(cls, model: str, extra_dir: Path | None = None) -> "DetectionEngine":
+    def from_model(
+        cls, model: str, extra_dir: Path | None = None, judge: Judge | None | object = DEFAULT_JUDGE,
+    ) -> "DetectionEngine":
+        """The engine with spaCy pipeline ``model``; ``judge=None`` makes every pattern rule-only."""
         nlp, trained = load_pipeline(model)
         dirs = [BUILTIN_PATTERNS_DIR] + ([extra_dir] if extra_dir else [])
-        return cls(nlp, trained, dirs)
+        chosen = load_default_judge() if judge is DEFAULT_JUDGE else judge
+        return cls(nlp, trained, dirs, judge=chosen)  # type: ignore[arg-type]
 
     @property
     def pattern_ids(self) -> list[str]:
@@ -224,7 +253,8 @@ class DetectionEngine:
         """
         catalog = self._catalog
         documents = [self._first_tier(catalog, text, context) for text, context in items]
-        texts = [_body(d.cleaned, d.sentences[index]) for d in documents for index, _, _ in d.candidates]
+        self._judge_all(documents, catalog)
+        texts = [_body(d.cleaned, d.sentences[s.index]) for d in documents for s in d.candidates]
         docs = iter(self.parse(texts, entities=not self.two_tier) if texts else [])
         for document in documents:
             views = [SentenceView(next(docs), catalog.lexicons) for _ in document.candidates]
@@ -239,27 +269,81 @@ class DetectionEngine:
         document = _Pending(text, context, cleaned, sentences)
         if self.two_tier:
             spans = [(s.start, s.end) for s in sentences]
-            document.candidates = catalog.screen(cleaned.text, spans)
+            document.screened = catalog.screen(cleaned.text, spans)
         else:
-            document.candidates = [
+            document.screened = [
                 (index, list(catalog.patterns), catalog.probe(_body(cleaned, sentence)))
                 for index, sentence in enumerate(sentences)
             ]
         return document
 
+    def _judge_all(self, documents: list[_Pending], catalog: Catalog) -> None:
+        """The gate, the model on the sentences it passes, and each pattern's verdict.
+
+        A sentence reaches the model when a labelled pattern's gate words occur in it (or a
+        rule's words all do); the model runs once, in batches, over the whole batch of
+        documents. Only sentences where some pattern may still fire go on to the parse.
+        """
+        labelled = [(pattern, label_of(pattern, self.judge)) for pattern in catalog.patterns]
+        asked: list[tuple[_Pending, int, dict[str, TextProbe | None], set[str]]] = []
+        for document in documents:
+            screened = {index: (patterns, probe) for index, patterns, probe in document.screened}
+            for index, sentence in enumerate(document.sentences):
+                probe = screened[index][1] if index in screened else None
+                lowered = _body(document.cleaned, sentence).lower()
+                passed = {
+                    pattern.id for pattern, label in labelled
+                    if label is not None and pattern.gate_passes(lowered, probe)
+                }
+                if passed or index in screened:
+                    asked.append((document, index, {"probe": probe}, passed))
+        to_judge = [(d, i) for d, i, _, passed in asked if passed]
+        probabilities = self._probabilities([_body(d.cleaned, d.sentences[i]) for d, i in to_judge])
+        by_sentence = {(id(d), i): p for (d, i), p in zip(to_judge, probabilities)}
+        for document, index, holder, passed in asked:
+            probe = holder["probe"]
+            screened_patterns = next((ps for i, ps, _ in document.screened if i == index), [])
+            if probe is None:
+                probe = catalog.probe(_body(document.cleaned, document.sentences[index]))
+            p = by_sentence.get((id(document), index), {})
+            verdicts: list[Verdict] = []
+            for pattern, label in labelled:
+                if label is None:
+                    if pattern in screened_patterns:
+                        verdicts.append(verdict(pattern, None, None))
+                elif pattern.id in passed:
+                    verdicts.append(verdict(pattern, label, p.get(label, 0.0)))
+            verdicts = [v for v in verdicts if v.model_led or self._could_match(v, probe)]
+            if verdicts:
+                document.candidates.append(_Sentence(index, probe, verdicts))
+
+    def _could_match(self, decided: Verdict, probe: TextProbe) -> bool:
+        return any(not self.two_tier or rule.could_match(probe) for rule in decided.rules)
+
+    def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
+        if not texts or self.judge is None:
+            return [{} for _ in texts]
+        found: list[dict[str, float]] = []
+        for start in range(0, len(texts), JUDGE_BATCH):
+            found.extend(self.judge.probabilities(texts[start : start + JUDGE_BATCH]))
+        return found
+
     def _second_tier(self, document: _Pending, views: list[SentenceView]) -> list[_Found]:
-        """Every pattern whose rules hold on the parse of a candidate sentence, with its anchors."""
+        """Every pattern whose counting rules hold on the parse of a candidate sentence, with
+        its anchors, and every pattern the model leads in even where no rule holds."""
         found: list[_Found] = []
-        for (index, patterns, probe), view in zip(document.candidates, views):
-            for pattern in patterns:
+        for sentence, shared_view in zip(document.candidates, views):
+            for decided in sentence.verdicts:
+                own = decided.pattern.lexicons  # the pattern's own lexicons override shared ones
+                view = shared_view if own is None else SentenceView(shared_view.doc, own)
                 matched = [
                     candidate
-                    for rule in pattern.rules
-                    if not self.two_tier or rule.could_match(probe)
+                    for rule in decided.rules
+                    if not self.two_tier or rule.could_match(sentence.probe)
                     for candidate in match_candidates(view, rule)
                 ]
-                if matched:
-                    found.append((index, view, pattern, matched))
+                if matched or decided.model_led:
+                    found.append((sentence.index, view, decided, matched))
         return found
 
     def _conclude_all(self, documents: list[_Pending], catalog: Catalog) -> list[list[Detection]]:
@@ -293,8 +377,13 @@ class DetectionEngine:
         self, document: _Pending, found: _Found, cache: dict[tuple[str, bool], SentenceView],
         catalog: Catalog, defer: bool,
     ) -> Detection | None:
-        """The best completed match of one pattern in one sentence, as a ``Detection``."""
-        index, view, pattern, matched = found
+        """The best completed match of one pattern in one sentence, as a ``Detection``.
+
+        A loose rule's match counts only with every role the classifier block requires; where
+        the model leads, requires no role and no rule completes, the detection is the model's.
+        """
+        index, view, decided, matched = found
+        pattern = decided.pattern
         if document.before is None:
             document.before = _context_sentences(document.context)
         window = _window(document.cleaned, document.sentences, index, document.before)
@@ -303,11 +392,18 @@ class DetectionEngine:
         best: Match | None = None
         for candidate in matched:
             match = complete(view, pattern, candidate, finder)
-            if match is not None and (best is None or match.confidence > best.confidence):
+            if match is None or (match.rule.spec.needs_model and not _has_required(decided, match)):
+                continue
+            if best is None or match.confidence > best.confidence:
                 best = match
+        sentence = document.sentences[index]
         if best is None:
+            if decided.model_led and _alone(decided):
+                return self._model_detection(decided, document, sentence, finder)
             return None
-        return self._detection(best, document.text, document.cleaned, document.sentences[index], finder, window)
+        return self._detection(
+            best, document.text, document.cleaned, sentence, finder, window, decided.probability
+        )
 
     def _context_provider(
         self, window: list[str], cache: dict[tuple[str, bool], SentenceView], catalog: Catalog,
@@ -333,21 +429,39 @@ class DetectionEngine:
         with self._nlp_lock:
             return [self._nlp.make_doc(text) for text in texts]
 
+    def _model_detection(
+        self, decided: Verdict, document: _Pending, sentence: SentenceSpan, finder: RoleFinder,
+    ) -> Detection:
+        """A detection the model made where no rule completed: the sentence, no parties."""
+        start, end = document.cleaned.original_span(sentence.start, sentence.end)
+        spec = decided.pattern.spec
+        agency = finder.agency(None) if spec.reports_agency else None
+        body = _body(document.cleaned, sentence)
+        probability = float(decided.probability or 0.0)
+        return Detection(
+            pattern=spec.id,
+            sentence=document.text[start:end],
+            start=start,
+            end=end,
+            triggers=[],
+            agency=agency,
+            countries=self._gazetteer.countries(body, agency),
+            confidence=round(probability, 3),
+            cameo=spec.cameo,
+            rule=CLASSIFIER_RULE,
+            probability=round(probability, 4),
+        )
+
     def _detection(
         self, match: Match, text: str, cleaned: CleanText, sentence: SentenceSpan,
-        finder: RoleFinder, window: list[str],
+        finder: RoleFinder, window: list[str], probability: float | None = None,
     ) -> Detection:
         start, end = cleaned.original_span(sentence.start, sentence.end)
         actor = match.actor.display() if match.actor else None
         target = match.target.display() if match.target else None
         agency = finder.agency(match.target) if match.pattern.spec.reports_agency else None
         body = cleaned.text[sentence.start : sentence.end]
-        countries = self._gazetteer.countries(body, actor, target, agency)
-        if len(countries) < MIN_COUNTRIES_BEFORE_CONTEXT:
-            for earlier in reversed(window):
-                for code in self._gazetteer.countries(earlier):
-                    if code not in countries:
-                        countries.append(code)
+        countries = self._countries(body, match, agency, window)
         return Detection(
             pattern=match.pattern.id,
             sentence=text[start:end],
@@ -361,7 +475,52 @@ class DetectionEngine:
             confidence=match.confidence,
             cameo=match.rule.spec.cameo or match.pattern.spec.cameo,
             rule=match.rule.spec.id,
+            probability=None if probability is None else round(probability, 4),
         )
+
+    def _countries(self, body: str, match: Match, agency: str | None, window: list[str]) -> list[str]:
+        """The countries of the detection's own parties, then of its sentence, then of the
+        earlier report a denial refers to; other earlier sentences only when this one names no
+        country at all (a neighbour's places are usually another event's)."""
+        parties = [
+            role.text for role in (match.actor, match.target)
+            if role is not None and role.resolved
+        ]
+        countries = self._gazetteer.countries(*parties)
+        for code in self._gazetteer.countries(body, agency):
+            if code not in countries:
+                countries.append(code)
+        if agency and agency not in body:  # "denied the report": the report is the one before
+            for earlier in reversed(window):
+                if agency in earlier:
+                    countries += [c for c in self._gazetteer.countries(earlier) if c not in countries]
+                    break
+        if not countries:
+            for earlier in reversed(window):
+                for code in self._gazetteer.countries(earlier):
+                    if code not in countries:
+                        countries.append(code)
+        return countries
+
+
+def _required(decided: Verdict) -> list[str]:
+    classifier = decided.pattern.spec.classifier
+    return list(classifier.require) if classifier is not None else []
+
+
+def _alone(decided: Verdict) -> bool:
+    """Whether the model's probability alone makes a detection where no rule completed."""
+    classifier = decided.pattern.spec.classifier
+    return (
+        classifier is not None and decided.probability is not None
+        and decided.probability >= classifier.alone_at()
+    )
+
+
+def _has_required(decided: Verdict, match: Match) -> bool:
+    """Whether a match found every role its pattern's classifier block requires, by name."""
+    roles = {"actor": match.actor, "target": match.target}
+    return all(roles[name] is not None and roles[name].resolved for name in _required(decided))
 
 
 def _one_sentence(doc: Doc) -> Doc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import cached_property
 from dataclasses import dataclass, field
 
 NUMBER_WORDS = frozenset(
@@ -131,9 +132,14 @@ class Lexicon:
     numbered: bool = field(compare=False, repr=False, default=False)
     prefix_lengths: tuple[int, ...] = field(compare=False, repr=False, default=())
     memo: dict[str, tuple[Entry, ...]] = field(compare=False, repr=False, default_factory=dict)
+    # Entries (as word tuples) that match only capitalised text: "AP", "Independent", "Times",
+    # from a lexicon marked ``case_sensitive`` (kept per entry, so a combined lexicon keeps it).
+    cased: frozenset[tuple[str, ...]] = field(compare=False, repr=False, default=frozenset())
 
     @classmethod
-    def build(cls, name: str, texts: Iterable[str]) -> "Lexicon":
+    def build(cls, name: str, texts: Iterable[str], cased: Iterable[str] = ()) -> "Lexicon":
+        """``cased``: the entries of ``texts`` that must be capitalised in the text to match."""
+        cased_words = frozenset(Entry.parse(t).words for t in cased if t.strip())
         entries = tuple(sorted({Entry.parse(t) for t in texts if t.strip()}, key=lambda e: -len(e.words)))
         # One word-start check in front of the alternation, not one per entry: the regex engine
         # then rejects a mid-word position once instead of trying every entry there.
@@ -164,7 +170,15 @@ class Lexicon:
             {w: tuple(es) for w, es in by_word.items()},
             {p: tuple(es) for p, es in by_prefix.items()},
             tuple(scanned), keys, prefixes, "always" in kinds, "number" in kinds,
-            tuple(sorted({len(p) for p in by_prefix})),
+            tuple(sorted({len(p) for p in by_prefix})), {}, cased_words,
+        )
+
+    @cached_property
+    def plain_words(self) -> frozenset[str]:
+        """The entries that are one plain word: for membership tests on a single token."""
+        return frozenset(
+            e.words[0] for e in self.entries
+            if len(e.words) == 1 and not e.words[0].endswith("*") and e.words[0] != "#"
         )
 
     def in_text(self, text: str) -> bool:

@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from services.detector import syntax
 from services.detector.catalog import CompiledPattern, CompiledRule
+from services.detector.positions import indices as position_indices
 from services.detector.roles import Role, RoleFinder
 from services.detector.view import SentenceView
 
@@ -54,51 +55,8 @@ def _part_of_speech(token: Token) -> str:
 
 def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: set[int],
               actor: Role | None, target: Role | None) -> set[int]:
-    doc = view.doc
-    found: set[int] = set()
-    if not syntax.parsed(doc):
-        for name in where:
-            if name in ("sentence", "reference"):
-                found |= view.everything
-            elif name == "modifiers":
-                found |= syntax.window(doc, min(span), max(span) + 1, before=3, after=0)
-            elif name in ("actor", "target", "enclosing"):
-                continue
-            else:
-                found |= syntax.window(doc, min(span), max(span) + 1)
-        return found - span
-    for name in where:
-        if name == "sentence":
-            found |= view.everything
-        elif name == "reference":
-            found |= view.everything - view.attribution
-        elif name == "subtree":
-            found |= syntax.subtree(anchor)
-        elif name == "object":
-            objects = syntax.object_tokens(anchor)
-            for token in (doc[i] for i in span):
-                if token.i != anchor.i and token.pos_ in ("ADP", "VERB", "NOUN"):
-                    objects |= syntax.object_tokens(token)
-            found |= objects - view.attribution  # "claims, reported by the BBC": not the BBC's
-        elif name == "clause":
-            found |= syntax.clause_objects(anchor) - view.attribution
-        elif name == "subject":
-            subject = syntax.clause_subject(anchor)
-            if subject is not None:
-                found |= syntax.subtree(subject)
-        elif name == "governor":
-            found |= syntax.governors(anchor)
-        elif name == "head":
-            found |= syntax.governors(anchor, hops=1)
-        elif name == "modifiers":
-            found |= syntax.modifiers(anchor)
-        elif name == "enclosing":
-            found |= syntax.enclosing_marks(anchor)
-        elif name == "actor" and actor is not None and actor.view is view:
-            found |= actor.indices
-        elif name == "target" and target is not None and target.view is view:
-            found |= target.indices
-    return found - span
+    """The tokens of the named constraint positions (see ``positions.py``)."""
+    return position_indices(view, anchor, where, span, actor, target)
 
 
 @dataclass(frozen=True)

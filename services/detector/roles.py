@@ -1,6 +1,8 @@
 """Who did it to whom: role extraction, pronoun resolution and the checks on roles.
 
-Roles are read off the dependency parse around a rule's anchor. A pronoun is resolved to the
+Roles are read off the dependency parse around a rule's anchor. Each role source a pattern
+file may name ("speaker", "complier", ...) is a method registered in ``registry.role_sources``
+under that name; the finder calls the registered function, never a method looked up by name. A pronoun is resolved to the
 nearest compatible entity earlier in the sentence or in the context window; when none is
 found the role keeps the pronoun and is marked unresolved rather than guessed.
 """
@@ -15,19 +17,16 @@ from spacy.tokens import Token
 from services.detector import syntax
 from services.detector.gazetteer import Gazetteer
 from services.detector.lexicon import Lexicon
+from services.detector.registry import role_sources
 from services.detector.standing import Standing
 from services.detector.view import SentenceView
 
-PERSON_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "you", "i", "me", "my"})
-GROUP_PRONOUNS = frozenset({"it", "its", "they", "them", "their", "we", "us", "our"})
 DESTINATION_PREPS = (
     "toward towards to into near along off around at across onto against opposite outside inside "
     "within on by in".split()
 )
-RAISING_VERBS = frozenset(
-    "said reported believed thought expected alleged understood known seen rumoured rumored".split()
-)
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
+TIME_LABELS = frozenset({"DATE", "TIME"})
 MAX_PHRASE = 10
 
 
@@ -75,7 +74,7 @@ class RoleFinder:
     def token_from(self, sources: list[str], anchor: Token) -> Token | None:
         """The raw token the first productive source points at (before pronoun resolution)."""
         for source in sources:
-            token = getattr(self, f"_{source}")(anchor)
+            token = role_sources.get(source)(self, anchor)
             if token is not None:
                 return token
         return None
@@ -94,9 +93,9 @@ class RoleFinder:
         """
         first: Role | None = None
         for source in sources:
-            token = getattr(self, f"_{source}")(anchor)
-            if token is None or token.i in avoid:
-                continue
+            token = self._beyond_dateline(role_sources.get(source)(self, anchor))
+            if token is None or token.i in avoid or token.ent_type_ in TIME_LABELS:
+                continue  # "denied on Monday": a date is never a party
             role = self._role_for(token, exclude)
             if role is not None and role.view is self.view and role.indices & avoid:
                 continue
@@ -111,12 +110,24 @@ class RoleFinder:
             first = first or role
         return first
 
+    def _beyond_dateline(self, token: Token | None) -> Token | None:
+        """``token``, or when it lies in the dateline ("NAIROBI, Kenya — The government denied"
+        parses both as subjects) its sibling of the same function outside it."""
+        dateline = self.view.dateline
+        if token is None or token.i not in dateline:
+            return token
+        return next(
+            (c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None
+        )
+
+    @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
         for child in anchor.children:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         return None
 
+    @role_sources.register("subject")
     def _subject(self, anchor: Token) -> Token | None:
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "as":  # "quoted an official as denying"
             quoted = next((c for c in anchor.head.head.children if c.dep_ == "dobj"), None)
@@ -125,10 +136,11 @@ class RoleFinder:
         subject = syntax.clause_subject(anchor)
         if subject is None or self._is_report_like(subject):
             return None
-        if subject.dep_ == "nsubjpass" and subject.head.lower_ not in RAISING_VERBS:
+        if subject.dep_ == "nsubjpass" and subject.head.lower_ not in self.view.words_of("raising_verbs"):
             return None
         return subject
 
+    @role_sources.register("owner")
     def _owner(self, anchor: Token) -> Token | None:
         """Whose forces: "Chinese warships were deployed" -> Chinese."""
         subject = syntax.clause_subject(anchor)
@@ -139,6 +151,7 @@ class RoleFinder:
                     return token
         return None
 
+    @role_sources.register("origin")
     def _origin(self, anchor: Token) -> Token | None:
         for token in anchor.subtree:
             if token.dep_ == "prep" and token.lower_ in ("from", "in"):
@@ -147,6 +160,7 @@ class RoleFinder:
                         return inner
         return None
 
+    @role_sources.register("speaker")
     def _speaker(self, anchor: Token) -> Token | None:
         speech = self.view.shared("speech_verbs")
         candidates = [t for t in anchor.ancestors] + [
@@ -169,10 +183,12 @@ class RoleFinder:
                     return child
         return None
 
+    @role_sources.register("object")
     def _object(self, anchor: Token) -> Token | None:  # noqa: D102
         things = syntax.described_things(anchor)
         return things[0] if things else None
 
+    @role_sources.register("report")
     def _report(self, anchor: Token) -> Token | None:
         reports = self.view.shared("report_nouns")
         for thing in syntax.described_things(anchor):
@@ -186,6 +202,7 @@ class RoleFinder:
                 return self.view.doc[start]
         return None
 
+    @role_sources.register("complier")
     def _complier(self, anchor: Token) -> Token | None:
         for child in anchor.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
@@ -232,6 +249,7 @@ class RoleFinder:
                 return subject
         return None
 
+    @role_sources.register("destination")
     def _destination(self, anchor: Token) -> Token | None:
         roots = [anchor, *syntax.described_things(anchor)]
         if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
@@ -265,6 +283,7 @@ class RoleFinder:
             return min(fallback, key=lambda found: (*found[:2], found[2].i))[2]
         return None
 
+    @role_sources.register("condition_subject")
     def _condition_subject(self, anchor: Token) -> Token | None:
         """Who must meet the condition: "... unless Ukraine complies", "if he plays tough"."""
         for token in [anchor, *anchor.ancestors]:
@@ -277,15 +296,18 @@ class RoleFinder:
                         return subject
         return None
 
+    @role_sources.register("possessor")
     def _possessor(self, anchor: Token) -> Token | None:
         return next((c for c in anchor.children if c.dep_ == "poss"), None)
 
+    @role_sources.register("dative")
     def _dative(self, anchor: Token) -> Token | None:
         for child in anchor.children:
             if child.dep_ in ("dative", "iobj"):
                 return child
         return None
 
+    @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
         for token in anchor.ancestors:
             subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
@@ -296,18 +318,19 @@ class RoleFinder:
     # ---- text and resolution -------------------------------------------------------------
 
     def _is_report_noun(self, token: Token) -> bool:
-        return token.lower_ in RELATIVE_OR_EMPTY or bool(
+        return token.lower_ in self.view.words_of("empty_references") or bool(
             self.view.hits(self.view.shared("report_nouns"), {token.i})
         )
 
     def _is_report_like(self, token: Token) -> bool:
         tree = syntax.subtree(token)
         return bool(self.view.hits(self.view.shared("report_nouns"), {token.i})) or (
-            token.lower_ in RELATIVE_OR_EMPTY
+            token.lower_ in self.view.words_of("empty_references")
         ) or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
 
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
-        if token.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS and token.pos_ == "PRON":
+        pronouns = self.view.words_of("person_pronouns") | self.view.words_of("group_pronouns")
+        if token.lower_ in pronouns and token.pos_ == "PRON":
             return self._resolve(token, exclude)
         start, end = syntax.noun_phrase(token)
         if end - start > MAX_PHRASE:
@@ -321,6 +344,7 @@ class RoleFinder:
                 else:
                     start, end = name_start, name_end
                 break
+        start = _without_lead(self.view, start, end)
         return Role(self.view.text_of(start, end), self.view, start, end)
 
     def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
@@ -328,17 +352,21 @@ class RoleFinder:
 
         The subject of "..., he said" never refers into the quote it introduces.
         """
-        person = pronoun.lower_ in PERSON_PRONOUNS
+        person = pronoun.lower_ in self.view.words_of("person_pronouns")
         quote: set[int] = set()
         if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
             quote = syntax.subtree(pronoun.head)
-        inside = [
-            c for c in self._antecedents(self.view, person)
-            if c[0] < pronoun.i and c[0] not in quote
+        def before(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+            return [c for c in found if c[0] < pronoun.i and c[0] not in quote]
+
+        earlier = list(reversed(self._context(True)))
+        pools = [(self.view, before(self._antecedents(self.view, person)))] + [
+            (view, self._antecedents(view, person)) for view in earlier
         ]
-        pools = [(self.view, inside)] + [
-            (view, self._antecedents(view, person)) for view in reversed(self._context(True))
-        ]
+        if person:  # names first; an office-holder ("the ambassador") only when no name fits
+            pools += [(self.view, before(self._titled(self.view)))] + [
+                (view, self._titled(view)) for view in earlier
+            ]
         for view, found in pools:
             for start, end in _by_salience(view, found):
                 role = Role(view.text_of(start, end), view, start, end)
@@ -377,6 +405,16 @@ class RoleFinder:
                     found.append((token.i, token.i + 1))
         return sorted(found)
 
+    def _titled(self, view: SentenceView) -> list[tuple[int, int]]:
+        """Office-holders named by title, not name: "the Montenegrin ambassador ... gave him
+        72 hours to leave". Antecedents of "he"/"him" when no name fits."""
+        found: list[tuple[int, int]] = []
+        for start, end in view.spans(view.shared("person_titles")):
+            head = view.doc[end - 1]
+            if head.pos_ == "NOUN" and not head.ent_type_ and head.i not in view.dateline:
+                found.append(syntax.noun_phrase(head) if syntax.parsed(view.doc) else (start, end))
+        return sorted(found)
+
     # ---- checks ----------------------------------------------------------------------------
 
     def agency(self, target: Role | None) -> str | None:
@@ -399,6 +437,21 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             return view.text_of(start, end)
         return None
+
+
+LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})
+
+
+def _without_lead(view: SentenceView, start: int, end: int) -> int:
+    """The start of a role without a leading adverb or connective ("Earlier Homeland Security
+    Secretary Kristi Noem" is Kristi Noem's role, not "Earlier ...")."""
+    doc = view.doc
+    lead = view.shared("role_lead_words")
+    while start < end - 1 and (
+        doc[start].pos_ in LEAD_POS or doc[start].i in view.dateline or lead.match_at(view.words, start)
+    ):
+        start += 1
+    return start
 
 
 def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -427,7 +480,6 @@ def _without_clauses(root: Token) -> list[tuple[Token, int]]:
     return kept
 
 
-RELATIVE_OR_EMPTY = frozenset({"which", "that", "who", "what", "this", "there"})
 
 
 def _same(one: Role, other: Role) -> bool:

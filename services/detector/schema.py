@@ -13,15 +13,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-Position = Literal[
-    "sentence", "reference", "subtree", "object", "clause", "subject", "head", "governor", "modifiers",
-    "enclosing",
-    "actor", "target", "context",
-]
-RoleSource = Literal[
-    "agent", "subject", "speaker", "object", "complier", "destination", "report", "possessor",
-    "dative", "enclosing_subject", "owner", "origin", "condition_subject",
-]
+# Role sources and constraint positions are names of registered functions
+# (``registry.py``): checked against the registries when a file is read, not fixed here.
+Position = str
+RoleSource = str
 PartOfSpeech = Literal["VERB", "NOUN", "PROPN", "ADJ", "ADV", "AUX", "PRON", "NUM", "ADP"]
 ActorKind = Literal["any", "not_blocked", "official"]
 TargetKind = Literal["any", "political", "not_government_claim"]
@@ -57,6 +52,54 @@ class Rule(_Strict):
     require_target: bool = Field(default=False, description="drop the match when no target is found")
     confidence: float = Field(default=0.8, gt=0.0, le=1.0)
     cameo: str | None = Field(default=None, description="overrides the pattern's CAMEO code")
+    needs_model: bool = Field(
+        default=False,
+        description="a loose rule: its match counts (and gives the roles) only when the model's "
+        "probability reaches the classifier's threshold; ignored without a model",
+    )
+
+
+RoleName = Literal["actor", "target"]
+
+
+class Classifier(_Strict):
+    """How the trained judge's probability and the rules' evidence combine for one pattern.
+
+    Without this block (or without a loaded model, or with a label the model does not know)
+    the pattern is rule-only, as a user's new pattern is until ``tocsin train`` labels it.
+    The thresholds are chosen by cross-validation folded by article (``bench/calibrate_detector.py``).
+    """
+
+    label: str = Field(min_length=1, description="the judge's label for this pattern")
+    threshold: float = Field(
+        gt=0.0, le=1.0,
+        description="probability at which the model leads: a loose rule (or none, if no role "
+        "is required) suffices",
+    )
+    rule_threshold: float = Field(
+        default=0.0, ge=0.0, le=1.0,
+        description="probability a strict rule's match still needs (a veto for rules firing "
+        "on text the model finds unlike the pattern)",
+    )
+    require: list[RoleName] = Field(
+        default_factory=list, description="roles a model-led detection must have found"
+    )
+    alone: float | None = Field(
+        default=None, gt=0.0, le=1.0,
+        description="probability at which the model detects where no rule completes (no "
+        "parties); unset: at ``threshold`` when no role is required, else never",
+    )
+
+    def alone_at(self) -> float:
+        """The probability a detection with no rule behind it needs (above 1: never)."""
+        if self.alone is not None:
+            return self.alone
+        return self.threshold if not self.require else 2.0
+    gate: list[str] = Field(
+        default_factory=list,
+        description="lexicon names: a sentence reaches the model when a word of one occurs "
+        "(or a rule's words all do)",
+    )
 
 
 class PatternSpec(_Strict):
@@ -70,6 +113,7 @@ class PatternSpec(_Strict):
     reports_agency: bool = Field(default=False, description="fill Detection.agency (denials)")
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)
+    classifier: Classifier | None = None
     enabled: bool = True
 
     @field_validator("lexicons")
@@ -86,6 +130,8 @@ class PatternSpec(_Strict):
             names.update(rule.anchor)
             for constraint in rule.constraints:
                 names.update(constraint.words)
+        if self.classifier is not None:
+            names.update(self.classifier.gate)
         return names
 
 
@@ -114,6 +160,9 @@ def read_pattern_file(path: Path, shared_lexicons: dict[str, list[str]]) -> Patt
             field = ".".join(str(part) for part in error["loc"]) or "(top level)"
             problems.append(f"{field}: {error['msg']}")
         raise PatternFileError(path, problems) from None
+    problems = _unregistered(spec)
+    if problems:
+        raise PatternFileError(path, problems)
     known = set(shared_lexicons) | set(spec.lexicons)
     unknown = sorted(spec.lexicon_names() - known)
     if unknown:
@@ -122,3 +171,28 @@ def read_pattern_file(path: Path, shared_lexicons: dict[str, list[str]]) -> Patt
             [f"rules: unknown lexicon {name!r}; expected one of {sorted(known)}" for name in unknown],
         )
     return spec
+
+
+def _unregistered(spec: PatternSpec) -> list[str]:
+    """Every role source or constraint position the file names that no function is registered
+    for, with its field and the names that exist."""
+    from services.detector.registry import vocabulary
+
+    sources, places = vocabulary()
+    problems: list[str] = []
+    for r, rule in enumerate(spec.rules):
+        for role, names in (("actor", rule.actor), ("target", rule.target)):
+            for i, name in enumerate(names):
+                if name not in sources:
+                    problems.append(
+                        f"rules.{r}.{role}.{i}: unknown role source {name!r} (rule {rule.id!r}); "
+                        f"known: {', '.join(sources.names)}"
+                    )
+        for c, constraint in enumerate(rule.constraints):
+            for i, name in enumerate(constraint.in_):
+                if name not in places:
+                    problems.append(
+                        f"rules.{r}.constraints.{c}.in.{i}: unknown position {name!r} (rule {rule.id!r}); "
+                        f"known: {', '.join(places.names)}"
+                    )
+    return problems

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from services.detector.roles import Role
 
 AGENT_LABELS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
-OWN_POSSESSIVES = frozenset({"its", "their", "our", "his", "her"})
 
 
 class Standing:
@@ -98,7 +97,7 @@ class Standing:
         """"ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
         view = target.view
         head = view.doc[target.start : target.end].root
-        owned = any(c.dep_ == "poss" and c.lower_ in OWN_POSSESSIVES for c in head.children)
+        owned = any(c.dep_ == "poss" and c.lower_ in view.words_of("own_possessives") for c in head.children)
         return owned and bool(view.hits(view.shared("own_people"), {head.i}))
 
     def government_claim(self, target: Role) -> bool:

@@ -8,10 +8,8 @@ from spacy.tokens import Doc
 
 from services.detector.lexicon import Lexicon
 
-ATTRIBUTION_VERBS = frozenset(
-    "report reports reported reporting say says said saying tell tells told quote quoted quoting "
-    "cite cites cited citing note noted notes write writes wrote according".split()
-)
+
+DATELINE_DASHES = frozenset({"—", "–", "-", "--", ":"})
 
 
 class SentenceView:
@@ -27,8 +25,12 @@ class SentenceView:
         cached = self._spans.get(id(lexicon))
         if cached is None:
             cached = lexicon.spans(self.words)
-            if lexicon.name == "media_outlets":
-                cached = [(s, e) for s, e in cached if not self.doc[s].is_lower]
+            if lexicon.cased:  # "the independent inquiry" is no outlet; "The Independent" is
+                cased = lexicon.cased
+                cached = [
+                    (s, e) for s, e in cached
+                    if tuple(self.words[s:e]) not in cased or not self.doc[s].is_lower
+                ]
             self._spans[id(lexicon)] = cached
         return cached
 
@@ -37,6 +39,10 @@ class SentenceView:
 
     def shared(self, name: str) -> Lexicon:
         return self.lexicons[name]
+
+    def words_of(self, name: str) -> frozenset[str]:
+        """The one-word entries of a shared lexicon, for testing a single token's word."""
+        return self.lexicons[name].plain_words
 
     def has_shared(self, name: str, indices: set[int] | range) -> bool:
         return bool(self.hits(self.lexicons[name], indices))
@@ -57,6 +63,7 @@ class SentenceView:
         doc = self.doc
         marked: set[int] = set()
         media_tokens = {i for s, e in self.media for i in range(s, e)}
+        attribution_verbs = self.words_of("attribution_verbs")
         if len(doc) > 2 and doc[0].text == "(":
             for token in doc[1:8]:
                 if token.text == ")":
@@ -68,7 +75,7 @@ class SentenceView:
                     marked.update(t.i for t in child.subtree)
                 marked.update(t.i for t in doc[token.i + 1].subtree)
                 continue
-            if token.lower_ not in ATTRIBUTION_VERBS or token.pos_ not in ("VERB", "AUX"):
+            if token.lower_ not in attribution_verbs or token.pos_ not in ("VERB", "AUX"):
                 continue
             for child in token.children:
                 if child.dep_ in ("nsubj", "dobj", "dative", "agent", "iobj"):
@@ -76,6 +83,23 @@ class SentenceView:
                     if tree & media_tokens:
                         marked.update(tree)
         return marked
+
+    @cached_property
+    def dateline(self) -> set[int]:
+        """A leading dateline, "NAIROBI, Kenya —" or "Pristina, 6 May 2017 -": where the story
+        was filed, never a party. Names, numbers and commas up to a dash in the first words."""
+        doc = self.doc
+        for token in doc[:12]:
+            if token.text in DATELINE_DASHES and token.i > 0:
+                before = doc[: token.i]
+                if all(t.pos_ in ("PROPN", "NUM") or t.text in (",", "(", ")") or t.is_upper for t in before) and any(
+                    t.ent_type_ in ("GPE", "LOC") or (t.is_upper and len(t) > 2) for t in before
+                ):
+                    return set(range(token.i + 1))
+                return set()
+            if not (token.pos_ in ("PROPN", "NUM") or token.text in (",", "(", ")") or token.is_upper):
+                return set()
+        return set()
 
     @cached_property
     def referenced_media(self) -> list[tuple[int, int]]:

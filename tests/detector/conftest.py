@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.detector.decision import load_default_judge
 from services.detector.engine import DetectionEngine
 from tests.conftest import OWN_FIXTURES
 
@@ -13,10 +14,20 @@ DETECTOR_FIXTURES = OWN_FIXTURES / "detector"
 
 @pytest.fixture(scope="session")
 def engine() -> DetectionEngine:
-    built = DetectionEngine.from_model(MODEL)
+    """The rules alone (no judge): the rules' own tests pin what the rules do."""
+    built = DetectionEngine.from_model(MODEL, judge=None)
     if not built.trained:
         pytest.skip(f"spaCy model {MODEL!r} is not installed")
     return built
+
+
+@pytest.fixture(scope="session")
+def judged_engine(engine: DetectionEngine) -> DetectionEngine:
+    """The engine as shipped: rules and the committed judge (skips when no model is present)."""
+    judge = load_default_judge()
+    if judge is None:
+        pytest.skip("no trained judge under services/detector/model")
+    return DetectionEngine(engine.nlp, engine.trained, judge=judge)
 
 
 def by_pattern(detections, pattern):  # noqa: ANN001, ANN201 - test helper

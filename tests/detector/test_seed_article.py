@@ -8,10 +8,13 @@ from tests.conftest import SEED_ARTICLE, shared_path
 from tests.detector.conftest import by_pattern
 
 
-@pytest.fixture(scope="module")
-def seed(engine):  # noqa: ANN001, ANN201
+@pytest.fixture(scope="module", params=["rules", "judged"])
+def seed(request, engine):  # noqa: ANN001, ANN201
+    """The seed article through the rules alone and through the engine as shipped (with the
+    judge, when a trained model is present)."""
     text = shared_path(SEED_ARTICLE).read_text(encoding="utf-8")
-    return text, engine.detect(text)
+    chosen = engine if request.param == "rules" else request.getfixturevalue("judged_engine")
+    return text, chosen.detect(text)
 
 
 def test_ultimatum_names_noem_or_trump_demanding_maduro_go(seed) -> None:  # noqa: ANN001

@@ -1,0 +1,139 @@
+"""Constraint positions: where in a sentence a constraint's words must (or must not) occur.
+
+Each name a pattern file may write in a constraint's ``in:`` is a function registered in
+``registry.positions``; it returns the token indices of that position around the anchor.
+Without a parse (rules-only mode) each falls back to a window of words around the anchor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from spacy.tokens import Token
+
+from services.detector import syntax
+from services.detector.registry import positions
+from services.detector.view import SentenceView
+
+if TYPE_CHECKING:
+    from services.detector.roles import Role
+
+OBJECT_BEARING_POS = ("ADP", "VERB", "NOUN")
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a position function looks at: the sentence, the anchor, the matched span, the roles."""
+
+    view: SentenceView
+    anchor: Token
+    span: set[int]
+    actor: Role | None
+    target: Role | None
+
+    @property
+    def parsed(self) -> bool:
+        return syntax.parsed(self.view.doc)
+
+    def window(self, before: int = syntax.WINDOW, after: int = syntax.WINDOW) -> set[int]:
+        return syntax.window(self.view.doc, min(self.span), max(self.span) + 1, before=before, after=after)
+
+
+Position = Callable[[Place], set[int]]
+
+
+def indices(view: SentenceView, anchor: Token, where: frozenset[str], span: set[int],
+            actor: Role | None, target: Role | None) -> set[int]:
+    """The union of the named positions, without the anchor's own words."""
+    place = Place(view, anchor, span, actor, target)
+    found: set[int] = set()
+    for name in where:
+        found |= positions.get(name)(place)
+    return found - span
+
+
+@positions.register("sentence")
+def _sentence(place: Place) -> set[int]:
+    return place.view.everything
+
+
+@positions.register("reference")
+def _reference(place: Place) -> set[int]:
+    """The sentence minus its attribution ("according to Reuters" is the source, not the topic)."""
+    if not place.parsed:
+        return place.view.everything
+    return place.view.everything - place.view.attribution
+
+
+@positions.register("subtree")
+def _subtree(place: Place) -> set[int]:
+    return syntax.subtree(place.anchor) if place.parsed else place.window()
+
+
+@positions.register("object")
+def _object(place: Place) -> set[int]:
+    """What the anchor (or a word of its phrase) governs, minus attribution ("claims, reported
+    by the BBC" are not the BBC's)."""
+    if not place.parsed:
+        return place.window()
+    doc = place.view.doc
+    objects = syntax.object_tokens(place.anchor)
+    for token in (doc[i] for i in place.span):
+        if token.i != place.anchor.i and token.pos_ in OBJECT_BEARING_POS:
+            objects |= syntax.object_tokens(token)
+    return objects - place.view.attribution
+
+
+@positions.register("clause")
+def _clause(place: Place) -> set[int]:
+    if not place.parsed:
+        return place.window()
+    return syntax.clause_objects(place.anchor) - place.view.attribution
+
+
+@positions.register("subject")
+def _subject(place: Place) -> set[int]:
+    if not place.parsed:
+        return place.window()
+    subject = syntax.clause_subject(place.anchor)
+    return syntax.subtree(subject) if subject is not None else set()
+
+
+@positions.register("governor")
+def _governor(place: Place) -> set[int]:
+    return syntax.governors(place.anchor) if place.parsed else place.window()
+
+
+@positions.register("head")
+def _head(place: Place) -> set[int]:
+    return syntax.governors(place.anchor, hops=1) if place.parsed else place.window()
+
+
+@positions.register("modifiers")
+def _modifiers(place: Place) -> set[int]:
+    return syntax.modifiers(place.anchor) if place.parsed else place.window(before=3, after=0)
+
+
+@positions.register("enclosing")
+def _enclosing(place: Place) -> set[int]:
+    return syntax.enclosing_marks(place.anchor) if place.parsed else set()
+
+
+@positions.register("actor")
+def _actor(place: Place) -> set[int]:
+    actor = place.actor
+    return actor.indices if place.parsed and actor is not None and actor.view is place.view else set()
+
+
+@positions.register("target")
+def _target(place: Place) -> set[int]:
+    target = place.target
+    return target.indices if place.parsed and target is not None and target.view is place.view else set()
+
+
+@positions.register("context")
+def _context(place: Place) -> set[int]:
+    """The sentences before: checked by the role finder, so nothing in this sentence (without
+    a parse, the words around the anchor, as every structural position falls back to)."""
+    return set() if place.parsed else place.window()

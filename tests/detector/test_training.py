@@ -1,0 +1,142 @@
+"""The training code on a CI-sized run: a few dozen sentences, one epoch, export, runtime load.
+
+The sentences below were written for this test (not taken from any shared data set). The
+test needs the ``train`` extra (torch); ``make test`` installs it. It does not skip without
+torch: a broken training path must fail CI, not vanish from it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services.detector.judge import load_judge
+from services.detector.training import base_model
+from services.detector.training.crossval import fold_assignment
+from services.detector.training.data import LABELS, read_files
+from services.detector.training.fit import HyperParameters
+from services.detector.training.pipeline import run
+
+# Written here for this test.
+WRITTEN = {
+    "ULTIMATUM": [
+        "The foreign minister gave the neighbouring government 72 hours to withdraw its envoy or face sanctions.",
+        "Washington told the junta to hand over power by Friday or lose all aid.",
+        "The president warned the rival leader to leave the country within two days or face military action.",
+        "Ministers set a deadline of midnight for the embassy staff to leave the capital.",
+        "The government demanded that the regime comply with the resolution within a week or face strikes.",
+        "The prime minister issued an ultimatum to the breakaway region's leaders to disarm by Monday.",
+    ],
+    "MILITARY_BUILDUP": [
+        "Thousands of troops and tanks were massed along the northern border overnight.",
+        "The navy sent two carrier groups toward the disputed coast.",
+        "Satellite images show armoured columns gathering near the frontier.",
+        "The defence ministry mobilised reservists and moved artillery to the border region.",
+        "Warships were deployed off the coast of the island in a show of force.",
+        "Officials said fresh battalions had been deployed to the border with the neighbouring state.",
+    ],
+    "WIRE_DENIAL": [
+        "The foreign ministry denied a newspaper report that its troops had crossed the border.",
+        "A military spokesman dismissed the news agency's report as fabricated.",
+        "The embassy rejected a report by a television channel about secret talks.",
+        "The interior ministry said the wire service report on arrests was false.",
+        "Government officials denied the magazine's report of a planned coup.",
+        "The defence ministry called the broadcaster's account of the strike baseless.",
+    ],
+    "NEGATIVE": [
+        "The striker scored twice as the home side won the cup final.",
+        "Shares rose after the company reported higher quarterly profits.",
+        "The new phone goes on sale next month at a lower price.",
+        "Heavy rain is expected across the region this weekend.",
+        "The coach gave his players an ultimatum about training discipline.",
+        "The company denied a report that it would cut jobs.",
+        "Protesters demanded the mayor resign by the end of the month.",
+        "The army held its annual parade in the capital.",
+        "The central bank kept interest rates unchanged.",
+        "A film festival opened with a premiere of a new drama.",
+        "The minister visited a school to open a new library.",
+        "Researchers unveiled a faster chip for laptops.",
+    ],
+}
+
+
+def _write_data(path: Path) -> Path:
+    rows = []
+    for label, texts in WRITTEN.items():
+        for i, text in enumerate(texts):
+            rows.append({"id": f"{label.lower()}-{i}", "text": text, "label": label,
+                         "source": f"written://{label.lower()}/{i // 2}"})
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _write_general(path: Path) -> Path:
+    rows = [
+        {"id": f"g-{i}", "text": f"Headline {i}\nA description of ordinary event number {i}.", "category": "World"}
+        for i in range(8)
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    root = tmp_path_factory.mktemp("train")
+    data = [_write_data(root / "written.jsonl"), _write_general(root / "general.jsonl")]
+    params = HyperParameters(epochs=1, batch_size=8, general_news_sample=4, trainable_layers=1,
+                             encoder_layers=2)
+    result = run(data, root / "model", params, folds=2, oof_path=root / "oof.jsonl")
+    return root, result.card
+
+
+def test_tiny_run_exports_a_model_the_runtime_judge_loads(trained: tuple[Path, dict]) -> None:
+    root, card = trained
+    judge = load_judge(root / "model")
+    assert judge.labels == LABELS
+    sentences = [WRITTEN["ULTIMATUM"][0], WRITTEN["NEGATIVE"][0], "Short."]
+    scores = judge.probabilities(sentences)
+    assert len(scores) == 3
+    for row in scores:
+        assert set(row) == set(LABELS)
+        assert all(0.0 <= p <= 1.0 for p in row.values())
+    assert card["runtime"]["model_file"] in {"judge.int8.onnx", "judge.fp32.onnx"}
+    assert {d["file"] for d in card["data"]} == {"written.jsonl", "general.jsonl"}
+    assert set(card["thresholds"]) == set(LABELS)
+    assert (root / "model" / "MODEL_CARD.md").read_text().startswith("# Detector judge")
+
+
+def test_out_of_fold_rows_cover_every_example_and_keep_articles_whole(trained: tuple[Path, dict]) -> None:
+    root, card = trained
+    rows = [json.loads(line) for line in (root / "oof.jsonl").read_text().splitlines()]
+    assert len(rows) == sum(len(t) for t in WRITTEN.values()) + 8
+    folds_of_source: dict[str, set[int]] = {}
+    for row in rows:
+        folds_of_source.setdefault(row["source"], set()).add(row["fold"])
+        assert set(row["probabilities"]) == set(LABELS)
+    assert all(len(folds) == 1 for folds in folds_of_source.values())
+    assert card["cross_validation"]["folds"] == 2
+
+
+def test_folds_never_split_an_article(tmp_path: Path) -> None:
+    examples = read_files([_write_data(tmp_path / "d.jsonl")])
+    folds = fold_assignment(examples, 3, seed=1)
+    by_group: dict[str, set[int]] = {}
+    for e in examples:
+        by_group.setdefault(e.group, set()).add(folds[e.id])
+    assert all(len(f) == 1 for f in by_group.values())
+    assert len(set(folds.values())) == 3
+
+
+def test_base_weights_with_another_hash_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(base_model, "WEIGHTS_SHA256", "0" * 64)
+    with pytest.raises(base_model.BaseModelError, match="SHA-256"):
+        base_model.locate_base_model()
+
+
+def test_cli_refuses_a_missing_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from services.cli.main import main
+
+    assert main(["train", "--data", str(tmp_path / "absent.jsonl"), "--out", str(tmp_path / "m")]) == 1
+    assert "no such file" in capsys.readouterr().err
