@@ -87,8 +87,7 @@ class Load:
 
     def full_endpoints(self, limits: DeliveryLimits, circuit: Callable[[EndpointKey], CircuitView]) -> set[EndpointKey]:
         return {
-            endpoint for endpoint, count in self.by_endpoint.items()
-            if count >= limits.for_endpoint(circuit(endpoint))
+            endpoint for endpoint, count in self.by_endpoint.items() if count >= limits.for_endpoint(circuit(endpoint))
         }
 
 

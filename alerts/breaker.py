@@ -83,7 +83,9 @@ class _Circuit:
             return CLOSED
         until = self.opened_at + self.cooldown
         if now < until:
-            return CircuitView(State.OPEN, until, f"{self.failures} failed attempts in a row; next probe at {until:.0f}")
+            return CircuitView(
+                State.OPEN, until, f"{self.failures} failed attempts in a row; next probe at {until:.0f}"
+            )
         return CircuitView(State.HALF_OPEN, until, "cooldown over: one probe at a time")
 
 
@@ -120,6 +122,9 @@ class Breakers:
     def _open(self, endpoint: EndpointKey, circuit: _Circuit, now: float, cooldown: float) -> None:
         circuit.opened_at, circuit.cooldown = now, cooldown
         log.warning(
-            "alert.circuit_opened", subscription=endpoint[0], channel=endpoint[1], failures=circuit.failures,
+            "alert.circuit_opened",
+            subscription=endpoint[0],
+            channel=endpoint[1],
+            failures=circuit.failures,
             cooldown=cooldown,
         )

@@ -22,10 +22,9 @@ from collections.abc import Sequence
 import structlog
 from sqlalchemy import func, select
 
-from models import Subscription
-from services.platform.storage import revisions
 from alerts.tables import SubscriptionRow
-from services.platform.storage import Database
+from models import Subscription
+from services.platform.storage import Database, revisions
 
 log = structlog.get_logger(__name__)
 
@@ -73,7 +72,10 @@ async def save(db: Database, subscription: Subscription) -> None:
         if row is None:
             session.add(
                 SubscriptionRow(
-                    id=subscription.id, tenant=subscription.tenant, spec=dump(subscription), created_at=now,
+                    id=subscription.id,
+                    tenant=subscription.tenant,
+                    spec=dump(subscription),
+                    created_at=now,
                     updated_at=now,
                 )
             )
@@ -114,7 +116,11 @@ async def create(db: Database, subscription: Subscription, *, limit: int, config
             raise TooManySubscriptions(subscription.tenant, configured + (stored or 0), limit)
         session.add(
             SubscriptionRow(
-                id=subscription.id, tenant=subscription.tenant, spec=dump(subscription), created_at=now, updated_at=now,
+                id=subscription.id,
+                tenant=subscription.tenant,
+                spec=dump(subscription),
+                created_at=now,
+                updated_at=now,
             )
         )
 

@@ -12,8 +12,8 @@ from aiokafka.structs import ConsumerRecord, TopicPartition
 from sqlalchemy.exc import DBAPIError
 
 from alerts.intake import record_signal
-from models.dead_letter import dead_letter_headers
 from models import SIGNALS, PayloadError, Subscription
+from models.dead_letter import dead_letter_headers
 from services.platform.storage import Database
 
 log = structlog.get_logger(__name__)
@@ -74,7 +74,9 @@ class SignalConsumer:
         except PayloadError as exc:
             log.warning("alert.bad_signal", topic=message.topic, offset=message.offset, error=str(exc))
             await self.producer.send_and_wait(
-                self.dead_letter_topic, message.value, key=message.key,
+                self.dead_letter_topic,
+                message.value,
+                key=message.key,
                 headers=dead_letter_headers(str(exc), message.topic, SERVICE),
             )
             return 0
@@ -90,8 +92,11 @@ class SignalConsumer:
                 # refused connect reaches us as a bare OSError: SQLAlchemy wraps only DBAPI errors.
                 reason = exc.orig if isinstance(exc, DBAPIError) else exc
                 log.warning(
-                    "alert.outbox_unavailable", signal=signal.id, error=type(reason).__name__,
-                    detail=str(reason)[:200], retry_in=delay,
+                    "alert.outbox_unavailable",
+                    signal=signal.id,
+                    error=type(reason).__name__,
+                    detail=str(reason)[:200],
+                    retry_in=delay,
                 )
             except Exception as exc:  # noqa: BLE001 - a signal the pipeline cannot handle
                 failures += 1
@@ -99,7 +104,9 @@ class SignalConsumer:
                     error = f"alerter could not record signal: {type(exc).__name__}: {exc}"
                     log.error("alert.signal_failed", signal=signal.id, error=error)
                     await self.producer.send_and_wait(
-                        self.dead_letter_topic, message.value, key=message.key,
+                        self.dead_letter_topic,
+                        message.value,
+                        key=message.key,
                         headers=dead_letter_headers(error, message.topic, SERVICE),
                     )
                     return 0

@@ -35,7 +35,9 @@ def grade_of_signal(signal: Signal) -> StoryGrade | None:
     if signal.corroboration is None:
         return None
     return StoryGrade(
-        severity=signal.severity, corroboration=signal.corroboration, reason=signal.severity_reason,
+        severity=signal.severity,
+        corroboration=signal.corroboration,
+        reason=signal.severity_reason,
         outlets=[outlet.model_dump(mode="json") for outlet in signal.outlets],
     )
 
@@ -51,14 +53,27 @@ async def remember(session: AsyncSession, story_id: str, grade: StoryGrade, now:
     row = await session.get(StoryDecisionRow, story_id)
     outlets = json.dumps(grade.outlets, ensure_ascii=False, separators=(",", ":"))
     if row is None:
-        session.add(StoryDecisionRow(story_id=story_id, severity=grade.severity, corroboration=grade.corroboration,
-                                     reason=grade.reason, outlets=outlets, updated_at=now))
+        session.add(
+            StoryDecisionRow(
+                story_id=story_id,
+                severity=grade.severity,
+                corroboration=grade.corroboration,
+                reason=grade.reason,
+                outlets=outlets,
+                updated_at=now,
+            )
+        )
         await session.flush()
         return
     if len(grade.outlets) < len(json.loads(row.outlets or "[]")):
         return
     row.severity, row.corroboration, row.reason, row.outlets, row.updated_at = (
-        grade.severity, grade.corroboration, grade.reason, outlets, now)
+        grade.severity,
+        grade.corroboration,
+        grade.reason,
+        outlets,
+        now,
+    )
 
 
 async def recall(session: AsyncSession, story_id: str) -> StoryGrade | None:

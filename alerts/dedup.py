@@ -13,12 +13,12 @@ from models.subscription import DEFAULT_GROUP_INTERVAL, DEFAULT_GROUP_WAIT, DEFA
 
 
 class Decision(enum.Enum):
-    NOTIFY_NEW = "new"                 # first notification of the story
-    NOTIFY_UPDATE = "update"           # the story changed and group_interval has passed
-    NOTIFY_REPEAT = "repeat"           # unchanged, but repeat_interval has passed
-    WAIT_GROUP = "wait_group"          # first notification, batching for group_wait
-    WAIT_INTERVAL = "wait_interval"    # changed, but notified less than group_interval ago
-    DUPLICATE = "duplicate"            # unchanged and notified less than repeat_interval ago
+    NOTIFY_NEW = "new"  # first notification of the story
+    NOTIFY_UPDATE = "update"  # the story changed and group_interval has passed
+    NOTIFY_REPEAT = "repeat"  # unchanged, but repeat_interval has passed
+    WAIT_GROUP = "wait_group"  # first notification, batching for group_wait
+    WAIT_INTERVAL = "wait_interval"  # changed, but notified less than group_interval ago
+    DUPLICATE = "duplicate"  # unchanged and notified less than repeat_interval ago
     BELOW_SEVERITY = "below_severity"  # the story is not yet severe enough for the subscriber
 
     @property

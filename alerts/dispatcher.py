@@ -104,12 +104,16 @@ class Dispatcher:
         skip_subscriptions = {sub.id for sub in subscriptions if sub.tenant in full_tenants}
         skip_endpoints = self.load.full_endpoints(self.limits, circuit)
         due = await outbox.due_rows(
-            self.db, now=now, limit=free * CANDIDATE_WINDOW, skip_subscriptions=skip_subscriptions,
+            self.db,
+            now=now,
+            limit=free * CANDIDATE_WINDOW,
+            skip_subscriptions=skip_subscriptions,
             skip_endpoints=skip_endpoints,
         )
         candidates = [
             Due(ident, sub_id, channel, by_id[sub_id].tenant if sub_id in by_id else "")
-            for ident, sub_id, channel in due if ident not in self._in_flight
+            for ident, sub_id, channel in due
+            if ident not in self._in_flight
         ]
         decisions = admit(candidates, self.load, self.limits, circuit)
         for endpoint, until in deferrals(decisions).items():
@@ -125,8 +129,11 @@ class Dispatcher:
             return self.idle_poll
         skip_subscriptions = {sub.id for sub in subscriptions if sub.tenant in self.load.full_tenants(self.limits)}
         blocked_endpoints = self.load.full_endpoints(self.limits, circuit)
-        nexts = [t for t in (await outbox.next_due_at(self.db, skip_subscriptions, blocked_endpoints), self._next_flush)
-                 if t is not None]
+        nexts = [
+            t
+            for t in (await outbox.next_due_at(self.db, skip_subscriptions, blocked_endpoints), self._next_flush)
+            if t is not None
+        ]
         return max(0.0, min([self.idle_poll, *(t - self.clock() for t in nexts)]))
 
     def _start(self, row: DeliveryRow, due: Due, subscription: Subscription | None) -> None:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from alerts.context import Candidate, IntakeContext
-from alerts.pipelines import flush_pipeline, signal_pipeline
 from alerts.decisions import recall
+from alerts.pipelines import flush_pipeline, signal_pipeline
 from alerts.story import StoryState
 from alerts.tables import StoryGroupRow
 from models import Signal, Subscription
@@ -47,7 +47,10 @@ async def record_signal(db: Database, subscriptions: Sequence[Subscription], sig
 async def next_flush_at(db: Database) -> float | None:
     async with db.sessions() as session:
         rows = await session.scalars(
-            select(StoryGroupRow.flush_at).where(StoryGroupRow.flush_at.is_not(None)).order_by(StoryGroupRow.flush_at).limit(1)
+            select(StoryGroupRow.flush_at)
+            .where(StoryGroupRow.flush_at.is_not(None))
+            .order_by(StoryGroupRow.flush_at)
+            .limit(1)
         )
         return rows.first()
 
@@ -75,8 +78,12 @@ async def flush_due_stories(db: Database, subscriptions: Sequence[Subscription],
                     row.flush_at = None
                     continue
                 item = Candidate(
-                    subscription=subscription, group_key=key, story_id=row.story_id, group=row,
-                    story=StoryState.loads(row.state), grade=await recall(session, row.story_id),
+                    subscription=subscription,
+                    group_key=key,
+                    story_id=row.story_id,
+                    group=row,
+                    story=StoryState.loads(row.state),
+                    grade=await recall(session, row.story_id),
                 )
                 _, left = await pipeline.exec(IntakeContext(now=now, session=session), [item])
                 notified += len(left)

@@ -62,8 +62,9 @@ class OutboxOpsEvents:
             try:
                 async with self.db.sessions() as session, session.begin():
                     await session.execute(
-                        insert(OpsEventRow).values(kind=kind[:60], key=key, payload=payload, created_at=self.clock(),
-                                                   attempts=0)
+                        insert(OpsEventRow).values(
+                            kind=kind[:60], key=key, payload=payload, created_at=self.clock(), attempts=0
+                        )
                     )
                 break
             except (DBAPIError, OSError) as exc:
@@ -81,7 +82,12 @@ class OpsRelay:
     """Sends stored ops events to the topic, oldest first, deleting each once acknowledged."""
 
     def __init__(
-        self, db: Database, producer: AIOKafkaProducer, topic: str, *, send_timeout: float = SEND_TIMEOUT,
+        self,
+        db: Database,
+        producer: AIOKafkaProducer,
+        topic: str,
+        *,
+        send_timeout: float = SEND_TIMEOUT,
         idle_poll: float = IDLE_POLL,
     ) -> None:
         self.db = db
@@ -136,7 +142,8 @@ class OpsRelay:
         try:
             async with self.db.sessions() as session, session.begin():
                 await session.execute(
-                    update(OpsEventRow).where(OpsEventRow.id == row_id)
+                    update(OpsEventRow)
+                    .where(OpsEventRow.id == row_id)
                     .values(attempts=OpsEventRow.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500])
                 )
         except (DBAPIError, OSError):

@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, and_, insert, not_, or_, select, update
 from alerts.tables import DEAD, DELIVERED, PENDING, SILENCED, AttemptRow, DeliveryRow, EndpointRow
 from services.platform.storage import Database
 
-
 SENDING = "sending"
 INTERRUPTED = "interrupted"
 """Attempt outcomes besides delivered/retry/failed: an attempt is stored as ``sending`` when
@@ -44,7 +43,11 @@ def _not_blocked(skip_subscriptions: Collection[str], skip_endpoints: Collection
 
 
 async def due_rows(
-    db: Database, *, now: float, limit: int, skip_subscriptions: Collection[str] = (),
+    db: Database,
+    *,
+    now: float,
+    limit: int,
+    skip_subscriptions: Collection[str] = (),
     skip_endpoints: Collection[Endpoint] = (),
 ) -> list[tuple[str, str, str]]:
     """Up to ``limit`` (id, subscription id, channel) of claimable rows, oldest due first."""
@@ -62,8 +65,9 @@ async def due_rows(
 
 async def claim_due(db: Database, *, now: float, owner: str, lease: float, limit: int) -> list[DeliveryRow]:
     """Up to ``limit`` due deliveries, leased to ``owner`` until ``now + lease``."""
-    return await claim(db, [ident for ident, _, _ in await due_rows(db, now=now, limit=limit)],
-                       now=now, owner=owner, lease=lease)
+    return await claim(
+        db, [ident for ident, _, _ in await due_rows(db, now=now, limit=limit)], now=now, owner=owner, lease=lease
+    )
 
 
 async def claim(db: Database, ids: Sequence[str], *, now: float, owner: str, lease: float) -> list[DeliveryRow]:
@@ -100,8 +104,16 @@ async def claim(db: Database, ids: Sequence[str], *, now: float, owner: str, lea
             await session.execute(
                 insert(AttemptRow),
                 [
-                    {"delivery_id": row.id, "number": row.attempts, "started_at": now, "latency_ms": 0.0,
-                     "status_code": None, "outcome": SENDING, "error": None, "instance": owner}
+                    {
+                        "delivery_id": row.id,
+                        "number": row.attempts,
+                        "started_at": now,
+                        "latency_ms": 0.0,
+                        "status_code": None,
+                        "outcome": SENDING,
+                        "error": None,
+                        "instance": owner,
+                    }
                     for row in claimed
                 ],
             )
@@ -121,8 +133,10 @@ async def defer_endpoint(db: Database, endpoint: Endpoint, *, until: float, now:
         result = await session.execute(
             update(DeliveryRow)
             .where(
-                DeliveryRow.subscription_id == subscription_id, DeliveryRow.channel == channel,
-                DeliveryRow.status == PENDING, DeliveryRow.next_attempt_at < until,
+                DeliveryRow.subscription_id == subscription_id,
+                DeliveryRow.channel == channel,
+                DeliveryRow.status == PENDING,
+                DeliveryRow.next_attempt_at < until,
                 or_(DeliveryRow.lease_until.is_(None), DeliveryRow.lease_until < now),
             )
             .values(next_attempt_at=until)
@@ -173,8 +187,12 @@ async def record_attempt(
         # The newest matching row: after a resend, older attempts can carry the same number.
         opened = await session.scalar(
             select(AttemptRow.id)
-            .where(AttemptRow.delivery_id == delivery.id, AttemptRow.number == delivery.attempts,
-                   AttemptRow.instance == instance, AttemptRow.outcome.in_((SENDING, INTERRUPTED)))
+            .where(
+                AttemptRow.delivery_id == delivery.id,
+                AttemptRow.number == delivery.attempts,
+                AttemptRow.instance == instance,
+                AttemptRow.outcome.in_((SENDING, INTERRUPTED)),
+            )
             .order_by(AttemptRow.id.desc())
             .limit(1)
         )
@@ -182,15 +200,22 @@ async def record_attempt(
             await session.execute(
                 update(AttemptRow)
                 .where(AttemptRow.id == opened)
-                .values(started_at=started_at, latency_ms=latency_ms, status_code=status_code, outcome=outcome,
-                        error=error)
+                .values(
+                    started_at=started_at, latency_ms=latency_ms, status_code=status_code, outcome=outcome, error=error
+                )
             )
         else:  # no attempt was opened by a claim (a direct call): count and store it now
             values["attempts"] = DeliveryRow.attempts + 1
             await session.execute(
                 insert(AttemptRow).values(
-                    delivery_id=delivery.id, number=delivery.attempts + 1, started_at=started_at,
-                    latency_ms=latency_ms, status_code=status_code, outcome=outcome, error=error, instance=instance,
+                    delivery_id=delivery.id,
+                    number=delivery.attempts + 1,
+                    started_at=started_at,
+                    latency_ms=latency_ms,
+                    status_code=status_code,
+                    outcome=outcome,
+                    error=error,
+                    instance=instance,
                 )
             )
         await session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery.id).values(**values))
@@ -237,8 +262,14 @@ async def mark_dead(db: Database, delivery_id: str, reason: str, now: float) -> 
         await session.execute(
             update(DeliveryRow)
             .where(DeliveryRow.id == delivery_id)
-            .values(status=DEAD, last_error=reason[:2000], finished_at=now, lease_owner=None, lease_until=None,
-                    next_attempt_at=None)
+            .values(
+                status=DEAD,
+                last_error=reason[:2000],
+                finished_at=now,
+                lease_owner=None,
+                lease_until=None,
+                next_attempt_at=None,
+            )
         )
 
 
@@ -282,15 +313,14 @@ async def resend(db: Database, delivery_id: str, now: float) -> bool:
         result = await session.execute(
             update(DeliveryRow)
             .where(DeliveryRow.id == delivery_id)
-            .values(status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None,
-                    finished_at=None)
+            .values(
+                status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None, finished_at=None
+            )
         )
         return result.rowcount == 1
 
 
-async def replay_since(
-    db: Database, subscription_id: str, since: float, now: float, channel: str | None = None
-) -> int:
+async def replay_since(db: Database, subscription_id: str, since: float, now: float, channel: str | None = None) -> int:
     """Queues again every delivery of an endpoint recorded at or after ``since``.
 
     Silenced rows stay silenced: a replay repeats what was sent, not what was held back.
@@ -307,8 +337,9 @@ async def replay_since(
         result = await session.execute(
             update(DeliveryRow)
             .where(*conditions)
-            .values(status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None,
-                    finished_at=None)
+            .values(
+                status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None, finished_at=None
+            )
         )
         return result.rowcount
 

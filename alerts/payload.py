@@ -57,9 +57,13 @@ def event_data(header: EventHeader, story: StoryState, grade: StoryGrade | None 
     first = detections[0] if detections else {}
     if grade is None:
         grade = StoryGrade(
-            severity=story.severity, corroboration=len(story.sources), reason="",
-            outlets=[{"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None,
-                      "wire": False} for s in story.sources],
+            severity=story.severity,
+            corroboration=len(story.sources),
+            reason="",
+            outlets=[
+                {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
+                for s in story.sources
+            ],
         )
     outlets = [OutletRef.model_validate(outlet) for outlet in grade.outlets]
     return AlertData(

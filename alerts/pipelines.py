@@ -35,11 +35,19 @@ def flush_pipeline() -> MultiStage[IntakeContext, Candidate]:
 
 
 def delivery_pipeline(
-    db: Database, channels: ChannelSet, ops: OpsEvents, schedule: RetrySchedule, clock: Callable[[], float],
-    timeout: float, breakers: Breakers | None = None,
+    db: Database,
+    channels: ChannelSet,
+    ops: OpsEvents,
+    schedule: RetrySchedule,
+    clock: Callable[[], float],
+    timeout: float,
+    breakers: Breakers | None = None,
 ) -> MultiStage[DeliveryContext, Outgoing]:
     """Pass the dispatcher's ``breakers`` so the circuit breakers learn each outcome."""
     return MultiStage(
-        [DeliverStage(db, channels, clock, timeout=timeout, breakers=breakers), RetryStage(db, schedule, clock),
-         DeadLetterStage(db, ops, clock)]
+        [
+            DeliverStage(db, channels, clock, timeout=timeout, breakers=breakers),
+            RetryStage(db, schedule, clock),
+            DeadLetterStage(db, ops, clock),
+        ]
     )

@@ -16,27 +16,26 @@ from aiokafka import AIOKafkaConsumer
 
 from alerts.admission import DeliveryLimits
 from alerts.breaker import BreakerPolicy, Breakers
+from alerts.catalogue import SubscriptionCatalog
 from alerts.channels import ChannelSet, Notifier
 from alerts.channels.chat import AppriseChannel
 from alerts.channels.mail import SmtpChannel
 from alerts.channels.webhook import WebhookChannel
 from alerts.consumer import SignalConsumer
-from alerts.dispatcher import Dispatcher
 from alerts.context import DeliveryContext, Outgoing
-from alerts.ops import OpsRelay, OutboxOpsEvents
+from alerts.dispatcher import Dispatcher
 from alerts.links import configure as configure_links
+from alerts.ops import OpsRelay, OutboxOpsEvents
 from alerts.pipeline import MultiStage
 from alerts.pipelines import delivery_pipeline
 from alerts.retry import RetrySchedule
 from models import Subscription
 from services.platform import kafka as kafka_clients
 from services.platform.config import Settings
-from alerts.catalogue import SubscriptionCatalog
 from services.platform.netguard import guarded_client
 from services.platform.storage import Database, ensure_schema, open_database
 
 log = structlog.get_logger(__name__)
-
 
 
 CONSUMER_STOP_TIMEOUT = 3.0
@@ -83,15 +82,28 @@ def circuit_breakers(settings: Settings) -> Breakers:
 
 
 def delivery_dispatcher(
-    settings: Settings, db: Database, subscriptions: Callable[[], Sequence[Subscription]],
-    pipeline: MultiStage[DeliveryContext, Outgoing], *, breakers: Breakers, clock: Callable[[], float], instance: str,
+    settings: Settings,
+    db: Database,
+    subscriptions: Callable[[], Sequence[Subscription]],
+    pipeline: MultiStage[DeliveryContext, Outgoing],
+    *,
+    breakers: Breakers,
+    clock: Callable[[], float],
+    instance: str,
     idle_poll: float | None = None,
 ) -> Dispatcher:
     """The dispatcher with the configured bounds; ``breakers`` is the pipeline's."""
     extra = {} if idle_poll is None else {"idle_poll": idle_poll}
     return Dispatcher(
-        db, subscriptions, pipeline, clock=clock, instance=instance, lease=lease_for(settings.delivery.timeout),
-        limits=delivery_limits(settings), breakers=breakers, **extra,
+        db,
+        subscriptions,
+        pipeline,
+        clock=clock,
+        instance=instance,
+        lease=lease_for(settings.delivery.timeout),
+        limits=delivery_limits(settings),
+        breakers=breakers,
+        **extra,
     )
 
 
@@ -108,7 +120,9 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
     # no producer ids, so this producer is not idempotent.
     producer = kafka_clients.make_producer(kafka, enable_idempotence=False)
     # A short fetch wait: an alert is worth more than a fuller fetch.
-    consumer = kafka_clients.make_consumer(kafka, kafka.signals_topic, group="alerter", fetch_max_wait_ms=FETCH_MAX_WAIT_MS)
+    consumer = kafka_clients.make_consumer(
+        kafka, kafka.signals_topic, group="alerter", fetch_max_wait_ms=FETCH_MAX_WAIT_MS
+    )
     client = webhook_client(settings)
     producer_started = False
     try:
@@ -121,13 +135,24 @@ async def run_alerter(settings: Settings, stop: asyncio.Event) -> None:
         breakers = circuit_breakers(settings)
         relay = OpsRelay(db, producer, kafka.ops_topic)
         pipeline = delivery_pipeline(
-            db, build_channels(settings, client, clock), OutboxOpsEvents(db, clock, on_recorded=relay.wake),
-            RetrySchedule(tuple(settings.delivery.retry_schedule)), clock, settings.delivery.timeout, breakers,
+            db,
+            build_channels(settings, client, clock),
+            OutboxOpsEvents(db, clock, on_recorded=relay.wake),
+            RetrySchedule(tuple(settings.delivery.retry_schedule)),
+            clock,
+            settings.delivery.timeout,
+            breakers,
         )
-        dispatcher = delivery_dispatcher(settings, db, subscriptions, pipeline, breakers=breakers, clock=clock,
-                                         instance=instance)
+        dispatcher = delivery_dispatcher(
+            settings, db, subscriptions, pipeline, breakers=breakers, clock=clock, instance=instance
+        )
         intake = SignalConsumer(
-            consumer, producer, db, subscriptions, dead_letter_topic=kafka.dead_letter_topic, clock=clock,
+            consumer,
+            producer,
+            db,
+            subscriptions,
+            dead_letter_topic=kafka.dead_letter_topic,
+            clock=clock,
             on_recorded=dispatcher.wake,
         )
         log.info("alert.started", instance=instance, subscriptions=len(subscriptions()))

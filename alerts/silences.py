@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.names import fold
 from alerts.tables import SilenceRow
+from models.names import fold
 from services.platform.storage import Database
 
 
@@ -42,7 +42,8 @@ class Silence:
             if self.country is not None and self.country.upper() not in detection.get("countries", []):
                 continue
             if self.actor is not None and fold(self.actor) not in (
-                fold(detection.get("actor") or ""), fold(detection.get("target") or "")
+                fold(detection.get("actor") or ""),
+                fold(detection.get("target") or ""),
             ):
                 continue
             return True
@@ -51,8 +52,15 @@ class Silence:
 
 def _from_row(row: SilenceRow) -> Silence:
     return Silence(
-        id=row.id, starts_at=row.starts_at, ends_at=row.ends_at, subscription_id=row.subscription_id,
-        pattern=row.pattern, country=row.country, actor=row.actor, comment=row.comment, created_by=row.created_by,
+        id=row.id,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        subscription_id=row.subscription_id,
+        pattern=row.pattern,
+        country=row.country,
+        actor=row.actor,
+        comment=row.comment,
+        created_by=row.created_by,
     )
 
 
@@ -74,8 +82,14 @@ async def add_silence(
     if ends_at <= starts_at:
         raise ValueError("a silence must end after it starts")
     silence = Silence(
-        id="sil_" + uuid.uuid4().hex, starts_at=starts_at, ends_at=ends_at, subscription_id=subscription_id,
-        pattern=pattern, country=country.upper() if country else None, actor=actor, comment=comment,
+        id="sil_" + uuid.uuid4().hex,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        subscription_id=subscription_id,
+        pattern=pattern,
+        country=country.upper() if country else None,
+        actor=actor,
+        comment=comment,
         created_by=created_by,
     )
     async with db.sessions() as session, session.begin():

@@ -84,10 +84,7 @@ class StoryState:
 
     def document_summaries(self) -> list[dict]:
         """The documents as receivers and the API show them: no text, just what cites them."""
-        return [
-            {key: document.get(key) for key in DOCUMENT_SUMMARY_KEYS}
-            for document in self.documents.values()
-        ]
+        return [{key: document.get(key) for key in DOCUMENT_SUMMARY_KEYS} for document in self.documents.values()]
 
     def dumps(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False, separators=(",", ":"), sort_keys=True)

@@ -107,6 +107,7 @@ class SilenceRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(100), default="")
 
+
 # The live feed and alert search read story rows by notification time; this index keeps
 # those reads off a full scan.
 NOTIFIED_INDEX = Index("ix_api_alert_groups_notified", StoryGroupRow.last_notified_at)

@@ -28,10 +28,10 @@ from alerts import run_alerter  # noqa: E402
 from alerts.admission import DeliveryLimits  # noqa: E402
 from alerts.dispatcher import Dispatcher  # noqa: E402
 from alerts.intake import record_signal  # noqa: E402
-from alerts.retry import RetrySchedule  # noqa: E402
-from alerts.tables import DeliveryRow  # noqa: E402
 from alerts.pipelines import delivery_pipeline  # noqa: E402
+from alerts.retry import RetrySchedule  # noqa: E402
 from alerts.service import FETCH_MAX_WAIT_MS, build_channels, webhook_client  # noqa: E402
+from alerts.tables import DeliveryRow  # noqa: E402
 from models import SIGNALS, Detection, DocumentRef, Signal, Subscription  # noqa: E402
 from services.platform import kafka as kafka_clients  # noqa: E402
 from services.platform.broker import EmbeddedBroker  # noqa: E402
@@ -44,6 +44,7 @@ RESPONSE = b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
 
 
 # --- a receiver in its own process, so it does not share the event loop being measured ---
+
 
 async def _serve(port_queue: multiprocessing.Queue) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -78,13 +79,28 @@ def start_receiver() -> tuple[multiprocessing.Process, str]:
 
 # --- fixtures of the benchmark ---
 
+
 def make_signal(n: int) -> Signal:
     sentence = f"President {n} gave the neighbour a 48-hour ultimatum to withdraw its troops."
     return Signal(
         id=f"sig_bench_{n}",
-        document=DocumentRef(id=f"doc_bench_{n}", source_id="bench", url=f"https://news.example/{n}", title="Ultimatum"),
-        detections=[Detection(pattern="ultimatum", sentence=sentence, start=0, end=len(sentence), triggers=["ultimatum"],
-                              actor=f"President {n}", target="Neighbour", countries=["VE"], confidence=0.9, rule="r1")],
+        document=DocumentRef(
+            id=f"doc_bench_{n}", source_id="bench", url=f"https://news.example/{n}", title="Ultimatum"
+        ),
+        detections=[
+            Detection(
+                pattern="ultimatum",
+                sentence=sentence,
+                start=0,
+                end=len(sentence),
+                triggers=["ultimatum"],
+                actor=f"President {n}",
+                target="Neighbour",
+                countries=["VE"],
+                confidence=0.9,
+                rule="r1",
+            )
+        ],
     )
 
 
@@ -100,9 +116,12 @@ def settings_for(url: str, database_url: str, kafka: KafkaSettings | None = None
 
 # --- measurements ---
 
+
 async def pending_count(db) -> int:  # type: ignore[no-untyped-def]
     async with db.sessions() as session:
-        return await session.scalar(select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status != "delivered"))
+        return await session.scalar(
+            select(func.count()).select_from(DeliveryRow).where(DeliveryRow.status != "delivered")
+        )
 
 
 async def baseline_posts(url: str, count: int, concurrency: int) -> float:
@@ -136,13 +155,21 @@ async def alerter_deliveries(url: str, database_url: str, count: int, concurrenc
         async def publish(self, kind: str, **fields: object) -> None:
             raise RuntimeError(f"unexpected ops event {kind}: {fields}")
 
-    pipeline = delivery_pipeline(db, build_channels(settings, client, time.time), NoOps(), RetrySchedule((1.0,)),
-                                 time.time, 10.0)
-    dispatcher = Dispatcher(db, lambda: settings.subscriptions, pipeline, clock=time.time, instance="bench",
-                            lease=30.0, idle_poll=0.02,
-                            # One endpoint of one tenant: the per-tenant and per-endpoint bounds
-                            # (issue 19) are lifted so this measures the pipeline, not them.
-                            limits=DeliveryLimits(concurrency, concurrency, concurrency))
+    pipeline = delivery_pipeline(
+        db, build_channels(settings, client, time.time), NoOps(), RetrySchedule((1.0,)), time.time, 10.0
+    )
+    dispatcher = Dispatcher(
+        db,
+        lambda: settings.subscriptions,
+        pipeline,
+        clock=time.time,
+        instance="bench",
+        lease=30.0,
+        idle_poll=0.02,
+        # One endpoint of one tenant: the per-tenant and per-endpoint bounds
+        # (issue 19) are lifted so this measures the pipeline, not them.
+        limits=DeliveryLimits(concurrency, concurrency, concurrency),
+    )
     stop = asyncio.Event()
     started = time.perf_counter()
     task = asyncio.create_task(dispatcher.run(stop))
@@ -199,8 +226,11 @@ async def signal_to_webhook_latency(kafka: KafkaSettings, database_url: str, cou
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")
-                length = next(int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
-                              if line.lower().startswith(b"content-length:"))
+                length = next(
+                    int(line.split(b":", 1)[1])
+                    for line in head.split(b"\r\n")
+                    if line.lower().startswith(b"content-length:")
+                )
                 body = await reader.readexactly(length)
                 story = body.split(b'"story_id":"', 1)[1].split(b'"', 1)[0].decode()
                 arrivals.setdefault(story, time.perf_counter())
@@ -251,8 +281,9 @@ async def scratch_postgres(base_url: str, create: bool) -> str:
 
     url = make_url(base_url)
     name = f"tocsin_bench_alerter_{os.getpid()}"
-    connection = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                       password=url.password, database=url.database)
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
+    )
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if create:
@@ -285,17 +316,29 @@ async def main(args: argparse.Namespace) -> None:
             kafka_lat = await kafka_baseline_latency(kafka, args.signals, args.rate)
             ours_lat = await signal_to_webhook_latency(kafka, database_url, args.signals, args.rate)
         for label, q in (("p50", 0.5), ("p99", 0.99)):
-            rows.append((f"signal → webhook latency {label} (ms)", f"{percentile(kafka_lat, q) * 1000:.1f}",
-                         f"{percentile(ours_lat, q) * 1000:.1f}"))
-        rows.append(("signal → webhook mean (ms)", f"{statistics.mean(kafka_lat) * 1000:.1f}",
-                     f"{statistics.mean(ours_lat) * 1000:.1f}"))
+            rows.append(
+                (
+                    f"signal → webhook latency {label} (ms)",
+                    f"{percentile(kafka_lat, q) * 1000:.1f}",
+                    f"{percentile(ours_lat, q) * 1000:.1f}",
+                )
+            )
+        rows.append(
+            (
+                "signal → webhook mean (ms)",
+                f"{statistics.mean(kafka_lat) * 1000:.1f}",
+                f"{statistics.mean(ours_lat) * 1000:.1f}",
+            )
+        )
     finally:
         receiver.terminate()
         if database_url.startswith("postgresql"):
             await scratch_postgres(args.database_url, create=False)
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    print(f"\nAlerter benchmark — {args.deliveries} deliveries per run, {args.signals} signals at {args.rate:g}/s, "
-          f"outbox on {database}")
+    print(
+        f"\nAlerter benchmark — {args.deliveries} deliveries per run, {args.signals} signals at {args.rate:g}/s, "
+        f"outbox on {database}"
+    )
     print("baselines: bare httpx POST loop (throughput); bare Kafka produce→consume (latency)\n")
     width = max(len(r[0]) for r in rows)
     print(f"{'measure':<{width}}  {'baseline':>10}  {'alerter':>10}")

@@ -67,7 +67,7 @@ async def broker_bytes_per_document(
 ) -> float:
     """Broker growth per document when ``documents`` arrive ``per_send`` per round-trip."""
     records = [(b"%d" % n, value) for n, value in enumerate(documents)]
-    batches = (records[start:start + per_send] for start in range(0, len(records), per_send))
+    batches = (records[start : start + per_send] for start in range(0, len(records), per_send))
     return await broker_growth(batches, compression, partitions) / len(documents)
 
 

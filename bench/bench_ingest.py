@@ -32,14 +32,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx  # noqa: E402
 
-from services.platform.broker import EmbeddedBroker  # noqa: E402
-from services.platform.config import KafkaSettings, SourceSettings  # noqa: E402
 from services.ingest.cycle import PollCycle  # noqa: E402
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client  # noqa: E402
 from services.ingest.kinds import build_spec  # noqa: E402
 from services.ingest.publisher import DocumentPublisher  # noqa: E402
 from services.ingest.seen import SeenSet  # noqa: E402
 from services.ingest.status import SourceStatus, StatusBoard  # noqa: E402
+from services.platform.broker import EmbeddedBroker  # noqa: E402
+from services.platform.config import KafkaSettings, SourceSettings  # noqa: E402
 from services.platform.kafka import ensure_topics  # noqa: E402
 from services.platform.storage import open_database  # noqa: E402
 
@@ -58,6 +58,7 @@ ITEM = (
 
 # ---- the feed server (separate process) -------------------------------------------------
 
+
 def _serve(hosts: int, port: int, changing: set[str], ready) -> None:  # type: ignore[no-untyped-def]
     counters: dict[str, int] = {}
 
@@ -69,8 +70,12 @@ def _serve(hosts: int, port: int, changing: set[str], ready) -> None:  # type: i
         body = FEED_TEMPLATE.format(path=path, items="".join(ITEM.format(n=n, path=path) for n in newest)).encode()
         etag = b"" if path in changing else b"ETag: " + ETAG.encode() + b"\r\n"
         return (
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n" + etag
-            + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+            + etag
+            + b"Content-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
         )
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -107,6 +112,7 @@ def _free_port() -> int:
 
 # ---- measurements -----------------------------------------------------------------------
 
+
 @dataclass
 class Measure:
     name: str
@@ -139,10 +145,17 @@ async def _baseline(urls: list[str], limits: FetchLimits, rounds: int) -> Measur
         wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(rounds):
             await asyncio.gather(*(get(url) for url in urls))
-        return Measure("baseline: bare httpx conditional GET", len(urls) * rounds, time.perf_counter() - wall, time.process_time() - cpu)
+        return Measure(
+            "baseline: bare httpx conditional GET",
+            len(urls) * rounds,
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+        )
 
 
-async def _ingest(urls: list[str], limits: FetchLimits, rounds: int, kafka: KafkaSettings, db_url: str) -> tuple[Measure, Measure, int]:
+async def _ingest(
+    urls: list[str], limits: FetchLimits, rounds: int, kafka: KafkaSettings, db_url: str
+) -> tuple[Measure, Measure, int]:
     database = open_database(db_url)
     await database.create_schema()
     await ensure_topics(kafka, [kafka.documents_topic, kafka.ops_topic])
@@ -164,11 +177,21 @@ async def _ingest(urls: list[str], limits: FetchLimits, rounds: int, kafka: Kafk
 
         wall, cpu = time.perf_counter(), time.process_time()
         await asyncio.gather(*(poll(spec) for spec in specs))
-        cold = Measure("tocsin first round (all 200, parse, produce)", len(specs), time.perf_counter() - wall, time.process_time() - cpu)
+        cold = Measure(
+            "tocsin first round (all 200, parse, produce)",
+            len(specs),
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+        )
         wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(rounds):
             await asyncio.gather(*(poll(spec) for spec in specs))
-        steady = Measure("tocsin steady rounds (PollCycle + status)", len(specs) * rounds, time.perf_counter() - wall, time.process_time() - cpu)
+        steady = Measure(
+            "tocsin steady rounds (PollCycle + status)",
+            len(specs) * rounds,
+            time.perf_counter() - wall,
+            time.process_time() - cpu,
+        )
     failures = sum(1 for status in statuses.values() if status.consecutive_failures)
     await publisher.close()
     await database.close()
@@ -210,9 +233,11 @@ def main() -> None:
         server.terminate()
         server.join(5)
 
-    print(f"\n{args.sources} sources on {HOSTS} loopback hosts, {len(changing)} changing per poll, "
-          f"{args.sources - len(changing)} answering 304; global limit {limits.global_limit}, per host {limits.per_host}; "
-          f"{os.cpu_count()} CPUs")
+    print(
+        f"\n{args.sources} sources on {HOSTS} loopback hosts, {len(changing)} changing per poll, "
+        f"{args.sources - len(changing)} answering 304; global limit {limits.global_limit}, per host {limits.per_host}; "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"{'measure':<44} {'polls':>6} {'wall s':>8} {'polls/s':>9} {'CPU s':>7} {'CPU ms/poll':>11}")
     for measure in (baseline, cold, steady):
         print(measure.row())

@@ -49,15 +49,23 @@ ARTICLE = (
 
 def documents(count: int, tag: str) -> list[Document]:
     return [
-        Document(id=f"{tag}-{i}", source_id="bench", url=f"https://o{i % 50}.example/{tag}/{i}",
-                 text=ARTICLE.format(actor=f"Actor{tag}-{i}"))
+        Document(
+            id=f"{tag}-{i}",
+            source_id="bench",
+            url=f"https://o{i % 50}.example/{tag}/{i}",
+            text=ARTICLE.format(actor=f"Actor{tag}-{i}"),
+        )
         for i in range(count)
     ]
 
 
 def kafka_for(broker: EmbeddedBroker, name: str) -> KafkaSettings:
-    return KafkaSettings(bootstrap=broker.bootstrap, topic_prefix=f"bench-{name}.",
-                         consumer_group_prefix=f"bench-{name}", partitions=PARTITIONS)
+    return KafkaSettings(
+        bootstrap=broker.bootstrap,
+        topic_prefix=f"bench-{name}.",
+        consumer_group_prefix=f"bench-{name}",
+        partitions=PARTITIONS,
+    )
 
 
 async def produce(kafka: KafkaSettings, items: list[Document], rate: float | None = None) -> dict[str, float]:
@@ -79,7 +87,9 @@ async def produce(kafka: KafkaSettings, items: list[Document], rate: float | Non
     return sent
 
 
-async def first_arrivals(kafka: KafkaSettings, topic: str, document_of, expected: int, timeout: float) -> dict[str, float]:
+async def first_arrivals(
+    kafka: KafkaSettings, topic: str, document_of, expected: int, timeout: float
+) -> dict[str, float]:
     """document id -> arrival time of the first record on ``topic`` that names it."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None)
     await consumer.start()
@@ -119,9 +129,13 @@ async def collect_detected_documents(kafka: KafkaSettings, expected: int, timeou
 async def raw_ceiling(kafka: KafkaSettings, count: int) -> float:
     await ensure_topics(kafka, [kafka.documents_topic, kafka.signals_topic])
     await produce(kafka, documents(count, "raw"))
-    consumer = AIOKafkaConsumer(kafka.documents_topic, bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=f"{kafka.consumer_group_prefix}-raw",
-                                enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        kafka.documents_topic,
+        bootstrap_servers=kafka.bootstrap,
+        auto_offset_reset="earliest",
+        group_id=f"{kafka.consumer_group_prefix}-raw",
+        enable_auto_commit=False,
+    )
     producer = AIOKafkaProducer(bootstrap_servers=kafka.bootstrap, acks="all", linger_ms=5)
     await consumer.start()
     await producer.start()
@@ -146,20 +160,35 @@ async def raw_ceiling(kafka: KafkaSettings, count: int) -> float:
 
 
 def start_workers(
-    kafka: KafkaSettings, mode: str, count: int, workdir: Path, extra_env: dict[str, str] | None = None,
+    kafka: KafkaSettings,
+    mode: str,
+    count: int,
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
     every: int = 1,
 ) -> list[subprocess.Popen]:
-    env = {**os.environ, **(extra_env or {}), "TOCSIN_KAFKA_BOOTSTRAP": kafka.bootstrap or "",
-           "TOCSIN_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
-           "TOCSIN_KAFKA_CONSUMER_GROUP_PREFIX": kafka.consumer_group_prefix,
-           "TOCSIN_KAFKA_PARTITIONS": str(kafka.partitions), "TOCSIN_LOG_FORMAT": "json"}
+    env = {
+        **os.environ,
+        **(extra_env or {}),
+        "TOCSIN_KAFKA_BOOTSTRAP": kafka.bootstrap or "",
+        "TOCSIN_KAFKA_TOPIC_PREFIX": kafka.topic_prefix,
+        "TOCSIN_KAFKA_CONSUMER_GROUP_PREFIX": kafka.consumer_group_prefix,
+        "TOCSIN_KAFKA_PARTITIONS": str(kafka.partitions),
+        "TOCSIN_LOG_FORMAT": "json",
+    }
     workers = []
     for index in range(count):
         directory = workdir / f"{kafka.topic_prefix}{index}"
         directory.mkdir(parents=True, exist_ok=True)
-        workers.append(subprocess.Popen([sys.executable, str(REPO / "bench" / "stream_worker.py"), mode, str(every)],
-                                        cwd=directory, env=env, stdout=subprocess.DEVNULL,
-                                        stderr=(directory / "worker.log").open("wb")))
+        workers.append(
+            subprocess.Popen(
+                [sys.executable, str(REPO / "bench" / "stream_worker.py"), mode, str(every)],
+                cwd=directory,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=(directory / "worker.log").open("wb"),
+            )
+        )
     return workers
 
 
@@ -187,7 +216,9 @@ async def faust_throughput(
     a partition can follow it, a negligible share of the backlog.
     """
     kafka = kafka_for(broker, name)
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    await ensure_topics(
+        kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    )
     # The floor passes documents through unchanged, so its signals are document envelopes.
     collect = collect_signals if mode != "floor" else collect_passed_documents
     # Warm up (group join, first rebalance) on a few documents before the timed backlog.
@@ -215,7 +246,9 @@ async def faust_throughput(
 
 async def latency_at(broker: EmbeddedBroker, rate: float, count: int, workdir: Path) -> list[float]:
     kafka = kafka_for(broker, "latency")
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    await ensure_topics(
+        kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    )
     processes = start_workers(kafka, "fixed", 1, workdir)
     try:
         await produce(kafka, documents(5, "latw"))
@@ -238,7 +271,9 @@ async def real_detector_backlog(broker: EmbeddedBroker, count: int, workdir: Pat
     from services.platform.metrics import prepare_multiprocess_dir
 
     kafka = kafka_for(broker, "real")
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    await ensure_topics(
+        kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    )
     metrics_dir = workdir / "real-metrics"
     processes = start_workers(kafka, "real", 1, workdir, prepare_multiprocess_dir(metrics_dir))
     try:
@@ -266,8 +301,8 @@ async def real_detector_backlog(broker: EmbeddedBroker, count: int, workdir: Pat
 
 
 def detector_rate(count: int) -> float:
-    from services.platform.config import Settings
     from services.detector.engine import DetectionEngine
+    from services.platform.config import Settings
 
     engine = DetectionEngine.from_settings(Settings())
     texts = [item.text for item in documents(count, "det")]
@@ -309,8 +344,10 @@ async def main() -> None:
         (f"detect->stories, 1 doc in {SPARSE_EVERY} an event, 1 worker", sparse_one),
         (f"detect->stories, 1 doc in {SPARSE_EVERY} an event, 2 workers", sparse_two),
     ]
-    print(f"machine: {os.cpu_count()} cores; broker: embedded tansu (memory); partitions: {PARTITIONS}; "
-          f"documents: {count}; fixed-cost detector unless named")
+    print(
+        f"machine: {os.cpu_count()} cores; broker: embedded tansu (memory); partitions: {PARTITIONS}; "
+        f"documents: {count}; fixed-cost detector unless named"
+    )
     print(f"{'measure':<52}{'value':>12}{'vs ceiling':>12}")
     print(f"{'raw aiokafka consume->produce (baseline: higher of)':<52}{ceiling:>9.0f} /s{1.0:>12.2f}")
     print(f"{'  measured before / after the Faust runs':<52}{ceiling_before:>9.0f} / {ceiling_after:.0f} /s")

@@ -27,7 +27,11 @@ from alerts.intake import record_signal  # noqa: E402
 from alerts.outbox import deliveries  # noqa: E402
 from alerts.retry import RetrySchedule  # noqa: E402
 from alerts.service import (  # noqa: E402
-    build_channels, circuit_breakers, delivery_dispatcher, delivery_pipeline, webhook_client,
+    build_channels,
+    circuit_breakers,
+    delivery_dispatcher,
+    delivery_pipeline,
+    webhook_client,
 )
 from models import Detection, DocumentRef, Signal, Subscription  # noqa: E402
 from services.platform.config import KafkaSettings, Settings  # noqa: E402
@@ -95,9 +99,23 @@ def make_signal(name: str) -> Signal:
     sentence = f"{name} gave the neighbour a 48-hour ultimatum to withdraw its troops."
     return Signal(
         id=f"sig_{name}",
-        document=DocumentRef(id=f"doc_{name}", source_id="bench", url=f"https://news.example/{name}", title="Ultimatum"),
-        detections=[Detection(pattern="ultimatum", sentence=sentence, start=0, end=len(sentence), triggers=["ultimatum"],
-                              actor=name, target="Neighbour", countries=["VE"], confidence=0.9, rule="r1")],
+        document=DocumentRef(
+            id=f"doc_{name}", source_id="bench", url=f"https://news.example/{name}", title="Ultimatum"
+        ),
+        detections=[
+            Detection(
+                pattern="ultimatum",
+                sentence=sentence,
+                start=0,
+                end=len(sentence),
+                triggers=["ultimatum"],
+                actor=name,
+                target="Neighbour",
+                countries=["VE"],
+                confidence=0.9,
+                rule="r1",
+            )
+        ],
     )
 
 
@@ -115,8 +133,10 @@ async def scenario(
     noisy = [webhook(f"noisy-{n}", "noisy", f"{dead_url}?n={n}") for n in range(hanging)]
     quiet = [webhook(f"quiet-{n}", f"quiet-{n}", ok_url) for n in range(QUIET_TENANTS)]
     settings = Settings(
-        kafka=KafkaSettings(bootstrap="127.0.0.1:9"), security={"allow_private_targets": True},
-        database={"url": database_url}, subscriptions=[*noisy, *quiet],
+        kafka=KafkaSettings(bootstrap="127.0.0.1:9"),
+        security={"allow_private_targets": True},
+        database={"url": database_url},
+        subscriptions=[*noisy, *quiet],
     )
     db = open_database(database_url)
     await db.create_schema()
@@ -128,11 +148,17 @@ async def scenario(
 
     breakers = circuit_breakers(settings)
     pipeline = delivery_pipeline(
-        db, build_channels(settings, client, time.time), DiscardedOps(),
-        RetrySchedule(tuple(settings.delivery.retry_schedule)), time.time, settings.delivery.timeout, breakers,
+        db,
+        build_channels(settings, client, time.time),
+        DiscardedOps(),
+        RetrySchedule(tuple(settings.delivery.retry_schedule)),
+        time.time,
+        settings.delivery.timeout,
+        breakers,
     )
-    dispatcher = delivery_dispatcher(settings, db, lambda: settings.subscriptions, pipeline, breakers=breakers,
-                                     clock=time.time, instance="bench")
+    dispatcher = delivery_dispatcher(
+        settings, db, lambda: settings.subscriptions, pipeline, breakers=breakers, clock=time.time, instance="bench"
+    )
     stop = asyncio.Event()
     running = asyncio.create_task(dispatcher.run(stop))
     started = time.time()
@@ -181,8 +207,10 @@ def describe(latencies: list[tuple[float, float]], duration: float) -> str:
     ordered = sorted(latency for _, latency in latencies)
     late = [latency for at, latency in latencies if at >= duration - 10]
     p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-    return (f"n={len(ordered)} p50={statistics.median(ordered):.2f}s p95={p95:.2f}s max={ordered[-1]:.2f}s, "
-            f"last 10 s max={max(late, default=0.0):.2f}s")
+    return (
+        f"n={len(ordered)} p50={statistics.median(ordered):.2f}s p95={p95:.2f}s max={ordered[-1]:.2f}s, "
+        f"last 10 s max={max(late, default=0.0):.2f}s"
+    )
 
 
 async def main() -> None:
@@ -196,8 +224,10 @@ async def main() -> None:
         for hanging in (0, args.hanging):
             url = f"sqlite+aiosqlite:///{Path(scratch) / f'bench-{hanging}.db'}"
             latencies, dead_requests = await scenario(hanging, args.duration, args.noisy_every, url)
-            print(f"{hanging:>3} hanging endpoints: quiet tenants' latency {describe(latencies, args.duration)}; "
-                  f"requests held by dead endpoints: {dead_requests}")
+            print(
+                f"{hanging:>3} hanging endpoints: quiet tenants' latency {describe(latencies, args.duration)}; "
+                f"requests held by dead endpoints: {dead_requests}"
+            )
 
 
 if __name__ == "__main__":

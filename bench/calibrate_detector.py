@@ -91,8 +91,19 @@ def load_rows(general: int) -> list[Row]:
     rows: list[Row] = []
     for name in ("train.jsonl", "dev.jsonl"):
         for r in read_jsonl(EVAL / name):
-            rows.append(Row(r["id"], r["text"], r.get("context"), SEEDS.get(r["label"]), r["source"], False,
-                            r.get("actor"), r.get("target"), r.get("country")))
+            rows.append(
+                Row(
+                    r["id"],
+                    r["text"],
+                    r.get("context"),
+                    SEEDS.get(r["label"]),
+                    r["source"],
+                    False,
+                    r.get("actor"),
+                    r.get("target"),
+                    r.get("country"),
+                )
+            )
     for r in read_jsonl(EVAL / "other_events.jsonl"):
         rows.append(Row(r["id"], r["text"], None, None, r["source"] + r["id"], False))
     for r in read_jsonl(EVAL / "general_news.jsonl")[:general]:
@@ -139,17 +150,25 @@ def run_engines(rows: list[Row], model: str) -> None:
     model_led = DetectionEngine(nlp, trained, judge=ConstantJudge())
     # No role required while measuring: the requirement is searched offline (``decided``).
     free = model_led._catalog  # noqa: SLF001
-    model_led._catalog = Catalog.build(tuple(  # noqa: SLF001
-        dataclasses.replace(p, spec=p.spec.model_copy(update={
-            "classifier": p.spec.classifier.model_copy(update={"require": []})}))
-        if p.spec.classifier is not None else p
-        for p in free.patterns
-    ), free.lexicons, free.stamps)
+    model_led._catalog = Catalog.build(
+        tuple(  # noqa: SLF001
+            dataclasses.replace(
+                p, spec=p.spec.model_copy(update={"classifier": p.spec.classifier.model_copy(update={"require": []})})
+            )
+            if p.spec.classifier is not None
+            else p
+            for p in free.patterns
+        ),
+        free.lexicons,
+        free.stamps,
+    )
     catalog = model_led._catalog  # noqa: SLF001 - the gate as the engine applies it
     items = [(row.text, row.context) for row in rows]
     for engine, slot in ((rule_only, "rule_only"), (model_led, "model_led")):
         for start in range(0, len(items), 64):
-            for row, found in zip(rows[start : start + 64], engine.detect_many(items[start : start + 64])):
+            for row, found in zip(
+                rows[start : start + 64], engine.detect_many(items[start : start + 64]), strict=False
+            ):
                 getattr(row, slot).update({d.pattern: d for d in found if d.pattern in SEEDS.values()})
     for row in rows:
         lowered = row.text.lower()
@@ -169,8 +188,14 @@ def has_roles(found: Detection, require: tuple[str, ...]) -> bool:
 ALONE = (None, 0.8, 0.9, 0.95, 0.98)
 
 
-def decided(row: Row, pattern: str, threshold: float, rule_threshold: float,
-            require: tuple[str, ...] = (), alone: float | None = None) -> Detection | None:
+def decided(
+    row: Row,
+    pattern: str,
+    threshold: float,
+    rule_threshold: float,
+    require: tuple[str, ...] = (),
+    alone: float | None = None,
+) -> Detection | None:
     """The engine's decision (``decision.verdict`` and ``engine._conclude``) replayed."""
     p = row.p.get(pattern, 0.0) if pattern in row.gated else 0.0
     led = row.model_led.get(pattern)
@@ -207,8 +232,14 @@ class Score:
         return 1000 * self.alarms / self.general if self.general else 0.0
 
 
-def score(rows: list[Row], pattern: str, threshold: float, rule_threshold: float,
-          require: tuple[str, ...] = (), alone: float | None = None) -> Score:
+def score(
+    rows: list[Row],
+    pattern: str,
+    threshold: float,
+    rule_threshold: float,
+    require: tuple[str, ...] = (),
+    alone: float | None = None,
+) -> Score:
     s = Score()
     for row in rows:
         fired = decided(row, pattern, threshold, rule_threshold, require, alone) is not None
@@ -279,8 +310,9 @@ def same_party(found: str | None, gold: str | None) -> bool:
     return bool(set(gazetteer.countries(found)) & set(gazetteer.countries(gold or "")))
 
 
-def roles(rows: list[Row], pattern: str, t: float, rt: float, require: tuple[str, ...] = (),
-          alone: float | None = None) -> tuple[int, int, int, int, int]:
+def roles(
+    rows: list[Row], pattern: str, t: float, rt: float, require: tuple[str, ...] = (), alone: float | None = None
+) -> tuple[int, int, int, int, int]:
     """(true detections, actor right, target right, both right, country right)."""
     gazetteer = default_gazetteer()
     n = actor = target = both = country = 0
@@ -292,8 +324,10 @@ def roles(rows: list[Row], pattern: str, t: float, rt: float, require: tuple[str
             continue
         n += 1
         a = not row.actor or same_party(found.actor, row.actor)
-        g = not row.target or same_party(found.target, row.target) or (
-            pattern == "wire_denial" and same_party(found.agency, row.target)
+        g = (
+            not row.target
+            or same_party(found.target, row.target)
+            or (pattern == "wire_denial" and same_party(found.agency, row.target))
         )
         actor += a
         target += g
@@ -322,12 +356,21 @@ def main() -> int:
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:
             for row in rows:
-                out.write(json.dumps({
-                    "id": row.id, "gold": row.gold, "general": row.general, "fold": row.fold,
-                    "gated": sorted(row.gated), "p": row.p,
-                    "rule_only": {k: d.model_dump(mode="json") for k, d in row.rule_only.items()},
-                    "model_led": {k: d.model_dump(mode="json") for k, d in row.model_led.items()},
-                }) + "\n")
+                out.write(
+                    json.dumps(
+                        {
+                            "id": row.id,
+                            "gold": row.gold,
+                            "general": row.general,
+                            "fold": row.fold,
+                            "gated": sorted(row.gated),
+                            "p": row.p,
+                            "rule_only": {k: d.model_dump(mode="json") for k, d in row.rule_only.items()},
+                            "model_led": {k: d.model_dump(mode="json") for k, d in row.model_led.items()},
+                        }
+                    )
+                    + "\n"
+                )
     report(rows, args.alarms)
     return 0
 
@@ -355,21 +398,25 @@ def report(rows: list[Row], alarms: bool) -> None:
         n, actor, target, both, country = roles(rows, pattern, t, rt, require, alone)
         general = [row for row in rows if row.general]
         passed = sum(pattern in row.gated for row in general) / max(1, len(general))
-        print(f"{pattern}: gate recall {gate:.3f} on {len(positives)} positives "
-              f"(passes {passed:.2f} of general news)")
-        print(f"  rules only: P {rules.precision:.3f} R {rules.recall:.3f} "
-              f"alarms/1000 {rules.per_thousand:.2f}")
-        print(f"  model+rules, cross-validated by article: P {cv.precision:.3f} R {cv.recall:.3f} "
-              f"(tp {cv.tp} fp {cv.fp} fn {cv.fn}) alarms/1000 general {cv.per_thousand:.2f}")
+        print(f"{pattern}: gate recall {gate:.3f} on {len(positives)} positives (passes {passed:.2f} of general news)")
+        print(f"  rules only: P {rules.precision:.3f} R {rules.recall:.3f} alarms/1000 {rules.per_thousand:.2f}")
+        print(
+            f"  model+rules, cross-validated by article: P {cv.precision:.3f} R {cv.recall:.3f} "
+            f"(tp {cv.tp} fp {cv.fp} fn {cv.fn}) alarms/1000 general {cv.per_thousand:.2f}"
+        )
         print(f"  chosen on all folds: threshold {t} rule_threshold {rt} require {list(require)} alone {alone}")
         if n:
-            print(f"  roles on {n} true detections: actor {actor / n:.3f} target {target / n:.3f} "
-                  f"both {both / n:.3f} country {country / n:.3f}")
+            print(
+                f"  roles on {n} true detections: actor {actor / n:.3f} target {target / n:.3f} "
+                f"both {both / n:.3f} country {country / n:.3f}"
+            )
         if alarms:
             for row in general:
                 found = decided(row, pattern, t, rt, require, alone)
                 if found is not None:
-                    print(f"    alarm {row.id} gold={row.gold} rule={found.rule} p={row.p.get(pattern, 0):.2f} {row.text[:160]!r}")
+                    print(
+                        f"    alarm {row.id} gold={row.gold} rule={found.rule} p={row.p.get(pattern, 0):.2f} {row.text[:160]!r}"
+                    )
 
 
 if __name__ == "__main__":

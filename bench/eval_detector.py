@@ -55,9 +55,41 @@ from services.detector.training.data import KNOWN_EVENTS, LABELS, clean_snippet 
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_OOF = Path("/work/scratch/oof.jsonl")
 CLASS_OF = {"ultimatum": "ULTIMATUM", "military_buildup": "MILITARY_BUILDUP", "wire_denial": "WIRE_DENIAL"}
-STOP = {"the", "a", "an", "of", "in", "and", "s", "'s", "to", "for", "on", "its", "his", "her", "their",
-        "president", "minister", "prime", "foreign", "defense", "defence", "secretary", "spokesman",
-        "spokeswoman", "spokesperson", "general", "gen", "mr", "mrs", "ms", "dr", "leader", "chief"}
+STOP = {
+    "the",
+    "a",
+    "an",
+    "of",
+    "in",
+    "and",
+    "s",
+    "'s",
+    "to",
+    "for",
+    "on",
+    "its",
+    "his",
+    "her",
+    "their",
+    "president",
+    "minister",
+    "prime",
+    "foreign",
+    "defense",
+    "defence",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "general",
+    "gen",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "leader",
+    "chief",
+}
 BATCH = 32
 
 
@@ -80,13 +112,27 @@ def read_jsonl(path: Path) -> list[dict]:
 def load_rows(oof: dict[str, dict], general_limit: int) -> tuple[list[Row], list[Row]]:
     """Labelled rows (train + dev) and general-news rows, with out-of-fold probabilities when known."""
     labelled = [
-        Row(r["id"], r["text"], r["label"], "labelled", r.get("context"), r.get("actor"), r.get("target"),
-            oof.get(r["id"], {}).get("probabilities", {}))
-        for name in ("train.jsonl", "dev.jsonl") for r in read_jsonl(EVAL / name)
+        Row(
+            r["id"],
+            r["text"],
+            r["label"],
+            "labelled",
+            r.get("context"),
+            r.get("actor"),
+            r.get("target"),
+            oof.get(r["id"], {}).get("probabilities", {}),
+        )
+        for name in ("train.jsonl", "dev.jsonl")
+        for r in read_jsonl(EVAL / name)
     ]
     general = [
-        Row(r["id"], "\n".join(clean_snippet(r["text"])), "GENERAL", "general",
-            probabilities=oof.get(r["id"], {}).get("probabilities", {}))
+        Row(
+            r["id"],
+            "\n".join(clean_snippet(r["text"])),
+            "GENERAL",
+            "general",
+            probabilities=oof.get(r["id"], {}).get("probabilities", {}),
+        )
         for r in read_jsonl(EVAL / "general_news.jsonl")
     ]
     general.sort(key=lambda r: (not r.probabilities, r.id))  # those with out-of-fold scores first
@@ -144,9 +190,9 @@ def model_only(rows: Sequence[Row], thresholds: dict[str, float]) -> list[set[st
 def pr_table(labelled: Sequence[Row], fired: Sequence[set[str]]) -> list[tuple[str, float, float, int, int, int]]:
     table = []
     for pattern, cls in CLASS_OF.items():
-        tp = sum(pattern in f and r.label == cls for r, f in zip(labelled, fired))
-        fp = sum(pattern in f and r.label != cls for r, f in zip(labelled, fired))
-        fn = sum(pattern not in f and r.label == cls for r, f in zip(labelled, fired))
+        tp = sum(pattern in f and r.label == cls for r, f in zip(labelled, fired, strict=False))
+        fp = sum(pattern in f and r.label != cls for r, f in zip(labelled, fired, strict=False))
+        fn = sum(pattern not in f and r.label == cls for r, f in zip(labelled, fired, strict=False))
         table.append((pattern, tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0, tp, fp, fn))
     return table
 
@@ -156,7 +202,7 @@ def roles_table(labelled: Sequence[Row], detections: Sequence[list]) -> dict[str
     out: dict[str, tuple[int, int, int]] = {}
     for pattern, cls in CLASS_OF.items():
         n = actors = targets = 0
-        for row, found in zip(labelled, detections):
+        for row, found in zip(labelled, detections, strict=False):
             hits = [d for d in found if d.pattern == pattern]
             if row.label != cls or not hits:
                 continue
@@ -173,8 +219,11 @@ def gate_recall(labelled: Sequence[Row]) -> dict[str, tuple[int, int]] | None:
         from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_catalog
 
         catalog = load_catalog([BUILTIN_PATTERNS_DIR])
-        gated = [(p, p.spec.classifier.label) for p in catalog.patterns
-                 if getattr(p.spec, "classifier", None) is not None and hasattr(p, "gate_passes")]
+        gated = [
+            (p, p.spec.classifier.label)
+            for p in catalog.patterns
+            if getattr(p.spec, "classifier", None) is not None and hasattr(p, "gate_passes")
+        ]
     except (ImportError, AttributeError) as exc:
         print(f"gate: not available ({exc})", file=sys.stderr)
         return None
@@ -193,7 +242,9 @@ def speed(engine, labelled: Sequence[Row], general: Sequence[Row], articles: int
     blank = spacy.blank("en")
     ordinary = ["\n\n".join(r.text for r in general[i : i + 10]) for i in range(0, 10 * articles, 10)]
     dense_rows = sorted(labelled, key=lambda r: r.id)
-    dense = [" ".join(r.text for r in dense_rows[i : i + 10]) for i in range(0, min(len(dense_rows), 10 * articles), 10)]
+    dense = [
+        " ".join(r.text for r in dense_rows[i : i + 10]) for i in range(0, min(len(dense_rows), 10 * articles), 10)
+    ]
     results = []
     for name, corpus in (("ordinary news", [a for a in ordinary if a]), ("candidate-dense", dense)):
         for article in corpus[:BATCH]:
@@ -228,8 +279,10 @@ def main() -> int:
 
     oof = {r["id"]: r for r in read_jsonl(args.oof)} if args.oof.exists() else {}
     if (args.judge == "oof" or args.model_only) and not oof:
-        print(f"no out-of-fold probabilities at {args.oof}: run tocsin train --oof FILE, or --judge model|none",
-              file=sys.stderr)
+        print(
+            f"no out-of-fold probabilities at {args.oof}: run tocsin train --oof FILE, or --judge model|none",
+            file=sys.stderr,
+        )
         return 2
     labelled, general = load_rows(oof, args.general)
     if args.judge == "oof":
@@ -256,8 +309,11 @@ def main() -> int:
         fired = [{d.pattern for d in ds} for ds in detections]
         general_detections = detect_rows(engine, general, oof_judge)
         general_fired = [{d.pattern for d in ds} & set(CLASS_OF) for ds in general_detections]
-        mode = {"oof": "engine + out-of-fold judge (CV by source)", "model": "engine + committed judge (IN-SAMPLE)",
-                "none": "engine, rule-only"}[args.judge]
+        mode = {
+            "oof": "engine + out-of-fold judge (CV by source)",
+            "model": "engine + committed judge (IN-SAMPLE)",
+            "none": "engine, rule-only",
+        }[args.judge]
 
     print(f"mode: {mode}; {len(labelled)} labelled sentences, {len(general)} general-news snippets")
     print(f"{'pattern':<18}{'P':>7}{'R':>7}{'tp':>5}{'fp':>5}{'fn':>5}")
@@ -270,7 +326,8 @@ def main() -> int:
         for pattern, (n, actors, targets) in roles_table(labelled, detections).items():
             both = sum(
                 any(same_party(r.actor, d.actor) and same_party(r.target, d.target) for d in ds if d.pattern == pattern)
-                for r, ds in zip(labelled, detections) if r.label == CLASS_OF[pattern]
+                for r, ds in zip(labelled, detections, strict=False)
+                if r.label == CLASS_OF[pattern]
             )
             all_n, all_both = all_n + n, all_both + both
             print(f"{pattern:<26}{n:>5}{actors / max(n, 1):>8.2f}{targets / max(n, 1):>8.2f}{both / max(n, 1):>8.2f}")
@@ -282,18 +339,20 @@ def main() -> int:
         for pattern, (passed, total) in gates.items():
             print(f"{pattern:<26}{passed:>8}{total:>6}{passed / max(total, 1):>8.3f}")
 
-    alarms = [(r, f) for r, f in zip(general, general_fired) if f]
+    alarms = [(r, f) for r, f in zip(general, general_fired, strict=False) if f]
     known = [r for r, _ in alarms if r.id in KNOWN_EVENTS]
-    print(f"\ngeneral news: {len(alarms)} alarms on {len(general)} snippets = "
-          f"{1000 * len(alarms) / max(len(general), 1):.1f} per 1,000 "
-          f"({len(known)} of them known real events; read the rest with --alarms)")
+    print(
+        f"\ngeneral news: {len(alarms)} alarms on {len(general)} snippets = "
+        f"{1000 * len(alarms) / max(len(general), 1):.1f} per 1,000 "
+        f"({len(known)} of them known real events; read the rest with --alarms)"
+    )
     if args.alarms:
         for row, patterns in alarms:
             mark = "REAL EVENT" if row.id in KNOWN_EVENTS else "read me"
             print(f"  [{mark}] {row.id} {sorted(patterns)}: {row.text[:200]!r}")
     if args.errors:
         for pattern, cls in CLASS_OF.items():
-            for row, f in zip(labelled, fired):
+            for row, f in zip(labelled, fired, strict=False):
                 if (pattern in f) != (row.label == cls):
                     print(f"  {'FP' if pattern in f else 'FN'} {pattern} {row.id} [{row.label}] {row.text[:160]!r}")
 
@@ -302,8 +361,7 @@ def main() -> int:
 
         engine = DetectionEngine.from_model(args.spacy_model, judge=shipped)
         print(f"\n{'speed (CPU, 1 thread)':<32}{'tokenizer s':>12}{'detector s':>12}{'ratio':>8}")
-        for name, tokenizer, detector in speed(engine, labelled, general or load_rows({}, 2000)[1],
-                                               args.articles):
+        for name, tokenizer, detector in speed(engine, labelled, general or load_rows({}, 2000)[1], args.articles):
             print(f"{name:<32}{tokenizer:>12.3f}{detector:>12.3f}{tokenizer / max(detector, 1e-9):>8.3f}")
         print("goal: ratio >= 0.10 on ordinary news, >= 0.01 on candidate-dense text")
     return 0

@@ -57,8 +57,14 @@ SAMPLE_EVERY = 5.0
 DRAIN = 60.0
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 PAIRS = [
-    ("Russia", "Ukraine"), ("China", "Taiwan"), ("India", "Pakistan"), ("Turkey", "Syria"),
-    ("Israel", "Lebanon"), ("Iran", "Iraq"), ("Ethiopia", "Eritrea"), ("Azerbaijan", "Armenia"),
+    ("Russia", "Ukraine"),
+    ("China", "Taiwan"),
+    ("India", "Pakistan"),
+    ("Turkey", "Syria"),
+    ("Israel", "Lebanon"),
+    ("Iran", "Iraq"),
+    ("Ethiopia", "Eritrea"),
+    ("Azerbaijan", "Armenia"),
 ]
 QUIET = [
     "The city council approved a new budget for road repairs on Tuesday.",
@@ -228,7 +234,7 @@ async def read_offsets(bootstrap: str, groups: dict[str, str]) -> tuple[dict[str
             partitions = [TopicPartition(topic, p) for p in sorted(reader.partitions_for_topic(topic) or ())]
             ends = await reader.end_offsets(partitions) if partitions else {}
             committed = [await reader.committed(tp) or 0 for tp in partitions]
-            lag[group] = sum(max(0, ends[tp] - c) for tp, c in zip(partitions, committed))
+            lag[group] = sum(max(0, ends[tp] - c) for tp, c in zip(partitions, committed, strict=False))
             committed_total[group] = sum(committed)
         finally:
             await reader.stop()
@@ -238,8 +244,10 @@ async def read_offsets(bootstrap: str, groups: dict[str, str]) -> tuple[dict[str
 def document(n: int, alerting: bool) -> Document:
     if alerting:
         actor, target = PAIRS[n % len(PAIRS)]
-        text = (f"{actor} has deployed thousands of troops and armoured vehicles to its border with {target}, "
-                f"satellite images published on bulletin {n} show.")
+        text = (
+            f"{actor} has deployed thousands of troops and armoured vehicles to its border with {target}, "
+            f"satellite images published on bulletin {n} show."
+        )
         doc_id = f"soak-a{n:07d}"
     else:
         text = quiet_text(n)
@@ -450,17 +458,31 @@ def print_table(summary: dict[str, object]) -> None:
         ("latency produce→webhook p99", f"{summary['latency_p99_s']:.2f} s (max {summary['latency_max_s']:.2f} s)"),
         ("max lag while producing", ", ".join(f"{g}={v}" for g, v in sorted(summary["max_lag"].items()))),
         ("lag after drain", ", ".join(f"{g}={v}" for g, v in sorted(summary["lag_after_drain"].items()))),
-        ("RSS start / middle / end", f"{summary['rss_mb_start']:.0f} / {summary['rss_mb_middle']:.0f} / "
-                                     f"{summary['rss_mb_end']:.0f} MB ({summary['rss_growth_pct']:+.1f} %)"),
-        ("RSS growth by process", ", ".join(
-            f"{role} {summary['rss_mb_start_by_role'][role]:.0f}{grown:+.0f}"
-            for role, grown in sorted(summary["rss_mb_growth_by_role"].items()))),
-        ("RSS of Tocsin's processes (all but the broker)", f"{summary['rss_mb_tocsin_start']:.0f} → "
-                                     f"{summary['rss_mb_tocsin_end']:.0f} MB ({summary['rss_tocsin_growth_pct']:+.1f} %)"),
-        ("broker growth: soak / same documents alone", f"{summary['broker_growth_mb']:+.0f} / "
-                                     f"{summary['broker_baseline_growth_mb']:+.0f} MB "
-                                     f"(ratio {summary['broker_growth_mb'] / summary['broker_baseline_growth_mb']:.2f})"
-                                     if summary["broker_baseline_growth_mb"] > 0 else "n/a"),
+        (
+            "RSS start / middle / end",
+            f"{summary['rss_mb_start']:.0f} / {summary['rss_mb_middle']:.0f} / "
+            f"{summary['rss_mb_end']:.0f} MB ({summary['rss_growth_pct']:+.1f} %)",
+        ),
+        (
+            "RSS growth by process",
+            ", ".join(
+                f"{role} {summary['rss_mb_start_by_role'][role]:.0f}{grown:+.0f}"
+                for role, grown in sorted(summary["rss_mb_growth_by_role"].items())
+            ),
+        ),
+        (
+            "RSS of Tocsin's processes (all but the broker)",
+            f"{summary['rss_mb_tocsin_start']:.0f} → "
+            f"{summary['rss_mb_tocsin_end']:.0f} MB ({summary['rss_tocsin_growth_pct']:+.1f} %)",
+        ),
+        (
+            "broker growth: soak / same documents alone",
+            f"{summary['broker_growth_mb']:+.0f} / "
+            f"{summary['broker_baseline_growth_mb']:+.0f} MB "
+            f"(ratio {summary['broker_growth_mb'] / summary['broker_baseline_growth_mb']:.2f})"
+            if summary["broker_baseline_growth_mb"] > 0
+            else "n/a",
+        ),
     ]
     width = max(len(name) for name, _ in rows)
     print("\n| figure | value |\n|---|---|")
@@ -493,8 +515,12 @@ async def main(args: argparse.Namespace) -> int:
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOCSIN_")}
         stdout = workdir / "run.stdout"
         process = subprocess.Popen(
-            [sys.executable, "-m", "services.cli.main", "run", "--config", str(config)], cwd=workdir, env=env,
-            stdin=subprocess.DEVNULL, stdout=stdout.open("wb"), stderr=(workdir / "run.stderr").open("wb"),
+            [sys.executable, "-m", "services.cli.main", "run", "--config", str(config)],
+            cwd=workdir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=stdout.open("wb"),
+            stderr=(workdir / "run.stderr").open("wb"),
         )
         try:
             bootstrap = await wait_for_ready(process, stdout)
@@ -521,7 +547,9 @@ async def main(args: argparse.Namespace) -> int:
         baseline = await documents_alone(run, documents_by(run, start_sample), documents_by(run, end_sample))
         summary = summarise(run, receiver, produced_at, baseline)
     OUT.mkdir(exist_ok=True)
-    (OUT / "soak.json").write_text(json.dumps({"summary": summary, "samples": [asdict(s) for s in run.samples]}, indent=1))
+    (OUT / "soak.json").write_text(
+        json.dumps({"summary": summary, "samples": [asdict(s) for s in run.samples]}, indent=1)
+    )
     plot(run, OUT / "soak.png")
     print_table(summary)
     print(f"\nwrote {OUT / 'soak.png'} and {OUT / 'soak.json'}")

@@ -34,8 +34,16 @@ class FixedDetector:
         if self.every > 1 and number.isdigit() and int(number) % self.every:
             return []
         return [
-            Detection(pattern="military_buildup", sentence=head, start=0, end=len(head),
-                      actor=actor, countries=["VE"], confidence=0.9, rule="bench")
+            Detection(
+                pattern="military_buildup",
+                sentence=head,
+                start=0,
+                end=len(head),
+                actor=actor,
+                countries=["VE"],
+                confidence=0.9,
+                rule="bench",
+            )
         ]
 
     def reload_if_changed(self) -> bool:
@@ -43,8 +51,8 @@ class FixedDetector:
 
 
 def main() -> int:
-    from services.stream.app import build_app, required_topics
     from services.platform.kafka import ensure_topics
+    from services.stream.app import build_app, required_topics
 
     mode = sys.argv[1]
     settings = load_settings(None)
@@ -96,8 +104,9 @@ def run_worker(app: faust.App, loop: asyncio.AbstractEventLoop | None = None) ->
     if loop is None:
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
-    worker = faust.Worker(app, loop=loop, loglevel=logging.WARNING, override_logging=False, quiet=True,
-                          redirect_stdouts=False)
+    worker = faust.Worker(
+        app, loop=loop, loglevel=logging.WARNING, override_logging=False, quiet=True, redirect_stdouts=False
+    )
     worker.spinner = None
     try:
         worker.execute_from_commandline()

@@ -9,8 +9,7 @@ from models.alert import AlertData, AlertEvent, alert_event_schema
 from models.detection import Detection
 from models.document import Document, document_id_for
 from models.envelope import DETECTION_EVENTS, DOCUMENTS, SCHEMA_VERSION, SIGNALS, Codec, PayloadError
-from models.signal import DocumentRef, RuleFiring, Signal
-from models.signal import OutletRef
+from models.signal import DocumentRef, OutletRef, RuleFiring, Signal
 from models.subscription import Subscription, WebhookTarget, decode_webhook_secret
 
 __all__ = [

@@ -63,7 +63,9 @@ class AlertData(WireModel):
     reason: Reason
     severity: Severity
     severity_reason: str = Field(default="", description="Why: '2 independent outlets (1 wire); not counted: 1 copy'")
-    corroboration: int = Field(ge=0, description="The number of independent outlets, as the stories service counted them")
+    corroboration: int = Field(
+        ge=0, description="The number of independent outlets, as the stories service counted them"
+    )
     outlets: list[OutletRef] = Field(description="Every outlet of the story and how it was counted")
     patterns: list[str] = Field(min_length=1)
     actor: str | None = None

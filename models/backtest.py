@@ -46,14 +46,19 @@ class BacktestRequest(BaseModel):
         None, min_length=1, max_length=MAX_PATTERN_CHARS, description="a pattern file's YAML text (the draft)"
     )
     threshold: float | None = Field(
-        None, ge=0.0, le=1.0,
+        None,
+        ge=0.0,
+        le=1.0,
         description="the draft keeps only detections scoring at least this (probability if given, else confidence)",
     )
     patterns: list[str] = Field(
-        default_factory=list, max_length=50,
+        default_factory=list,
+        max_length=50,
         description="compare only these pattern ids (default: the draft's id, or every pattern)",
     )
-    since: Duration = Field(DEFAULT_SINCE, gt=0, le=MAX_SINCE, description="replay documents archived this long ago or later: '2d', '6h'")
+    since: Duration = Field(
+        DEFAULT_SINCE, gt=0, le=MAX_SINCE, description="replay documents archived this long ago or later: '2d', '6h'"
+    )
     limit: int = Field(500, ge=1, le=MAX_DOCUMENTS, description="replay at most this many documents, newest first")
     show: int = Field(50, ge=0, le=MAX_SHOWN, description="list at most this many changed detections")
 

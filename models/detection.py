@@ -30,7 +30,9 @@ class Detection(WireModel):
     cameo: str | None = None
     rule: str = Field(min_length=1)
     probability: float | None = Field(
-        default=None, ge=0.0, le=1.0,
+        default=None,
+        ge=0.0,
+        le=1.0,
         description="the trained judge's probability for the pattern's label; None when the "
         "pattern is rule-only (no classifier label, or no model loaded)",
     )

@@ -76,7 +76,9 @@ class Codec(Generic[Model]):
         try:
             return self.model.model_validate(envelope.get("data"))
         except ValidationError as exc:
-            raise PayloadError(f"invalid {self.schema}: {exc.error_count()} error(s): {exc.errors()[0]['msg']}") from None
+            raise PayloadError(
+                f"invalid {self.schema}: {exc.error_count()} error(s): {exc.errors()[0]['msg']}"
+            ) from None
 
 
 def _envelope_model(schema: str, model: type[Model], version: int) -> type[BaseModel]:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+
 from pydantic import Field
 
 from models._base import WireModel
 from models.detection import Detection
 from models.severity import Severity
-from models.signal import DocumentRef
-from models.signal import CountedAs
-
+from models.signal import CountedAs, DocumentRef
 
 
 class DetectionEvent(WireModel):

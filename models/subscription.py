@@ -8,8 +8,8 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, HttpUrl, SecretStr, field_validator
 
-from models.durations import parse_duration
 from models._base import WireModel
+from models.durations import parse_duration
 from models.severity import Severity
 
 SECRET_PREFIX = "whsec_"
@@ -31,13 +31,11 @@ def decode_webhook_secret(secret: str) -> bytes:
     if not secret.startswith(SECRET_PREFIX):
         raise ValueError(f"webhook secret must start with {SECRET_PREFIX!r}")
     try:
-        raw = base64.b64decode(secret[len(SECRET_PREFIX):], validate=True)
+        raw = base64.b64decode(secret[len(SECRET_PREFIX) :], validate=True)
     except (binascii.Error, ValueError):
         raise ValueError("webhook secret is not valid base64 after 'whsec_'") from None
     if not MIN_SECRET_BYTES <= len(raw) <= MAX_SECRET_BYTES:
-        raise ValueError(
-            f"webhook secret must decode to {MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} bytes, got {len(raw)}"
-        )
+        raise ValueError(f"webhook secret must decode to {MIN_SECRET_BYTES}-{MAX_SECRET_BYTES} bytes, got {len(raw)}")
     return raw
 
 
@@ -76,9 +74,7 @@ class Subscription(WireModel):
     countries: list[str] = Field(default_factory=list)
     actors: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
-    aliases: dict[str, list[str]] = Field(
-        default_factory=dict, description="other names of an actor in ``actors``"
-    )
+    aliases: dict[str, list[str]] = Field(default_factory=dict, description="other names of an actor in ``actors``")
     min_confidence: float = Field(default=0.0, ge=0.0, le=1.0)
     min_severity: Severity = "alert"
     languages: list[str] = Field(default_factory=list)

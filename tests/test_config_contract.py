@@ -40,12 +40,21 @@ MISTAKES = [
     (("interval: 10m", "intervall: 10s"), "sources.0.intervall", ["unknown option of kind 'rss'", "interval"]),
     (("    url: https", "    urll: https"), "sources.0.urll", ["unknown option of kind 'rss'", "did you mean 'url'"]),
     (("query: ultimatum", "querry: ultimatum"), "sources.1.querry", ["unknown option of kind 'gdelt'", "query"]),
-    (("    patterns: [ultimatum]", "    paterns: [ultimatum]"), "subscriptions.0.paterns",
-     ["unknown key", "did you mean 'patterns'"]),
-    (("patterns: [ultimatum]", "patterns: [ultimatun]"), "subscriptions.0.patterns.0",
-     ["unknown pattern 'ultimatun'", "ultimatum", "military_buildup", "wire_denial"]),
-    (("filter: {patterns: [military_buildup]}", "filter: {patterns: [buildup]}"), "rules.0.filter.patterns.0",
-     ["unknown pattern 'buildup'", "military_buildup"]),
+    (
+        ("    patterns: [ultimatum]", "    paterns: [ultimatum]"),
+        "subscriptions.0.paterns",
+        ["unknown key", "did you mean 'patterns'"],
+    ),
+    (
+        ("patterns: [ultimatum]", "patterns: [ultimatun]"),
+        "subscriptions.0.patterns.0",
+        ["unknown pattern 'ultimatun'", "ultimatum", "military_buildup", "wire_denial"],
+    ),
+    (
+        ("filter: {patterns: [military_buildup]}", "filter: {patterns: [buildup]}"),
+        "rules.0.filter.patterns.0",
+        ["unknown pattern 'buildup'", "military_buildup"],
+    ),
     (("filter: {patterns", "filter: {paterns"), "rules.0.filter.paterns", ["unknown key"]),
     (("    kind: frequency", "    kind: frequency\n    windw: 1h"), "rules.0.windw", ["unknown key", "window"]),
 ]
@@ -94,16 +103,24 @@ def test_user_patterns_count_as_known(tmp_path: Path, clean_env: None) -> None:
     patterns.mkdir()
     (patterns / "mine.yaml").write_text("id: port_closure\n")
     path = tmp_path / "tocsin.yaml"
-    path.write_text(
-        GOOD.replace("[ultimatum]", "[port_closure]") + f"detector:\n  patterns_dir: {patterns}\n"
-    )
+    path.write_text(GOOD.replace("[ultimatum]", "[port_closure]") + f"detector:\n  patterns_dir: {patterns}\n")
     assert load_settings(path).subscriptions[0].patterns == ["port_closure"]
 
 
 # Every command that reads a config, with the arguments it needs to get that far.
 COMMANDS = [
-    ["run"], ["ingest"], ["detect"], ["alert"], ["api"], ["check"], ["sources"], ["sources", "check"],
-    ["patterns", "list"], ["token", "list"], ["db", "current"], ["analyze", "The minister gave an ultimatum."],
+    ["run"],
+    ["ingest"],
+    ["detect"],
+    ["alert"],
+    ["api"],
+    ["check"],
+    ["sources"],
+    ["sources", "check"],
+    ["patterns", "list"],
+    ["token", "list"],
+    ["db", "current"],
+    ["analyze", "The minister gave an ultimatum."],
 ]
 
 
@@ -115,7 +132,12 @@ def test_every_command_stops_before_starting_anything(tmp_path: Path, command: l
     env["PYTHONPATH"] = str(REPO_ROOT)
     result = subprocess.run(
         [sys.executable, "-m", "services.cli.main", *command, "--config", str(path)],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()

@@ -140,7 +140,9 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
             assert not orphans, f"processes outlived tocsin run after {signal.Signals(stop_signal).name}"
 
     # Figures counted inside the worker processes reach the API's /metrics.
-    assert re.search(r'tocsin_detections_total\{pattern="(military_buildup|ultimatum)"\} [1-9]', metrics), metrics[-3000:]
+    assert re.search(r'tocsin_detections_total\{pattern="(military_buildup|ultimatum)"\} [1-9]', metrics), metrics[
+        -3000:
+    ]
     assert re.search(r"tocsin_feed_to_outbox_seconds_count [1-9]", metrics), metrics[-3000:]
     # So does the embedded broker's memory, which tocsin run watches (it only grows).
     broker_memory = re.search(r"^tocsin_embedded_broker_resident_bytes (\S+)$", metrics, re.MULTILINE)

@@ -36,8 +36,13 @@ def _free_port() -> int:
 def _start(folder: Path, port: int) -> subprocess.Popen[str]:
     """``tocsin run`` in its own session, as a shell starts it: Ctrl-C goes to its group."""
     return subprocess.Popen(
-        [sys.executable, "-m", "services.cli.main", "run"], cwd=folder, env=_env(port), text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
+        [sys.executable, "-m", "services.cli.main", "run"],
+        cwd=folder,
+        env=_env(port),
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
@@ -84,8 +89,11 @@ class Output:
 
 
 def _error_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines()
-            if '"level": "error"' in line or "Traceback" in line or '"level": "critical"' in line]
+    return [
+        line
+        for line in text.splitlines()
+        if '"level": "error"' in line or "Traceback" in line or '"level": "critical"' in line
+    ]
 
 
 def test_a_busy_port_is_one_line_and_nothing_starts(tmp_path: Path) -> None:
@@ -93,13 +101,22 @@ def test_a_busy_port_is_one_line_and_nothing_starts(tmp_path: Path) -> None:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "services.cli.main", "run"], cwd=tmp_path, env=_env(port),
-                                capture_output=True, text=True, timeout=60, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli.main", "run"],
+            cwd=tmp_path,
+            env=_env(port),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
-        (f"tocsin: port {port} on 127.0.0.1 is in use; set http.port in the config file "
-         f"or TOCSIN_HTTP_PORT (e.g. TOCSIN_HTTP_PORT={port + 1})")
+        (
+            f"tocsin: port {port} on 127.0.0.1 is in use; set http.port in the config file "
+            f"or TOCSIN_HTTP_PORT (e.g. TOCSIN_HTTP_PORT={port + 1})"
+        )
     ]
     assert not (tmp_path / "var" / "metrics").exists(), "the metrics folder is made only once the run starts"
 
@@ -111,15 +128,24 @@ def test_a_second_run_on_the_same_folder_refuses_and_touches_nothing(tmp_path: P
         (folder / "metrics").mkdir()
         (folder / "metrics" / "counter_1.db").write_bytes(b"running instance's metrics")
         before = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
-        result = subprocess.run([sys.executable, "-m", "services.cli.main", "run"], cwd=tmp_path,
-                                env=_env(_free_port()), capture_output=True, text=True, timeout=60, check=False)
+        result = subprocess.run(
+            [sys.executable, "-m", "services.cli.main", "run"],
+            cwd=tmp_path,
+            env=_env(_free_port()),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         after = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     finally:
         lock.release()
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        (f"tocsin: another tocsin run (pid {os.getpid()}) is using the data folder var/; "
-         "stop it first, or start this one from another folder")
+        (
+            f"tocsin: another tocsin run (pid {os.getpid()}) is using the data folder var/; "
+            "stop it first, or start this one from another folder"
+        )
     ]
     assert after == before
     assert (folder / LOCK_NAME).read_text() == f"{os.getpid()}\n"

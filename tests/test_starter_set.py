@@ -36,7 +36,9 @@ def test_official_sources_are_there(settings) -> None:
 
 
 def test_one_gdelt_query_per_built_in_pattern(settings) -> None:
-    gdelt = {source.id.removeprefix("gdelt-").replace("-", "_") for source in settings.sources if source.kind == "gdelt"}
+    gdelt = {
+        source.id.removeprefix("gdelt-").replace("-", "_") for source in settings.sources if source.kind == "gdelt"
+    }
     assert gdelt == known_pattern_ids(None)
 
 

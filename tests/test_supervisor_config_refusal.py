@@ -44,9 +44,7 @@ async def test_any_other_exit_is_restarted() -> None:
     assert not supervisor.gave_up.is_set()
 
 
-async def test_tocsin_run_never_says_ready_when_a_service_refuses_its_config(
-    tmp_path, monkeypatch, capsys
-) -> None:
+async def test_tocsin_run_never_says_ready_when_a_service_refuses_its_config(tmp_path, monkeypatch, capsys) -> None:
     """The whole start-up path: the banner is not printed, the refusal is raised, all is stopped."""
     import pytest
 

@@ -88,11 +88,20 @@ def test_on_a_terminal_the_status_line_and_the_logs_stay_apart(tmp_path: Path) -
     env.update(PYTHONPATH=str(REPO_ROOT), TOCSIN_HTTP_PORT=str(_free_port()), TERM="xterm")
     config = tmp_path / "tocsin.yaml"
     # One source that is down: ingest logs while the status line is up.
-    config.write_text("security: {allow_private_targets: true}\nsources:\n"
-                      f"  - {{id: down, kind: rss, url: 'http://127.0.0.1:{_free_port()}/feed.xml', interval: 10s}}\n")
+    config.write_text(
+        "security: {allow_private_targets: true}\nsources:\n"
+        f"  - {{id: down, kind: rss, url: 'http://127.0.0.1:{_free_port()}/feed.xml', interval: 10s}}\n"
+    )
     master, slave = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "services.cli.main", "run", "--config", str(config)],
-                               cwd=tmp_path, env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "services.cli.main", "run", "--config", str(config)],
+        cwd=tmp_path,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        start_new_session=True,
+    )
     os.close(slave)
     try:
         raw = _read_until(master, time.monotonic() + 240, stop="Ctrl-C stops everything")

@@ -53,7 +53,9 @@ def send_blocking(url: str, target: Target | None, message: Message, allow_priva
         notifier = apprise.Apprise(asset=apprise.AppriseAsset(async_mode=False))
         if not notifier.add(url):
             raise ValueError("apprise does not understand this channel URL")
-        return bool(notifier.notify(body=message.markdown, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN))
+        return bool(
+            notifier.notify(body=message.markdown, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN)
+        )
 
 
 class AppriseChannel:
@@ -69,7 +71,9 @@ class AppriseChannel:
             raise PermanentError("the subscription no longer has this channel")
         try:
             target = refuse_internal_static(url, self.allow_private)
-            ok = await asyncio.to_thread(send_blocking, url, target, render_payload(delivery.payload), self.allow_private)
+            ok = await asyncio.to_thread(
+                send_blocking, url, target, render_payload(delivery.payload), self.allow_private
+            )
         except ForbiddenTarget as exc:
             raise PermanentError(f"forbidden target: {exc}") from None
         except ValueError as exc:

@@ -6,7 +6,6 @@ a short hash of the URL. Reordering the channel list keeps every key.
 
 from __future__ import annotations
 
-
 from models import Subscription
 from models.ids import stable_id
 

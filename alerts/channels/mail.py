@@ -15,11 +15,11 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from alerts.channels.keys import channel_url
 from alerts.channels.message import render_payload
+from alerts.channels.pinning import pinned_scope
 from alerts.errors import PermanentError, RetryableError
 from alerts.tables import DeliveryRow
 from models import Subscription
 from services.platform.netguard import ForbiddenTarget
-from alerts.channels.pinning import pinned_scope
 from services.platform.outbound import refuse_internal_static
 
 DEFAULT_PORT = 25
@@ -60,7 +60,10 @@ class SmtpChannel:
         mail = build_mail(delivery, sender, recipients)
         try:
             await asyncio.to_thread(
-                self._send_pinned, parts.hostname, parts.port or DEFAULT_PORT, mail,
+                self._send_pinned,
+                parts.hostname,
+                parts.port or DEFAULT_PORT,
+                mail,
                 unquote(parts.username) if parts.username else None,
                 unquote(parts.password) if parts.password else None,
                 (query.get("starttls") or ["0"])[0] in ("1", "true", "yes"),

@@ -32,7 +32,7 @@ def _emphasise(sentence: str, words: list[str], before: str, after: str, escape=
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
     out, last = [], 0
     for match in pattern.finditer(sentence):
-        out.append(escape(sentence[last:match.start()]))
+        out.append(escape(sentence[last : match.start()]))
         out.append(before + escape(match.group(0)) + after)
         last = match.end()
     out.append(escape(sentence[last:]))
@@ -57,24 +57,37 @@ def render(event: dict[str, Any]) -> Message:
 
     md = [f"**{_md_escape(title)}**", ""]
     md += [f"> {_emphasise(e['sentence'], e.get('triggers', []), '**', '**', _md_escape)}" for e in evidence]
-    md += ["", f"**Actor → target:** {_md_escape(who)}", f"**Countries:** {countries}",
-           f"**Confidence:** {data['confidence']:.2f} · **Story:** `{data['story_id']}`"]
+    md += [
+        "",
+        f"**Actor → target:** {_md_escape(who)}",
+        f"**Countries:** {countries}",
+        f"**Confidence:** {data['confidence']:.2f} · **Story:** `{data['story_id']}`",
+    ]
     if links:
         md += ["", "**Sources:**"] + [f"- [{_md_escape(d.get('title') or d['url'])}]({d['url']})" for d in links]
 
     text = [title, ""]
     text += [f"  \u201c{e['sentence']}\u201d" for e in evidence]
-    text += ["", f"Actor -> target: {who}", f"Countries: {countries}", f"Confidence: {data['confidence']:.2f}",
-             f"Story: {data['story_id']}"]
+    text += [
+        "",
+        f"Actor -> target: {who}",
+        f"Countries: {countries}",
+        f"Confidence: {data['confidence']:.2f}",
+        f"Story: {data['story_id']}",
+    ]
     if links:
         text += ["", "Sources:"] + [f"  - {d.get('title') or ''} <{d['url']}>" for d in links]
 
     esc = html.escape
     body = [f"<h2>{esc(title)}</h2>"]
-    body += [f"<blockquote>{_emphasise(e['sentence'], e.get('triggers', []), '<strong>', '</strong>', esc)}</blockquote>"
-             for e in evidence]
-    body += [f"<p><b>Actor → target:</b> {esc(who)}<br><b>Countries:</b> {esc(countries)}<br>"
-             f"<b>Confidence:</b> {data['confidence']:.2f}<br><b>Story:</b> {esc(data['story_id'])}</p>"]
+    body += [
+        f"<blockquote>{_emphasise(e['sentence'], e.get('triggers', []), '<strong>', '</strong>', esc)}</blockquote>"
+        for e in evidence
+    ]
+    body += [
+        f"<p><b>Actor → target:</b> {esc(who)}<br><b>Countries:</b> {esc(countries)}<br>"
+        f"<b>Confidence:</b> {data['confidence']:.2f}<br><b>Story:</b> {esc(data['story_id'])}</p>"
+    ]
     if links:
         body += ["<ul>"] + [f'<li><a href="{esc(d["url"])}">{esc(d.get("title") or d["url"])}</a></li>' for d in links]
         body += ["</ul>"]

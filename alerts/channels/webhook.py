@@ -11,9 +11,8 @@ from alerts.retry import parse_retry_after
 from alerts.signing import webhook_headers
 from alerts.tables import DeliveryRow
 from models import Subscription
-from services.platform.netguard import ForbiddenTarget
 from services.platform.httpbody import discard
-from services.platform.netguard import check_static
+from services.platform.netguard import ForbiddenTarget, check_static
 
 THROTTLING = frozenset({429, 502, 503, 504})
 USER_AGENT = "tocsin-alerter/0.1"
@@ -68,8 +67,11 @@ class WebhookChannel:
         if status == 410:
             raise EndpointGone("receiver answered 410 Gone", status=status)
         if 300 <= status < 400:
-            raise RetryableError(f"receiver answered {status} redirect ({answer.get('location', 'no location')[:200]}); "
-                                 "webhooks do not follow it: update the URL", status=status)
+            raise RetryableError(
+                f"receiver answered {status} redirect ({answer.get('location', 'no location')[:200]}); "
+                "webhooks do not follow it: update the URL",
+                status=status,
+            )
         retry_after = parse_retry_after(answer.get("retry-after"), self.clock()) if status in THROTTLING else None
         raise RetryableError(f"receiver answered {status}", status=status, retry_after=retry_after)
 

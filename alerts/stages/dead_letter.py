@@ -31,11 +31,22 @@ class DeadLetterStage:
             if isinstance(item.error, EndpointGone):
                 await outbox.disable_endpoint(self.db, delivery.subscription_id, delivery.channel, reason, now)
                 await self.ops.publish(
-                    "endpoint.disabled", level="endpoint", subscription_id=delivery.subscription_id,
-                    channel=delivery.channel, delivery_id=delivery.id, reason=reason, time=now,
+                    "endpoint.disabled",
+                    level="endpoint",
+                    subscription_id=delivery.subscription_id,
+                    channel=delivery.channel,
+                    delivery_id=delivery.id,
+                    reason=reason,
+                    time=now,
                 )
             await self.ops.publish(
-                "delivery.dead_lettered", level="endpoint", subscription_id=delivery.subscription_id,
-                channel=delivery.channel, delivery_id=delivery.id, attempts=delivery.attempts, reason=reason, time=now,
+                "delivery.dead_lettered",
+                level="endpoint",
+                subscription_id=delivery.subscription_id,
+                channel=delivery.channel,
+                delivery_id=delivery.id,
+                attempts=delivery.attempts,
+                reason=reason,
+                time=now,
             )
         return ctx, []

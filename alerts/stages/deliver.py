@@ -33,7 +33,11 @@ class DeliverStage:
     """Sends each item; delivered items leave the pipeline, failed ones go on with their error."""
 
     def __init__(
-        self, db: Database, channels: ChannelSet, clock: Callable[[], float], timeout: float,
+        self,
+        db: Database,
+        channels: ChannelSet,
+        clock: Callable[[], float],
+        timeout: float,
         breakers: Breakers | None = None,
     ) -> None:
         """``breakers`` learns each attempt's outcome; the dispatcher reads the same object."""
@@ -79,16 +83,29 @@ class DeliverStage:
             error = RetryableError(f"{type(exc).__name__}: {exc}"[:500])
         latency_ms = (time.perf_counter() - began) * 1000
         if self.breakers is not None:
-            self.breakers.record((delivery.subscription_id, delivery.channel), outcome_of(error, sent=sent), self.clock())
+            self.breakers.record(
+                (delivery.subscription_id, delivery.channel), outcome_of(error, sent=sent), self.clock()
+            )
         outcome = DELIVERED if error is None else ("retry" if isinstance(error, RetryableError) else "failed")
         DELIVERY_ATTEMPT.labels(outcome).observe(latency_ms / 1000)
         await self._record(
-            ctx, delivery, started_at=started, latency_ms=latency_ms, status_code=status, outcome=outcome,
+            ctx,
+            delivery,
+            started_at=started,
+            latency_ms=latency_ms,
+            status_code=status,
+            outcome=outcome,
             error=None if error is None else str(error),
         )
         log.info(
-            "alert.attempt", delivery=delivery.id, channel=delivery.channel, attempt=delivery.attempts,
-            status=status, outcome=outcome, latency_ms=round(latency_ms, 1), error=None if error is None else str(error),
+            "alert.attempt",
+            delivery=delivery.id,
+            channel=delivery.channel,
+            attempt=delivery.attempts,
+            status=status,
+            outcome=outcome,
+            latency_ms=round(latency_ms, 1),
+            error=None if error is None else str(error),
         )
         return error
 
@@ -100,8 +117,14 @@ class DeliverStage:
         """
         write = asyncio.ensure_future(
             outbox.record_attempt(
-                self.db, delivery, started_at=started, latency_ms=(time.perf_counter() - began) * 1000,
-                status_code=None, outcome=outbox.INTERRUPTED, error=outbox.INTERRUPTED_ERROR, instance=ctx.instance,
+                self.db,
+                delivery,
+                started_at=started,
+                latency_ms=(time.perf_counter() - began) * 1000,
+                status_code=None,
+                outcome=outbox.INTERRUPTED,
+                error=outbox.INTERRUPTED_ERROR,
+                instance=ctx.instance,
             )
         )
         try:
@@ -128,7 +151,9 @@ class DeliverStage:
             except (DBAPIError, OSError) as exc:
                 if loop.time() + delay > give_up_at:
                     raise
-                log.warning("alert.record_attempt_retry", delivery=delivery.id, error=type(exc).__name__, retry_in=delay)
+                log.warning(
+                    "alert.record_attempt_retry", delivery=delivery.id, error=type(exc).__name__, retry_in=delay
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, RECORD_RETRY_MAX)
 

@@ -17,8 +17,14 @@ class GroupStage:
             row = await ctx.session.get(StoryGroupRow, (item.subscription.id, item.group_key))
             if row is None:
                 row = StoryGroupRow(
-                    subscription_id=item.subscription.id, group_key=item.group_key, story_id=item.story_id,
-                    state="", first_seen_at=ctx.now, last_notified_at=None, sequence=0, flush_at=None,
+                    subscription_id=item.subscription.id,
+                    group_key=item.group_key,
+                    story_id=item.story_id,
+                    state="",
+                    first_seen_at=ctx.now,
+                    last_notified_at=None,
+                    sequence=0,
+                    flush_at=None,
                 )
                 ctx.session.add(row)
             story = StoryState.loads(row.state)

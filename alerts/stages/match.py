@@ -24,7 +24,10 @@ class MatchStage:
             for key, detections in by_story.items():
                 out.append(
                     replace(
-                        item, signal=signal, detections=tuple(detections), group_key=key,
+                        item,
+                        signal=signal,
+                        detections=tuple(detections),
+                        group_key=key,
                         story_id=story_id_for(signal, key),
                     )
                 )

@@ -7,7 +7,6 @@ message, a racing instance) finds the existing row instead of adding a second on
 
 from __future__ import annotations
 
-
 import structlog
 
 from alerts.channels.keys import channel_keys
@@ -16,8 +15,8 @@ from alerts.dedup import Decision
 from alerts.links import console_url
 from alerts.payload import EventHeader, alert_id_for, build_event
 from alerts.tables import PENDING, SILENCED, DeliveryRow
-from services.platform.metrics import FEED_TO_OUTBOX
 from models.ids import stable_id
+from services.platform.metrics import FEED_TO_OUTBOX
 
 log = structlog.get_logger(__name__)
 
@@ -42,26 +41,42 @@ class RecordStage:
                 if await ctx.session.get(DeliveryRow, ident) is not None:
                     continue
                 header = EventHeader(
-                    event_id=ident, event_type=event_type, reason=item.decision.value, time=ctx.now,
-                    subscription_id=item.subscription.id, tenant=item.subscription.tenant,
-                    story_id=item.story_id, sequence=sequence,
+                    event_id=ident,
+                    event_type=event_type,
+                    reason=item.decision.value,
+                    time=ctx.now,
+                    subscription_id=item.subscription.id,
+                    tenant=item.subscription.tenant,
+                    story_id=item.story_id,
+                    sequence=sequence,
                     alert_id=alert_id_for(item.group_key, item.subscription.id),
                     console_url=console_url(item.story_id),
                 )
                 ctx.session.add(
                     DeliveryRow(
-                        id=ident, subscription_id=item.subscription.id, channel=channel, event_type=event_type,
-                        story_id=item.story_id, group_key=item.group_key,
+                        id=ident,
+                        subscription_id=item.subscription.id,
+                        channel=channel,
+                        event_type=event_type,
+                        story_id=item.story_id,
+                        group_key=item.group_key,
                         signal_id=(item.signal.id if item.signal else "")[:200],
-                        severity=item.severity, payload=build_event(header, item.story, item.grade).decode("utf-8"),
-                        status=SILENCED if item.silenced_by else PENDING, attempts=0, created_at=ctx.now,
+                        severity=item.severity,
+                        payload=build_event(header, item.story, item.grade).decode("utf-8"),
+                        status=SILENCED if item.silenced_by else PENDING,
+                        attempts=0,
+                        created_at=ctx.now,
                         next_attempt_at=None if item.silenced_by else ctx.now,
                         last_error=f"silenced by {item.silenced_by}" if item.silenced_by else None,
                     )
                 )
                 log.info(
-                    "alert.recorded", delivery=ident, subscription=item.subscription.id, channel=channel,
-                    type=event_type, silenced=bool(item.silenced_by),
+                    "alert.recorded",
+                    delivery=ident,
+                    subscription=item.subscription.id,
+                    channel=channel,
+                    type=event_type,
+                    silenced=bool(item.silenced_by),
                 )
             if item.signal is not None:
                 FEED_TO_OUTBOX.observe(max(0.0, ctx.now - item.signal.created_at.timestamp()))

@@ -24,7 +24,10 @@ class RetryStage:
     """
 
     def __init__(
-        self, db: Database, schedule: RetrySchedule, clock: Callable[[], float],
+        self,
+        db: Database,
+        schedule: RetrySchedule,
+        clock: Callable[[], float],
         failing_limit: float = FAILING_ENDPOINT_LIMIT,
     ) -> None:
         self.db = db
@@ -49,5 +52,10 @@ class RetryStage:
                 onward.append(replace(item, error=PermanentError(f"retry schedule spent; last error: {error}")))
                 continue
             await outbox.schedule_retry(self.db, item.delivery.id, now + delay)
-            log.info("alert.retry_scheduled", delivery=item.delivery.id, attempt=item.delivery.attempts, delay=round(delay, 3))
+            log.info(
+                "alert.retry_scheduled",
+                delivery=item.delivery.id,
+                attempt=item.delivery.attempts,
+                delay=round(delay, 3),
+            )
         return ctx, onward

@@ -46,7 +46,9 @@ class ThrottleStage:
                 if item.group.flush_at is None or (due is not None and due < item.group.flush_at):
                     item.group.flush_at = due
             log.debug(
-                "alert.decision", subscription=item.subscription.id, story=item.story_id,
+                "alert.decision",
+                subscription=item.subscription.id,
+                story=item.story_id,
                 decision=verdict.decision.value,
             )
         return ctx, out

@@ -19,12 +19,11 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from models.names import fold
-from alerts.story import StoryState
-from alerts.tables import StoryGroupRow
-from services.platform.storage import Database
 from alerts.decisions import StoryGrade
-from alerts.tables import DeliveryRow, StoryDecisionRow
+from alerts.story import StoryState
+from alerts.tables import DeliveryRow, StoryDecisionRow, StoryGroupRow
+from models.names import fold
+from services.platform.storage import Database
 
 SCAN_BATCH = 200
 MAX_SCANNED = 5000
@@ -99,7 +98,9 @@ def alert_json(row: StoryGroupRow, grade: StoryGrade | None = None) -> dict[str,
         "documents": documents,
         "sources": [o["name"] for o in grade.outlets] if grade else list(story.sources),
         "corroboration": grade.corroboration if grade else len(story.sources),
-        "outlets": grade.outlets if grade else [
+        "outlets": grade.outlets
+        if grade
+        else [
             {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
             for s in story.sources
         ],
@@ -131,8 +132,11 @@ class AlertQuery:
                 return False
         if self.text:
             needle = self.text.casefold()
-            haystack = [alert["headline"] or "", *(e["sentence"] for e in alert["evidence"]),
-                        *((d.get("title") or "") for d in alert["documents"])]
+            haystack = [
+                alert["headline"] or "",
+                *(e["sentence"] for e in alert["evidence"]),
+                *((d.get("title") or "") for d in alert["documents"]),
+            ]
             if not any(needle in part.casefold() for part in haystack):
                 return False
         return True
@@ -178,8 +182,11 @@ async def search_alerts(
                 or_(
                     StoryGroupRow.last_notified_at < at,
                     and_(StoryGroupRow.last_notified_at == at, StoryGroupRow.subscription_id > sub),
-                    and_(StoryGroupRow.last_notified_at == at, StoryGroupRow.subscription_id == sub,
-                         StoryGroupRow.group_key > key),
+                    and_(
+                        StoryGroupRow.last_notified_at == at,
+                        StoryGroupRow.subscription_id == sub,
+                        StoryGroupRow.group_key > key,
+                    ),
                 )
             )
         async with db.sessions() as session:
@@ -187,8 +194,9 @@ async def search_alerts(
                 await session.scalars(
                     select(StoryGroupRow)
                     .where(*conditions)
-                    .order_by(StoryGroupRow.last_notified_at.desc(), StoryGroupRow.subscription_id,
-                              StoryGroupRow.group_key)
+                    .order_by(
+                        StoryGroupRow.last_notified_at.desc(), StoryGroupRow.subscription_id, StoryGroupRow.group_key
+                    )
                     .limit(SCAN_BATCH)
                 )
             )

@@ -23,16 +23,17 @@ import alerts.tables  # noqa: F401 - registers the alerter's tables for create_s
 import services.api.auth.tables  # noqa: F401
 import services.ingest.seen  # noqa: F401
 import services.ingest.status  # noqa: F401
-from services.platform.version import VERSION
-from services.platform.storage import ensure_schema
+from alerts.catalogue import SubscriptionCatalog
+from alerts.tables import NOTIFIED_INDEX
 from services.api.context import ApiContext
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
 from services.api.limits import ApiLimits, RateLimiter, StreamSlots
-from services.api.request_body import RequestBodyGuard
-from services.api.metrics import HttpMetrics, router as metrics_router
-from services.api.route_docs import document_routes
+from services.api.metrics import HttpMetrics
+from services.api.metrics import router as metrics_router
 from services.api.offline_docs import install_offline_docs
+from services.api.request_body import RequestBodyGuard
+from services.api.route_docs import document_routes
 from services.api.routes import alerts as alert_routes
 from services.api.routes import (
     analyze,
@@ -49,15 +50,13 @@ from services.api.routes import (
     whoami,
 )
 from services.api.routes.console import STATIC_DIR
-from alerts.catalogue import SubscriptionCatalog
-from alerts.tables import NOTIFIED_INDEX
 from services.platform.config import Settings
-from services.platform.storage import Database, open_database
+from services.platform.storage import Database, ensure_schema, open_database
+from services.platform.version import VERSION
 
 ReadinessProbe = Callable[[], dict[str, bool]]
 
 log = structlog.get_logger(__name__)
-
 
 
 async def _ensure_index(db: Database) -> None:
@@ -75,7 +74,7 @@ def create_app(
     *,
     database: Database | None = None,
     clock: Callable[[], float] = time.time,
-    limits: ApiLimits = ApiLimits(),
+    limits: ApiLimits | None = None,
     extra_metrics: Callable[[], list[Any]] | None = None,
 ) -> FastAPI:
     """``readiness`` returns a map of component name to ready; all true (and the database) means ready.
@@ -83,14 +82,22 @@ def create_app(
     ``extra_metrics`` returns Prometheus metric families that only the caller knows (``tocsin
     run``'s embedded broker memory), added to every ``/metrics`` scrape.
     """
+    limits = limits or ApiLimits()
     owned = database is None
     db = database or open_database(settings.database.url)
     catalog = SubscriptionCatalog(db, settings.subscriptions)
     ctx = ApiContext(
-        settings=settings, db=db, catalog=catalog, feed=AlertFeed(db, catalog.tenant_of, clock),
+        settings=settings,
+        db=db,
+        catalog=catalog,
+        feed=AlertFeed(db, catalog.tenant_of, clock),
         limiter=RateLimiter(limits.rate, limits.burst),
-        failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst), lag=LagReader(settings.kafka),
-        clock=clock, readiness=readiness, extra_metrics=extra_metrics, streams=StreamSlots(limits.streams_per_token),
+        failed_auth=RateLimiter(limits.failed_auth_rate, limits.failed_auth_burst),
+        lag=LagReader(settings.kafka),
+        clock=clock,
+        readiness=readiness,
+        extra_metrics=extra_metrics,
+        streams=StreamSlots(limits.streams_per_token),
     )
 
     @asynccontextmanager
@@ -130,17 +137,51 @@ def create_app(
             raise exc
         app.state.write_probe.write_failed(problem)
         log.warning("api.database_unavailable", path=request.url.path, reason=problem)
-        return JSONResponse({"detail": f"the database cannot take this request now: {problem}"}, status_code=503,
-                            headers={"Retry-After": "5"})
-    for module in (health, whoami, subscriptions, alert_routes, desk, detections, deliveries, silences, stream, sources, patterns,
-                   analyze, console):
+        return JSONResponse(
+            {"detail": f"the database cannot take this request now: {problem}"},
+            status_code=503,
+            headers={"Retry-After": "5"},
+        )
+
+    for module in (
+        health,
+        whoami,
+        subscriptions,
+        alert_routes,
+        desk,
+        detections,
+        deliveries,
+        silences,
+        stream,
+        sources,
+        patterns,
+        analyze,
+        console,
+    ):
         app.include_router(module.router)
     app.include_router(metrics_router)
     # Summaries and every error answer, in the OpenAPI document.
-    document_routes(app, [module.router for module in (health, whoami, subscriptions, alert_routes, detections,
-                                                       deliveries, silences, stream, sources, patterns, analyze,
-                                                       console)]
-                    + [metrics_router])
+    document_routes(
+        app,
+        [
+            module.router
+            for module in (
+                health,
+                whoami,
+                subscriptions,
+                alert_routes,
+                detections,
+                deliveries,
+                silences,
+                stream,
+                sources,
+                patterns,
+                analyze,
+                console,
+            )
+        ]
+        + [metrics_router],
+    )
     install_offline_docs(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(HttpMetrics)

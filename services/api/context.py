@@ -7,13 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from alerts.catalogue import SubscriptionCatalog
 from services.api.feed import AlertFeed
 from services.api.lag import LagReader
-from services.api.limits import RateLimiter
-from alerts.catalogue import SubscriptionCatalog
+from services.api.limits import RateLimiter, StreamSlots
 from services.platform.config import Settings
 from services.platform.storage import Database
-from services.api.limits import StreamSlots
 
 
 @dataclass

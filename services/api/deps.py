@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from services.api.context import ApiContext
 from services.api.auth import Principal, authenticate
+from services.api.context import ApiContext
 
 bearer = HTTPBearer(auto_error=False, description="an API token from `tocsin token create`")
 

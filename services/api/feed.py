@@ -16,9 +16,8 @@ from typing import Any
 
 import structlog
 
-from services.api.alert_view import alert_json, notified_since
+from services.api.alert_view import alert_json, grades_for, notified_since
 from services.platform.storage import Database
-from services.api.alert_view import grades_for
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +34,10 @@ class Listener:
 
 class AlertFeed:
     def __init__(
-        self, db: Database, tenant_of: Callable[[str], str | None], clock: Callable[[], float],
+        self,
+        db: Database,
+        tenant_of: Callable[[str], str | None],
+        clock: Callable[[], float],
         poll_every: float = POLL_EVERY,
     ) -> None:
         self.db = db
@@ -71,8 +73,10 @@ class AlertFeed:
             tenant = self.tenant_of(row.subscription_id)
             if tenant is None:
                 continue
-            event = {"type": "alert.created" if previous is None and row.sequence <= 1 else "alert.updated",
-                     "alert": alert_json(row, grades.get(row.story_id))}
+            event = {
+                "type": "alert.created" if previous is None and row.sequence <= 1 else "alert.updated",
+                "alert": alert_json(row, grades.get(row.story_id)),
+            }
             for listener in list(self.listeners):
                 if listener.tenant == tenant:
                     _offer(listener, event)

@@ -43,8 +43,9 @@ class _Bucket:
 class RateLimiter:
     """A token bucket per API token: ``rate`` requests a second on average, ``burst`` at once."""
 
-    def __init__(self, rate: float = DEFAULT_RATE, burst: int = DEFAULT_BURST,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, rate: float = DEFAULT_RATE, burst: int = DEFAULT_BURST, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = burst
         self.clock = clock
@@ -69,7 +70,8 @@ class RateLimiter:
         """Drops buckets that have refilled: forgetting them changes nothing, and it keeps
         memory bounded however many addresses knock."""
         self._buckets = {
-            key: bucket for key, bucket in self._buckets.items()
+            key: bucket
+            for key, bucket in self._buckets.items()
             if bucket.tokens + (now - bucket.updated) * self.rate < self.burst
         }
 

@@ -24,8 +24,12 @@ from services.ingest.status import SourceStatusRow
 from services.platform.metrics import worker_metrics_text
 
 HTTP_REGISTRY = CollectorRegistry()
-REQUESTS = Counter("tocsin_api_requests", "API requests by method, route and status", ["method", "route", "status"],
-                   registry=HTTP_REGISTRY)
+REQUESTS = Counter(
+    "tocsin_api_requests",
+    "API requests by method, route and status",
+    ["method", "route", "status"],
+    registry=HTTP_REGISTRY,
+)
 LATENCY = Histogram("tocsin_api_request_seconds", "API request duration", ["route"], registry=HTTP_REGISTRY)
 
 router = APIRouter(tags=["health"])
@@ -67,28 +71,45 @@ class _Snapshot:
 
 
 async def lag_family(ctx: Ctx) -> GaugeMetricFamily:
-    lag = GaugeMetricFamily("tocsin_consumer_lag", "messages not yet consumed, per consumer group and topic",
-                            labels=["group", "topic"])
+    lag = GaugeMetricFamily(
+        "tocsin_consumer_lag", "messages not yet consumed, per consumer group and topic", labels=["group", "topic"]
+    )
     for (group, topic), behind in (await ctx.lag.read()).items():
         lag.add_metric([group, topic], float(behind))
     return lag
 
 
 async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
-    documents = CounterMetricFamily("tocsin_documents_ingested", "new documents produced, per source", labels=["source"])
+    documents = CounterMetricFamily(
+        "tocsin_documents_ingested", "new documents produced, per source", labels=["source"]
+    )
     failing = GaugeMetricFamily("tocsin_sources_failing", "sources whose last poll failed")
     alerts = GaugeMetricFamily("tocsin_alerts", "stories notified to subscriptions (alerts)")
     deliveries = GaugeMetricFamily("tocsin_deliveries", "outbox deliveries by status", labels=["status"])
     attempts = CounterMetricFamily("tocsin_delivery_attempts", "delivery attempts by outcome", labels=["outcome"])
     async with ctx.db.sessions() as session:
-        for source_id, total, failures in await session.execute(
+        for source_id, total, _failures in await session.execute(
             select(SourceStatusRow.source_id, SourceStatusRow.items_total, SourceStatusRow.consecutive_failures)
         ):
             documents.add_metric([source_id], float(total or 0))
-        failing.add_metric([], float(await session.scalar(
-            select(func.count()).select_from(SourceStatusRow).where(SourceStatusRow.consecutive_failures > 0)) or 0))
-        alerts.add_metric([], float(await session.scalar(
-            select(func.count()).select_from(StoryGroupRow).where(StoryGroupRow.last_notified_at.is_not(None))) or 0))
+        failing.add_metric(
+            [],
+            float(
+                await session.scalar(
+                    select(func.count()).select_from(SourceStatusRow).where(SourceStatusRow.consecutive_failures > 0)
+                )
+                or 0
+            ),
+        )
+        alerts.add_metric(
+            [],
+            float(
+                await session.scalar(
+                    select(func.count()).select_from(StoryGroupRow).where(StoryGroupRow.last_notified_at.is_not(None))
+                )
+                or 0
+            ),
+        )
         for state, count in await session.execute(
             select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
         ):

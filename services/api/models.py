@@ -51,8 +51,9 @@ class AlertOut(BaseModel):
     evidence: list[EvidenceOut]
     documents: list[DocumentOut]
     sources: list[str]
-    corroboration: int = Field(description="number of independent outlets (copies and the acting government's "
-                                           "state media not counted)")
+    corroboration: int = Field(
+        description="number of independent outlets (copies and the acting government's state media not counted)"
+    )
     outlets: list[OutletOut] = Field(default_factory=list, description="every outlet and how it was counted")
     severity_reason: str = Field(default="", description="why the severity, in words")
     first_seen_at: str | None

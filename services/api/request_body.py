@@ -25,9 +25,17 @@ _NO_BODY = frozenset({"GET", "HEAD", "OPTIONS"})
 
 async def send_json(send: Send, status: int, body: Any) -> None:
     payload = json.dumps({"detail": body}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
-                            (b"connection", b"close")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": payload})
 
 
@@ -88,8 +96,17 @@ class RequestBodyGuard:
             await send_json(send, 408, f"request body not complete within {self.timeout:g}s")
             return
         if has_lone_surrogate(bytes(body)):
-            await send_json(send, 422, [{"loc": ["body"], "type": "value_error",
-                                         "msg": "the JSON holds a lone surrogate (like \\ud800), which is not Unicode text"}])
+            await send_json(
+                send,
+                422,
+                [
+                    {
+                        "loc": ["body"],
+                        "type": "value_error",
+                        "msg": "the JSON holds a lone surrogate (like \\ud800), which is not Unicode text",
+                    }
+                ],
+            )
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 

@@ -61,13 +61,18 @@ OWN_ANSWERS: dict[tuple[str, str], dict[int, str]] = {
     ("PUT", "/v1/subscriptions/{subscription_id}"): {409: "the subscription comes from the config file"},
     ("DELETE", "/v1/subscriptions/{subscription_id}"): {409: "the subscription comes from the config file"},
     ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): {
-        409: "the subscription comes from the config file, or has no webhook"},
+        409: "the subscription comes from the config file, or has no webhook"
+    },
     ("POST", "/v1/subscriptions/{subscription_id}/test"): {409: "the subscription has no webhook"},
     ("POST", "/v1/sources"): {409: "a source with this id exists", 503: "the sources topic is unavailable"},
-    ("PUT", "/v1/sources/{source_id}"): {409: "the source comes from the config file",
-                                         503: "the sources topic is unavailable"},
-    ("DELETE", "/v1/sources/{source_id}"): {409: "the source comes from the config file",
-                                            503: "the sources topic is unavailable"},
+    ("PUT", "/v1/sources/{source_id}"): {
+        409: "the source comes from the config file",
+        503: "the sources topic is unavailable",
+    },
+    ("DELETE", "/v1/sources/{source_id}"): {
+        409: "the source comes from the config file",
+        503: "the sources topic is unavailable",
+    },
 }
 
 DESCRIPTIONS = {

@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 
 from alerts.decisions import StoryGrade
-from models.names import fold
 from alerts.outbox import attempts
 from alerts.payload import alert_id_for
 from alerts.story import StoryState
 from alerts.tables import DEAD, PENDING, DeliveryRow, StoryGroupRow
+from models.names import fold
 from services.api.alert_view import grades_for
 from services.api.timeutil import iso
 from services.platform.storage import Database
@@ -61,9 +61,12 @@ class StoryFilter:
             return False
         if self.text:
             needle = fold(self.text)
-            haystack = [card["headline"], *(d.get("sentence", "") for d in state.detections),
-                        *((d.get("title") or "") for d in state.documents.values()),
-                        *(o["name"] for o in card["outlets"])]
+            haystack = [
+                card["headline"],
+                *(d.get("sentence", "") for d in state.detections),
+                *((d.get("title") or "") for d in state.documents.values()),
+                *(o["name"] for o in card["outlets"]),
+            ]
             if not any(needle in fold(part) for part in haystack):
                 return False
         return True
@@ -81,17 +84,24 @@ def _evidence(state: StoryState, grade: StoryGrade | None) -> list[dict[str, Any
     best = state.detections[0] if state.detections else {}
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for outlet in (grade.outlets if grade else []):
+    for outlet in grade.outlets if grade else []:
         sentence = outlet.get("evidence")
         if not sentence:
             continue
         detection = by_sentence.get(sentence, best)
-        found.append({
-            "sentence": sentence, "pattern": detection.get("pattern"), "triggers": detection.get("triggers", []),
-            "actor": detection.get("actor"), "target": detection.get("target"),
-            "countries": by_sentence.get(sentence, {}).get("countries", []),
-            "outlet": outlet.get("name"), "url": outlet.get("url"), "seen_at": outlet.get("seen_at"),
-        })
+        found.append(
+            {
+                "sentence": sentence,
+                "pattern": detection.get("pattern"),
+                "triggers": detection.get("triggers", []),
+                "actor": detection.get("actor"),
+                "target": detection.get("target"),
+                "countries": by_sentence.get(sentence, {}).get("countries", []),
+                "outlet": outlet.get("name"),
+                "url": outlet.get("url"),
+                "seen_at": outlet.get("seen_at"),
+            }
+        )
         seen.add(sentence)
     documents = list(state.documents.values())
     for detection in state.detections:
@@ -100,12 +110,19 @@ def _evidence(state: StoryState, grade: StoryGrade | None) -> list[dict[str, Any
             continue
         seen.add(sentence)
         document = documents[0] if len(documents) == 1 else {}
-        found.append({
-            "sentence": sentence, "pattern": detection.get("pattern"), "triggers": detection.get("triggers", []),
-            "actor": detection.get("actor"), "target": detection.get("target"),
-            "countries": detection.get("countries", []), "outlet": document.get("source_id"),
-            "url": document.get("url"), "seen_at": document.get("published_at"),
-        })
+        found.append(
+            {
+                "sentence": sentence,
+                "pattern": detection.get("pattern"),
+                "triggers": detection.get("triggers", []),
+                "actor": detection.get("actor"),
+                "target": detection.get("target"),
+                "countries": detection.get("countries", []),
+                "outlet": document.get("source_id"),
+                "url": document.get("url"),
+                "seen_at": document.get("published_at"),
+            }
+        )
     found.sort(key=lambda item: item.get("seen_at") or "", reverse=True)
     return found
 
@@ -129,16 +146,25 @@ def story_card(
     subscriptions = []
     for group in sorted(groups, key=lambda g: g.subscription_id):
         row = newest_delivery.get(group.subscription_id)
-        subscriptions.append({
-            "subscription_id": group.subscription_id, "alert_id": alert_id_for(group.group_key, group.subscription_id),
-            "state": _delivery_state(row) if row else "pending", "channel": row.channel if row else None,
-            "delivery_id": row.id if row else None, "attempts": row.attempts if row else 0,
-            "last_error": row.last_error if row else None,
-        })
-    outlets = grade.outlets if grade else [
-        {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
-        for s in state.sources
-    ]
+        subscriptions.append(
+            {
+                "subscription_id": group.subscription_id,
+                "alert_id": alert_id_for(group.group_key, group.subscription_id),
+                "state": _delivery_state(row) if row else "pending",
+                "channel": row.channel if row else None,
+                "delivery_id": row.id if row else None,
+                "attempts": row.attempts if row else 0,
+                "last_error": row.last_error if row else None,
+            }
+        )
+    outlets = (
+        grade.outlets
+        if grade
+        else [
+            {"name": s, "url": None, "independent": True, "counted_as": "origin", "copy_of": None, "wire": False}
+            for s in state.sources
+        ]
+    )
     card = {
         "id": story_id,
         "headline": headline_of(first.get("actor"), first.get("pattern"), first.get("target")),
@@ -160,10 +186,13 @@ def story_card(
     return card, state
 
 
-async def _groups(db: Database, subscription_ids: Sequence[str], since: float | None, until: float | None,
-                  story_id: str | None = None) -> list[StoryGroupRow]:
+async def _groups(
+    db: Database, subscription_ids: Sequence[str], since: float | None, until: float | None, story_id: str | None = None
+) -> list[StoryGroupRow]:
     conditions: list[ColumnElement[bool]] = [
-        StoryGroupRow.subscription_id.in_(list(subscription_ids)), StoryGroupRow.last_notified_at.is_not(None)]
+        StoryGroupRow.subscription_id.in_(list(subscription_ids)),
+        StoryGroupRow.last_notified_at.is_not(None),
+    ]
     if since is not None:
         conditions.append(StoryGroupRow.last_notified_at >= since)
     if until is not None:
@@ -171,9 +200,14 @@ async def _groups(db: Database, subscription_ids: Sequence[str], since: float | 
     if story_id is not None:
         conditions.append(StoryGroupRow.story_id == story_id)
     async with db.sessions() as session:
-        return list(await session.scalars(
-            select(StoryGroupRow).where(*conditions).order_by(StoryGroupRow.last_notified_at.desc()).limit(MAX_SCANNED)
-        ))
+        return list(
+            await session.scalars(
+                select(StoryGroupRow)
+                .where(*conditions)
+                .order_by(StoryGroupRow.last_notified_at.desc())
+                .limit(MAX_SCANNED)
+            )
+        )
 
 
 async def _deliveries(db: Database, subscription_ids: Sequence[str], story_ids: Sequence[str]) -> list[DeliveryRow]:
@@ -181,10 +215,14 @@ async def _deliveries(db: Database, subscription_ids: Sequence[str], story_ids: 
     found: list[DeliveryRow] = []
     async with db.sessions() as session:
         for start in range(0, len(wanted), IN_CHUNK):
-            found.extend(await session.scalars(
-                select(DeliveryRow).where(DeliveryRow.story_id.in_(wanted[start:start + IN_CHUNK]),
-                                          DeliveryRow.subscription_id.in_(list(subscription_ids)))
-            ))
+            found.extend(
+                await session.scalars(
+                    select(DeliveryRow).where(
+                        DeliveryRow.story_id.in_(wanted[start : start + IN_CHUNK]),
+                        DeliveryRow.subscription_id.in_(list(subscription_ids)),
+                    )
+                )
+            )
     return found
 
 
@@ -199,7 +237,7 @@ async def story_cards(db: Database, subscription_ids: Sequence[str], query: Stor
     grades: dict[str, StoryGrade] = {}
     ids = list(by_story)
     for start in range(0, len(ids), IN_CHUNK):
-        grades.update(await grades_for(db, ids[start:start + IN_CHUNK]))
+        grades.update(await grades_for(db, ids[start : start + IN_CHUNK]))
     deliveries: dict[str, list[DeliveryRow]] = {}
     for delivery in await _deliveries(db, subscription_ids, ids):
         deliveries.setdefault(delivery.story_id, []).append(delivery)
@@ -226,7 +264,9 @@ def decode_cursor(cursor: str) -> tuple[str, str] | None:
         return None
 
 
-def page_of(cards: list[dict[str, Any]], limit: int, cursor: tuple[str, str] | None) -> tuple[list[dict[str, Any]], str | None]:
+def page_of(
+    cards: list[dict[str, Any]], limit: int, cursor: tuple[str, str] | None
+) -> tuple[list[dict[str, Any]], str | None]:
     """Cards after ``cursor`` (newest first), at most ``limit``, and the next cursor."""
     if cursor is not None:
         cards = [c for c in cards if (c["updated_at"] or "", c["id"]) < cursor]
@@ -244,20 +284,39 @@ async def story_detail(db: Database, subscription_ids: Sequence[str], story_id: 
     rows = await _deliveries(db, subscription_ids, [story_id])
     grade = (await grades_for(db, [story_id])).get(story_id)
     card, _ = story_card(story_id, groups, grade, rows)
-    card["deliveries"] = [await delivery_json(db, row, card["headline"], with_attempts=True)
-                          for row in sorted(rows, key=lambda r: (r.created_at, r.id), reverse=True)]
+    card["deliveries"] = [
+        await delivery_json(db, row, card["headline"], with_attempts=True)
+        for row in sorted(rows, key=lambda r: (r.created_at, r.id), reverse=True)
+    ]
     return card
 
 
 async def delivery_json(db: Database, row: DeliveryRow, headline: str | None, with_attempts: bool) -> dict[str, Any]:
     tries = await attempts(db, row.id) if with_attempts else []
     return {
-        "id": row.id, "story_id": row.story_id, "subscription_id": row.subscription_id, "channel": row.channel,
-        "event_type": row.event_type, "status": _delivery_state(row), "attempts": row.attempts,
-        "created_at": iso(row.created_at), "next_attempt_at": iso(row.next_attempt_at), "last_status": row.last_status,
-        "last_error": row.last_error, "headline": headline,
-        "attempt_log": [{"number": a.number, "started_at": iso(a.started_at), "latency_ms": a.latency_ms,
-                         "status_code": a.status_code, "outcome": a.outcome, "error": a.error} for a in tries],
+        "id": row.id,
+        "story_id": row.story_id,
+        "subscription_id": row.subscription_id,
+        "channel": row.channel,
+        "event_type": row.event_type,
+        "status": _delivery_state(row),
+        "attempts": row.attempts,
+        "created_at": iso(row.created_at),
+        "next_attempt_at": iso(row.next_attempt_at),
+        "last_status": row.last_status,
+        "last_error": row.last_error,
+        "headline": headline,
+        "attempt_log": [
+            {
+                "number": a.number,
+                "started_at": iso(a.started_at),
+                "latency_ms": a.latency_ms,
+                "status_code": a.status_code,
+                "outcome": a.outcome,
+                "error": a.error,
+            }
+            for a in tries
+        ],
     }
 
 
@@ -266,12 +325,18 @@ async def troubled_deliveries(db: Database, subscription_ids: Sequence[str], lim
     if not subscription_ids:
         return []
     async with db.sessions() as session:
-        rows = list(await session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.subscription_id.in_(list(subscription_ids)),
-                   DeliveryRow.status.in_([PENDING, DEAD]), DeliveryRow.last_error.is_not(None))
-            .order_by(DeliveryRow.created_at.desc()).limit(limit)
-        ))
+        rows = list(
+            await session.scalars(
+                select(DeliveryRow)
+                .where(
+                    DeliveryRow.subscription_id.in_(list(subscription_ids)),
+                    DeliveryRow.status.in_([PENDING, DEAD]),
+                    DeliveryRow.last_error.is_not(None),
+                )
+                .order_by(DeliveryRow.created_at.desc())
+                .limit(limit)
+            )
+        )
     out = []
     for row in rows:
         headline = None
@@ -312,4 +377,3 @@ def by_country(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for code in card["countries"]:
             counts[code] = counts.get(code, 0) + 1
     return [{"country": code, "stories": n} for code, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-

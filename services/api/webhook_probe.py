@@ -24,11 +24,28 @@ NAME_LOOKUP_ALLOWANCE = 5.0  # the SSRF check resolves the host before the HTTP 
 
 def sample_story() -> StoryState:
     return StoryState(
-        documents={"doc_test": {"id": "doc_test", "url": None, "title": "Tocsin test event", "source_id": "tocsin",
-                                "published_at": None}},
-        detections=[{"pattern": "test", "sentence": "This is a test event from Tocsin.", "triggers": ["test"],
-                     "actor": None, "target": None, "agency": None, "countries": [], "confidence": 1.0,
-                     "rule": "test"}],
+        documents={
+            "doc_test": {
+                "id": "doc_test",
+                "url": None,
+                "title": "Tocsin test event",
+                "source_id": "tocsin",
+                "published_at": None,
+            }
+        },
+        detections=[
+            {
+                "pattern": "test",
+                "sentence": "This is a test event from Tocsin.",
+                "triggers": ["test"],
+                "actor": None,
+                "target": None,
+                "agency": None,
+                "countries": [],
+                "confidence": 1.0,
+                "rule": "test",
+            }
+        ],
         sources=["tocsin"],
     )
 
@@ -39,14 +56,30 @@ async def send_test_event(settings: Settings, subscription: Subscription, clock:
     ident = "msg_" + secrets.token_hex(16)
     now = clock()
     header = EventHeader(
-        event_id=ident, event_type=TEST_EVENT_TYPE, reason="test", time=now, subscription_id=subscription.id,
-        tenant=subscription.tenant, story_id="story_test", sequence=1,
-        alert_id="alert_test", console_url=console_url("story_test", settings.http.public_base()),
+        event_id=ident,
+        event_type=TEST_EVENT_TYPE,
+        reason="test",
+        time=now,
+        subscription_id=subscription.id,
+        tenant=subscription.tenant,
+        story_id="story_test",
+        sequence=1,
+        alert_id="alert_test",
+        console_url=console_url("story_test", settings.http.public_base()),
     )
     delivery = DeliveryRow(
-        id=ident, subscription_id=subscription.id, channel="webhook", event_type=TEST_EVENT_TYPE,
-        story_id="story_test", group_key="grp_test", signal_id="", severity="alert",
-        payload=build_event(header, sample_story()).decode("utf-8"), status="pending", attempts=0, created_at=now,
+        id=ident,
+        subscription_id=subscription.id,
+        channel="webhook",
+        event_type=TEST_EVENT_TYPE,
+        story_id="story_test",
+        group_key="grp_test",
+        signal_id="",
+        severity="alert",
+        payload=build_event(header, sample_story()).decode("utf-8"),
+        status="pending",
+        attempts=0,
+        created_at=now,
     )
     client = webhook_client(settings)
     try:
@@ -55,8 +88,12 @@ async def send_test_event(settings: Settings, subscription: Subscription, clock:
             async with asyncio.timeout(settings.delivery.timeout + NAME_LOOKUP_ALLOWANCE):
                 code = await channel.send(delivery, subscription)
         except DeliveryError as exc:
-            return {"delivered": False, "webhook_id": ident, "status_code": getattr(exc, "status", None),
-                    "error": str(exc)[:500]}
+            return {
+                "delivered": False,
+                "webhook_id": ident,
+                "status_code": getattr(exc, "status", None),
+                "error": str(exc)[:500],
+            }
         except TimeoutError:
             return {"delivered": False, "webhook_id": ident, "status_code": None, "error": "timed out"}
         except Exception as exc:  # a test must report any failure, not turn it into a server error

@@ -37,11 +37,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "analyze", help="print the detections for a text, a file, a URL, or a JSON-lines batch"
     )
     add_config_argument(parser)
-    parser.add_argument("source", nargs="?", default="-", metavar="FILE|URL|-",
-                        help="document to analyse (default: standard input)")
+    parser.add_argument(
+        "source", nargs="?", default="-", metavar="FILE|URL|-", help="document to analyse (default: standard input)"
+    )
     parser.add_argument("--json", action="store_true", help="print detections as a JSON array")
-    parser.add_argument("--jsonl", metavar="IN.jsonl", type=Path, default=None,
-                        help='batch: lines {"id", "text"[, "context"]} in, {"id", "detections"} out')
+    parser.add_argument(
+        "--jsonl",
+        metavar="IN.jsonl",
+        type=Path,
+        default=None,
+        help='batch: lines {"id", "text"[, "context"]} in, {"id", "detections"} out',
+    )
     parser.set_defaults(handler=_analyze)
 
 
@@ -67,12 +73,14 @@ def _analyze(args: argparse.Namespace) -> int:
         return 0
     found = engine.detect_many([(item.text, None) for item in items]) if items else []
     if args.json:
-        records = [{"title": item.title, "url": item.url, "detections": [d.model_dump(mode="json") for d in detections]}
-                   for item, detections in zip(items, found)]
+        records = [
+            {"title": item.title, "url": item.url, "detections": [d.model_dump(mode="json") for d in detections]}
+            for item, detections in zip(items, found, strict=False)
+        ]
         json.dump(records, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    for item, detections in zip(items, found):
+    for item, detections in zip(items, found, strict=False):
         if detections:
             sys.stdout.write(f"== {item.title or '(untitled)'}  {item.url or ''}\n".replace("  \n", "\n"))
             _print_human(detections, sys.stdout)
@@ -113,7 +121,7 @@ def _batch(engine, lines: list[str], out: TextIO) -> int:  # type: ignore[no-unt
             if not isinstance(text, str):
                 raise TypeError("text is not a string")
         except (ValueError, KeyError, TypeError) as exc:
-            print(f"tocsin analyze: line {number}: expected {{\"id\", \"text\"}}: {exc}", file=sys.stderr)
+            print(f'tocsin analyze: line {number}: expected {{"id", "text"}}: {exc}', file=sys.stderr)
             failures += 1
             continue
         pending.append((item.get("id"), text, item.get("context")))
@@ -129,7 +137,7 @@ def _write_batch(engine, pending: list[tuple[object, str, str | None]], out: Tex
     if not pending:
         return
     found = engine.detect_many([(text, context) for _, text, context in pending])
-    for (ident, _, _), detections in zip(pending, found):
+    for (ident, _, _), detections in zip(pending, found, strict=False):
         record = {"id": ident, "detections": [d.model_dump(mode="json") for d in detections]}
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -159,13 +167,15 @@ async def fetch_items(url: str, allow_private: bool) -> list[Item]:
     ingest service would give the detector), an HTML page reduced to its article, or the text."""
     import httpx
 
-    from services.platform.netguard import ForbiddenTarget, guarded_client
     from services.platform.httpbody import BodyRefused, BodyTooLarge, read_bounded
+    from services.platform.netguard import ForbiddenTarget, guarded_client
 
     try:
         async with guarded_client(allow_private, timeout=FETCH_TIMEOUT, follow_redirects=True) as client:
-            headers = {"Accept": "text/html, application/rss+xml, application/atom+xml, application/feed+json, "
-                                 "text/plain;q=0.9, */*;q=0.5"}
+            headers = {
+                "Accept": "text/html, application/rss+xml, application/atom+xml, application/feed+json, "
+                "text/plain;q=0.9, */*;q=0.5"
+            }
             async with client.stream("GET", url, headers=headers) as response:
                 response.raise_for_status()
                 try:

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from services.cli.common import settings_or_exit
-from services.cli.main import add_config_argument
 from sqlalchemy.exc import SQLAlchemyError
 
+from services.cli.common import settings_or_exit
+from services.cli.main import add_config_argument
 from services.platform.storage import Database, SchemaError
 
 T = TypeVar("T")

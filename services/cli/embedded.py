@@ -16,16 +16,16 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from services.api.app import create_app
+from services.api.http_protocol import server_config
+from services.ingest.replay import replay_unconfirmed
 from services.platform.broker import EmbeddedBroker
 from services.platform.broker.memory_watch import BrokerMemoryWatch
 from services.platform.config import Settings
-from services.stream.app import required_topics
-from services.ingest.replay import replay_unconfirmed
 from services.platform.kafka import ensure_topics, wait_for_kafka
 from services.platform.metrics import prepare_multiprocess_dir
 from services.platform.supervisor import Supervisor
-from services.api.http_protocol import server_config
 from services.platform.terminal import Terminal
+from services.stream.app import required_topics
 
 log = structlog.get_logger(__name__)
 
@@ -145,8 +145,11 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
             return {name: bool(state["alive"] and state["ready"]) for name, state in supervisor.status().items()}
 
         config = server_config(
-            create_app(settings, readiness, extra_metrics=memory.families if memory else None), settings.http.host,
-            settings.http.port, log_config=None, lifespan="on",
+            create_app(settings, readiness, extra_metrics=memory.families if memory else None),
+            settings.http.host,
+            settings.http.port,
+            log_config=None,
+            lifespan="on",
         )
         server = uvicorn.Server(config)
         server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

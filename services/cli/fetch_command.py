@@ -49,10 +49,10 @@ def _fetch(args: argparse.Namespace) -> int:
 
 
 async def fetch_once(kind_name: str, target: str, allow_private: bool, args: argparse.Namespace) -> int:
-    from services.platform.config import SourceSettings
     from services.ingest.cycle import complete, poll_source
     from services.ingest.fetcher import Fetcher, FetchError, FetchLimits, make_http_client
     from services.ingest.kinds import InvalidSource, PayloadInvalid, build_spec, kind_named
+    from services.platform.config import SourceSettings
 
     kind = kind_named(kind_name)
     options = kind.target(target)

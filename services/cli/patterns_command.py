@@ -42,7 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backtest.add_argument("file", type=Path, nargs="?", metavar="FILE", help="the draft pattern file")
     backtest.add_argument("--since", default="2d", help="replay documents archived this long ago or later (default 2d)")
     backtest.add_argument("--threshold", type=float, help="the draft keeps detections scoring at least this (0-1)")
-    backtest.add_argument("--pattern", action="append", default=[], metavar="ID", help="compare only this pattern (repeatable)")
+    backtest.add_argument(
+        "--pattern", action="append", default=[], metavar="ID", help="compare only this pattern (repeatable)"
+    )
     backtest.add_argument("--limit", type=int, default=500, help="replay at most this many documents, newest first")
     backtest.add_argument("--show", type=int, default=20, help="list at most this many changed detections")
     backtest.add_argument("--json", action="store_true", help="print the report as JSON (the API's shape)")
@@ -104,8 +106,12 @@ def _backtest(args: argparse.Namespace) -> int:
     try:
         draft = args.file.read_text(encoding="utf-8") if args.file is not None else None
         request = BacktestRequest(
-            pattern=draft, threshold=args.threshold, patterns=args.pattern, since=args.since,
-            limit=args.limit, show=args.show,
+            pattern=draft,
+            threshold=args.threshold,
+            patterns=args.pattern,
+            since=args.since,
+            limit=args.limit,
+            show=args.show,
         )
     except (OSError, UnicodeDecodeError) as exc:
         print(f"tocsin patterns backtest: cannot read {args.file}: {exc}", file=sys.stderr)
@@ -128,9 +134,16 @@ def _backtest(args: argparse.Namespace) -> int:
     today = _engine(settings)
     try:
         report = run_backtest(
-            documents, today, engine_factory(today), pattern_directories(settings.detector.patterns_dir),
-            draft_text=request.pattern, threshold=request.threshold, patterns=request.patterns,
-            since=start, limited=limited, show=request.show,
+            documents,
+            today,
+            engine_factory(today),
+            pattern_directories(settings.detector.patterns_dir),
+            draft_text=request.pattern,
+            threshold=request.threshold,
+            patterns=request.patterns,
+            since=start,
+            limited=limited,
+            show=request.show,
         )
     except PatternFileError as exc:
         for problem in exc.problems:
@@ -176,6 +189,8 @@ def render_report(report) -> str:  # type: ignore[no-untyped-def]  # models.back
         lines += ["", f"Changes ({len(report.changes)} of {report.changes_total}; + would fire, - fires today only):"]
         for change in report.changes:
             mark = "+" if change.change == "new" else "-"
-            lines.append(f"  {mark} {change.pattern:<20} {change.score:.2f}  {change.title[:70]}  [{change.document_id}]")
+            lines.append(
+                f"  {mark} {change.pattern:<20} {change.score:.2f}  {change.title[:70]}  [{change.document_id}]"
+            )
             lines.append(f"      {change.sentence[:160]}")
     return "\n".join(lines)

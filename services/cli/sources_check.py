@@ -13,8 +13,8 @@ import asyncio
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from services.platform.config import Settings
 from services.ingest.reachability import looks_unreachable, summary_line
+from services.platform.config import Settings
 
 CHECK_TIMEOUT = 20.0  # seconds for one source's whole poll
 
@@ -72,8 +72,7 @@ def render_checks(checks: list[SourceCheck]) -> str:
     lines = [f"{'ID':<{id_width}}  {'KIND':<{kind_width}}  {'STATE':<11}  ITEMS  DETAIL"]
     for check in checks:
         lines.append(
-            f"{check.id:<{id_width}}  {check.kind:<{kind_width}}  {check.state:<11}  {check.items:>5}  {check.detail[:80]}"
-            .rstrip()
+            f"{check.id:<{id_width}}  {check.kind:<{kind_width}}  {check.state:<11}  {check.items:>5}  {check.detail[:80]}".rstrip()
         )
     lines.append(summary(checks))
     return "\n".join(lines)

@@ -17,7 +17,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("sources", help="show each source's status (last success, errors, items, next poll)")
     add_config_argument(parser)
     parser.add_argument(
-        "action", nargs="?", choices=["check"],
+        "action",
+        nargs="?",
+        choices=["check"],
         help="check: poll every enabled source once now and report how each answered (exit 1 if any failed)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per source")
@@ -133,6 +135,8 @@ def render_table(rows: list[dict]) -> str:
         for row in rows
     ]
     widths = [max(len(COLUMNS[i]), *(len(line[i]) for line in cells)) for i in range(len(COLUMNS))]
-    lines = ["  ".join(title.ljust(width) for title, width in zip(COLUMNS, widths)).rstrip()]
-    lines += ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in cells]
+    lines = ["  ".join(title.ljust(width) for title, width in zip(COLUMNS, widths, strict=False)).rstrip()]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip() for line in cells
+    ]
     return "\n".join(lines)

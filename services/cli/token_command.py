@@ -81,7 +81,9 @@ def _list(args: argparse.Namespace) -> int:
     for row in rows:
         created = datetime.fromtimestamp(row.created_at, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
         state = "revoked" if row.revoked_at is not None else "active"
-        print(f"{row.id:<30} {row.tenant:<20} {'admin' if row.admin else 'tenant':<6} {created:<20} {state:<8} {row.label}")
+        print(
+            f"{row.id:<30} {row.tenant:<20} {'admin' if row.admin else 'tenant':<6} {created:<20} {state:<8} {row.label}"
+        )
     return 0
 
 

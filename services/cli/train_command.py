@@ -21,20 +21,44 @@ EXIT_MISSING_EXTRA = 3
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("train", help="train the detector's judge on labelled sentences")
     add_config_argument(parser)
-    parser.add_argument("--data", type=Path, nargs="+", required=True, metavar="FILE",
-                        help="labelled JSONL (label/source), event-coded (gold_code) or general-news (category) files")
-    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
-                        help="where the model and its card go (default: the shipped services/detector/model)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        required=True,
+        metavar="FILE",
+        help="labelled JSONL (label/source), event-coded (gold_code) or general-news (category) files",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where the model and its card go (default: the shipped services/detector/model)",
+    )
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default from HyperParameters)")
     parser.add_argument("--folds", type=int, default=5, help="cross-validation folds by source article; 0 skips")
     parser.add_argument("--oof", type=Path, default=None, metavar="FILE", help="write out-of-fold probabilities here")
     parser.add_argument("--general-sample", type=int, default=None, help="general-news negatives per training run")
-    parser.add_argument("--trainable-layers", type=int, default=None,
-                        help="upper encoder layers fine-tuned (0: encoder frozen, head only)")
-    parser.add_argument("--encoder-layers", type=int, default=None,
-                        help="lower layers of the base encoder kept (fewer: faster judge, less accurate)")
-    parser.add_argument("--states-cache", type=Path, default=None, metavar="FILE",
-                        help="cache of the frozen layers' outputs, reused across runs (keep outside the repo)")
+    parser.add_argument(
+        "--trainable-layers",
+        type=int,
+        default=None,
+        help="upper encoder layers fine-tuned (0: encoder frozen, head only)",
+    )
+    parser.add_argument(
+        "--encoder-layers",
+        type=int,
+        default=None,
+        help="lower layers of the base encoder kept (fewer: faster judge, less accurate)",
+    )
+    parser.add_argument(
+        "--states-cache",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="cache of the frozen layers' outputs, reused across runs (keep outside the repo)",
+    )
     parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     parser.set_defaults(handler=_train)
 
@@ -71,15 +95,23 @@ def _train(args: argparse.Namespace) -> int:
         overrides["trainable_layers"] = args.trainable_layers
     params = HyperParameters(**overrides)
     try:
-        result = run(args.data, args.out or MODEL_DIR, params, folds=args.folds, oof_path=args.oof,
-                     states_cache=args.states_cache)
+        result = run(
+            args.data,
+            args.out or MODEL_DIR,
+            params,
+            folds=args.folds,
+            oof_path=args.oof,
+            states_cache=args.states_cache,
+        )
     except (BaseModelError, DataError) as exc:
         print(f"tocsin train: {exc}", file=sys.stderr)
         return EXIT_FAILED
     cv = result.card.get("cross_validation")
     if cv:
         for label, fig in cv["at_thresholds"].items():
-            print(f"{label:<18} threshold {fig['threshold']:.2f}  P {fig['precision']:.3f}  R {fig['recall']:.3f}  "
-                  f"general-news alarms/1000 {fig['general_news_alarms_per_1000']:.1f}")
+            print(
+                f"{label:<18} threshold {fig['threshold']:.2f}  P {fig['precision']:.3f}  R {fig['recall']:.3f}  "
+                f"general-news alarms/1000 {fig['general_news_alarms_per_1000']:.1f}"
+            )
     print(f"model written to {result.out} ({result.card['runtime']['model_file']})")
     return 0

@@ -125,14 +125,16 @@ def compare(
         # Today's engine sees no threshold: it is what the detector emits now.
         now_found = _detect(today, items)
         draft_found = _detect(draft, items) if draft is not today else now_found
-        for document, current, proposed in zip(batch, now_found, draft_found):
+        for document, current, proposed in zip(batch, now_found, draft_found, strict=False):
             if current is None or proposed is None:
                 skipped += 1
                 continue
             fires = _fired(current, comparison.focus, None)
             would = _fired(proposed, comparison.focus, comparison.threshold)
             for pattern in sorted(fires.keys() | would.keys()):
-                tally = tallies.setdefault(pattern, PatternTally(pattern=pattern, fires_today=0, would_fire=0, new=0, gone=0))
+                tally = tallies.setdefault(
+                    pattern, PatternTally(pattern=pattern, fires_today=0, would_fire=0, new=0, gone=0)
+                )
                 tally.fires_today += pattern in fires
                 tally.would_fire += pattern in would
                 if (pattern in fires) == (pattern in would):
@@ -145,8 +147,14 @@ def compare(
                 if len(changes) < show:
                     changes.append(
                         BacktestChange(
-                            change=change, pattern=pattern, document_id=document.id, source_id=document.source_id,
-                            title=document.title, url=document.url, sentence=evidence.sentence, score=score(evidence),
+                            change=change,
+                            pattern=pattern,
+                            document_id=document.id,
+                            source_id=document.source_id,
+                            title=document.title,
+                            url=document.url,
+                            sentence=evidence.sentence,
+                            score=score(evidence),
                         )
                     )
     if comparison.focus:
@@ -163,8 +171,13 @@ def compare(
         changes=changes,
         skipped=skipped,
     )
-    log.info("patterns.backtest", documents=len(documents), draft=comparison.draft_id, threshold=comparison.threshold,
-             changes=total_changes)
+    log.info(
+        "patterns.backtest",
+        documents=len(documents),
+        draft=comparison.draft_id,
+        threshold=comparison.threshold,
+        changes=total_changes,
+    )
     return report
 
 

@@ -80,8 +80,9 @@ class Catalog:
     index: LexiconIndex = field(default_factory=lambda: LexiconIndex(()))
 
     @classmethod
-    def build(cls, patterns: tuple[CompiledPattern, ...], lexicons: dict[str, Lexicon],
-              stamps: dict[str, float]) -> "Catalog":
+    def build(
+        cls, patterns: tuple[CompiledPattern, ...], lexicons: dict[str, Lexicon], stamps: dict[str, float]
+    ) -> "Catalog":
         needed = {id(lex): lex for p in patterns for r in p.rules for lex in r.required_in_text}
         return cls(patterns, lexicons, stamps, LexiconIndex(needed.values()))
 
@@ -119,7 +120,8 @@ class Catalog:
         allowed = memo.get(mask)
         if allowed is None:
             allowed = tuple(
-                pattern for pattern, needs in zip(self.patterns, self._rule_masks)
+                pattern
+                for pattern, needs in zip(self.patterns, self._rule_masks, strict=False)
                 if any(need & mask == need for need in needs)
             )
             if len(memo) >= MEMO_MASKS:
@@ -145,12 +147,31 @@ class Catalog:
 
 # The shared lexicons the code itself reads (roles, standing, views); a lexicons file without
 # one of them fails at load instead of at the first sentence that needs it.
-REQUIRED_SHARED_LEXICONS = frozenset({
-    "speech_verbs", "report_nouns", "media_outlets", "media_nouns", "outlet_words", "officials",
-    "agent_nouns", "blocked_actors", "blocked_targets", "companies", "political_targets",
-    "own_people", "person_titles", "role_lead_words", "falsity", "attribution_verbs",
-    "own_possessives", "raising_verbs", "empty_references", "person_pronouns", "group_pronouns",
-})
+REQUIRED_SHARED_LEXICONS = frozenset(
+    {
+        "speech_verbs",
+        "report_nouns",
+        "media_outlets",
+        "media_nouns",
+        "outlet_words",
+        "officials",
+        "agent_nouns",
+        "blocked_actors",
+        "blocked_targets",
+        "companies",
+        "political_targets",
+        "own_people",
+        "person_titles",
+        "role_lead_words",
+        "falsity",
+        "attribution_verbs",
+        "own_possessives",
+        "raising_verbs",
+        "empty_references",
+        "person_pronouns",
+        "group_pronouns",
+    }
+)
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})
 
 
@@ -192,8 +213,7 @@ def pattern_files(directory: Path) -> list[Path]:
     if not directory.is_dir():
         return []
     return sorted(
-        path for path in directory.iterdir()
-        if path.suffix in PATTERN_SUFFIXES and not path.name.startswith((".", "_"))
+        path for path in directory.iterdir() if path.suffix in PATTERN_SUFFIXES and not path.name.startswith((".", "_"))
     )
 
 
@@ -213,8 +233,9 @@ def stamps_of(directories: list[Path]) -> dict[str, float]:
     return stamps
 
 
-def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Path,
-                    built: dict[str, Lexicon] | None = None) -> CompiledPattern:
+def compile_pattern(
+    spec: PatternSpec, shared: dict[str, list[str]], source: Path, built: dict[str, Lexicon] | None = None
+) -> CompiledPattern:
     """``built``: the shared lexicons already compiled; a pattern's own lexicon of the same name
     replaces the shared one everywhere (rules, roles and standing checks)."""
     entries = {**shared, **spec.lexicons}
@@ -225,7 +246,8 @@ def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Pat
         key = tuple(sorted(names))
         if key not in cache:
             cache[key] = Lexicon.build(
-                "+".join(key), [e for name in key for e in entries[name]],
+                "+".join(key),
+                [e for name in key for e in entries[name]],
                 cased=[e for name in key if name in cased for e in entries[name]],
             )
         return cache[key]
@@ -233,9 +255,7 @@ def compile_pattern(spec: PatternSpec, shared: dict[str, list[str]], source: Pat
     rules = []
     for rule in spec.rules:
         anchor = lexicon(rule.anchor)
-        constraints = tuple(
-            (lexicon(c.words), frozenset(c.in_), c.absent) for c in rule.constraints
-        )
+        constraints = tuple((lexicon(c.words), frozenset(c.in_), c.absent) for c in rule.constraints)
         required = (
             anchor,
             *(lex for lex, where, absent in constraints if not absent and not where & ROLE_POSITIONS),
@@ -287,8 +307,6 @@ def validate_directory(directory: Path) -> list[PatternFileError]:
             problems.append(exc)
             continue
         if spec.id in seen:
-            problems.append(
-                PatternFileError(path, [f"id: {spec.id!r} is already used by {seen[spec.id].name}"])
-            )
+            problems.append(PatternFileError(path, [f"id: {spec.id!r} is already used by {seen[spec.id].name}"]))
         seen[spec.id] = path
     return problems

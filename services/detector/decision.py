@@ -46,14 +46,14 @@ def load_default_judge(path: Path | None = None) -> Judge | None:
     try:
         from services.detector.judge import load_judge
     except ImportError as exc:
-        log.warning("detector_judge_missing", error=str(exc)[:200],
-                    consequence="patterns are rule-only: lower recall")
+        log.warning("detector_judge_missing", error=str(exc)[:200], consequence="patterns are rule-only: lower recall")
         return None
     try:
         judge = load_judge(path)
     except (OSError, ValueError, RuntimeError) as exc:
-        log.warning("detector_judge_unloadable", error=str(exc)[:200],
-                    consequence="patterns are rule-only: lower recall")
+        log.warning(
+            "detector_judge_unloadable", error=str(exc)[:200], consequence="patterns are rule-only: lower recall"
+        )
         return None
     log.info("detector_judge_ready", labels=list(judge.labels))
     return judge

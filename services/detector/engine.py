@@ -50,8 +50,8 @@ from services.detector.matcher import Candidate, Match, complete
 from services.detector.matcher import candidates as match_candidates
 from services.detector.roles import RoleFinder
 from services.detector.schema import PatternFileError
-from services.detector.tags import universal_pos
 from services.detector.sentences import SentenceSpan, split_sentences
+from services.detector.tags import universal_pos
 from services.detector.view import SentenceView
 
 CONTEXT_SENTENCES = 2
@@ -72,8 +72,7 @@ def load_pipeline(model: str) -> tuple[Language, bool]:
             "detector_rules_only",
             model=model,
             error=str(exc).splitlines()[0][:200],
-            consequence="NO PARSE, NO ENTITIES: detections are word-based, roles are empty, "
-            "precision drops",
+            consequence="NO PARSE, NO ENTITIES: detections are word-based, roles are empty, precision drops",
             fix=f"pip install the spaCy package providing {model!r} or set TOCSIN_SPACY_MODEL",
         )
         return spacy.blank("en"), False
@@ -174,7 +173,10 @@ class DetectionEngine:
 
     @classmethod
     def from_model(
-        cls, model: str, extra_dir: Path | None = None, judge: Judge | None | object = DEFAULT_JUDGE,
+        cls,
+        model: str,
+        extra_dir: Path | None = None,
+        judge: Judge | None | object = DEFAULT_JUDGE,
     ) -> "DetectionEngine":
         """The engine with spaCy pipeline ``model``; ``judge=None`` makes every pattern rule-only."""
         nlp, trained = load_pipeline(model)
@@ -292,14 +294,15 @@ class DetectionEngine:
                 probe = screened[index][1] if index in screened else None
                 lowered = _body(document.cleaned, sentence).lower()
                 passed = {
-                    pattern.id for pattern, label in labelled
+                    pattern.id
+                    for pattern, label in labelled
                     if label is not None and pattern.gate_passes(lowered, probe)
                 }
                 if passed or index in screened:
                     asked.append((document, index, {"probe": probe}, passed))
         to_judge = [(d, i) for d, i, _, passed in asked if passed]
         probabilities = self._probabilities([_body(d.cleaned, d.sentences[i]) for d, i in to_judge])
-        by_sentence = {(id(d), i): p for (d, i), p in zip(to_judge, probabilities)}
+        by_sentence = {(id(d), i): p for (d, i), p in zip(to_judge, probabilities, strict=False)}
         for document, index, holder, passed in asked:
             probe = holder["probe"]
             screened_patterns = next((ps for i, ps, _ in document.screened if i == index), [])
@@ -332,7 +335,7 @@ class DetectionEngine:
         """Every pattern whose counting rules hold on the parse of a candidate sentence, with
         its anchors, and every pattern the model leads in even where no rule holds."""
         found: list[_Found] = []
-        for sentence, shared_view in zip(document.candidates, views):
+        for sentence, shared_view in zip(document.candidates, views, strict=False):
             for decided in sentence.verdicts:
                 own = decided.pattern.lexicons  # the pattern's own lexicons override shared ones
                 view = shared_view if own is None else SentenceView(shared_view.doc, own)
@@ -367,15 +370,19 @@ class DetectionEngine:
                     wanted.update(dict.fromkeys(need.texts))
         if wanted:
             bodies = list(wanted)
-            for body, doc in zip(bodies, self.parse(bodies)):
+            for body, doc in zip(bodies, self.parse(bodies), strict=False):
                 cache[(body, True)] = SentenceView(doc, catalog.lexicons)
         for i, j in waiting:
             outcomes[i][j] = self._conclude(documents[i], documents[i].found[j], cache, catalog, defer=False)
         return [[d for d in row if d is not None] for row in outcomes]
 
     def _conclude(
-        self, document: _Pending, found: _Found, cache: dict[tuple[str, bool], SentenceView],
-        catalog: Catalog, defer: bool,
+        self,
+        document: _Pending,
+        found: _Found,
+        cache: dict[tuple[str, bool], SentenceView],
+        catalog: Catalog,
+        defer: bool,
     ) -> Detection | None:
         """The best completed match of one pattern in one sentence, as a ``Detection``.
 
@@ -401,12 +408,13 @@ class DetectionEngine:
             if decided.model_led and _alone(decided):
                 return self._model_detection(decided, document, sentence, finder)
             return None
-        return self._detection(
-            best, document.text, document.cleaned, sentence, finder, window, decided.probability
-        )
+        return self._detection(best, document.text, document.cleaned, sentence, finder, window, decided.probability)
 
     def _context_provider(
-        self, window: list[str], cache: dict[tuple[str, bool], SentenceView], catalog: Catalog,
+        self,
+        window: list[str],
+        cache: dict[tuple[str, bool], SentenceView],
+        catalog: Catalog,
         defer: bool = False,
     ) -> Callable[[bool], list[SentenceView]]:
         """The sentences before a match, prepared on demand: parsed with names for pronouns
@@ -419,7 +427,7 @@ class DetectionEngine:
                 if parsed and defer:
                     raise _ContextNeeded(missing)
                 docs = self.parse(missing) if parsed else self.tokenize(missing)
-                for body, doc in zip(missing, docs):
+                for body, doc in zip(missing, docs, strict=False):
                     cache[(body, parsed)] = SentenceView(doc, catalog.lexicons)
             return [cache[(t, parsed)] for t in window]
 
@@ -430,7 +438,11 @@ class DetectionEngine:
             return [self._nlp.make_doc(text) for text in texts]
 
     def _model_detection(
-        self, decided: Verdict, document: _Pending, sentence: SentenceSpan, finder: RoleFinder,
+        self,
+        decided: Verdict,
+        document: _Pending,
+        sentence: SentenceSpan,
+        finder: RoleFinder,
     ) -> Detection:
         """A detection the model made where no rule completed: the sentence, no parties."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
@@ -453,8 +465,14 @@ class DetectionEngine:
         )
 
     def _detection(
-        self, match: Match, text: str, cleaned: CleanText, sentence: SentenceSpan,
-        finder: RoleFinder, window: list[str], probability: float | None = None,
+        self,
+        match: Match,
+        text: str,
+        cleaned: CleanText,
+        sentence: SentenceSpan,
+        finder: RoleFinder,
+        window: list[str],
+        probability: float | None = None,
     ) -> Detection:
         start, end = cleaned.original_span(sentence.start, sentence.end)
         actor = match.actor.display() if match.actor else None
@@ -482,10 +500,7 @@ class DetectionEngine:
         """The countries of the detection's own parties, then of its sentence, then of the
         earlier report a denial refers to; other earlier sentences only when this one names no
         country at all (a neighbour's places are usually another event's)."""
-        parties = [
-            role.text for role in (match.actor, match.target)
-            if role is not None and role.resolved
-        ]
+        parties = [role.text for role in (match.actor, match.target) if role is not None and role.resolved]
         countries = self._gazetteer.countries(*parties)
         for code in self._gazetteer.countries(body, agency):
             if code not in countries:
@@ -511,10 +526,7 @@ def _required(decided: Verdict) -> list[str]:
 def _alone(decided: Verdict) -> bool:
     """Whether the model's probability alone makes a detection where no rule completed."""
     classifier = decided.pattern.spec.classifier
-    return (
-        classifier is not None and decided.probability is not None
-        and decided.probability >= classifier.alone_at()
-    )
+    return classifier is not None and decided.probability is not None and decided.probability >= classifier.alone_at()
 
 
 def _has_required(decided: Verdict, match: Match) -> bool:

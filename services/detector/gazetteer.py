@@ -22,9 +22,7 @@ class Gazetteer:
             for alias in aliases:
                 self._code_of.setdefault(str(alias), str(code).upper())
         alternatives = sorted(self._code_of, key=len, reverse=True)
-        self._pattern = re.compile(
-            r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])(?!-\w)"
-        )
+        self._pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])(?!-\w)")
 
     @classmethod
     def from_file(cls, path: Path = GAZETTEER_FILE) -> "Gazetteer":

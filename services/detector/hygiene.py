@@ -13,11 +13,28 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 # One-for-one replacements: they keep every offset.
-_SAME_LENGTH = str.maketrans({
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2033": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2007": " ", "\t": " ", "\r": "\n",
-})
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2033": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u2007": " ",
+        "\t": " ",
+        "\r": "\n",
+    }
+)
 _SAME_LENGTH_PAIRS = tuple((chr(code), replacement) for code, replacement in _SAME_LENGTH.items())
 # Format and control characters, variation selectors and tag characters: removed.
 _INVISIBLE = re.compile(

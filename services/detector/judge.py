@@ -135,7 +135,7 @@ class Judge:
                 mask[row, : len(tokens)] = 1
             (logits,) = self._session.run(["logits"], {"input_ids": ids, "attention_mask": mask})
             scores[batch] = 1.0 / (1.0 + np.exp(-logits))
-        return [dict(zip(self.labels, map(float, row))) for row in scores]
+        return [dict(zip(self.labels, map(float, row), strict=False)) for row in scores]
 
 
 def load_judge(path: Path | None = None, *, threads: int = 1, batch_size: int = DEFAULT_BATCH) -> Judge:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cached_property
 from dataclasses import dataclass, field
+from functools import cached_property
 
 NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty "
@@ -145,9 +145,9 @@ class Lexicon:
         # then rejects a mid-word position once instead of trying every entry there.
         starting = "|".join(e.regex() for e in entries if e.needs_word_start)
         anywhere = "|".join(e.regex() for e in entries if not e.needs_word_start)
-        source = "|".join(
-            part for part in (f"(?<![\\w])(?:{starting})" if starting else "", anywhere) if part
-        ) or r"(?!x)x"
+        source = (
+            "|".join(part for part in (f"(?<![\\w])(?:{starting})" if starting else "", anywhere) if part) or r"(?!x)x"
+        )
         by_word: dict[str, list[Entry]] = {}
         by_prefix: dict[str, list[Entry]] = {}
         scanned: list[Entry] = []
@@ -166,19 +166,26 @@ class Lexicon:
         keys = frozenset(k for e in entries for kind, k in [_key(e)] if kind == "exact")
         prefixes = frozenset(k for e in entries for kind, k in [_key(e)] if kind == "prefix")
         return cls(
-            name, entries, re.compile(source),
+            name,
+            entries,
+            re.compile(source),
             {w: tuple(es) for w, es in by_word.items()},
             {p: tuple(es) for p, es in by_prefix.items()},
-            tuple(scanned), keys, prefixes, "always" in kinds, "number" in kinds,
-            tuple(sorted({len(p) for p in by_prefix})), {}, cased_words,
+            tuple(scanned),
+            keys,
+            prefixes,
+            "always" in kinds,
+            "number" in kinds,
+            tuple(sorted({len(p) for p in by_prefix})),
+            {},
+            cased_words,
         )
 
     @cached_property
     def plain_words(self) -> frozenset[str]:
         """The entries that are one plain word: for membership tests on a single token."""
         return frozenset(
-            e.words[0] for e in self.entries
-            if len(e.words) == 1 and not e.words[0].endswith("*") and e.words[0] != "#"
+            e.words[0] for e in self.entries if len(e.words) == 1 and not e.words[0].endswith("*") and e.words[0] != "#"
         )
 
     def in_text(self, text: str) -> bool:

@@ -53,8 +53,9 @@ def _part_of_speech(token: Token) -> str:
     return token.pos_
 
 
-def positions(view: SentenceView, anchor: Token, where: frozenset[str], span: set[int],
-              actor: Role | None, target: Role | None) -> set[int]:
+def positions(
+    view: SentenceView, anchor: Token, where: frozenset[str], span: set[int], actor: Role | None, target: Role | None
+) -> set[int]:
     """The tokens of the named constraint positions (see ``positions.py``)."""
     return position_indices(view, anchor, where, span, actor, target)
 
@@ -74,8 +75,13 @@ class Candidate:
 EVIDENCE_ORDER = ("object", "clause", "subtree", "head", "governor", "subject")
 
 
-def _evidence(view: SentenceView, lexicon, anchor: Token, where: frozenset[str],  # noqa: ANN001
-              span: set[int]) -> set[int]:
+def _evidence(
+    view: SentenceView,
+    lexicon,
+    anchor: Token,
+    where: frozenset[str],  # noqa: ANN001
+    span: set[int],
+) -> set[int]:
     """The words a constraint matched, from its most specific position: what was deployed,
     denied or ordered, which can then never be read as the actor."""
     for name in EVIDENCE_ORDER:
@@ -111,14 +117,11 @@ def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
             if hits:
                 triggers.extend(view.text_of(s, e) for s, e in hits[:1])
         if holds:
-            found.append(
-                Candidate(rule, start, end, anchor, tuple(dict.fromkeys(triggers)), frozenset(evidence))
-            )
+            found.append(Candidate(rule, start, end, anchor, tuple(dict.fromkeys(triggers)), frozenset(evidence)))
     return found
 
 
-def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
-             finder: RoleFinder) -> Match | None:
+def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate, finder: RoleFinder) -> Match | None:
     """Reads the roles of a candidate and checks them; ``None`` when a role check fails."""
     rule, anchor = candidate.rule, candidate.anchor
     spec = rule.spec
@@ -131,11 +134,16 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
         if subject_of_demand is not None and subject_of_demand.pos_ != "PRON":
             avoid.add(subject_of_demand.i)
         actor = finder.find(
-            list(spec.actor), anchor, accept=lambda r: finder.actor_ok(spec.actor_must_be, r),
-            avoid=frozenset(avoid), agentive=True,
+            list(spec.actor),
+            anchor,
+            accept=lambda r: finder.actor_ok(spec.actor_must_be, r),
+            avoid=frozenset(avoid),
+            agentive=True,
         )
         target = finder.find(
-            list(spec.target), anchor, exclude=actor,
+            list(spec.target),
+            anchor,
+            exclude=actor,
             accept=lambda r: finder.target_ok(spec.target_must_be, r),
         )
         if not finder.actor_ok(spec.actor_must_be, actor):
@@ -160,5 +168,6 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             confidence *= UNRESOLVED_ACTOR
         if target is None:
             confidence *= MISSING_TARGET
-    return Match(pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target,
-                 round(min(1.0, confidence), 3))
+    return Match(
+        pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target, round(min(1.0, confidence), 3)
+    )

@@ -43,8 +43,9 @@ class Place:
 Position = Callable[[Place], set[int]]
 
 
-def indices(view: SentenceView, anchor: Token, where: frozenset[str], span: set[int],
-            actor: Role | None, target: Role | None) -> set[int]:
+def indices(
+    view: SentenceView, anchor: Token, where: frozenset[str], span: set[int], actor: Role | None, target: Role | None
+) -> set[int]:
     """The union of the named positions, without the anchor's own words."""
     place = Place(view, anchor, span, actor, target)
     found: set[int] = set()

@@ -51,9 +51,7 @@ class Role:
 class RoleFinder:
     """Reads roles for one sentence, with its context sentences for resolution."""
 
-    def __init__(
-        self, view: SentenceView, context: Callable[[bool], list[SentenceView]], gazetteer: Gazetteer
-    ) -> None:
+    def __init__(self, view: SentenceView, context: Callable[[bool], list[SentenceView]], gazetteer: Gazetteer) -> None:
         self.view = view
         self._context = context
         self.gazetteer = gazetteer
@@ -80,8 +78,12 @@ class RoleFinder:
         return None
 
     def find(
-        self, sources: list[str], anchor: Token, exclude: Role | None = None,
-        accept: Callable[[Role], bool] | None = None, avoid: frozenset[int] = frozenset(),
+        self,
+        sources: list[str],
+        anchor: Token,
+        exclude: Role | None = None,
+        accept: Callable[[Role], bool] | None = None,
+        avoid: frozenset[int] = frozenset(),
         agentive: bool = False,
     ) -> Role | None:
         """The first role from ``sources`` (in order) that ``accept`` takes, else the first found.
@@ -116,9 +118,7 @@ class RoleFinder:
         dateline = self.view.dateline
         if token is None or token.i not in dateline:
             return token
-        return next(
-            (c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None
-        )
+        return next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
@@ -193,9 +193,7 @@ class RoleFinder:
         reports = self.view.shared("report_nouns")
         for thing in syntax.described_things(anchor):
             tree = syntax.subtree(thing)
-            for start, _end in self.view.hits(reports, tree) + [
-                m for m in self.view.referenced_media if m[0] in tree
-            ]:
+            for start, _end in self.view.hits(reports, tree) + [m for m in self.view.referenced_media if m[0] in tree]:
                 return self.view.doc[start]
         for start, _end in self.view.spans(reports):
             if start not in self.view.attribution:
@@ -324,9 +322,11 @@ class RoleFinder:
 
     def _is_report_like(self, token: Token) -> bool:
         tree = syntax.subtree(token)
-        return bool(self.view.hits(self.view.shared("report_nouns"), {token.i})) or (
-            token.lower_ in self.view.words_of("empty_references")
-        ) or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
+        return (
+            bool(self.view.hits(self.view.shared("report_nouns"), {token.i}))
+            or (token.lower_ in self.view.words_of("empty_references"))
+            or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
+        )
 
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
         pronouns = self.view.words_of("person_pronouns") | self.view.words_of("group_pronouns")
@@ -356,6 +356,7 @@ class RoleFinder:
         quote: set[int] = set()
         if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
             quote = syntax.subtree(pronoun.head)
+
         def before(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
             return [c for c in found if c[0] < pronoun.i and c[0] not in quote]
 
@@ -364,9 +365,7 @@ class RoleFinder:
             (view, self._antecedents(view, person)) for view in earlier
         ]
         if person:  # names first; an office-holder ("the ambassador") only when no name fits
-            pools += [(self.view, before(self._titled(self.view)))] + [
-                (view, self._titled(view)) for view in earlier
-            ]
+            pools += [(self.view, before(self._titled(self.view)))] + [(view, self._titled(view)) for view in earlier]
         for view, found in pools:
             for start, end in _by_salience(view, found):
                 role = Role(view.text_of(start, end), view, start, end)
@@ -474,12 +473,8 @@ def _without_clauses(root: Token) -> list[tuple[Token, int]]:
     while stack:
         token, depth = stack.pop()
         kept.append((token, depth))
-        stack.extend(
-            (c, depth + 1) for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis")
-        )
+        stack.extend((c, depth + 1) for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis"))
     return kept
-
-
 
 
 def _same(one: Role, other: Role) -> bool:

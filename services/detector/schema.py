@@ -72,20 +72,22 @@ class Classifier(_Strict):
 
     label: str = Field(min_length=1, description="the judge's label for this pattern")
     threshold: float = Field(
-        gt=0.0, le=1.0,
-        description="probability at which the model leads: a loose rule (or none, if no role "
-        "is required) suffices",
+        gt=0.0,
+        le=1.0,
+        description="probability at which the model leads: a loose rule (or none, if no role is required) suffices",
     )
     rule_threshold: float = Field(
-        default=0.0, ge=0.0, le=1.0,
+        default=0.0,
+        ge=0.0,
+        le=1.0,
         description="probability a strict rule's match still needs (a veto for rules firing "
         "on text the model finds unlike the pattern)",
     )
-    require: list[RoleName] = Field(
-        default_factory=list, description="roles a model-led detection must have found"
-    )
+    require: list[RoleName] = Field(default_factory=list, description="roles a model-led detection must have found")
     alone: float | None = Field(
-        default=None, gt=0.0, le=1.0,
+        default=None,
+        gt=0.0,
+        le=1.0,
         description="probability at which the model detects where no rule completes (no "
         "parties); unset: at ``threshold`` when no role is required, else never",
     )
@@ -95,10 +97,10 @@ class Classifier(_Strict):
         if self.alone is not None:
             return self.alone
         return self.threshold if not self.require else 2.0
+
     gate: list[str] = Field(
         default_factory=list,
-        description="lexicon names: a sentence reaches the model when a word of one occurs "
-        "(or a rule's words all do)",
+        description="lexicon names: a sentence reaches the model when a word of one occurs (or a rule's words all do)",
     )
 
 

@@ -94,7 +94,7 @@ class Standing:
         return not self.government_claim(target)
 
     def own_people(self, target: Role) -> bool:
-        """"ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
+        """ "ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
         view = target.view
         head = view.doc[target.start : target.end].root
         owned = any(c.dep_ == "poss" and c.lower_ in view.words_of("own_possessives") for c in head.children)

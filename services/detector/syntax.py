@@ -14,8 +14,24 @@ OBJECT_PREPS = frozenset({"of", "to", "for", "about", "on", "against", "over"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
 CLAUSE_CLIMB = frozenset({"xcomp", "conj", "aux", "auxpass", "acomp", "attr", "oprd"})
 NEGATION_CLIMB = frozenset(
-    {"xcomp", "acomp", "attr", "oprd", "dobj", "pobj", "prep", "advcl", "ccomp", "pcomp", "amod",
-     "compound", "nsubj", "nsubjpass", "acl", "appos"}
+    {
+        "xcomp",
+        "acomp",
+        "attr",
+        "oprd",
+        "dobj",
+        "pobj",
+        "prep",
+        "advcl",
+        "ccomp",
+        "pcomp",
+        "amod",
+        "compound",
+        "nsubj",
+        "nsubjpass",
+        "acl",
+        "appos",
+    }
 )
 MODIFIER_DEPS = frozenset({"neg", "aux", "auxpass", "advmod", "det", "mark", "preconj", "amod"})
 RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
@@ -64,9 +80,7 @@ def object_tokens(anchor: Token) -> set[int]:
         if thing.i == anchor.head.i and anchor.dep_ in ("relcl", "acl", "amod"):
             indices.add(thing.i)
             indices.update(t.i for t in thing.lefts for t in t.subtree)
-            indices.update(
-                s.i for c in thing.rights if c.i != anchor.i and c.dep_ != "relcl" for s in c.subtree
-            )
+            indices.update(s.i for c in thing.rights if c.i != anchor.i and c.dep_ != "relcl" for s in c.subtree)
         else:
             indices.update(subtree(thing))
     return indices
@@ -116,12 +130,7 @@ def negation_chain(anchor: Token) -> list[Token]:
 
 def modifiers(anchor: Token) -> set[int]:
     """Negators, modals, determiners and markers on the anchor and the heads of its clause."""
-    return {
-        child.i
-        for token in negation_chain(anchor)
-        for child in token.children
-        if child.dep_ in MODIFIER_DEPS
-    }
+    return {child.i for token in negation_chain(anchor) for child in token.children if child.dep_ in MODIFIER_DEPS}
 
 
 def enclosing_marks(anchor: Token) -> set[int]:
@@ -151,14 +160,22 @@ def noun_phrase(token: Token) -> tuple[int, int]:
         start, end = token.i, token.i + 1
     for child in token.lefts:
         if child.dep_ in ("compound", "amod", "poss", "nmod", "nummod", "quantmod", "det") and child.lower_ not in (
-            "the", "a", "an", "this", "these", "those", "that"
+            "the",
+            "a",
+            "an",
+            "this",
+            "these",
+            "those",
+            "that",
         ):
             start = min(start, child.left_edge.i)
         elif child.dep_ == "det" and child.lower_ in ("this", "these"):
             continue
     for child in token.rights:
         if child.dep_ in ("compound", "flat") or (  # "the embassy in Moscow", not "Condé in Conakry"
-            child.dep_ == "prep" and child.lower_ in ("of", "in", "for") and child.i == end
+            child.dep_ == "prep"
+            and child.lower_ in ("of", "in", "for")
+            and child.i == end
             and token.ent_type_ != "PERSON"
         ):
             end = max(end, child.right_edge.i + 1)

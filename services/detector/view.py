@@ -8,7 +8,6 @@ from spacy.tokens import Doc
 
 from services.detector.lexicon import Lexicon
 
-
 DATELINE_DASHES = frozenset({"—", "–", "-", "--", ":"})
 
 
@@ -27,10 +26,7 @@ class SentenceView:
             cached = lexicon.spans(self.words)
             if lexicon.cased:  # "the independent inquiry" is no outlet; "The Independent" is
                 cased = lexicon.cased
-                cached = [
-                    (s, e) for s, e in cached
-                    if tuple(self.words[s:e]) not in cased or not self.doc[s].is_lower
-                ]
+                cached = [(s, e) for s, e in cached if tuple(self.words[s:e]) not in cased or not self.doc[s].is_lower]
             self._spans[id(lexicon)] = cached
         return cached
 

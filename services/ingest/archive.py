@@ -124,8 +124,10 @@ class DocumentArchive:
             if after is not None:
                 at, doc_id = after
                 query = query.where(
-                    or_(ArchivedDocument.archived_at > at,
-                        and_(ArchivedDocument.archived_at == at, ArchivedDocument.document_id > doc_id))
+                    or_(
+                        ArchivedDocument.archived_at > at,
+                        and_(ArchivedDocument.archived_at == at, ArchivedDocument.document_id > doc_id),
+                    )
                 )
             query = query.order_by(ArchivedDocument.archived_at, ArchivedDocument.document_id).limit(page)
             async with self.database.sessions() as session:
@@ -162,7 +164,10 @@ class DocumentArchive:
             result = await session.execute(
                 delete(ArchivedDocument).where(
                     or_(
-                        and_(ArchivedDocument.confirmed_at.is_not(None), ArchivedDocument.archived_at < now - self.retention),
+                        and_(
+                            ArchivedDocument.confirmed_at.is_not(None),
+                            ArchivedDocument.archived_at < now - self.retention,
+                        ),
                         ArchivedDocument.archived_at < now - max(unconfirmed_after, self.retention),
                     )
                 )

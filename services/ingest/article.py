@@ -12,7 +12,7 @@ import asyncio
 import structlog
 
 from models import Document
-from services.ingest.fetcher import FetchError, Fetcher
+from services.ingest.fetcher import Fetcher, FetchError
 from services.ingest.kinds.base import SourceSpec
 from services.ingest.kinds.documents import MAX_TEXT_CHARS
 from services.ingest.text import clean_text

@@ -9,10 +9,37 @@ from models import document_id_for
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "at_")
 TRACKING_PARAMETERS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "yclid", "igshid",
-        "ocid", "cmpid", "ref_src", "ref_url", "_hsenc", "_hsmi", "ito", "smid", "wt.mc_id", "wt_mc", "wt_zmc",
-        "ns_campaign", "ns_mchannel", "ns_source", "ns_linkname", "ns_fee", "spm", "share",
-        "feature", "s_cid", "cid", "icid",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gclsrc",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "yclid",
+        "igshid",
+        "ocid",
+        "cmpid",
+        "ref_src",
+        "ref_url",
+        "_hsenc",
+        "_hsmi",
+        "ito",
+        "smid",
+        "wt.mc_id",
+        "wt_mc",
+        "wt_zmc",
+        "ns_campaign",
+        "ns_mchannel",
+        "ns_source",
+        "ns_linkname",
+        "ns_fee",
+        "spm",
+        "share",
+        "feature",
+        "s_cid",
+        "cid",
+        "icid",
     }
 )
 URL_KEY_KIND = "url"
@@ -30,11 +57,7 @@ def canonical_url(url: str) -> str:
         host = f"{host}:{port}"
     if parts.username or parts.password:
         host = f"{parts.username or ''}{':' + parts.password if parts.password else ''}@{host}"
-    query = [
-        (name, value)
-        for name, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _is_tracking(name)
-    ]
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(name)]
     query.sort()
     path = parts.path or "/"
     return urlunsplit((scheme, host, path, urlencode(query, doseq=True), ""))

@@ -21,9 +21,8 @@ import structlog
 from sqlalchemy import Boolean, Float, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.platform.storage import revisions
 from services.platform.config.settings import SourceSettings
-from services.platform.storage import Base, Database
+from services.platform.storage import Base, Database, revisions
 
 log = structlog.get_logger(__name__)
 
@@ -56,8 +55,14 @@ async def save_source(db: Database, source: SourceSettings) -> None:
         row = await session.get(SourceRow, source.id)
         if row is None:
             session.add(
-                SourceRow(id=source.id, kind=source.kind, spec=dump(source), enabled=source.enabled, created_at=now,
-                          updated_at=now)
+                SourceRow(
+                    id=source.id,
+                    kind=source.kind,
+                    spec=dump(source),
+                    enabled=source.enabled,
+                    created_at=now,
+                    updated_at=now,
+                )
             )
         else:
             row.kind = source.kind

@@ -15,7 +15,7 @@ from datetime import datetime
 import structlog
 
 from models import Document
-from services.ingest.fetcher import FetchError, Fetcher
+from services.ingest.fetcher import Fetcher, FetchError
 from services.ingest.kinds import PayloadInvalid, SourceSpec, kind_named
 from services.ingest.kinds.base import Harvest
 from services.ingest.publisher import BrokerUnavailable, DocumentPublisher
@@ -122,7 +122,9 @@ class PollCycle:
             acked = await self.publisher.publish(fresh)
         except BrokerUnavailable as exc:
             await self.seen.mark(spec.id, exc.acked, now, fresh)
-            failed = replace(status.failed(now, f"broker unavailable: {exc}"), items_total=status.items_total + len(exc.acked))
+            failed = replace(
+                status.failed(now, f"broker unavailable: {exc}"), items_total=status.items_total + len(exc.acked)
+            )
             log.warning(
                 "ingest.broker_unavailable",
                 source_id=spec.id,

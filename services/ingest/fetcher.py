@@ -19,9 +19,8 @@ from datetime import datetime, timezone
 
 import httpx
 
+from services.platform import httpbody, netguard
 from services.platform.version import VERSION
-from services.platform import netguard
-from services.platform import httpbody
 
 DEFAULT_USER_AGENT = f"Tocsin/{VERSION} (news and social monitoring; +https://github.com/tocsin/tocsin)"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024

@@ -117,7 +117,9 @@ class DocumentPublisher:
                 pending = []
                 for doc in documents:
                     try:
-                        future = await producer.send(self.kafka.documents_topic, DOCUMENTS.encode(doc), key=doc.id.encode())
+                        future = await producer.send(
+                            self.kafka.documents_topic, DOCUMENTS.encode(doc), key=doc.id.encode()
+                        )
                     except KafkaError as exc:
                         failure = exc
                         break
@@ -157,8 +159,12 @@ class DocumentPublisher:
         async with self._lock:
             if len(self._kept_ops) >= MAX_KEPT_OPS_EVENTS:
                 dropped, dropped_source, _ = self._kept_ops.popleft()
-                log.warning("ingest.ops_event_lost", ops_event=dropped, source_id=dropped_source,
-                            reason=f"more than {MAX_KEPT_OPS_EVENTS} kept while the broker is away")
+                log.warning(
+                    "ingest.ops_event_lost",
+                    ops_event=dropped,
+                    source_id=dropped_source,
+                    reason=f"more than {MAX_KEPT_OPS_EVENTS} kept while the broker is away",
+                )
             self._kept_ops.append((event, source_id, json.dumps(payload).encode()))
             await self._send_kept_ops()
 
@@ -195,7 +201,9 @@ class DocumentPublisher:
             except TimeoutError:
                 pass
         for event, source_id, _ in self._kept_ops:
-            log.warning("ingest.ops_event_lost", ops_event=event, source_id=source_id, reason="stopped with the broker away")
+            log.warning(
+                "ingest.ops_event_lost", ops_event=event, source_id=source_id, reason="stopped with the broker away"
+            )
         producer, self._producer = self._producer, None
         if producer is not None:
             await producer.stop()

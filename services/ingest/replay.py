@@ -16,9 +16,9 @@ from datetime import timedelta
 
 import structlog
 
-from services.platform.config import Settings
 from services.ingest.archive import DocumentArchive
 from services.ingest.publisher import BrokerUnavailable, DocumentPublisher
+from services.platform.config import Settings
 from services.platform.storage import open_database
 
 log = structlog.get_logger(__name__)

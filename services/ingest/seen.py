@@ -55,7 +55,9 @@ class SeenSet:
         async with self.database.sessions() as session:
             for start in range(0, len(wanted), _QUERY_CHUNK):
                 chunk = wanted[start : start + _QUERY_CHUNK]
-                rows = await session.scalars(select(SeenDocument.document_id).where(SeenDocument.document_id.in_(chunk)))
+                rows = await session.scalars(
+                    select(SeenDocument.document_id).where(SeenDocument.document_id.in_(chunk))
+                )
                 known.update(rows)
         return set(wanted) - known
 

@@ -10,9 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import structlog
 
-from services.ingest.catalogue import watch_sources
-from services.platform.config import Settings
 from services.ingest.archive import DocumentArchive
+from services.ingest.catalogue import watch_sources
 from services.ingest.cycle import PollCycle
 from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 from services.ingest.kinds import SourceSpec, build_spec
@@ -23,6 +22,7 @@ from services.ingest.seen import SeenSet
 from services.ingest.sharding import SourceShards
 from services.ingest.status import SourceStatus, StatusBoard
 from services.ingest.watchdog import assess
+from services.platform.config import Settings
 from services.platform.kafka import ensure_topics
 from services.platform.storage import open_database
 
@@ -213,8 +213,9 @@ class IngestService:
         purge = asyncio.create_task(_purge_loop(seen, archive, stop), name="ingest:purge")
         try:
             async with make_http_client(self.settings.security.allow_private_targets, self.limits) as client:
-                cycle = PollCycle(Fetcher(client, self.limits), seen, publisher,
-                                  ReachabilityDigest(expected=len(self.specs)))
+                cycle = PollCycle(
+                    Fetcher(client, self.limits), seen, publisher, ReachabilityDigest(expected=len(self.specs))
+                )
                 self.roster = SourceRoster(
                     lambda spec: SourceLoop(spec, cycle, board, publisher, started_at, random.Random())
                 )

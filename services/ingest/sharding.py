@@ -25,9 +25,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from pydantic import ValidationError
 
+from services.ingest.kinds import InvalidSource, SourceSpec, build_spec
 from services.platform import kafka as kafka_helpers
 from services.platform.config import KafkaSettings, SourceSettings
-from services.ingest.kinds import InvalidSource, SourceSpec, build_spec
 
 if TYPE_CHECKING:
     from services.ingest.service import SourceRoster
@@ -83,7 +83,9 @@ async def publish_sources(kafka: KafkaSettings, specs: list[SourceSpec]) -> None
     producer = kafka_helpers.make_producer(kafka, enable_idempotence=False)
     await producer.start()
     try:
-        futures = [await producer.send(sources_topic(kafka), encode_source(spec), key=spec.id.encode()) for spec in specs]
+        futures = [
+            await producer.send(sources_topic(kafka), encode_source(spec), key=spec.id.encode()) for spec in specs
+        ]
         await asyncio.gather(*futures)
     finally:
         await producer.stop()
@@ -103,7 +105,9 @@ async def forget_source(kafka: KafkaSettings, source_id: str) -> None:
 class SourceShards(ConsumerRebalanceListener):
     """Keeps a :class:`SourceRoster` equal to the sources in this instance's partitions."""
 
-    def __init__(self, kafka: KafkaSettings, configured: list[SourceSpec], roster: "SourceRoster", instance: str) -> None:
+    def __init__(
+        self, kafka: KafkaSettings, configured: list[SourceSpec], roster: "SourceRoster", instance: str
+    ) -> None:
         self.kafka = kafka
         self.configured = configured
         self.roster = roster

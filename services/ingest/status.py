@@ -76,8 +76,18 @@ class SourceStatus:
 
 
 _FIELDS = (
-    "kind", "last_poll_at", "last_success_at", "last_error_at", "last_error", "last_new_item_at",
-    "next_poll_at", "consecutive_failures", "polls", "items_total", "watchdog", "cursor",
+    "kind",
+    "last_poll_at",
+    "last_success_at",
+    "last_error_at",
+    "last_error",
+    "last_new_item_at",
+    "next_poll_at",
+    "consecutive_failures",
+    "polls",
+    "items_total",
+    "watchdog",
+    "cursor",
 )
 
 

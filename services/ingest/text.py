@@ -9,9 +9,31 @@ from html.parser import HTMLParser
 
 _BLOCK_TAGS = frozenset(
     {
-        "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-        "tr", "table", "section", "article", "header", "footer", "pre", "hr", "figure",
-        "figcaption", "dd", "dt",
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "tr",
+        "table",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "pre",
+        "hr",
+        "figure",
+        "figcaption",
+        "dd",
+        "dt",
     }
 )
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe"})

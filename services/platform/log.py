@@ -58,9 +58,7 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
         redact_secret_text,
     ]
     renderer = (
-        structlog.processors.JSONRenderer()
-        if use_json
-        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+        structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
     )
     structlog.configure(
         # Level first: a debug line in a per-document loop must cost a comparison, not a
@@ -85,9 +83,18 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # Third-party chatter a normal start and stop should not print: migrations' plugin set-up,
     # Kafka clients, Faust's service tree (through our bridge), uvicorn's start banner.
-    for noisy in ("aiokafka", "faust", "mode", "httpx", "httpcore", "uvicorn.access", "uvicorn.error",
-                  "alembic", "services.stream.transport",
-                  *_PARAMETER_LOGGERS):
+    for noisy in (
+        "aiokafka",
+        "faust",
+        "mode",
+        "httpx",
+        "httpcore",
+        "uvicorn.access",
+        "uvicorn.error",
+        "alembic",
+        "services.stream.transport",
+        *_PARAMETER_LOGGERS,
+    ):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

@@ -128,8 +128,7 @@ def check_addresses(host: str, addresses: Iterable[str], allow_private: bool) ->
     for text in checked:
         if is_internal(ipaddress.ip_address(text)):
             raise ForbiddenTarget(
-                f"{host[:80]!r} resolves to internal address {text}; "
-                "set security.allow_private_targets to allow it"
+                f"{host[:80]!r} resolves to internal address {text}; set security.allow_private_targets to allow it"
             )
     return checked
 
@@ -211,8 +210,9 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     environment, since a proxy would make the connection to an address nobody checked."""
 
     def __init__(
-        self, allow_private: bool, *, limits: httpx.Limits = httpx.Limits(), backend: PinnedBackend | None = None
+        self, allow_private: bool, *, limits: httpx.Limits | None = None, backend: PinnedBackend | None = None
     ) -> None:
+        limits = limits or httpx.Limits()
         super().__init__(limits=limits, trust_env=False)
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),

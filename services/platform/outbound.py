@@ -16,10 +16,30 @@ from urllib.parse import urlsplit
 
 from services.platform.netguard import ForbiddenTarget, check_host_static, checked_addresses, normalise_host
 
-SAAS_FIXED_HOST = frozenset({
-    "slack", "discord", "tgram", "pover", "pbul", "opsgenie", "gchat", "ifttt", "join", "line", "twilio",
-    "sns", "sendgrid", "prowl", "pushed", "spush", "simplepush", "wxteams", "webex", "pagerduty",
-})
+SAAS_FIXED_HOST = frozenset(
+    {
+        "slack",
+        "discord",
+        "tgram",
+        "pover",
+        "pbul",
+        "opsgenie",
+        "gchat",
+        "ifttt",
+        "join",
+        "line",
+        "twilio",
+        "sns",
+        "sendgrid",
+        "prowl",
+        "pushed",
+        "spush",
+        "simplepush",
+        "wxteams",
+        "webex",
+        "pagerduty",
+    }
+)
 """Apprise schemes whose plugin sends to a vendor host fixed in its code, never to the URL's host."""
 
 _DEFAULT_PORTS = {"http": 80, "https": 443, "smtp": 25, "smtps": 465, "mailto": 25, "mailtos": 465, "rsyslog": 514}

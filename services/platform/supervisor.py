@@ -71,8 +71,13 @@ class Supervisor:
         env = {**os.environ, **self.env, ENV_READY_FD: str(self._write_fd)}
         piped = subprocess.PIPE if self.terminal is not None else None
         child.process = subprocess.Popen(
-            child.argv, env=env, pass_fds=(self._write_fd,), preexec_fn=die_with_parent, stdin=subprocess.DEVNULL,
-            stdout=piped, stderr=subprocess.STDOUT if piped else None,
+            child.argv,
+            env=env,
+            pass_fds=(self._write_fd,),
+            preexec_fn=die_with_parent,
+            stdin=subprocess.DEVNULL,
+            stdout=piped,
+            stderr=subprocess.STDOUT if piped else None,
             # Out of the terminal's process group: Ctrl-C reaches the supervisor only, which
             # then stops each child with SIGTERM before the broker goes.
             process_group=0,
@@ -122,7 +127,7 @@ class Supervisor:
                     log.error("supervisor.child_refused_config", service=child.name, code=code)
                     self.gave_up.set()
                     continue
-                delay = min(RESTART_BACKOFF_CAP, 2.0 ** child.restarts)
+                delay = min(RESTART_BACKOFF_CAP, 2.0**child.restarts)
                 if time.monotonic() - child.started_at > 60:
                     child.restarts, delay = 0, 1.0
                 log.error("supervisor.child_exited", service=child.name, code=code, restart_in=delay)

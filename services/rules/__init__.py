@@ -9,7 +9,7 @@ Rule specs are wire contracts (:mod:`models.rule`); the decisions here are pure,
 :mod:`~services.rules.agent` wires them into the stream's Faust app.
 """
 
-from services.rules.decisions import frequency_fires, spike_fires, spike_threshold
 from models.rule import RuleFilter, RuleSpec
+from services.rules.decisions import frequency_fires, spike_fires, spike_threshold
 
 __all__ = ["RuleFilter", "RuleSpec", "frequency_fires", "spike_fires", "spike_threshold"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from models.story import DetectionEvent
 from models.rule import RuleSpec
+from models.story import DetectionEvent
 from services.stories.keys import normalise_actor
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from models.ids import stable_id
+from models.rule import RuleSpec
 from models.signal import RuleFiring, Signal
 from models.story import DetectionEvent
 from services.rules.decisions import window_start
-from models.rule import RuleSpec
-from models.ids import stable_id
 
 
 def fired_signal(

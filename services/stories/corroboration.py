@@ -53,7 +53,9 @@ def load_state_media(path: Path | None = None) -> StateMedia:
     else:
         text = path.read_text("utf-8")
     data = yaml.safe_load(text) or {}
-    return StateMedia({str(code).upper(): frozenset(str(n).lower() for n in names or []) for code, names in data.items()})
+    return StateMedia(
+        {str(code).upper(): frozenset(str(n).lower() for n in names or []) for code, names in data.items()}
+    )
 
 
 @lru_cache(maxsize=1)
@@ -127,9 +129,14 @@ def outlet_refs(sources: Sequence[SourceRecord], is_wire: Callable[[str], bool])
     """The outlets as the webhook and the console show them, origins first."""
     refs = [
         OutletRef(
-            name=source.outlet, url=source.url, independent=source.counted_as == "origin",
-            counted_as=source.counted_as, copy_of=source.syndicated_from, wire=is_wire(source.outlet),
-            evidence=source.evidence, seen_at=source.seen_at,
+            name=source.outlet,
+            url=source.url,
+            independent=source.counted_as == "origin",
+            counted_as=source.counted_as,
+            copy_of=source.syndicated_from,
+            wire=is_wire(source.outlet),
+            evidence=source.evidence,
+            seen_at=source.seen_at,
         )
         for source in sources
     ]
@@ -145,8 +152,7 @@ def reason(sources: Sequence[SourceRecord], is_wire: Callable[[str], bool]) -> s
     text = f"{len(origins)} independent outlet{'s' if len(origins) != 1 else ''}"
     if wires:
         text += f" ({wires} wire)"
-    extra = [f"{copies} cop{'ies' if copies != 1 else 'y'}" if copies else "",
-             f"{state} state media" if state else ""]
+    extra = [f"{copies} cop{'ies' if copies != 1 else 'y'}" if copies else "", f"{state} state media" if state else ""]
     extra = [part for part in extra if part]
     if extra:
         text += "; not counted: " + ", ".join(extra)

@@ -14,8 +14,20 @@ from urllib.parse import urlsplit
 SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob", "info", "rep", "mil"})
 """Labels that, under a two-letter country TLD, are part of the public suffix (``co.uk``)."""
 
-SOCIAL_HOSTS = frozenset({"bsky.app", "x.com", "twitter.com", "t.me", "telegram.me", "facebook.com", "youtube.com",
-                          "instagram.com", "tiktok.com", "threads.net"})
+SOCIAL_HOSTS = frozenset(
+    {
+        "bsky.app",
+        "x.com",
+        "twitter.com",
+        "t.me",
+        "telegram.me",
+        "facebook.com",
+        "youtube.com",
+        "instagram.com",
+        "tiktok.com",
+        "threads.net",
+    }
+)
 """Hosts where the publisher is the account in the path, not the host."""
 
 

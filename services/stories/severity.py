@@ -15,8 +15,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.story import Severity, SourceRecord
 from models.durations import Seconds
+from models.story import Severity, SourceRecord
+
 
 class SeverityLevel(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
-from models.signal import DocumentRef, Signal
 from models.detection import Detection
-from models.story import DetectionEvent, SourceRecord, Story
 from models.ids import stable_id
+from models.signal import DocumentRef, Signal
+from models.story import DetectionEvent, SourceRecord, Story
 from services.stories.corroboration import StateMedia, assess, outlet_refs, reason
 from services.stories.parties import acting_countries, with_own_countries
 from services.stories.severity import SeverityPolicy
@@ -58,8 +58,7 @@ def _signal(
         severity=story.severity,
         sources=[source.outlet for source in story.sources],
         story_documents=[
-            DocumentRef(id=source.document_id, source_id=source.outlet, url=source.url)
-            for source in story.sources
+            DocumentRef(id=source.document_id, source_id=source.outlet, url=source.url) for source in story.sources
         ],
         corroboration=len(independent),
         outlets=outlet_refs(story.sources, policy.is_wire_agency),

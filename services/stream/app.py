@@ -98,9 +98,7 @@ def build_app(
     detections = app.topic(kafka.detections_topic, **RAW_TOPIC)
     signals = app.topic(kafka.signals_topic, **RAW_TOPIC)
     dead_letter_topic = app.topic(kafka.dead_letter_topic, **RAW_TOPIC)
-    pool = ThreadPoolExecutor(
-        max_workers=settings.detector.workers or os.cpu_count() or 1, thread_name_prefix="detect"
-    )
+    pool = ThreadPoolExecutor(max_workers=settings.detector.workers or os.cpu_count() or 1, thread_name_prefix="detect")
 
     async def send_dead_letter(origin: str, key: Any, value: Any, error: str) -> None:
         log.warning("stream.dead_letter", error=error, topic=origin)

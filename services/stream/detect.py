@@ -19,9 +19,9 @@ from models.dead_letter import DeadLetterSink
 from models.ids import stable_id
 from models.story import DetectionEvent
 from services.platform.metrics import DETECTIONS_FOUND
-from services.stream.confirmations import Confirmations
 from services.stories.keys import story_key
 from services.stories.outlets import outlet_of
+from services.stream.confirmations import Confirmations
 
 log = structlog.get_logger(__name__)
 
@@ -117,7 +117,9 @@ def wire_detect(
             for (event, document), outcome in zip(decoded, outcomes, strict=True):
                 if isinstance(outcome, Exception):  # a poison document must not block its partition
                     await dead_letter(
-                        documents_topic, event.key, event.value,
+                        documents_topic,
+                        event.key,
+                        event.value,
                         f"detection failed: {type(outcome).__name__}: {outcome}",
                     )
                     continue
@@ -125,8 +127,6 @@ def wire_detect(
                 for found in outcome:
                     DETECTIONS_FOUND.labels(found.pattern).inc()
                 for item in detection_events(document, outcome):
-                    sent.append(
-                        await detections.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item))
-                    )
+                    sent.append(await detections.send(key=item.story_key.encode(), value=DETECTION_EVENTS.encode(item)))
             if confirmations is not None:
                 confirmations.finished((document.id for _, document in decoded), sent)

@@ -21,8 +21,8 @@ from typing import Any
 
 import faust
 from aiokafka import AIOKafkaConsumer
-from faust.types import TP
 from faust.transport.drivers import aiokafka as faust_aiokafka
+from faust.types import TP
 from mode.services import WaitResults
 
 from services.stream.eager import Suspended, resume, step_inline
@@ -193,4 +193,3 @@ class TocsinFaustApp(faust.App):
 
     def _new_transport(self) -> Any:
         return _Transport(self.conf.broker_consumer, self)
-

@@ -18,9 +18,9 @@ log = structlog.get_logger(__name__)
 
 def run_detect_worker(settings: Settings) -> int:
     """Blocks until SIGINT/SIGTERM. Topics are created first so the agent can subscribe at once."""
-    from services.stream.confirmations import Confirmations
     from services.detector.engine import DetectionEngine  # spaCy import is slow; only here
     from services.stream.app import build_app, required_topics
+    from services.stream.confirmations import Confirmations
 
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)

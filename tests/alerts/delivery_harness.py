@@ -7,8 +7,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from alerts.retry import RetrySchedule
 from alerts.pipelines import delivery_pipeline
+from alerts.retry import RetrySchedule
 from alerts.service import build_channels, circuit_breakers, delivery_dispatcher, webhook_client
 from models import Subscription
 from services.platform.config import Settings
@@ -36,16 +36,30 @@ async def run_dispatcher_until(
     allow_private: bool = True,
 ) -> RecordedOps:
     ops = ops or RecordedOps()
-    settings = settings.model_copy(update={"security": settings.security.model_copy(update={"allow_private_targets": allow_private})})
+    settings = settings.model_copy(
+        update={"security": settings.security.model_copy(update={"allow_private_targets": allow_private})}
+    )
     client = webhook_client(settings)
     breakers = circuit_breakers(settings)
     pipeline = delivery_pipeline(
-        db, build_channels(settings, client, time.time), ops,
-        RetrySchedule(tuple(settings.delivery.retry_schedule), jitter=0.0), time.time, settings.delivery.timeout,
+        db,
+        build_channels(settings, client, time.time),
+        ops,
+        RetrySchedule(tuple(settings.delivery.retry_schedule), jitter=0.0),
+        time.time,
+        settings.delivery.timeout,
         breakers,
     )
-    dispatcher = delivery_dispatcher(settings, db, lambda: subscriptions, pipeline, breakers=breakers,
-                                     clock=time.time, instance="test", idle_poll=0.05)
+    dispatcher = delivery_dispatcher(
+        settings,
+        db,
+        lambda: subscriptions,
+        pipeline,
+        breakers=breakers,
+        clock=time.time,
+        instance="test",
+        idle_poll=0.05,
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(dispatcher.run(stop))
     try:

@@ -24,8 +24,17 @@ def detection(
     agency: str | None = None,
 ) -> Detection:
     return Detection(
-        pattern=pattern, sentence=sentence, start=0, end=len(sentence), triggers=["ultimatum"], actor=actor,
-        target=target, agency=agency, countries=list(countries), confidence=confidence, rule=f"{pattern}.r1",
+        pattern=pattern,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        triggers=["ultimatum"],
+        actor=actor,
+        target=target,
+        agency=agency,
+        countries=list(countries),
+        confidence=confidence,
+        rule=f"{pattern}.r1",
     )
 
 
@@ -42,7 +51,11 @@ def signal(
     return Signal(
         id=f"sig_{doc_id}",
         document=DocumentRef(
-            id=doc_id, source_id=source_id, url=f"https://news.example/{doc_id}", title=title, language=language,
+            id=doc_id,
+            source_id=source_id,
+            url=f"https://news.example/{doc_id}",
+            title=title,
+            language=language,
         ),
         detections=list(detections) or [detection()],
         severity=severity,  # type: ignore[arg-type]
@@ -57,8 +70,13 @@ def subscription(sub_id: str = "desk", url: str | None = None, **fields: object)
 
 
 def settings_for(
-    kafka: KafkaSettings, tmp_path: Path, subscriptions: list[Subscription], *,
-    retry_schedule: list[float] | None = None, timeout: float = 3.0, database_url: str | None = None,
+    kafka: KafkaSettings,
+    tmp_path: Path,
+    subscriptions: list[Subscription],
+    *,
+    retry_schedule: list[float] | None = None,
+    timeout: float = 3.0,
+    database_url: str | None = None,
 ) -> Settings:
     return Settings(
         kafka=kafka,

@@ -19,7 +19,9 @@ class SignatureMismatch(AssertionError):
     pass
 
 
-def verify_standard_webhook(secret: str, headers: dict[str, str], body: bytes, now: float, tolerance: float = 300) -> None:
+def verify_standard_webhook(
+    secret: str, headers: dict[str, str], body: bytes, now: float, tolerance: float = 300
+) -> None:
     """Raises unless one of the ``v1`` signatures matches and the timestamp is fresh."""
     msg_id = headers["webhook-id"]
     timestamp = headers["webhook-timestamp"]
@@ -57,8 +59,14 @@ class Reply:
 
 Behaviour = Callable[[Request], Reply | Awaitable[Reply]]
 
-REASONS = {200: "OK", 204: "No Content", 410: "Gone", 429: "Too Many Requests", 500: "Internal Server Error",
-           503: "Service Unavailable"}
+REASONS = {
+    200: "OK",
+    204: "No Content",
+    410: "Gone",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 class Receiver:
@@ -127,8 +135,10 @@ class Receiver:
                     self._hanging.append(release)
                     await release.wait()
                     return
-                head = [f"HTTP/1.1 {reply.status} {REASONS.get(reply.status, 'Status')}",
-                        f"content-length: {len(reply.body)}"]
+                head = [
+                    f"HTTP/1.1 {reply.status} {REASONS.get(reply.status, 'Status')}",
+                    f"content-length: {len(reply.body)}",
+                ]
                 head += [f"{k}: {v}" for k, v in reply.headers.items()]
                 writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + reply.body)
                 await writer.drain()

@@ -22,8 +22,16 @@ def event(event_type: str = "alert.created") -> dict:
     story = StoryState()
     sig = signal(detection(sentence=SENTENCE), title="Caracas issues ultimatum")
     story.merge(sig, sig.detections)
-    header = EventHeader(event_id="msg_" + "1" * 32, event_type=event_type, reason="new", time=0.0,
-                         subscription_id="desk", tenant="default", story_id="story_x", sequence=1)
+    header = EventHeader(
+        event_id="msg_" + "1" * 32,
+        event_type=event_type,
+        reason="new",
+        time=0.0,
+        subscription_id="desk",
+        tenant="default",
+        story_id="story_x",
+        sequence=1,
+    )
     return json.loads(build_event(header, story))
 
 

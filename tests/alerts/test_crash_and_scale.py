@@ -51,7 +51,10 @@ def write_config(path: Path, kafka, database_url: str, hook: str, timeout: float
 def start_alerter(config: Path, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "tests.alerts.alerter_process", str(config)],
-        cwd=REPO, stdout=log.open("ab"), stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        cwd=REPO,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
 
 

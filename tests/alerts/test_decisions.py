@@ -15,9 +15,15 @@ T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 
 def story_signal(corroboration: int, at: datetime):
     outlets = [OutletRef(name=f"o{i}.example", independent=True, counted_as="origin") for i in range(corroboration)]
-    return signal(detection()).model_copy(update={
-        "story_id": "story_x", "corroboration": corroboration, "outlets": outlets, "created_at": at,
-        "severity": "urgent" if corroboration >= 3 else "alert"})
+    return signal(detection()).model_copy(
+        update={
+            "story_id": "story_x",
+            "corroboration": corroboration,
+            "outlets": outlets,
+            "created_at": at,
+            "severity": "urgent" if corroboration >= 3 else "alert",
+        }
+    )
 
 
 async def test_latest_decision_wins_and_a_late_older_one_is_ignored(tmp_path) -> None:

@@ -7,10 +7,25 @@ from alerts.dedup import Decision, GroupTiming, decide
 TIMING = GroupTiming(group_wait=0.0, group_interval=300.0, repeat_interval=4 * 3600.0)
 
 
-def verdict(now: float, *, notifications: int = 1, first: float = 0.0, last: float | None = 0.0,
-            changed: bool = False, timing: GroupTiming = TIMING, severe: bool = True):
-    return decide(now=now, timing=timing, notifications=notifications, first_seen_at=first,
-                  last_notified_at=last, changed=changed, severe_enough=severe)
+def verdict(
+    now: float,
+    *,
+    notifications: int = 1,
+    first: float = 0.0,
+    last: float | None = 0.0,
+    changed: bool = False,
+    timing: GroupTiming = TIMING,
+    severe: bool = True,
+):
+    return decide(
+        now=now,
+        timing=timing,
+        notifications=notifications,
+        first_seen_at=first,
+        last_notified_at=last,
+        changed=changed,
+        severe_enough=severe,
+    )
 
 
 class TestFirstNotification:

@@ -29,7 +29,10 @@ async def test_fails_twice_then_succeeds_with_the_same_webhook_id(db, tmp_path, 
     (row,) = await deliveries(db)
     history = await attempts(db, row.id)
     assert [(a.number, a.status_code, a.outcome) for a in history] == [
-        (1, 503, "retry"), (2, 500, "retry"), (3, 204, "delivered")]
+        (1, 503, "retry"),
+        (2, 500, "retry"),
+        (3, 204, "delivered"),
+    ]
     assert all(a.latency_ms > 0 for a in history)
     assert (await endpoint_state(db, "desk", "webhook")).failing_since is None
 

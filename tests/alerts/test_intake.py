@@ -25,7 +25,12 @@ class TestFirstAndRepeat:
         sub = subscription("desk", HOOK, patterns=["ultimatum"])
         assert await record_signal(db, [sub], signal(detection()), T0) == 1
         (row,) = await deliveries(db)
-        assert (row.status, row.event_type, row.channel, row.next_attempt_at) == ("pending", "alert.created", "webhook", T0)
+        assert (row.status, row.event_type, row.channel, row.next_attempt_at) == (
+            "pending",
+            "alert.created",
+            "webhook",
+            T0,
+        )
         assert payload(row)["id"] == row.id
 
     async def test_replayed_signal_is_a_duplicate(self, db):
@@ -75,7 +80,9 @@ class TestGrouping:
 
     async def test_different_actors_are_different_stories(self, db):
         sub = subscription("desk", HOOK)
-        await record_signal(db, [sub], signal(detection(actor="Maduro"), detection(actor="Putin", countries=("RU",))), T0)
+        await record_signal(
+            db, [sub], signal(detection(actor="Maduro"), detection(actor="Putin", countries=("RU",))), T0
+        )
         rows = await deliveries(db)
         assert len(rows) == 2 and rows[0].story_id != rows[1].story_id
 
@@ -121,9 +128,11 @@ class TestUpstreamStoriesAndRules:
     async def test_the_stories_service_story_id_decides_the_group(self, db):
         sub = subscription("desk", HOOK, group_interval=0)
         opened = signal(detection(actor="Nicolás Maduro"), source_id="a").model_copy(
-            update={"story_id": "story_up_1", "type": "story.opened"})
+            update={"story_id": "story_up_1", "type": "story.opened"}
+        )
         updated = signal(detection(actor="Maduro"), source_id="b").model_copy(
-            update={"story_id": "story_up_1", "type": "story.updated"})
+            update={"story_id": "story_up_1", "type": "story.updated"}
+        )
         await record_signal(db, [sub], opened, T0)
         await record_signal(db, [sub], updated, T0 + 1)
         rows = await deliveries(db)

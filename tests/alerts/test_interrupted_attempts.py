@@ -46,12 +46,14 @@ async def test_a_resent_delivery_settles_its_new_attempt_not_an_old_one_with_the
     now = time.time()
     await record_signal(db, [sub], signal(detection()), now)
     (first,) = await claim_due(db, now=now, owner="a", lease=30, limit=5)
-    await record_attempt(db, first, started_at=now, latency_ms=5, status_code=None, outcome=INTERRUPTED,
-                         error="cut off", instance="a")
+    await record_attempt(
+        db, first, started_at=now, latency_ms=5, status_code=None, outcome=INTERRUPTED, error="cut off", instance="a"
+    )
     assert await resend(db, first.id, now + 60)
     (again,) = await claim_due(db, now=now + 60, owner="a", lease=30, limit=5)
-    await record_attempt(db, again, started_at=now + 60, latency_ms=5, status_code=200, outcome="delivered",
-                         error=None, instance="a")
+    await record_attempt(
+        db, again, started_at=now + 60, latency_ms=5, status_code=200, outcome="delivered", error=None, instance="a"
+    )
     history = [(a.number, a.outcome) for a in await attempts(db, first.id)]
     assert history == [(1, "interrupted"), (1, "delivered")]
     (row,) = await deliveries(db)

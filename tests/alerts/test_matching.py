@@ -15,7 +15,9 @@ class TestMatchingDetections:
         assert matching_detections(subscription("s"), signal(detection()))
 
     def test_pattern_and_country(self):
-        sig = signal(detection(pattern="ultimatum", countries=("VE",)), detection(pattern="wire_denial", countries=("RU",)))
+        sig = signal(
+            detection(pattern="ultimatum", countries=("VE",)), detection(pattern="wire_denial", countries=("RU",))
+        )
         found = matching_detections(subscription("s", patterns=["wire_denial"], countries=["ru"]), sig)
         assert [d.pattern for d in found] == ["wire_denial"]
 

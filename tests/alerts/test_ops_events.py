@@ -35,7 +35,9 @@ async def test_events_raised_during_a_freeze_reach_the_topic_in_order_once_it_th
     running = asyncio.create_task(relay.run(stop))
     try:
         for n in range(10):
-            await ops.publish("delivery.dead_lettered", level="endpoint", subscription_id="desk", delivery_id=f"msg_{n}")
+            await ops.publish(
+                "delivery.dead_lettered", level="endpoint", subscription_id="desk", delivery_id=f"msg_{n}"
+            )
         async with asyncio.timeout(10):
             while producer.refused < 2:  # the relay has tried, and failed, at least twice
                 await asyncio.sleep(0.02)

@@ -47,8 +47,9 @@ class TestResendAndReplay:
     async def test_resend_keeps_the_webhook_id(self, db):
         await _record(db, 1)
         (row,) = await deliveries(db)
-        await record_attempt(db, row, started_at=T0, latency_ms=3.0, status_code=200, outcome="delivered",
-                             error=None, instance="i")
+        await record_attempt(
+            db, row, started_at=T0, latency_ms=3.0, status_code=200, outcome="delivered", error=None, instance="i"
+        )
         assert (await deliveries(db))[0].status == "delivered"
         assert await resend(db, row.id, now=T0 + 50)
         (again,) = await deliveries(db)

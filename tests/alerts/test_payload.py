@@ -13,8 +13,14 @@ from tests.alerts.factories import detection, signal
 
 SCHEMA = json.loads((Path(alerts.__file__).parent / "schema" / "alert-event.v1.json").read_text())
 HEADER = EventHeader(
-    event_id="msg_" + "0" * 32, event_type="alert.created", reason="new", time=1_700_000_000.0,
-    subscription_id="desk", tenant="default", story_id="story_1", sequence=1,
+    event_id="msg_" + "0" * 32,
+    event_type="alert.created",
+    reason="new",
+    time=1_700_000_000.0,
+    subscription_id="desk",
+    tenant="default",
+    story_id="story_1",
+    sequence=1,
 )
 
 
@@ -54,8 +60,16 @@ class TestBuildEvent:
 
 def test_exported_members():
     assert set(alerts.__all__) == {
-        "Silence", "add_silence", "enable_endpoint", "expire_silence", "generate_webhook_secret", "replay_since", "resend", "run_alerter",
-        "sign", "webhook_headers",
+        "Silence",
+        "add_silence",
+        "enable_endpoint",
+        "expire_silence",
+        "generate_webhook_secret",
+        "replay_since",
+        "resend",
+        "run_alerter",
+        "sign",
+        "webhook_headers",
     }
     for name in alerts.__all__:
         assert getattr(alerts, name)
@@ -76,9 +90,21 @@ class TestStoryDecision:
         from models.alert import alert_event_schema
 
         story = story_of(signal(detection(agency="Reuters")), signal(detection(), source_id="other-feed"))
-        grade = StoryGrade(severity="alert", corroboration=1, reason="1 independent outlet",
-                           outlets=[{"name": "someblog.example", "url": None, "independent": True,
-                                     "counted_as": "origin", "copy_of": None, "wire": False}])
+        grade = StoryGrade(
+            severity="alert",
+            corroboration=1,
+            reason="1 independent outlet",
+            outlets=[
+                {
+                    "name": "someblog.example",
+                    "url": None,
+                    "independent": True,
+                    "counted_as": "origin",
+                    "copy_of": None,
+                    "wire": False,
+                }
+            ],
+        )
         event = json.loads(build_event(HEADER, story, grade))
         jsonschema.validate(event, alert_event_schema())
         assert event["data"]["severity"] == "alert"  # naming Reuters does not make it urgent
@@ -90,9 +116,19 @@ class TestStoryDecision:
         from alerts.decisions import StoryGrade
         from models.alert import alert_event_schema
 
-        outlets = [{"name": f"o{i}.example", "url": "https://o.example/" + "x" * 500, "independent": i % 2 == 0,
-                    "counted_as": "origin" if i % 2 == 0 else "copy", "copy_of": None if i % 2 == 0 else "o0.example",
-                    "wire": False, "evidence": "é" * 3000, "seen_at": None} for i in range(60)]
+        outlets = [
+            {
+                "name": f"o{i}.example",
+                "url": "https://o.example/" + "x" * 500,
+                "independent": i % 2 == 0,
+                "counted_as": "origin" if i % 2 == 0 else "copy",
+                "copy_of": None if i % 2 == 0 else "o0.example",
+                "wire": False,
+                "evidence": "é" * 3000,
+                "seen_at": None,
+            }
+            for i in range(60)
+        ]
         grade = StoryGrade(severity="flash", corroboration=30, reason="30 independent outlets", outlets=outlets)
         body = build_event(HEADER, story_of(signal(detection())), grade)
         assert len(body) <= MAX_PAYLOAD_BYTES

@@ -29,9 +29,12 @@ async def _produce(kafka, *payloads: bytes) -> None:
 async def test_signal_becomes_verified_signed_webhook(kafka_settings, tmp_path):
     async with Receiver() as receiver:
         settings = settings_for(
-            kafka_settings, tmp_path,
-            [subscription("desk", receiver.url, patterns=["ultimatum"], countries=["VE"]),
-             subscription("elsewhere", receiver.url, countries=["FR"])],
+            kafka_settings,
+            tmp_path,
+            [
+                subscription("desk", receiver.url, patterns=["ultimatum"], countries=["VE"]),
+                subscription("elsewhere", receiver.url, countries=["FR"]),
+            ],
         )
         await kafka_clients.ensure_topics(kafka_settings, [kafka_settings.signals_topic])
         sig = signal(detection(agency="Reuters"), severity="urgent")  # as the stories service graded it

@@ -12,7 +12,9 @@ class TestSilenceMatching:
     def test_all_set_matchers_must_hold(self):
         silence = Silence(id="s", starts_at=0, ends_at=10, pattern="ultimatum", country="VE")
         assert silence.matches("desk", DETECTIONS)
-        assert not Silence(id="s", starts_at=0, ends_at=10, pattern="ultimatum", country="FR").matches("desk", DETECTIONS)
+        assert not Silence(id="s", starts_at=0, ends_at=10, pattern="ultimatum", country="FR").matches(
+            "desk", DETECTIONS
+        )
 
     def test_actor_matcher_ignores_case_and_accents(self):
         assert Silence(id="s", starts_at=0, ends_at=10, actor="nicolas maduro").matches("desk", DETECTIONS)

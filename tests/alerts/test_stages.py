@@ -36,8 +36,12 @@ class TestMultiStage:
 
     async def test_runs_every_stage_in_order(self):
         class Add:
-            def __init__(self, n): self.n = n
-            async def exec(self, ctx, items): return ctx + [self.n], items
+            def __init__(self, n):
+                self.n = n
+
+            async def exec(self, ctx, items):
+                return ctx + [self.n], items
+
         ctx, left = await MultiStage([Add(1), Add(2)]).exec([], ["x"])
         assert ctx == [1, 2] and left == ["x"]
 
@@ -47,8 +51,16 @@ class TestRetryStage:
         sub = subscription("desk", "http://127.0.0.1:9/hook")
         await record_signal(db, [sub], signal(detection()), T0)
         (row,) = await deliveries(db)
-        await record_attempt(db, row, started_at=failing_since or T0, latency_ms=1, status_code=503, outcome="retry",
-                             error="503", instance="t")
+        await record_attempt(
+            db,
+            row,
+            started_at=failing_since or T0,
+            latency_ms=1,
+            status_code=503,
+            outcome="retry",
+            error="503",
+            instance="t",
+        )
         return row, sub
 
     async def test_schedules_the_next_try_with_the_clock(self, db):

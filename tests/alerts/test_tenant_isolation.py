@@ -50,7 +50,7 @@ async def test_sixty_hanging_endpoints_of_one_tenant_do_not_delay_another(db, tm
         await run_dispatcher_until(db, settings, [*noisy, quiet], quiet_delivered, timeout=60)
         hanging_at_end = len(hanging.requests)
 
-    (attempts_then, hanging_then), = seen_at_arrival
+    ((attempts_then, hanging_then),) = seen_at_arrival
     # The quiet tenant's POST went out while every noisy attempt was still hanging: none had
     # timed out (and freed a slot) yet. Before per-tenant bounds it waited for the first timeout.
     assert attempts_then == 0, f"quiet's webhook waited for {attempts_then} noisy attempt(s) to end"
@@ -65,16 +65,27 @@ async def test_a_failing_endpoint_opens_its_circuit_and_its_other_deliveries_wai
     async with Receiver(lambda request: Reply(503)) as failing:
         sub = subscription("desk", failing.url)
         settings = settings_for(kafka_settings_free, tmp_path, [sub], retry_schedule=[0.05] * 5)
-        settings = settings.model_copy(update={"delivery": settings.delivery.model_copy(update={
-            "endpoint_concurrency": 1, "tenant_concurrency": 1, "breaker_failures": 3, "breaker_cooldown": 120.0})})
+        settings = settings.model_copy(
+            update={
+                "delivery": settings.delivery.model_copy(
+                    update={
+                        "endpoint_concurrency": 1,
+                        "tenant_concurrency": 1,
+                        "breaker_failures": 3,
+                        "breaker_cooldown": 120.0,
+                    }
+                )
+            }
+        )
         now = time.time()
         for n in range(8):
             await record_signal(db, [sub], signal(detection(actor=f"Actor {n}")), now)
 
         async def all_waiting() -> bool:
             rows = await deliveries(db)
-            return len(rows) == 8 and all(row.lease_until is None and row.next_attempt_at > time.time() + 60
-                                          for row in rows)
+            return len(rows) == 8 and all(
+                row.lease_until is None and row.next_attempt_at > time.time() + 60 for row in rows
+            )
 
         await run_dispatcher_until(db, settings, [sub], all_waiting, timeout=30)
     rows = await deliveries(db)

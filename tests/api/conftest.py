@@ -20,8 +20,9 @@ async def _admin_execute(base_url: str, statement: str) -> None:
     import asyncpg
 
     url = make_url(base_url)
-    connection = await asyncpg.connect(host=url.host, port=url.port or 5432, user=url.username,
-                                       password=url.password, database=url.database)
+    connection = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
+    )
     try:
         await connection.execute(statement)
     finally:

@@ -12,13 +12,12 @@ from typing import Any
 import httpx
 import uvicorn
 
-from services.api.http_protocol import server_config
-
+from alerts import catalogue as subscription_store
 from alerts.intake import record_signal
 from models import Detection, DocumentRef, Signal, Subscription
 from services.api.app import create_app
-from alerts import catalogue as subscription_store
 from services.api.auth import issue_token
+from services.api.http_protocol import server_config
 from services.platform.config import Settings
 from services.platform.storage import Database, open_database
 
@@ -66,8 +65,7 @@ class ServerRun:
 
     def __init__(self, app: Any) -> None:
         self.port = free_port()
-        config = server_config(app, "127.0.0.1", self.port, log_config=None, lifespan="on",
-                               timeout_graceful_shutdown=1)
+        config = server_config(app, "127.0.0.1", self.port, log_config=None, lifespan="on", timeout_graceful_shutdown=1)
         self.server = uvicorn.Server(config)
         self.server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
         self.task: asyncio.Task[None] | None = None
@@ -98,13 +96,27 @@ def api_settings(tmp_path: Path, database_url: str | None = None, **overrides: A
 
 
 def make_signal(
-    n: int, *, pattern: str = "ultimatum", countries: tuple[str, ...] = ("VE",), title: str = "Caracas issues ultimatum",
+    n: int,
+    *,
+    pattern: str = "ultimatum",
+    countries: tuple[str, ...] = ("VE",),
+    title: str = "Caracas issues ultimatum",
     sentence: str = "Maduro gave Guyana a 48-hour ultimatum to withdraw from the Essequibo.",
-    actor: str = "Nicolás Maduro", target: str = "Guyana", source_id: str = "wire-feed",
+    actor: str = "Nicolás Maduro",
+    target: str = "Guyana",
+    source_id: str = "wire-feed",
 ) -> Signal:
     detection = Detection(
-        pattern=pattern, sentence=sentence, start=0, end=len(sentence), triggers=["ultimatum"], actor=actor,
-        target=target, countries=list(countries), confidence=0.9, rule=f"{pattern}.r1",
+        pattern=pattern,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        triggers=["ultimatum"],
+        actor=actor,
+        target=target,
+        countries=list(countries),
+        confidence=0.9,
+        rule=f"{pattern}.r1",
     )
     doc_id = f"doc_{n:04d}"
     return Signal(

@@ -15,8 +15,9 @@ async def _desk_with_alerts(live, count: int = 3):  # type: ignore[no-untyped-de
     sub = await live.subscription(token, webhook={"url": "https://hooks.example/desk"})
     for n in range(count):
         country = ("VE",) if n % 2 == 0 else ("GY",)
-        await live.push_alert(sub["id"], make_signal(n, countries=country, actor=f"Actor {n}",
-                                                     title=f"Headline number {n}"))
+        await live.push_alert(
+            sub["id"], make_signal(n, countries=country, actor=f"Actor {n}", title=f"Headline number {n}")
+        )
     return token, sub
 
 
@@ -61,8 +62,9 @@ class TestSearch:
             assert [d["channel"] for d in deliveries] == ["webhook"] and deliveries[0]["status"] == "pending"
             resent = await client.post(f"/v1/deliveries/{deliveries[0]['id']}/resend")
             assert resent.status_code == 200 and resent.json()["id"] == deliveries[0]["id"]
-            recovered = await client.post(f"/v1/endpoints/{sub['id']}/recover",
-                                          params={"since": "2000-01-01T00:00:00Z"})
+            recovered = await client.post(
+                f"/v1/endpoints/{sub['id']}/recover", params={"since": "2000-01-01T00:00:00Z"}
+            )
             assert recovered.json() == {"endpoint": sub["id"], "channels": ["webhook"], "queued": 1}
             assert (await client.post(f"/v1/endpoints/{sub['id']}/recover")).status_code == 422
             assert (await client.get("/v1/alerts/grp_nothing.sub_nothing")).status_code == 404

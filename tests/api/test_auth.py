@@ -64,7 +64,11 @@ class TestTokenCommand:
         result = await asyncio.to_thread(
             subprocess.run,
             [sys.executable, "-m", "services.cli.main", "token", "create", "--tenant", "desk", "--admin"],
-            capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=env,
+            cwd=tmp_path,
         )
         assert result.returncode == 0, result.stderr
         token = result.stdout.strip().splitlines()[-1]
@@ -82,8 +86,13 @@ class TestTokenCommand:
 
         async def tocsin(*args: str) -> subprocess.CompletedProcess[str]:
             return await asyncio.to_thread(
-                subprocess.run, [sys.executable, "-m", "services.cli.main", "token", *args],
-                capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path,
+                subprocess.run,
+                [sys.executable, "-m", "services.cli.main", "token", *args],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                env=env,
+                cwd=tmp_path,
             )
 
         created = await tocsin("create", "--tenant", "desk", "--label", "night shift")
@@ -104,6 +113,9 @@ class TestTokenCommand:
     def test_refuses_a_bad_tenant_name(self, tmp_path):
         result = subprocess.run(
             [sys.executable, "-m", "services.cli.main", "token", "create", "--tenant", "no spaces"],
-            capture_output=True, text=True, timeout=60, cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
         )
         assert result.returncode == 2 and "tenant name" in result.stderr

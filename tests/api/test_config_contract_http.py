@@ -34,7 +34,8 @@ class TestSameMistakesSameAnswer:
             kind = await client.post("/v1/sources", json={"id": "x", "kind": "rsss", "url": "https://a.example/f"})
             assert kind.status_code == 422 and _locs(kind) == [["body", "kind"]]
             assert "did you mean 'rss'" in kind.json()["detail"][0]["msg"]
-            option = await client.post("/v1/sources", json={"id": "x", "kind": "rss", "url": "https://a.example/f",
-                                                            "intervall": "10s"})
+            option = await client.post(
+                "/v1/sources", json={"id": "x", "kind": "rss", "url": "https://a.example/f", "intervall": "10s"}
+            )
             assert option.status_code == 422 and ["body", "intervall"] in _locs(option)
             assert "unknown option of kind 'rss'" in option.json()["detail"][0]["msg"]

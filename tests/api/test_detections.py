@@ -16,9 +16,12 @@ from tests.api.live import make_signal
 def _event(n: int, at: datetime) -> DetectionEvent:
     signal = make_signal(n)
     return DetectionEvent(
-        id=f"det_{n}", story_key=f"story_{n}", document=DocumentRef(id=f"doc_{n}", source_id="bbc-world",
-                                                                  url=f"https://news.example/{n}", title=f"Item {n}"),
-        detection=signal.detections[0], outlet="news.example", observed_at=at,
+        id=f"det_{n}",
+        story_key=f"story_{n}",
+        document=DocumentRef(id=f"doc_{n}", source_id="bbc-world", url=f"https://news.example/{n}", title=f"Item {n}"),
+        detection=signal.detections[0],
+        outlet="news.example",
+        observed_at=at,
     )
 
 
@@ -29,8 +32,11 @@ async def test_the_newest_detections_come_back_newest_first(kafka_settings) -> N
     await producer.start()
     try:
         for n in range(7):
-            await producer.send_and_wait(kafka_settings.detections_topic, EVENTS.encode(_event(n, start + timedelta(minutes=n))),
-                                         key=f"story_{n}".encode())
+            await producer.send_and_wait(
+                kafka_settings.detections_topic,
+                EVENTS.encode(_event(n, start + timedelta(minutes=n))),
+                key=f"story_{n}".encode(),
+            )
         await producer.send_and_wait(kafka_settings.detections_topic, b"not an envelope", key=b"x")
     finally:
         await producer.stop()

@@ -6,8 +6,8 @@ import time
 
 from alerts.intake import record_signal
 from models import Subscription
-from services.api.feed import AlertFeed
 from services.api.alert_view import decode_cursor, split_alert_id
+from services.api.feed import AlertFeed
 from services.platform.storage import open_database
 from tests.api.live import make_signal
 

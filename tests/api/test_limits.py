@@ -9,8 +9,9 @@ from tests.api.live import LiveApi, ServerRun, open_live
 class TestLimits:
     async def test_oversized_body_is_413(self, live):
         async with live.client(await live.token("desk")) as client:
-            response = await client.post("/v1/analyze", content=b"x" * 2_000_000,
-                                         headers={"content-type": "application/json"})
+            response = await client.post(
+                "/v1/analyze", content=b"x" * 2_000_000, headers={"content-type": "application/json"}
+            )
             assert response.status_code == 413
 
     async def test_rate_limit_per_token(self, tmp_path):
@@ -45,8 +46,9 @@ class TestLimits:
 
     async def test_no_cors_headers(self, live):
         async with live.client() as client:
-            preflight = await client.options("/v1/alerts", headers={
-                "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"})
+            preflight = await client.options(
+                "/v1/alerts", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "GET"}
+            )
             assert "access-control-allow-origin" not in preflight.headers
             plain = await client.get("/healthz", headers={"Origin": "https://evil.example"})
             assert "access-control-allow-origin" not in plain.headers
@@ -88,11 +90,15 @@ class TestHostileBodies:
     async def test_a_lone_surrogate_is_422_not_500(self, live):
         async with live.client(await live.token("desk")) as client:
             for raw in (b'{"patterns":["\\ud800"]}', b'{"channels":[], "keywords":["a\\udfffb"]}'):
-                response = await client.post("/v1/subscriptions", content=raw,
-                                             headers={"content-type": "application/json"})
+                response = await client.post(
+                    "/v1/subscriptions", content=raw, headers={"content-type": "application/json"}
+                )
                 assert response.status_code == 422, (raw, response.status_code, response.text)
-            paired = await client.post("/v1/subscriptions", content='{"keywords":["\\ud83d\\ude00"]}'.encode(),
-                                       headers={"content-type": "application/json"})
+            paired = await client.post(
+                "/v1/subscriptions",
+                content='{"keywords":["\\ud83d\\ude00"]}'.encode(),
+                headers={"content-type": "application/json"},
+            )
             assert paired.status_code == 201, paired.text
 
     async def test_a_chunked_body_over_the_limit_is_413(self, live):

@@ -32,7 +32,9 @@ class TestPatterns:
     async def test_validate_reports_fields(self, live):
         async with live.client(await live.token("ops", admin=True)) as client:
             ok = (await client.post("/v1/patterns/validate", json={"yaml": GOOD})).json()
-            bad = (await client.post("/v1/patterns/validate", json={"yaml": GOOD.replace("[border]", "[borders]")})).json()
+            bad = (
+                await client.post("/v1/patterns/validate", json={"yaml": GOOD.replace("[border]", "[borders]")})
+            ).json()
             broken = (await client.post("/v1/patterns/validate", json={"yaml": "id: [unclosed"})).json()
         if not ok["valid"]:
             pytest.fail(f"the sample pattern should validate: {ok['errors']}")
@@ -44,14 +46,17 @@ class TestPatterns:
 class TestAnalyze:
     async def test_text_gives_detections(self, live):
         async with live.client(await live.token("desk")) as client:
-            response = await client.post("/v1/analyze", json={
-                "id": "a1", "text": "President Maduro gave Guyana a 48-hour ultimatum to withdraw its troops."})
+            response = await client.post(
+                "/v1/analyze",
+                json={"id": "a1", "text": "President Maduro gave Guyana a 48-hour ultimatum to withdraw its troops."},
+            )
             assert response.status_code == 200, response.text
             body = response.json()
         assert body["id"] == "a1"
         assert [d["pattern"] for d in body["detections"]] == ["ultimatum"]
         assert {"sentence", "start", "end", "actor", "target", "countries", "confidence", "rule"} <= set(
-            body["detections"][0])
+            body["detections"][0]
+        )
 
     async def test_needs_exactly_one_input(self, live):
         async with live.client(await live.token("desk")) as client:
@@ -79,8 +84,9 @@ class TestBacktest:
             "Hungary closed its border with Serbia on Tuesday, the interior ministry said.",
             "President Maduro gave Guyana a 48-hour ultimatum to withdraw its troops.",
         ]
-        documents = [Document(id=f"doc_bt_{n}", source_id="wire", title=f"Item {n}", text=text)
-                     for n, text in enumerate(texts)]
+        documents = [
+            Document(id=f"doc_bt_{n}", source_id="wire", title=f"Item {n}", text=text) for n, text in enumerate(texts)
+        ]
         await SeenSet(live.db, keep_documents=True).mark(
             "wire", [d.id for d in documents], datetime.now(timezone.utc) - timedelta(hours=1), documents
         )
@@ -101,8 +107,11 @@ class TestBacktest:
     async def test_a_threshold_alone_shows_what_would_stop_firing(self, live):
         await self._archive(live)
         async with live.client(await live.token("ops", admin=True)) as client:
-            report = (await client.post("/v1/patterns/backtest", json={"threshold": 1.0, "patterns": ["ultimatum"]},
-                                        timeout=120)).json()
+            report = (
+                await client.post(
+                    "/v1/patterns/backtest", json={"threshold": 1.0, "patterns": ["ultimatum"]}, timeout=120
+                )
+            ).json()
         assert report["patterns"][0]["fires_today"] == 1
         assert report["patterns"][0]["would_fire"] + report["patterns"][0]["gone"] == 1
 
@@ -111,8 +120,12 @@ class TestBacktest:
             assert (await client.post("/v1/patterns/backtest", json={"threshold": 0.5})).status_code == 403
         async with live.client(await live.token("ops", admin=True)) as client:
             assert (await client.post("/v1/patterns/backtest", json={})).status_code == 422
-            assert (await client.post("/v1/patterns/backtest", json={"threshold": 0.5, "limit": 100_000})).status_code == 422
-            assert (await client.post("/v1/patterns/backtest", json={"threshold": 0.5, "since": "soon"})).status_code == 422
+            assert (
+                await client.post("/v1/patterns/backtest", json={"threshold": 0.5, "limit": 100_000})
+            ).status_code == 422
+            assert (
+                await client.post("/v1/patterns/backtest", json={"threshold": 0.5, "since": "soon"})
+            ).status_code == 422
             bad = await client.post("/v1/patterns/backtest", json={"pattern": GOOD.replace("[border]", "[borders]")})
         assert bad.status_code == 422 and "borders" in bad.text
 

@@ -16,8 +16,9 @@ READ_TIMEOUT_MS = 20_000
 
 
 async def _records(kafka, count: int) -> list[tuple[str, dict | None]]:  # type: ignore[no-untyped-def]
-    consumer = AIOKafkaConsumer(sources_topic(kafka), bootstrap_servers=kafka.bootstrap,
-                                auto_offset_reset="earliest", group_id=None)
+    consumer = AIOKafkaConsumer(
+        sources_topic(kafka), bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None
+    )
     await consumer.start()
     found: list[tuple[str, dict | None]] = []
     try:
@@ -39,11 +40,13 @@ async def test_create_update_delete_reach_the_sources_topic(kafka_settings, tmp_
         async with ServerRun(app) as base_url:
             live = LiveApi(base_url, settings, db)
             async with live.client(await live.token("ops", admin=True)) as client:
-                created = await client.post("/v1/sources", json={"id": "wire", "kind": "rss",
-                                                                 "url": "https://news.example/rss"})
+                created = await client.post(
+                    "/v1/sources", json={"id": "wire", "kind": "rss", "url": "https://news.example/rss"}
+                )
                 assert created.status_code == 201, created.text
-                await client.put("/v1/sources/wire", json={"kind": "rss", "url": "https://news.example/rss",
-                                                           "enabled": False})
+                await client.put(
+                    "/v1/sources/wire", json={"kind": "rss", "url": "https://news.example/rss", "enabled": False}
+                )
                 assert (await client.delete("/v1/sources/wire")).status_code == 204
     finally:
         await db.close()
@@ -60,8 +63,9 @@ async def test_kafka_down_means_503_and_no_change(tmp_path):
         async with ServerRun(app) as base_url:
             live = LiveApi(base_url, settings, db)
             async with live.client(await live.token("ops", admin=True)) as client:
-                refused = await client.post("/v1/sources", json={"id": "wire", "kind": "rss",
-                                                                 "url": "https://news.example/rss"})
+                refused = await client.post(
+                    "/v1/sources", json={"id": "wire", "kind": "rss", "url": "https://news.example/rss"}
+                )
                 assert refused.status_code == 503 and "nothing was changed" in refused.text
                 assert (await client.get("/v1/sources")).json() == []
     finally:

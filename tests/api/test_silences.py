@@ -11,8 +11,10 @@ class TestSilences:
         token = await live.token("desk")
         sub = await live.subscription(token, webhook={"url": "https://hooks.example/desk"})
         async with live.client(token) as client:
-            created = await client.post("/v1/silences", json={
-                "subscription_id": sub["id"], "country": "ve", "duration": "2h", "comment": "election night"})
+            created = await client.post(
+                "/v1/silences",
+                json={"subscription_id": sub["id"], "country": "ve", "duration": "2h", "comment": "election night"},
+            )
             assert created.status_code == 201, created.text
             silence = created.json()
             assert silence["active"] is True and silence["country"] == "VE"
@@ -22,8 +24,10 @@ class TestSilences:
             assert delivery["status"] == "silenced"
             listed = (await client.get("/v1/silences", params={"active": True})).json()
             assert [s["id"] for s in listed] == [silence["id"]]
-            changed = await client.put(f"/v1/silences/{silence['id']}", json={
-                "subscription_id": sub["id"], "pattern": "ultimatum", "duration": 60})
+            changed = await client.put(
+                f"/v1/silences/{silence['id']}",
+                json={"subscription_id": sub["id"], "pattern": "ultimatum", "duration": 60},
+            )
             assert changed.status_code == 200 and changed.json()["pattern"] == "ultimatum"
             assert changed.json()["country"] is None
             assert (await client.delete(f"/v1/silences/{silence['id']}")).status_code == 204
@@ -44,8 +48,10 @@ class TestSilences:
         token = await live.token("desk")
         sub = await live.subscription(token)
         async with live.client(token) as client:
-            for body in ({"subscription_id": sub["id"]},
-                         {"subscription_id": sub["id"], "duration": "1h", "ends_at": "2999-01-01T00:00:00Z"},
-                         {"subscription_id": sub["id"], "ends_at": "2000-01-01T00:00:00Z"},
-                         {"subscription_id": sub["id"], "duration": 0}):
+            for body in (
+                {"subscription_id": sub["id"]},
+                {"subscription_id": sub["id"], "duration": "1h", "ends_at": "2999-01-01T00:00:00Z"},
+                {"subscription_id": sub["id"], "ends_at": "2000-01-01T00:00:00Z"},
+                {"subscription_id": sub["id"], "duration": 0},
+            ):
                 assert (await client.post("/v1/silences", json=body)).status_code == 422, body

@@ -36,7 +36,7 @@ async def test_incomplete_headers_and_bodies_are_cut_off(tmp_path, monkeypatch):
             port = int(base_url.rsplit(":", 1)[1])
             assert await _closed_within(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n", 5.0), "half a header"
             assert await _closed_within(port, b"", 5.0), "nothing at all"
-            body = b"POST /v1/subscriptions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"pat"
+            body = b'POST /v1/subscriptions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"pat'
             assert await _closed_within(port, body, 5.0), "half a body"
             async with httpx.AsyncClient(base_url=base_url) as client:  # a complete request is unharmed
                 assert (await client.get("/healthz")).status_code == 200

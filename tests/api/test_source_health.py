@@ -11,15 +11,17 @@ NOW = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
 
 
 def test_a_recovered_source_is_ok_with_no_current_error() -> None:
-    recovered = SourceStatus("bbc", "rss", last_success_at=NOW, last_error_at=NOW, last_error="HTTP 500",
-                             consecutive_failures=0)
+    recovered = SourceStatus(
+        "bbc", "rss", last_success_at=NOW, last_error_at=NOW, last_error="HTTP 500", consecutive_failures=0
+    )
     out = status_out(recovered)
     assert (out.health, out.error, out.last_error) == ("ok", None, "HTTP 500")
 
 
 def test_an_unreachable_host_is_told_apart_from_a_failing_source() -> None:
-    offline = SourceStatus("bbc", "rss", last_error="FetchError: refused target: cannot resolve 'feeds.bbci.co.uk'",
-                           consecutive_failures=3)
+    offline = SourceStatus(
+        "bbc", "rss", last_error="FetchError: refused target: cannot resolve 'feeds.bbci.co.uk'", consecutive_failures=3
+    )
     broken = SourceStatus("bbc", "rss", last_error="FetchError: HTTP 404", consecutive_failures=3)
     assert (status_out(offline).health, status_out(broken).health) == ("unreachable", "failing")
     assert status_out(broken).error == "FetchError: HTTP 404"

@@ -49,9 +49,11 @@ def test_the_config_refuses_more_subscriptions_than_the_cap() -> None:
 
 def test_a_config_file_over_the_cap_exits_2_with_a_clear_message(tmp_path: Path, capsys) -> None:
     path = tmp_path / "tocsin.yaml"
-    path.write_text(yaml.safe_dump({"tenants": {"max_subscriptions": 1},
-                                    "subscriptions": [{"id": "a"}, {"id": "b"}]}))
+    path.write_text(yaml.safe_dump({"tenants": {"max_subscriptions": 1}, "subscriptions": [{"id": "a"}, {"id": "b"}]}))
     with pytest.raises(SystemExit) as exited:
         settings_or_exit(argparse.Namespace(config=str(path)))
     assert exited.value.code == 2
-    assert "too many subscriptions for one tenant: 'default' has 2; tenants.max_subscriptions is 1" in capsys.readouterr().err
+    assert (
+        "too many subscriptions for one tenant: 'default' has 2; tenants.max_subscriptions is 1"
+        in capsys.readouterr().err
+    )

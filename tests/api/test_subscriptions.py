@@ -11,8 +11,9 @@ class TestSubscriptions:
     async def test_create_list_get_update_delete(self, any_live):
         live = any_live
         token = await live.token("desk")
-        created = await live.subscription(token, patterns=["ultimatum"], countries=["ve"],
-                                          webhook={"url": "https://hooks.example/tocsin"})
+        created = await live.subscription(
+            token, patterns=["ultimatum"], countries=["ve"], webhook={"url": "https://hooks.example/tocsin"}
+        )
         assert created["secret"].startswith("whsec_")
         assert created["countries"] == ["VE"] and created["tenant"] == "desk"
         async with live.client(token) as client:
@@ -20,8 +21,10 @@ class TestSubscriptions:
             assert [s["id"] for s in listed] == [created["id"]]
             one = (await client.get(f"/v1/subscriptions/{created['id']}")).json()
             assert "secret" not in one and created["secret"] not in str(listed)
-            updated = await client.put(f"/v1/subscriptions/{created['id']}",
-                                       json={"patterns": ["wire_denial"], "webhook": {"url": "https://hooks.example/b"}})
+            updated = await client.put(
+                f"/v1/subscriptions/{created['id']}",
+                json={"patterns": ["wire_denial"], "webhook": {"url": "https://hooks.example/b"}},
+            )
             assert updated.status_code == 200 and updated.json()["patterns"] == ["wire_denial"]
             assert "secret" not in updated.json()
             assert (await client.delete(f"/v1/subscriptions/{created['id']}")).status_code == 204
@@ -34,7 +37,9 @@ class TestSubscriptions:
             assert any("countries" in [str(p) for p in e["loc"]] for e in response.json()["detail"])
             response = await client.post("/v1/subscriptions", json={"min_confidence": 3})
             assert response.status_code == 422
-            response = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://x.example", "secret": "mine"}})
+            response = await client.post(
+                "/v1/subscriptions", json={"webhook": {"url": "https://x.example", "secret": "mine"}}
+            )
             assert response.status_code == 422  # secrets are generated, never sent in
             long_label = "https://" + "a" * 70 + ".example/hook"  # valid to pydantic, not to DNS
             response = await client.post("/v1/subscriptions", json={"webhook": {"url": long_label}})
@@ -104,15 +109,26 @@ class TestInternalTargets:
             async with ServerRun(app) as base_url:
                 live = LiveApi(base_url, settings, db)
                 async with live.client(await live.token("desk")) as client:
-                    for url in ("http://127.0.0.1:8080/hook", "http://169.254.169.254/latest", "http://[::1]/x",
-                                "http://localhost/hook", "http://10.1.2.3/hook"):
+                    for url in (
+                        "http://127.0.0.1:8080/hook",
+                        "http://169.254.169.254/latest",
+                        "http://[::1]/x",
+                        "http://localhost/hook",
+                        "http://10.1.2.3/hook",
+                    ):
                         response = await client.post("/v1/subscriptions", json={"webhook": {"url": url}})
                         assert response.status_code == 422 and "forbidden target" in response.text, url
                     allowed = await client.post("/v1/subscriptions", json={"webhook": {"url": "https://8.8.8.8/x"}})
                     assert allowed.status_code == 201
-                    for channel in ("hassio://127.0.0.1:18080/x", "kodi://127.0.0.1:18080/", "json://[::1]:80/",
-                                    "bark://[2002:7f00:1::]/k", "smtp://10.0.0.1?to=a@b.c", "mailto://u:p@localhost",
-                                    "syslog://"):
+                    for channel in (
+                        "hassio://127.0.0.1:18080/x",
+                        "kodi://127.0.0.1:18080/",
+                        "json://[::1]:80/",
+                        "bark://[2002:7f00:1::]/k",
+                        "smtp://10.0.0.1?to=a@b.c",
+                        "mailto://u:p@localhost",
+                        "syslog://",
+                    ):
                         response = await client.post("/v1/subscriptions", json={"channels": [channel]})
                         assert response.status_code == 422 and "forbidden target" in response.text, channel
                         assert response.json()["detail"][0]["loc"] == ["body", "channels", 0]
@@ -128,9 +144,17 @@ class TestConfigSubscriptions:
 
         with LoopbackServer() as receiver:
             secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-            settings = api_settings(tmp_path, subscriptions=[
-                {"id": "desk-config", "tenant": "desk", "webhook": {"url": receiver.url("/hook"), "secret": secret}},
-                {"id": "other-config", "tenant": "other"}])
+            settings = api_settings(
+                tmp_path,
+                subscriptions=[
+                    {
+                        "id": "desk-config",
+                        "tenant": "desk",
+                        "webhook": {"url": receiver.url("/hook"), "secret": secret},
+                    },
+                    {"id": "other-config", "tenant": "other"},
+                ],
+            )
             settings, db, app = await open_live(tmp_path, settings=settings)
             try:
                 async with ServerRun(app) as base_url:
@@ -140,16 +164,17 @@ class TestConfigSubscriptions:
                         assert [(s["id"], s["origin"]) for s in listed] == [("desk-config", "config")]
                         assert secret not in str(listed)
                         assert (await client.get("/v1/subscriptions/other-config")).status_code == 404
-                        for method, path in (("PUT", "/v1/subscriptions/desk-config"),
-                                             ("DELETE", "/v1/subscriptions/desk-config"),
-                                             ("POST", "/v1/subscriptions/desk-config/rotate-secret")):
+                        for method, path in (
+                            ("PUT", "/v1/subscriptions/desk-config"),
+                            ("DELETE", "/v1/subscriptions/desk-config"),
+                            ("POST", "/v1/subscriptions/desk-config/rotate-secret"),
+                        ):
                             response = await client.request(method, path, json={} if method == "PUT" else None)
                             assert response.status_code == 409 and "config file" in response.text, path
                         result = (await client.post("/v1/subscriptions/desk-config/test")).json()
                 assert result["delivered"] is True
                 [request] = receiver.wait_for_posts(1, timeout=10)
-                assert verify_standard_webhook(secret, {k.lower(): v for k, v in request.headers.items()},
-                                               request.body)
+                assert verify_standard_webhook(secret, {k.lower(): v for k, v in request.headers.items()}, request.body)
             finally:
                 await db.close()
 
@@ -161,8 +186,11 @@ class TestChannelCredentials:
         from alerts import catalogue as store
 
         token = await live.token("desk")
-        channels = ["json://bot:hunter2pw@chat.example/hooks/tok3n", "slack://T1AAAA/B2BBBB/C3secret",
-                    "smtp://mailer:mailpw@mail.example:587?from=a@example.org&to=b@example.org"]
+        channels = [
+            "json://bot:hunter2pw@chat.example/hooks/tok3n",
+            "slack://T1AAAA/B2BBBB/C3secret",
+            "smtp://mailer:mailpw@mail.example:587?from=a@example.org&to=b@example.org",
+        ]
         created = await live.subscription(token, channels=channels)
         async with live.client(token) as client:
             shown = (await client.get(f"/v1/subscriptions/{created['id']}")).json()

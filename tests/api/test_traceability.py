@@ -24,16 +24,28 @@ SCHEMA_FILE = Path(alerts.__file__).parent / "schema" / "alert-event.v1.json"
 
 def story_signal(n: int):
     signal = make_signal(n)
-    return signal.model_copy(update={
-        "type": "story.opened", "story_id": "story_trace", "severity": "urgent", "corroboration": 2,
-        "severity_reason": "2 independent outlets (1 wire); not counted: 1 copy",
-        "outlets": [
-            OutletRef(name="reuters.com", url="https://reuters.com/a", independent=True, counted_as="origin", wire=True),
-            OutletRef(name="bbc.co.uk", url="https://bbc.co.uk/b", independent=True, counted_as="origin"),
-            OutletRef(name="theguardian.com", url="https://theguardian.com/c", independent=False, counted_as="copy",
-                      copy_of="reuters.com"),
-        ],
-    })
+    return signal.model_copy(
+        update={
+            "type": "story.opened",
+            "story_id": "story_trace",
+            "severity": "urgent",
+            "corroboration": 2,
+            "severity_reason": "2 independent outlets (1 wire); not counted: 1 copy",
+            "outlets": [
+                OutletRef(
+                    name="reuters.com", url="https://reuters.com/a", independent=True, counted_as="origin", wire=True
+                ),
+                OutletRef(name="bbc.co.uk", url="https://bbc.co.uk/b", independent=True, counted_as="origin"),
+                OutletRef(
+                    name="theguardian.com",
+                    url="https://theguardian.com/c",
+                    independent=False,
+                    counted_as="copy",
+                    copy_of="reuters.com",
+                ),
+            ],
+        }
+    )
 
 
 @pytest.fixture
@@ -44,8 +56,7 @@ def public_base():
 
 
 def test_the_committed_schema_is_generated_from_the_model() -> None:
-    assert SCHEMA_FILE.read_text(encoding="utf-8") == alert_event_schema_text(), (
-        "regenerate: make schema")
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == alert_event_schema_text(), "regenerate: make schema"
 
 
 async def test_alert_id_resolves_and_the_payload_links_to_the_console(live, public_base) -> None:

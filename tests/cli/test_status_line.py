@@ -7,9 +7,9 @@ from pathlib import Path
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
+from services.cli.status_line import Snapshot, StatusSampler, render
 from services.platform.config import KafkaSettings
 from services.platform.kafka import ensure_topics
-from services.cli.status_line import Snapshot, StatusSampler, render
 from services.platform.storage import open_database
 
 

@@ -42,36 +42,100 @@ class SeedStory:
 
 
 MORNING = [
-    SeedStory("finland", "military_buildup", "Russia", "Finland", ("RU", "FI"),
-              "Russia has deployed about 40,000 troops and armoured units near the border with Finland, satellite "
-              "images show.", ("deployed", "troops"), "urgent",
-              (Outlet("reuters.com", wire=True), Outlet("bbc.co.uk"), Outlet("theguardian.com", "copy", "reuters.com"),
-               Outlet("tass.com", "state_media")), 0.3),
-    SeedStory("taiwan", "military_buildup", "China", "Taiwan", ("CN", "TW"),
-              "China sent 45 warplanes and nine warships around Taiwan in the largest drill this year, Taipei said.",
-              ("sent", "warplanes", "warships"), "flash",
-              (Outlet("reuters.com", wire=True), Outlet("apnews.com", wire=True), Outlet("focustaiwan.tw"),
-               Outlet("nhk.or.jp"), Outlet("scmp.com"), Outlet("globaltimes.cn", "state_media")), 0.8),
-    SeedStory("guyana", "ultimatum", "Nicolás Maduro", "Guyana", ("VE", "GY"),
-              "Maduro gave Guyana a 48-hour ultimatum to withdraw from the Essequibo.", ("ultimatum",), "alert",
-              (Outlet("elpais.com"),), 2.5),
-    SeedStory("pakistan", "wire_denial", "Pakistan's foreign office", "Reuters story", ("PK",),
-              "Pakistan's foreign office called the Reuters story baseless.", ("baseless",), "alert",
-              (Outlet("dawn.com"),), 3.0),
-    SeedStory("iran", "threat_warning", "Iran", "Israel", ("IR", "IL"),
-              "Iran warned Israel of a crushing response if its nuclear sites are attacked.", ("warned",), "urgent",
-              (Outlet("afp.com", wire=True), Outlet("aljazeera.com"), Outlet("timesofisrael.com"),
-               Outlet("irna.ir", "state_media")), 5.0),
+    SeedStory(
+        "finland",
+        "military_buildup",
+        "Russia",
+        "Finland",
+        ("RU", "FI"),
+        "Russia has deployed about 40,000 troops and armoured units near the border with Finland, satellite "
+        "images show.",
+        ("deployed", "troops"),
+        "urgent",
+        (
+            Outlet("reuters.com", wire=True),
+            Outlet("bbc.co.uk"),
+            Outlet("theguardian.com", "copy", "reuters.com"),
+            Outlet("tass.com", "state_media"),
+        ),
+        0.3,
+    ),
+    SeedStory(
+        "taiwan",
+        "military_buildup",
+        "China",
+        "Taiwan",
+        ("CN", "TW"),
+        "China sent 45 warplanes and nine warships around Taiwan in the largest drill this year, Taipei said.",
+        ("sent", "warplanes", "warships"),
+        "flash",
+        (
+            Outlet("reuters.com", wire=True),
+            Outlet("apnews.com", wire=True),
+            Outlet("focustaiwan.tw"),
+            Outlet("nhk.or.jp"),
+            Outlet("scmp.com"),
+            Outlet("globaltimes.cn", "state_media"),
+        ),
+        0.8,
+    ),
+    SeedStory(
+        "guyana",
+        "ultimatum",
+        "Nicolás Maduro",
+        "Guyana",
+        ("VE", "GY"),
+        "Maduro gave Guyana a 48-hour ultimatum to withdraw from the Essequibo.",
+        ("ultimatum",),
+        "alert",
+        (Outlet("elpais.com"),),
+        2.5,
+    ),
+    SeedStory(
+        "pakistan",
+        "wire_denial",
+        "Pakistan's foreign office",
+        "Reuters story",
+        ("PK",),
+        "Pakistan's foreign office called the Reuters story baseless.",
+        ("baseless",),
+        "alert",
+        (Outlet("dawn.com"),),
+        3.0,
+    ),
+    SeedStory(
+        "iran",
+        "threat_warning",
+        "Iran",
+        "Israel",
+        ("IR", "IL"),
+        "Iran warned Israel of a crushing response if its nuclear sites are attacked.",
+        ("warned",),
+        "urgent",
+        (
+            Outlet("afp.com", wire=True),
+            Outlet("aljazeera.com"),
+            Outlet("timesofisrael.com"),
+            Outlet("irna.ir", "state_media"),
+        ),
+        5.0,
+    ),
 ]
 HISTORY_PATTERNS = ["military_buildup", "threat_warning", "wire_denial", "ultimatum", "diplomatic_evacuation"]
 
 
 HISTORY_TEXT = {
-    "military_buildup": ("{actor} moved additional troops and armour toward the border, officials said.", ("moved", "troops")),
+    "military_buildup": (
+        "{actor} moved additional troops and armour toward the border, officials said.",
+        ("moved", "troops"),
+    ),
     "threat_warning": ("{actor} warned of retaliation if the new sanctions go ahead.", ("warned",)),
     "wire_denial": ("{actor}'s foreign ministry denied the report as fabricated.", ("denied", "fabricated")),
     "ultimatum": ("{actor} gave its neighbour 72 hours to pull back its forces.", ("72 hours",)),
-    "diplomatic_evacuation": ("{actor} ordered non-essential embassy staff to leave the capital.", ("ordered", "leave")),
+    "diplomatic_evacuation": (
+        "{actor} ordered non-essential embassy staff to leave the capital.",
+        ("ordered", "leave"),
+    ),
 }
 
 
@@ -84,37 +148,82 @@ def history() -> list[SeedStory]:
         pattern = HISTORY_PATTERNS[n % len(HISTORY_PATTERNS)]
         actor = {"RU": "Russia", "UA": "Ukraine", "VE": "Venezuela", "CN": "China", "IR": "Iran"}[country]
         text, triggers = HISTORY_TEXT[pattern]
-        out.append(SeedStory(
-            f"old{n}", pattern, actor, None, (country,), text.format(actor=actor), triggers, "urgent" if n % 4 == 0 else "alert",
-            (Outlet(["apnews.com", "lemonde.fr", "dw.com", "kyivindependent.com"][n % 4], wire=n % 4 == 0),),
-            age_hours=day * 24 + n % 5))
+        out.append(
+            SeedStory(
+                f"old{n}",
+                pattern,
+                actor,
+                None,
+                (country,),
+                text.format(actor=actor),
+                triggers,
+                "urgent" if n % 4 == 0 else "alert",
+                (Outlet(["apnews.com", "lemonde.fr", "dw.com", "kyivindependent.com"][n % 4], wire=n % 4 == 0),),
+                age_hours=day * 24 + n % 5,
+            )
+        )
     return out
 
 
 def signal_of(story: SeedStory, now: float) -> Signal:
     seen = datetime.fromtimestamp(now, timezone.utc)
-    detection = Detection(pattern=story.pattern, sentence=story.sentence, start=0, end=len(story.sentence),
-                          triggers=list(story.triggers), actor=story.actor, target=story.target,
-                          countries=list(story.countries), confidence=0.88, rule=f"{story.pattern}.seed")
+    detection = Detection(
+        pattern=story.pattern,
+        sentence=story.sentence,
+        start=0,
+        end=len(story.sentence),
+        triggers=list(story.triggers),
+        actor=story.actor,
+        target=story.target,
+        countries=list(story.countries),
+        confidence=0.88,
+        rule=f"{story.pattern}.seed",
+    )
     first = story.outlets[0]
-    document = DocumentRef(id=stable_id("doc_", story.key), source_id=first.name.split(".")[0],
-                           url=f"https://www.{first.name}/news/{story.key}", title=story.sentence[:60])
-    outlets = [OutletRef(name=o.name, url=f"https://www.{o.name}/news/{story.key}", independent=o.counted_as == "origin",
-                         counted_as=o.counted_as, copy_of=o.copy_of, wire=o.wire, evidence=story.sentence if i == 0 else
-                         (story.sentence if o.counted_as == "copy" else f"{o.name.split('.')[0].upper()}: {story.sentence}"),
-                         seen_at=datetime.fromtimestamp(now - (len(story.outlets) - i) * 300, timezone.utc))
-               for i, o in enumerate(story.outlets)]
+    document = DocumentRef(
+        id=stable_id("doc_", story.key),
+        source_id=first.name.split(".")[0],
+        url=f"https://www.{first.name}/news/{story.key}",
+        title=story.sentence[:60],
+    )
+    outlets = [
+        OutletRef(
+            name=o.name,
+            url=f"https://www.{o.name}/news/{story.key}",
+            independent=o.counted_as == "origin",
+            counted_as=o.counted_as,
+            copy_of=o.copy_of,
+            wire=o.wire,
+            evidence=story.sentence
+            if i == 0
+            else (story.sentence if o.counted_as == "copy" else f"{o.name.split('.')[0].upper()}: {story.sentence}"),
+            seen_at=datetime.fromtimestamp(now - (len(story.outlets) - i) * 300, timezone.utc),
+        )
+        for i, o in enumerate(story.outlets)
+    ]
     origins = [o for o in story.outlets if o.counted_as == "origin"]
     wires = sum(1 for o in origins if o.wire)
     copies = sum(1 for o in story.outlets if o.counted_as == "copy")
     state = sum(1 for o in story.outlets if o.counted_as == "state_media")
-    reason = f"{len(origins)} independent outlet{'s' if len(origins) != 1 else ''}" + (f" ({wires} wire)" if wires else "")
+    reason = f"{len(origins)} independent outlet{'s' if len(origins) != 1 else ''}" + (
+        f" ({wires} wire)" if wires else ""
+    )
     skipped = [part for part in (f"{copies} copy" if copies else "", f"{state} state media" if state else "") if part]
     if skipped:
         reason += "; not counted: " + ", ".join(skipped)
-    return Signal(id=stable_id("sig_", story.key), type="story.opened", document=document, detections=[detection],
-                  story_id=stable_id("story_", story.key), severity=story.severity, sources=[o.name for o in story.outlets],
-                  corroboration=len(origins), outlets=outlets, severity_reason=reason, created_at=seen)
+    return Signal(
+        id=stable_id("sig_", story.key),
+        type="story.opened",
+        document=document,
+        detections=[detection],
+        story_id=stable_id("story_", story.key),
+        severity=story.severity,
+        sources=[o.name for o in story.outlets],
+        corroboration=len(origins),
+        outlets=outlets,
+        severity_reason=reason,
+        created_at=seen,
+    )
 
 
 DESKS = [
@@ -127,9 +236,18 @@ DESKS = [
 
 
 def desk_subscriptions() -> list[dict]:
-    return [{**desk, "group_wait": "0s", "group_interval": "0s",
-             "webhook": {"url": f"https://hooks.example/{desk['id']}", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}
-            for desk in DESKS]
+    return [
+        {
+            **desk,
+            "group_wait": "0s",
+            "group_interval": "0s",
+            "webhook": {
+                "url": f"https://hooks.example/{desk['id']}",
+                "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            },
+        }
+        for desk in DESKS
+    ]
 
 
 async def seed(live: LiveApi, extra: int = 0) -> dict[str, str]:
@@ -139,8 +257,20 @@ async def seed(live: LiveApi, extra: int = 0) -> dict[str, str]:
     now = time.time()
     ids = {}
     stories = [*history(), *MORNING] + [
-        SeedStory(f"bulk{n}", "threat_warning", "Belarus", None, ("BY",), f"Belarus warned its neighbours, item {n}.",
-                  ("warned",), "alert", (Outlet("belta.by"),), age_hours=6 + n * 0.01) for n in range(extra)]
+        SeedStory(
+            f"bulk{n}",
+            "threat_warning",
+            "Belarus",
+            None,
+            ("BY",),
+            f"Belarus warned its neighbours, item {n}.",
+            ("warned",),
+            "alert",
+            (Outlet("belta.by"),),
+            age_hours=6 + n * 0.01,
+        )
+        for n in range(extra)
+    ]
     for story in sorted(stories, key=lambda s: -s.age_hours):
         at = now - story.age_hours * 3600
         signal = signal_of(story, at)
@@ -161,13 +291,29 @@ async def _outcomes(live: LiveApi, ids: dict[str, str], now: float) -> None:
                 status, tries, error = PENDING, 3, "no answer within 10s"
             else:
                 status, tries, error = DELIVERED, 1, None
-            await session.execute(update(DeliveryRow).where(DeliveryRow.id == row.id).values(
-                status=status, attempts=tries, last_error=error, last_status=410 if status == DEAD else 200,
-                finished_at=None if status == PENDING else row.created_at + 2,
-                next_attempt_at=now + 600 if status == PENDING else None))
+            await session.execute(
+                update(DeliveryRow)
+                .where(DeliveryRow.id == row.id)
+                .values(
+                    status=status,
+                    attempts=tries,
+                    last_error=error,
+                    last_status=410 if status == DEAD else 200,
+                    finished_at=None if status == PENDING else row.created_at + 2,
+                    next_attempt_at=now + 600 if status == PENDING else None,
+                )
+            )
             for number in range(1, tries + 1):
                 failed = error is not None
-                session.add(AttemptRow(delivery_id=row.id, number=number, started_at=row.created_at + number * 60,
-                                       latency_ms=120.0 + number, status_code=(410 if status == DEAD else None) if failed else 200,
-                                       outcome=("failed" if status == DEAD else "retry") if failed else DELIVERED,
-                                       error=error, instance="seed"))
+                session.add(
+                    AttemptRow(
+                        delivery_id=row.id,
+                        number=number,
+                        started_at=row.created_at + number * 60,
+                        latency_ms=120.0 + number,
+                        status_code=(410 if status == DEAD else None) if failed else 200,
+                        outcome=("failed" if status == DEAD else "retry") if failed else DELIVERED,
+                        error=error,
+                        instance="seed",
+                    )
+                )

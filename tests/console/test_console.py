@@ -44,8 +44,17 @@ class TestConsole:
         assert "Venezuela" in await first.locator(".countries").inner_text()
         assert await first.locator(".byline a").get_attribute("href") == "https://news.example/doc_0001"
 
-        await live.push_alert(sub["id"], make_signal(2, title=HOSTILE, sentence=HOSTILE + " was called baseless.",
-                                                     countries=("GY",), pattern="wire_denial", actor="Irfaan Ali"))
+        await live.push_alert(
+            sub["id"],
+            make_signal(
+                2,
+                title=HOSTILE,
+                sentence=HOSTILE + " was called baseless.",
+                countries=("GY",),
+                pattern="wire_denial",
+                actor="Irfaan Ali",
+            ),
+        )
         hostile = page.locator(".story-card", has=page.locator(".headline", has_text="wire denial"))
         await hostile.wait_for()
         assert (await hostile.locator(".evidence").inner_text()).startswith(HOSTILE)

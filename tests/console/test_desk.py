@@ -49,7 +49,9 @@ async def test_stories_first_with_filters(page, live, morning) -> None:
     await card.wait_for()
     # One card per story, though it went to two subscriptions.
     assert await card.count() == 1
-    assert await card.locator(".why").inner_text() == "2 independent outlets (1 wire); not counted: 1 copy, 1 state media"
+    assert (
+        await card.locator(".why").inner_text() == "2 independent outlets (1 wire); not counted: 1 copy, 1 state media"
+    )
     assert await card.locator(".severity").inner_text() == "URGENT"
     chips = await card.locator(".sent .chip").all_inner_texts()
     assert chips == ["defence-wire: delivered", "europe-desk: delivered"]
@@ -76,7 +78,9 @@ async def test_stories_first_with_filters(page, live, morning) -> None:
     countries = await page.locator(".story-card .countries").all_inner_texts()
     assert all("Russia" in text for text in countries)
     await _shot(page, "stories-filtered.png")
-    assert all(url.startswith(live.base_url) for url in requests), [u for u in requests if not u.startswith(live.base_url)]
+    assert all(url.startswith(live.base_url) for url in requests), [
+        u for u in requests if not u.startswith(live.base_url)
+    ]
 
 
 async def test_story_page_counts_outlets_silences_and_retries(page, live, morning) -> None:
@@ -90,9 +94,12 @@ async def test_story_page_counts_outlets_silences_and_retries(page, live, mornin
     assert await first.locator("mark.actor").count() >= 1 and await first.locator("mark.target").count() >= 1
     rows = await page.locator("#story .panel table").first.locator("tbody tr").all_inner_texts()
     counted = {row.split("\t")[0].replace("wire", "").strip(): row.split("\t")[1] for row in rows}
-    assert counted == {"reuters.com": "independent", "bbc.co.uk": "independent",
-                       "theguardian.com": "copy of reuters.com (counts toward it)",
-                       "tass.com": "state media of the acting government"}
+    assert counted == {
+        "reuters.com": "independent",
+        "bbc.co.uk": "independent",
+        "theguardian.com": "copy of reuters.com (counts toward it)",
+        "tass.com": "state media of the acting government",
+    }
     await _shot(page, "story.png")
 
     await page.click("button:text('Silence military buildup in Finland (24 h)')")
@@ -117,7 +124,9 @@ async def test_map_timeline_and_failed_deliveries(page, live, morning) -> None:
     await page.click("#nav a[data-page=map]")
     await page.wait_for_selector("#world path[data-country=RU]")
     await page.select_option("#map-range", "30")
-    await expect(page.locator("#world path[data-country=RU]")).to_have_attribute("data-stories", re.compile(r"^1[0-9]$"))
+    await expect(page.locator("#world path[data-country=RU]")).to_have_attribute(
+        "data-stories", re.compile(r"^1[0-9]$")
+    )
     russia = page.locator("#world path[data-country=RU]")
     quiet = page.locator("#world path[data-country=BR]")
     assert await russia.get_attribute("fill") != await quiet.get_attribute("fill")

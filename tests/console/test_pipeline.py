@@ -43,9 +43,14 @@ async def test_a_feed_item_arrives_live_in_the_console(page, tmp_path: Path) -> 
             "security": {"allow_private_targets": True},
             "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'tocsin.db'}"},
             "sources": [{"id": "desk-feed", "kind": "rss", "url": feed.url("/feed.xml"), "interval": "10s"}],
-            "subscriptions": [{"id": "desk", "tenant": "default", "group_interval": "0s",
-                               "webhook": {"url": receiver.url("/hook"),
-                                           "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}],
+            "subscriptions": [
+                {
+                    "id": "desk",
+                    "tenant": "default",
+                    "group_interval": "0s",
+                    "webhook": {"url": receiver.url("/hook"), "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+                }
+            ],
         }
         config_file = tmp_path / "tocsin.yaml"
         config_file.write_text(yaml.safe_dump(config))

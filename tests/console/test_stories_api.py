@@ -51,8 +51,9 @@ async def test_paging_goes_past_200_stories(desk_live) -> None:
     async with live.client(token) as client:
         first = (await client.get("/v1/stories", params={"limit": 200, "country": "BY"})).json()
         assert len(first["items"]) == 200 and first["total"] == 230 and first["next_cursor"]
-        second = (await client.get("/v1/stories", params={"limit": 200, "country": "BY",
-                                                           "cursor": first["next_cursor"]})).json()
+        second = (
+            await client.get("/v1/stories", params={"limit": 200, "country": "BY", "cursor": first["next_cursor"]})
+        ).json()
         assert len(second["items"]) == 30 and second["next_cursor"] is None
         seen = [item["id"] for item in first["items"] + second["items"]]
         assert len(set(seen)) == 230

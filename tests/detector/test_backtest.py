@@ -62,8 +62,12 @@ class TestCompare:
     def test_new_and_gone_are_counted_per_document_and_pattern(self) -> None:
         documents = [doc(1, "a"), doc(2, "b"), doc(3, "c")]
         today = Canned({"a": [detection("ultimatum", 0.9)], "b": [detection("ultimatum", 0.8)]})
-        draft = Canned({"b": [detection("ultimatum", 0.8), detection("ultimatum", 0.7)], "c": [detection("ultimatum", 0.6)]})
-        report = compare(documents, today, draft, Comparison(frozenset({"ultimatum"}), None, "ultimatum"), NOW, False, 10)
+        draft = Canned(
+            {"b": [detection("ultimatum", 0.8), detection("ultimatum", 0.7)], "c": [detection("ultimatum", 0.6)]}
+        )
+        report = compare(
+            documents, today, draft, Comparison(frozenset({"ultimatum"}), None, "ultimatum"), NOW, False, 10
+        )
         [tally] = report.patterns
         assert (tally.fires_today, tally.would_fire, tally.new, tally.gone) == (2, 2, 1, 1)
         assert [(c.change, c.document_id) for c in report.changes] == [("gone", "doc_1"), ("new", "doc_3")]
@@ -81,11 +85,11 @@ class TestCompare:
         documents = [doc(n, "x") for n in range(5)]
         today = Canned({"x": [detection("wire_denial", 0.9)]})
         draft = Canned({"x": [detection("wire_denial", 0.9), detection("border_closure", 0.7)]})
-        report = compare(documents, today, draft, Comparison(frozenset({"border_closure"}), None, "border_closure"),
-                         NOW, True, 2)
+        report = compare(
+            documents, today, draft, Comparison(frozenset({"border_closure"}), None, "border_closure"), NOW, True, 2
+        )
         assert [t.pattern for t in report.patterns] == ["border_closure"]
         assert report.changes_total == 5 and len(report.changes) == 2 and report.limited
-
 
     def test_a_document_the_engine_fails_on_is_skipped_not_fatal(self) -> None:
         class Fussy(Canned):
@@ -126,7 +130,9 @@ def archived(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, engine) -> Path:
     return config
 
 
-def test_cli_prints_what_the_draft_would_fire_on(archived: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_what_the_draft_would_fire_on(
+    archived: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     draft = tmp_path / "border_closure.yaml"
     draft.write_text(BORDER_CLOSURE, encoding="utf-8")
     assert main(["patterns", "backtest", str(draft), "--since", "2d", "--config", str(archived)]) == 0

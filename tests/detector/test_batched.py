@@ -15,8 +15,8 @@ import pytest
 
 from models import Detection, Document
 from services.detector.engine import DetectionEngine
-from services.stream.detect import detect_all
 from services.detector.sentences import split_sentences
+from services.stream.detect import detect_all
 from tests.conftest import SEED_ARTICLE, SHARED
 from tests.detector.conftest import DETECTOR_FIXTURES
 
@@ -47,8 +47,7 @@ def varied_items() -> list[tuple[str, str | None]]:
     return items
 
 
-def test_detect_many_equals_detect_one_by_one(engine: DetectionEngine,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_detect_many_equals_detect_one_by_one(engine: DetectionEngine, monkeypatch: pytest.MonkeyPatch) -> None:
     items = varied_items()
     expected = [engine.detect(text, context) for text, context in items]
     context_parses: list[int] = []
@@ -77,8 +76,9 @@ def test_detect_many_in_any_batch_size(engine: DetectionEngine) -> None:
 
 
 def test_pronoun_resolved_through_batched_context(engine: DetectionEngine) -> None:
-    [alone, batched] = engine.detect_many([("He must step down within 48 hours, the minister said.", None),
-                                           CONTEXT_NEEDED])
+    [alone, batched] = engine.detect_many(
+        [("He must step down within 48 hours, the minister said.", None), CONTEXT_NEEDED]
+    )
     assert [d.target for d in alone if d.pattern == "ultimatum"] == ["He (unresolved)"]
     assert [d.target for d in batched if d.pattern == "ultimatum"] == ["President Alpha Condé"]
 
@@ -95,20 +95,25 @@ def naive_screen(engine: DetectionEngine, text: str) -> list[tuple[int, list[str
     found = []
     for index, span in enumerate(split_sentences(text)):
         probe = catalog.probe(text[span.start : span.end])
-        wanted = [p.id for p in catalog.patterns if any(
-            all(probe.has(lexicon) for lexicon in rule.required_in_text) for rule in p.rules
-        )]
+        wanted = [
+            p.id
+            for p in catalog.patterns
+            if any(all(probe.has(lexicon) for lexicon in rule.required_in_text) for rule in p.rules)
+        ]
         if wanted:
             found.append((index, wanted))
     return found
 
 
-@pytest.mark.parametrize("text", [
-    "Markets were calm. Russia has deployed 40,000 troops to the border. The ministry denied the Reuters report.",
-    "Nothing here at all.\nReally nothing.",
-    "The K\u212aremlin issued an ultimatum; he must leave within 48 hours. Deployment-ready units moved.",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Markets were calm. Russia has deployed 40,000 troops to the border. The ministry denied the Reuters report.",
+        "Nothing here at all.\nReally nothing.",
+        "The K\u212aremlin issued an ultimatum; he must leave within 48 hours. Deployment-ready units moved.",
+        "",
+    ],
+)
 def test_document_screen_equals_probing_every_sentence(engine: DetectionEngine, text: str) -> None:
     spans = [(s.start, s.end) for s in split_sentences(text)]
     screened = [(index, [p.id for p in patterns]) for index, patterns, _ in engine._catalog.screen(text, spans)]
@@ -126,8 +131,16 @@ def test_document_screen_on_articles(engine: DetectionEngine) -> None:
 
 def _document(ident: str, text: str) -> Document:
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    return Document(id=ident, source_id="test", url=f"https://example.org/{ident}", title=ident,
-                    text=text, published_at=now, fetched_at=now, language="en")
+    return Document(
+        id=ident,
+        source_id="test",
+        url=f"https://example.org/{ident}",
+        title=ident,
+        text=text,
+        published_at=now,
+        fetched_at=now,
+        language="en",
+    )
 
 
 class _OneByOne:
@@ -175,4 +188,3 @@ def test_detect_stage_with_the_engine(engine: DetectionEngine) -> None:
     texts = [text for text, context in varied_items() if context is None][:8]
     documents = [_document(f"d{i}", text) for i, text in enumerate(texts)]
     assert detect_all(engine, documents) == [engine.detect(text) for text in texts]
-

@@ -70,26 +70,49 @@ def test_analyze_json_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest
 def test_analyze_jsonl_writes_one_line_per_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     batch = tmp_path / "in.jsonl"
     batch.write_text(
-        json.dumps({"id": "d1", "text": "The ministry denied the report.",
-                    "context": "The Associated Press reported that the embassy was emptied."}) + "\n"
-        + json.dumps({"id": 2, "text": "Markets were calm."}) + "\n",
+        json.dumps(
+            {
+                "id": "d1",
+                "text": "The ministry denied the report.",
+                "context": "The Associated Press reported that the embassy was emptied.",
+            }
+        )
+        + "\n"
+        + json.dumps({"id": 2, "text": "Markets were calm."})
+        + "\n",
         encoding="utf-8",
     )
     assert main(["analyze", "--jsonl", str(batch)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == ["d1", 2]
     [denial] = lines[0]["detections"]
-    assert set(denial) >= {"pattern", "sentence", "start", "end", "actor", "target", "agency",
-                           "countries", "confidence", "cameo", "rule"}
+    assert set(denial) >= {
+        "pattern",
+        "sentence",
+        "start",
+        "end",
+        "actor",
+        "target",
+        "agency",
+        "countries",
+        "confidence",
+        "cameo",
+        "rule",
+    }
     assert (denial["pattern"], denial["agency"]) == ("wire_denial", "Associated Press")
     assert lines[1]["detections"] == []
 
 
 def test_analyze_jsonl_in_batches_keeps_order_and_skips_bad_lines(
-    tmp_path: Path, engine, capsys: pytest.CaptureFixture[str]  # noqa: ANN001
+    tmp_path: Path,
+    engine,
+    capsys: pytest.CaptureFixture[str],  # noqa: ANN001
 ) -> None:
-    texts = ["Israel is massing troops near the border with Gaza.", "Markets were calm.",
-             "The Kremlin dismissed the Bloomberg report as fake news."]
+    texts = [
+        "Israel is massing troops near the border with Gaza.",
+        "Markets were calm.",
+        "The Kremlin dismissed the Bloomberg report as fake news.",
+    ]
     lines = []
     for number in range(analyze_command.BATCH * 2 + 5):
         lines.append(json.dumps({"id": number, "text": texts[number % 3]}))
@@ -103,7 +126,7 @@ def test_analyze_jsonl_in_batches_keeps_order_and_skips_bad_lines(
     expected = [[d.model_dump(mode="json") for d in engine.detect(text)] for text in texts]
     assert [line["detections"] for line in out] == [expected[n % 3] for n in range(len(out))]
     assert expected[0] and expected[2] and not expected[1]
-    assert captured.err.count("expected {\"id\", \"text\"}") == 4
+    assert captured.err.count('expected {"id", "text"}') == 4
 
 
 def test_analyze_url_goes_through_the_ssrf_guard(
@@ -128,8 +151,9 @@ def test_patterns_validate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["patterns", "validate", str(good)]) == 0
     assert "1 pattern files are valid" in capsys.readouterr().out
 
-    (good / "q.yaml").write_text("id: q\ntitle: Q\nrules: [{id: r, anchor: [falsity], confidence: 3}]\n",
-                                 encoding="utf-8")
+    (good / "q.yaml").write_text(
+        "id: q\ntitle: Q\nrules: [{id: r, anchor: [falsity], confidence: 3}]\n", encoding="utf-8"
+    )
     assert main(["patterns", "validate", str(good)]) == 1
     err = capsys.readouterr().err
     assert "q.yaml: rules.0.confidence: Input should be less than or equal to 1" in err

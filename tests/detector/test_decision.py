@@ -72,8 +72,13 @@ class StubJudge:
         return [{"embargo": self.by_sentence.get(s, 0.0)} for s in sentences]
 
 
-def _engine(engine: DetectionEngine, directory: Path, judge: StubJudge | None,
-            classifier: str | None = CLASSIFIER, require: str = "") -> DetectionEngine:
+def _engine(
+    engine: DetectionEngine,
+    directory: Path,
+    judge: StubJudge | None,
+    classifier: str | None = CLASSIFIER,
+    require: str = "",
+) -> DetectionEngine:
     block = "" if classifier is None else classifier.format(require=require)
     (directory / "embargo_test.yaml").write_text(PATTERN.format(classifier=block), encoding="utf-8")
     return DetectionEngine(engine.nlp, engine.trained, [directory], judge=judge)
@@ -186,7 +191,7 @@ def test_a_patterns_own_lexicon_replaces_the_shared_one_in_standing_too(engine, 
 
 
 def test_a_case_sensitive_lexicon_stays_so_when_combined(engine) -> None:  # noqa: ANN001
-    """"the independent inquiry" is no outlet, even in wire_denial's combined lexicons."""
+    """ "the independent inquiry" is no outlet, even in wire_denial's combined lexicons."""
     rules_only = DetectionEngine(engine.nlp, engine.trained, judge=None)
     found = rules_only.detect("The ministry denied the independent inquiry's findings on Monday.")
     assert [d for d in found if d.pattern == "wire_denial"] == []
@@ -212,15 +217,19 @@ def test_alone_sets_the_probability_for_a_detection_without_a_rule(engine, tmp_p
 
 
 def test_countries_are_the_detections_own_not_a_neighbours(engine) -> None:  # noqa: ANN001
-    text = ("France and Italy held talks on fishing quotas on Monday. "
-            "Serbia summoned the ambassador and gave him 72 hours to leave the country.")
+    text = (
+        "France and Italy held talks on fishing quotas on Monday. "
+        "Serbia summoned the ambassador and gave him 72 hours to leave the country."
+    )
     [found] = [d for d in engine.detect(text) if d.pattern == "ultimatum"]
     assert found.countries == ["RS"]
     assert "ambassador" in (found.target or "")
 
 
 def test_a_sentence_naming_no_country_takes_the_one_before(engine) -> None:  # noqa: ANN001
-    text = ("Tensions rose between Serbia and Montenegro on Monday. "
-            "The foreign ministry gave the ambassador 72 hours to leave the country.")
+    text = (
+        "Tensions rose between Serbia and Montenegro on Monday. "
+        "The foreign ministry gave the ambassador 72 hours to leave the country."
+    )
     found = [d for d in engine.detect(text) if d.pattern == "ultimatum"]
     assert found and set(found[0].countries) == {"RS", "ME"}

@@ -19,8 +19,30 @@ from services.detector.hygiene import _SAME_LENGTH, clean
 from services.detector.lexicon import Lexicon, LexiconIndex, text_words
 
 SPECIAL = "".join(chr(code) for code in _SAME_LENGTH) + "\u200b\u00ad\ufe0f"
-WORDS = ["deploy", "deployed", "troops", "48", "forty", "hours", "within", "step", "down", "it", "n't",
-         "'s", "-", "reuters", "report", "fake", "news", "said", "the", "u.s.", "must", "go"]
+WORDS = [
+    "deploy",
+    "deployed",
+    "troops",
+    "48",
+    "forty",
+    "hours",
+    "within",
+    "step",
+    "down",
+    "it",
+    "n't",
+    "'s",
+    "-",
+    "reuters",
+    "report",
+    "fake",
+    "news",
+    "said",
+    "the",
+    "u.s.",
+    "must",
+    "go",
+]
 
 
 @given(st.text(alphabet=st.sampled_from(SPECIAL + "ab \n'\"."), max_size=60))
@@ -58,8 +80,11 @@ def reference_possible(index: LexiconIndex, words: frozenset[str]) -> set[int]:
 
 
 def test_index_memory_is_bounded_and_does_not_change_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    lexicons = [Lexicon.build("a", ["deploy*", "troops"]), Lexicon.build("b", ["# hours", "u.s. navy"]),
-                Lexicon.build("c", ["n't"])]
+    lexicons = [
+        Lexicon.build("a", ["deploy*", "troops"]),
+        Lexicon.build("b", ["# hours", "u.s. navy"]),
+        Lexicon.build("c", ["n't"]),
+    ]
     index = LexiconIndex(lexicons)
     monkeypatch.setattr(lexicon_module, "MEMO_WORDS", 3)
     texts = ["troops were deployed", "the u.s. navy", "within 48 hours", "nothing here", "troops"] * 3

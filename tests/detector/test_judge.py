@@ -39,7 +39,7 @@ def test_batches_keep_order_and_shape(judge) -> None:
         assert tuple(row) == SEED_LABELS
         assert all(0.0 <= p <= 1.0 for p in row.values())
     alone = [judge.probabilities([s])[0] for s in sentences[:3]]
-    for batched, single in zip(scores[:3], alone):
+    for batched, single in zip(scores[:3], alone, strict=False):
         for label in SEED_LABELS:
             assert batched[label] == pytest.approx(single[label], abs=1e-4)
     assert judge.probabilities([]) == []

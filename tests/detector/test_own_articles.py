@@ -96,6 +96,8 @@ def test_a_denial_of_a_report_named_only_in_the_previous_sentence(engine) -> Non
     context = "Kremlin spokesman Dmitry Peskov was asked on Tuesday about the Bloomberg report."
     [denial] = engine.detect('"This is absolutely untrue," he said.', context=context)
     assert (denial.pattern, denial.actor, denial.agency) == (
-        "wire_denial", "Kremlin spokesman Dmitry Peskov", "Bloomberg"
+        "wire_denial",
+        "Kremlin spokesman Dmitry Peskov",
+        "Bloomberg",
     )
     assert engine.detect('"This is absolutely untrue," he said.', context="The minister met farmers.") == []

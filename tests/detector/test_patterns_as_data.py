@@ -38,8 +38,11 @@ def test_builtin_patterns_are_valid_and_loaded() -> None:
         ("id: x\ntitle: X\nrules: []\n", "rules", "at least 1"),
         ("id: X Y\ntitle: X\nrules: [{id: r, anchor: [negators]}]\n", "id", "pattern"),
         ("id: x\ntitle: X\nrules: [{id: r, anchor: [nonsense]}]\n", "rules", "unknown lexicon 'nonsense'"),
-        ("id: x\ntitle: X\nrules: [{id: r, anchor: [negators], constraints: [{words: [negators], in: [everywhere]}]}]\n",
-         "rules.0.constraints.0.in", "sentence"),
+        (
+            "id: x\ntitle: X\nrules: [{id: r, anchor: [negators], constraints: [{words: [negators], in: [everywhere]}]}]\n",
+            "rules.0.constraints.0.in",
+            "sentence",
+        ),
         ("- just a list\n", "top level", "mapping"),
     ],
 )

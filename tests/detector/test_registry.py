@@ -54,7 +54,9 @@ def test_an_unknown_role_source_fails_at_load_with_file_field_and_known_names(tm
 
 def test_an_unknown_position_fails_at_load_with_its_field(tmp_path) -> None:  # noqa: ANN001
     _write(tmp_path, position="governer")
-    with pytest.raises(PatternFileError, match=r"rules\.0\.constraints\.0\.in\.0: unknown position 'governer'.*governor"):
+    with pytest.raises(
+        PatternFileError, match=r"rules\.0\.constraints\.0\.in\.0: unknown position 'governer'.*governor"
+    ):
         load_catalog([tmp_path])
 
 
@@ -84,7 +86,9 @@ def test_the_shipped_lexicons_declare_what_the_code_reads() -> None:
 
 def test_an_unknown_lexicon_property_fails_at_load(tmp_path) -> None:  # noqa: ANN001
     path = tmp_path / "lexicons.yaml"
-    path.write_text(SHARED_LEXICONS_FILE.read_text(encoding="utf-8") + "\nextra: {casesensitive: true, words: [x]}\n",
-                    encoding="utf-8")
+    path.write_text(
+        SHARED_LEXICONS_FILE.read_text(encoding="utf-8") + "\nextra: {casesensitive: true, words: [x]}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(PatternFileError, match="extra: unknown properties"):
         load_shared_lexicons(path)

@@ -23,7 +23,7 @@ class TestHygiene:
 
 class TestSentences:
     def test_splits_on_newlines_and_end_punctuation_not_abbreviations(self) -> None:
-        text = "The U.S. Navy sailed. Gen. Smith agreed!\n\n\"Yes.\" He left"
+        text = 'The U.S. Navy sailed. Gen. Smith agreed!\n\n"Yes." He left'
         pieces = [text[s.start : s.end] for s in split_sentences(text)]
         assert pieces == ["The U.S. Navy sailed.", "Gen. Smith agreed!", '"Yes."', "He left"]
 

@@ -66,8 +66,14 @@ def _write_data(path: Path) -> Path:
     rows = []
     for label, texts in WRITTEN.items():
         for i, text in enumerate(texts):
-            rows.append({"id": f"{label.lower()}-{i}", "text": text, "label": label,
-                         "source": f"written://{label.lower()}/{i // 2}"})
+            rows.append(
+                {
+                    "id": f"{label.lower()}-{i}",
+                    "text": text,
+                    "label": label,
+                    "source": f"written://{label.lower()}/{i // 2}",
+                }
+            )
     path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     return path
 
@@ -85,8 +91,7 @@ def _write_general(path: Path) -> Path:
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     root = tmp_path_factory.mktemp("train")
     data = [_write_data(root / "written.jsonl"), _write_general(root / "general.jsonl")]
-    params = HyperParameters(epochs=1, batch_size=8, general_news_sample=4, trainable_layers=1,
-                             encoder_layers=2)
+    params = HyperParameters(epochs=1, batch_size=8, general_news_sample=4, trainable_layers=1, encoder_layers=2)
     result = run(data, root / "model", params, folds=2, oof_path=root / "oof.jsonl")
     return root, result.card
 

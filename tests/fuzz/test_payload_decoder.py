@@ -12,8 +12,8 @@ from collections import Counter
 from datetime import datetime, timezone
 
 from hypothesis import given
-from pydantic import BaseModel
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from models import DOCUMENTS, SIGNALS, PayloadError
 from models.envelope import MAX_PAYLOAD_BYTES, Codec
@@ -25,40 +25,81 @@ TIMES = st.one_of(
     st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
     loose,
 )
-DOCUMENT_DATA = shaped({
-    "id": loose, "source_id": loose, "url": urls | loose, "title": loose, "text": loose, "language": loose,
-    "published_at": TIMES, "fetched_at": TIMES, "author": loose,
-})
+DOCUMENT_DATA = shaped(
+    {
+        "id": loose,
+        "source_id": loose,
+        "url": urls | loose,
+        "title": loose,
+        "text": loose,
+        "language": loose,
+        "published_at": TIMES,
+        "fetched_at": TIMES,
+        "author": loose,
+    }
+)
 NAMES = st.text(min_size=1, max_size=24) | st.sampled_from(["\u202eevil", "<script>x</script>", "\u200b"])
 PLAUSIBLE_DOCUMENT = st.fixed_dictionaries(
-    {"id": NAMES, "source_id": NAMES, "fetched_at": st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat)},
+    {
+        "id": NAMES,
+        "source_id": NAMES,
+        "fetched_at": st.datetimes(timezones=st.just(timezone.utc)).map(datetime.isoformat),
+    },
     optional={"url": urls, "title": texts, "text": texts, "language": texts, "author": texts, "published_at": TIMES},
 )
 """Close enough to valid that many decode: the accepted branch must be exercised too."""
 DOCUMENT_DATA = DOCUMENT_DATA | PLAUSIBLE_DOCUMENT
-DETECTION = shaped({
-    "pattern": loose, "sentence": loose, "start": json_values, "end": json_values, "triggers": st.lists(texts, max_size=2) | loose,
-    "actor": loose, "target": loose, "countries": st.lists(texts, max_size=2) | loose, "confidence": json_values,
-    "rule": loose,
-})
-SIGNAL_DATA = shaped({
-    "id": loose, "type": st.sampled_from(["detection", "story.opened", "rule.fired"]) | loose,
-    "document": DOCUMENT_DATA | loose, "detections": st.lists(DETECTION, max_size=2) | loose,
-    "story_id": loose, "severity": st.sampled_from(["alert", "urgent", "flash"]) | loose, "created_at": TIMES,
-})
+DETECTION = shaped(
+    {
+        "pattern": loose,
+        "sentence": loose,
+        "start": json_values,
+        "end": json_values,
+        "triggers": st.lists(texts, max_size=2) | loose,
+        "actor": loose,
+        "target": loose,
+        "countries": st.lists(texts, max_size=2) | loose,
+        "confidence": json_values,
+        "rule": loose,
+    }
+)
+SIGNAL_DATA = shaped(
+    {
+        "id": loose,
+        "type": st.sampled_from(["detection", "story.opened", "rule.fired"]) | loose,
+        "document": DOCUMENT_DATA | loose,
+        "detections": st.lists(DETECTION, max_size=2) | loose,
+        "story_id": loose,
+        "severity": st.sampled_from(["alert", "urgent", "flash"]) | loose,
+        "created_at": TIMES,
+    }
+)
 
 
-def envelopes(schema: str, data: st.SearchStrategy, plausible: st.SearchStrategy | None = None) -> st.SearchStrategy[bytes | None]:
+def envelopes(
+    schema: str, data: st.SearchStrategy, plausible: st.SearchStrategy | None = None
+) -> st.SearchStrategy[bytes | None]:
     envelope = st.fixed_dictionaries(
-        {"schema": st.sampled_from([schema, schema, schema, schema.upper(), ""]) | loose,
-         "version": st.sampled_from([1, 1, 1, 2, "1", 1.0, True]),
-         "data": data},
+        {
+            "schema": st.sampled_from([schema, schema, schema, schema.upper(), ""]) | loose,
+            "version": st.sampled_from([1, 1, 1, 2, "1", 1.0, True]),
+            "data": data,
+        },
     )
     as_json = envelope.map(lambda value: json.dumps(value).encode())
     if plausible is not None:  # a well-formed envelope around near-valid data: the accepted branch
-        as_json = as_json | plausible.map(lambda value: json.dumps({"schema": schema, "version": 1, "data": value}).encode())
-    return st.one_of(as_json, as_json, as_json, st.binary(max_size=200), json_values.map(lambda v: json.dumps(v).encode()),
-                     st.none(), texts.map(lambda t: t.encode("utf-8", "surrogatepass")))
+        as_json = as_json | plausible.map(
+            lambda value: json.dumps({"schema": schema, "version": 1, "data": value}).encode()
+        )
+    return st.one_of(
+        as_json,
+        as_json,
+        as_json,
+        st.binary(max_size=200),
+        json_values.map(lambda v: json.dumps(v).encode()),
+        st.none(),
+        texts.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    )
 
 
 ACCEPTED: Counter[str] = Counter()
@@ -89,13 +130,19 @@ def decode_or_refuse(codec: Codec, raw: bytes | None) -> None:
         item = codec.decode(raw)
     except PayloadError as refused:
         assert str(refused)
-        assert careful(codec, raw) == f"refused: {refused}" or raw is None, "the fast path refused what the careful one accepts"
+        assert careful(codec, raw) == f"refused: {refused}" or raw is None, (
+            "the fast path refused what the careful one accepts"
+        )
         return
     ACCEPTED[codec.schema] += 1
     assert same_given_fields(careful(codec, raw), item), "the fast path accepted something else than the careful one"
     encoded = codec.encode(item)
     assert codec.decode(encoded) == item
-    assert json.loads(encoded) == {"schema": codec.schema, "version": codec.version, "data": item.model_dump(mode="json")}
+    assert json.loads(encoded) == {
+        "schema": codec.schema,
+        "version": codec.version,
+        "data": item.model_dump(mode="json"),
+    }
 
 
 @FUZZ
@@ -117,6 +164,11 @@ def test_signal_payloads(raw: bytes | None) -> None:
 
 def test_the_generator_reaches_valid_documents() -> None:
     """Guards the fuzz itself: a well-formed envelope decodes (so the valid branch is exercised)."""
-    raw = json.dumps({"schema": "tocsin.document", "version": 1,
-                      "data": {"id": "d", "source_id": "s", "fetched_at": "2025-12-22T18:00:00Z"}}).encode()
+    raw = json.dumps(
+        {
+            "schema": "tocsin.document",
+            "version": 1,
+            "data": {"id": "d", "source_id": "s", "fetched_at": "2025-12-22T18:00:00Z"},
+        }
+    ).encode()
     assert DOCUMENTS.decode(raw).id == "d"

@@ -62,16 +62,30 @@ def test_feed_xml(body: bytes, content_type: str) -> None:
     check(feed_documents(parsed, RSS, NOW))
 
 
-JSONFEED_ITEM = shaped({
-    "id": loose, "url": urls, "external_url": urls, "title": loose, "content_html": loose, "content_text": loose,
-    "summary": loose, "date_published": loose, "date_modified": loose, "language": loose,
-    "authors": st.lists(shaped({"name": loose}), max_size=2) | json_values, "author": shaped({"name": loose}) | loose,
-})
-JSONFEED_BODY = shaped({
-    "version": st.sampled_from(["https://jsonfeed.org/version/1.1", "http://jsonfeed.org/version/1", "2"]) | loose,
-    "items": st.lists(JSONFEED_ITEM | json_values, max_size=4) | json_values, "language": loose,
-    "authors": json_values,
-})
+JSONFEED_ITEM = shaped(
+    {
+        "id": loose,
+        "url": urls,
+        "external_url": urls,
+        "title": loose,
+        "content_html": loose,
+        "content_text": loose,
+        "summary": loose,
+        "date_published": loose,
+        "date_modified": loose,
+        "language": loose,
+        "authors": st.lists(shaped({"name": loose}), max_size=2) | json_values,
+        "author": shaped({"name": loose}) | loose,
+    }
+)
+JSONFEED_BODY = shaped(
+    {
+        "version": st.sampled_from(["https://jsonfeed.org/version/1.1", "http://jsonfeed.org/version/1", "2"]) | loose,
+        "items": st.lists(JSONFEED_ITEM | json_values, max_size=4) | json_values,
+        "language": loose,
+        "authors": json_values,
+    }
+)
 
 
 @FUZZ
@@ -81,11 +95,22 @@ def test_json_feed(body: bytes) -> None:
 
 
 ACCOUNT = shaped({"acct": loose, "id": loose})
-STATUS = shaped({
-    "id": loose, "uri": loose, "url": urls, "content": loose, "spoiler_text": loose, "created_at": loose,
-    "language": loose, "in_reply_to_id": loose, "account": ACCOUNT | loose,
-})
-STATUSES = st.lists(STATUS | st.tuples(STATUS, STATUS).map(lambda pair: {**pair[0], "reblog": pair[1]}) | json_values, max_size=4)
+STATUS = shaped(
+    {
+        "id": loose,
+        "uri": loose,
+        "url": urls,
+        "content": loose,
+        "spoiler_text": loose,
+        "created_at": loose,
+        "language": loose,
+        "in_reply_to_id": loose,
+        "account": ACCOUNT | loose,
+    }
+)
+STATUSES = st.lists(
+    STATUS | st.tuples(STATUS, STATUS).map(lambda pair: {**pair[0], "reblog": pair[1]}) | json_values, max_size=4
+)
 
 
 @FUZZ
@@ -95,11 +120,14 @@ def test_mastodon(body: bytes, exclude_replies: bool) -> None:
     poll_or_refuse(poll_mastodon, spec("mastodon", options), body)
 
 
-POST = shaped({
-    "uri": st.sampled_from(["at://did:plc:x/app.bsky.feed.post/3k", "at://", "at:///app.bsky.feed.post/"]) | loose,
-    "author": shaped({"handle": loose}) | loose, "indexedAt": loose,
-    "record": shaped({"text": loose, "createdAt": loose, "langs": st.lists(loose, max_size=2) | loose}) | loose,
-})
+POST = shaped(
+    {
+        "uri": st.sampled_from(["at://did:plc:x/app.bsky.feed.post/3k", "at://", "at:///app.bsky.feed.post/"]) | loose,
+        "author": shaped({"handle": loose}) | loose,
+        "indexedAt": loose,
+        "record": shaped({"text": loose, "createdAt": loose, "langs": st.lists(loose, max_size=2) | loose}) | loose,
+    }
+)
 SEARCH_PAGE = shaped({"posts": st.lists(POST | json_values, max_size=4) | json_values, "cursor": loose})
 
 
@@ -109,11 +137,21 @@ def test_bluesky(body: bytes) -> None:
     poll_or_refuse(poll_bluesky, spec("bluesky", BlueskyOptions(url=BASE, query="ultimatum")), body)
 
 
-REDDIT_POST = shaped({
-    "name": loose, "title": loose, "permalink": st.sampled_from(["/r/x/comments/1/a/", "//evil", ""]) | loose,
-    "url": urls, "selftext": loose, "is_self": st.booleans() | loose, "created_utc": json_values, "author": loose,
-})
-LISTING = shaped({"data": shaped({"children": st.lists(shaped({"data": REDDIT_POST | loose}) | loose, max_size=4) | loose}) | loose})
+REDDIT_POST = shaped(
+    {
+        "name": loose,
+        "title": loose,
+        "permalink": st.sampled_from(["/r/x/comments/1/a/", "//evil", ""]) | loose,
+        "url": urls,
+        "selftext": loose,
+        "is_self": st.booleans() | loose,
+        "created_utc": json_values,
+        "author": loose,
+    }
+)
+LISTING = shaped(
+    {"data": shaped({"children": st.lists(shaped({"data": REDDIT_POST | loose}) | loose, max_size=4) | loose}) | loose}
+)
 
 
 @FUZZ
@@ -129,10 +167,15 @@ def test_telegram_html(body: bytes) -> None:
     poll_or_refuse(poll_telegram, spec("telegram", options), body, "text/html")
 
 
-ARTICLE = shaped({
-    "url": urls, "title": loose, "seendate": st.sampled_from(["20251222T180000Z", "20251399T999999Z"]) | loose,
-    "language": st.sampled_from(["English", "ENGLISH", "Klingon"]) | loose, "domain": loose,
-})
+ARTICLE = shaped(
+    {
+        "url": urls,
+        "title": loose,
+        "seendate": st.sampled_from(["20251222T180000Z", "20251399T999999Z"]) | loose,
+        "language": st.sampled_from(["English", "ENGLISH", "Klingon"]) | loose,
+        "domain": loose,
+    }
+)
 ARTLIST = shaped({"articles": st.lists(ARTICLE | json_values, max_size=4) | json_values}) | st.just({})
 
 

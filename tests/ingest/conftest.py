@@ -6,8 +6,13 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from services.ingest.fetcher import Fetcher
+    from services.ingest.kinds import SourceSpec
 from aiokafka import AIOKafkaConsumer
 
 from models import DOCUMENTS, Document
@@ -105,7 +110,7 @@ async def fetcher() -> AsyncIterator["Fetcher"]:
 
 
 def spec_for(kind: str, **options: object) -> "SourceSpec":
-    from services.platform.config import SourceSettings
     from services.ingest.kinds import build_spec
+    from services.platform.config import SourceSettings
 
     return build_spec(SourceSettings(id=f"test-{kind}", kind=kind, **options))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from services.ingest import run_ingest
 from services.ingest.catalogue import save_source
 from services.platform.config import SourceSettings
-from services.ingest import run_ingest
 from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply

@@ -41,8 +41,13 @@ async def source_id(database: Database) -> AsyncIterator[str]:
 
 def documents(source_id: str, count: int) -> list[Document]:
     return [
-        Document(id=f"doc_{source_id}_{n:04d}", source_id=source_id, title=f"Item {n}", text=f"Body {n} \u00e9\u6f22",
-                 fetched_at=T0)
+        Document(
+            id=f"doc_{source_id}_{n:04d}",
+            source_id=source_id,
+            title=f"Item {n}",
+            text=f"Body {n} \u00e9\u6f22",
+            fetched_at=T0,
+        )
         for n in range(count)
     ]
 
@@ -50,7 +55,9 @@ def documents(source_id: str, count: int) -> list[Document]:
 async def rows(database: Database, source_id: str) -> dict[str, datetime | None]:
     async with database.sessions() as session:
         found = await session.execute(
-            select(ArchivedDocument.document_id, ArchivedDocument.confirmed_at).where(ArchivedDocument.source_id == source_id)
+            select(ArchivedDocument.document_id, ArchivedDocument.confirmed_at).where(
+                ArchivedDocument.source_id == source_id
+            )
         )
         return {row.document_id: _utc(row.confirmed_at) for row in found}
 
@@ -67,7 +74,9 @@ async def unconfirmed_of(archive: DocumentArchive, source_id: str, page: int = 5
 
 
 class TestKeptWithTheSeenMark:
-    async def test_marked_documents_are_archived_unconfirmed_and_whole(self, database: Database, source_id: str) -> None:
+    async def test_marked_documents_are_archived_unconfirmed_and_whole(
+        self, database: Database, source_id: str
+    ) -> None:
         seen = SeenSet(database, keep_documents=True, await_detection=True)
         docs = documents(source_id, 3)
         await seen.mark(source_id, [docs[0].id, docs[1].id], T0, docs)  # docs[2] was not acknowledged
@@ -137,7 +146,9 @@ class TestConfirmAndReplay:
         for n, doc in enumerate(docs):
             await seen.mark(source_id, [doc.id], T0 + timedelta(hours=n), [doc])
         archive = DocumentArchive(database)
-        found = [doc.id for doc in await archive.since(T0 + timedelta(hours=2), limit=1000) if doc.source_id == source_id]
+        found = [
+            doc.id for doc in await archive.since(T0 + timedelta(hours=2), limit=1000) if doc.source_id == source_id
+        ]
         assert found == [docs[4].id, docs[3].id, docs[2].id]
         assert len(await archive.since(T0 + timedelta(hours=2), limit=2)) == 2
 
@@ -148,7 +159,9 @@ class TestRetention:
     ) -> None:
         seen = SeenSet(database, keep_documents=True, await_detection=True)
         old_confirmed, old_pending, ancient_pending, recent = documents(source_id, 4)
-        await seen.mark(source_id, [old_confirmed.id, old_pending.id], T0 - timedelta(days=8), [old_confirmed, old_pending])
+        await seen.mark(
+            source_id, [old_confirmed.id, old_pending.id], T0 - timedelta(days=8), [old_confirmed, old_pending]
+        )
         await seen.mark(source_id, [ancient_pending.id], T0 - timedelta(days=31), [ancient_pending])
         await seen.mark(source_id, [recent.id], T0 - timedelta(days=1), [recent])
         archive = DocumentArchive(database, retention=timedelta(days=7))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from services.platform.broker import EmbeddedBroker
-from services.platform.config import KafkaSettings
 from services.ingest import run_ingest
 from services.ingest.status import StatusBoard
+from services.platform.broker import EmbeddedBroker
+from services.platform.config import KafkaSettings
 from services.platform.storage import open_database
 from tests.ingest.conftest import INGEST_FIXTURES, DocumentReader, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
@@ -63,7 +63,9 @@ async def test_items_survive_a_broker_outage_during_the_poll(tmp_path: Path) -> 
     try:
         with FeedServer({"/feed.xml": feed_route}) as server:
             settings = make_settings(
-                kafka, database_url, [{"id": "outage", "kind": "rss", "url": server.url("/feed.xml"), "interval": "10s"}]
+                kafka,
+                database_url,
+                [{"id": "outage", "kind": "rss", "url": server.url("/feed.xml"), "interval": "10s"}],
             )
             stop = asyncio.Event()
             service = asyncio.create_task(run_ingest(settings, stop))

@@ -43,7 +43,17 @@ class TestFetch:
         assert main(["fetch", "rss", feed_url, "--json", "--config", _config(tmp_path, True)]) == 0
         lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
         assert len(lines) == 3
-        assert set(lines[0]) == {"id", "source_id", "url", "title", "text", "language", "published_at", "fetched_at", "author"}
+        assert set(lines[0]) == {
+            "id",
+            "source_id",
+            "url",
+            "title",
+            "text",
+            "language",
+            "published_at",
+            "fetched_at",
+            "author",
+        }
         assert lines[0]["url"] == "https://news.example.org/world/ultimatum"
 
     def test_human_output(self, tmp_path: Path, feed_url: str, capsys) -> None:
@@ -85,7 +95,7 @@ class TestSources:
         asyncio.run(record())
         assert main(["sources", "--config", config]) == 0
         table = capsys.readouterr().out.splitlines()
-        assert table[0].split() [:3] == ["ID", "KIND", "STATE"]
+        assert table[0].split()[:3] == ["ID", "KIND", "STATE"]
         rows = {line.split()[0]: line for line in table[1:]}
         assert "ok" in rows["desk"]
         assert "failing ×1" in rows["broken"] and "HTTP 500" in rows["broken"]

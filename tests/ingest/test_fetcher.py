@@ -30,7 +30,9 @@ def _fifty_megabytes():
 
 class TestManners:
     async def test_conditional_get_and_user_agent(self, fetcher: Fetcher) -> None:
-        with FeedServer({"/feed": Reply(b"<rss/>", etag='"abc"', headers={"Last-Modified": "Tue, 24 Nov 2026 10:00:00 GMT"})}) as server:
+        with FeedServer(
+            {"/feed": Reply(b"<rss/>", etag='"abc"', headers={"Last-Modified": "Tue, 24 Nov 2026 10:00:00 GMT"})}
+        ) as server:
             first = await fetcher.get(server.url("/feed"))
             second = await fetcher.get(server.url("/feed"), validators=first.validators)
             _path, headers = server.requests[-1]

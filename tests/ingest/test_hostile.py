@@ -25,7 +25,9 @@ def _fifty_megabytes():
         yield chunk
 
 
-async def _statuses_after_first_poll(database_url: str, ids: set[str], timeout: float = 30.0) -> dict[str, SourceStatus]:
+async def _statuses_after_first_poll(
+    database_url: str, ids: set[str], timeout: float = 30.0
+) -> dict[str, SourceStatus]:
     database = open_database(database_url)
     board = StatusBoard(database)
     loop = asyncio.get_running_loop()
@@ -64,9 +66,16 @@ async def test_hostile_sources_fail_soft_and_alone(broker, kafka_settings, tmp_p
             }
         )
         names = {
-            "good": "/good.xml", "bomb": "/bomb.xml", "xxe": "/xxe.xml", "malformed": "/malformed.xml",
-            "latin1": "/latin1.xml", "homepage": "/homepage", "huge": "/huge.xml", "hang": "/hang.xml",
-            "busy": "/busy.xml", "loop": "/loop-a",
+            "good": "/good.xml",
+            "bomb": "/bomb.xml",
+            "xxe": "/xxe.xml",
+            "malformed": "/malformed.xml",
+            "latin1": "/latin1.xml",
+            "homepage": "/homepage",
+            "huge": "/huge.xml",
+            "hang": "/hang.xml",
+            "busy": "/busy.xml",
+            "loop": "/loop-a",
         }
         sources = [
             {"id": name, "kind": "rss", "url": server.url(path), "interval": "10s", "timeout": "1s"}

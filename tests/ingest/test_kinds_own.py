@@ -32,7 +32,9 @@ def _query(server: FeedServer, path: str) -> dict[str, list[str]]:
 
 class TestAtom:
     async def test_entries_normalised(self, fetcher) -> None:
-        with FeedServer({"/desk.atom": Reply(fixture("atom/desk.atom"), content_type="application/atom+xml")}) as server:
+        with FeedServer(
+            {"/desk.atom": Reply(fixture("atom/desk.atom"), content_type="application/atom+xml")}
+        ) as server:
             harvest = await poll_source(spec_for("atom", url=server.url("/desk.atom")), fetcher, {}, NOW)
         first, second = harvest.documents
         assert first.title == "Caracas rechaza el ultimátum"
@@ -45,7 +47,9 @@ class TestAtom:
 
 class TestJsonFeed:
     async def test_items_normalised(self, fetcher) -> None:
-        with FeedServer({"/feed.json": Reply(fixture("jsonfeed/desk.json"), content_type="application/feed+json")}) as server:
+        with FeedServer(
+            {"/feed.json": Reply(fixture("jsonfeed/desk.json"), content_type="application/feed+json")}
+        ) as server:
             harvest = await poll_source(spec_for("jsonfeed", url=server.url("/feed.json")), fetcher, {}, NOW)
         first, second = harvest.documents
         assert first.text == "Des images satellites montrent des colonnes de blindés."
@@ -63,14 +67,18 @@ class TestJsonFeed:
 class TestMastodon:
     async def test_tag_timeline_with_reblog_and_since_id(self, fetcher) -> None:
         path = "/api/v1/timelines/tag/venezuela"
-        with FeedServer({path: Reply(fixture("mastodon/tag_timeline.json"), content_type="application/json")}) as server:
+        with FeedServer(
+            {path: Reply(fixture("mastodon/tag_timeline.json"), content_type="application/json")}
+        ) as server:
             spec = spec_for("mastodon", url=f"{server.base}#venezuela")
             harvest = await poll_source(spec, fetcher, {}, NOW)
             assert "since_id" not in _query(server, path)
             await poll_source(spec, fetcher, harvest.cursor, NOW)
             assert _query(server, path)["since_id"] == ["113500000000000003"]
         boosted, spoiler, _older = harvest.documents
-        assert boosted.id == document_id_for("mastodon", "https://other.example/users/prensa/statuses/113499999999999999")
+        assert boosted.id == document_id_for(
+            "mastodon", "https://other.example/users/prensa/statuses/113499999999999999"
+        )
         assert boosted.text == "Ultimátum de 48 horas a #venezuela"
         assert boosted.author == "prensa@other.example" and boosted.language == "es"
         assert spoiler.text == "military\n\nConvoys seen near the border.\n\nMore to follow."
@@ -79,7 +87,9 @@ class TestMastodon:
     async def test_account_is_looked_up_once(self, fetcher) -> None:
         routes = {
             "/api/v1/accounts/lookup": Reply(fixture("mastodon/account_lookup.json"), content_type="application/json"),
-            "/api/v1/accounts/7/statuses": Reply(fixture("mastodon/account_statuses.json"), content_type="application/json"),
+            "/api/v1/accounts/7/statuses": Reply(
+                fixture("mastodon/account_statuses.json"), content_type="application/json"
+            ),
         }
         with FeedServer(routes) as server:
             spec = spec_for("mastodon", url=server.base, account="@watcher", exclude_replies=True)
@@ -141,7 +151,10 @@ class TestReddit:
             assert _query(server, path)["before"] == ["t3_aaa002"]
         link, own = harvest.documents
         assert link.id == document_id_for("reddit", "t3_aaa002")
-        assert link.text == "Troops massing at the border, satellite images show\n\nhttps://news.example.org/world/buildup?utm_source=reddit"
+        assert (
+            link.text
+            == "Troops massing at the border, satellite images show\n\nhttps://news.example.org/world/buildup?utm_source=reddit"
+        )
         assert link.url == "https://www.reddit.com/r/worldnews/comments/aaa002/troops_massing/"
         assert own.text == "The deadline is 48 hours & it expires on Thursday.\n\nThoughts?"
         assert own.published_at == datetime.fromtimestamp(1795994400, tz=timezone.utc)
@@ -160,7 +173,9 @@ class TestReddit:
 
 class TestTelegram:
     async def test_channel_preview(self, fetcher) -> None:
-        with FeedServer({"/s/tocsin_test": Reply(fixture("telegram/channel.html"), content_type="text/html")}) as server:
+        with FeedServer(
+            {"/s/tocsin_test": Reply(fixture("telegram/channel.html"), content_type="text/html")}
+        ) as server:
             harvest = await poll_source(spec_for("telegram", url=server.base, channel="@tocsin_test"), fetcher, {}, NOW)
         first, second = harvest.documents  # the photo-only message has no text and is skipped
         assert first.id == document_id_for("telegram", "tocsin_test/501")
@@ -170,7 +185,9 @@ class TestTelegram:
         assert second.published_at == datetime(2026, 11, 24, 9, 30, tzinfo=timezone.utc)
 
     async def test_a_page_that_is_not_a_channel(self, fetcher) -> None:
-        with FeedServer({"/s/tocsin_test": Reply(b"<html><body>Sign in</body></html>", content_type="text/html")}) as server:
+        with FeedServer(
+            {"/s/tocsin_test": Reply(b"<html><body>Sign in</body></html>", content_type="text/html")}
+        ) as server:
             with pytest.raises(PayloadInvalid, match="not a Telegram channel"):
                 await poll_source(spec_for("telegram", url=server.base, channel="tocsin_test"), fetcher, {}, NOW)
 

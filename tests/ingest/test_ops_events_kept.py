@@ -6,15 +6,15 @@ a stand-in whose sends fail while "frozen", as aiokafka's do once the request ti
 
 from __future__ import annotations
 
-import json
 import asyncio
+import json
 from datetime import datetime, timezone
 
 from aiokafka.errors import KafkaTimeoutError
 
 from models import Document
-from services.platform.config import KafkaSettings
 from services.ingest.publisher import DocumentPublisher
+from services.platform.config import KafkaSettings
 
 
 class Broker:
@@ -65,8 +65,9 @@ async def test_ops_events_raised_while_the_broker_is_frozen_are_sent_once_it_is_
     assert broker.records == []
 
     broker.frozen = False
-    document = Document(id="doc_1", source_id="feed-0", url="https://news.example/1", title="t", text="x",
-                        fetched_at=at)
+    document = Document(
+        id="doc_1", source_id="feed-0", url="https://news.example/1", title="t", text="x", fetched_at=at
+    )
     assert await publisher.publish([document]) == ["doc_1"]
     assert _events(broker, kafka.ops_topic) == [f"feed-{n}" for n in range(10)]
 

@@ -52,7 +52,7 @@ def test_the_digest_logs_one_line_for_many_failures_and_one_when_back() -> None:
     clock = _Clock()
     digest = ReachabilityDigest(expected=45, clock=clock)
     with capture_logs() as logs:
-        for round_ in range(3):  # three rounds of polls, every source failing
+        for _round in range(3):  # three rounds of polls, every source failing
             for index in range(45):
                 digest.record(f"s{index}", unreachable=index < 38)
             clock.now += 60
@@ -75,15 +75,19 @@ def test_sources_check_reports_each_source_live(tmp_path: Path, capsys: pytest.C
     body = (INGEST_FIXTURES / "rss" / "desk_feed.xml").read_bytes()
     with FeedServer({"/feed.xml": Reply(body), "/gone.xml": Reply(b"gone", status=404)}) as server:
         config = tmp_path / "tocsin.yaml"
-        config.write_text(yaml.safe_dump({
-            "security": {"allow_private_targets": True},
-            "sources": [
-                {"id": "good", "kind": "rss", "url": server.url("/feed.xml")},
-                {"id": "moved", "kind": "rss", "url": server.url("/gone.xml")},
-                {"id": "down", "kind": "rss", "url": f"http://127.0.0.1:{_closed_port()}/feed.xml"},
-                {"id": "off", "kind": "rss", "url": server.url("/feed.xml"), "enabled": False},
-            ],
-        }))
+        config.write_text(
+            yaml.safe_dump(
+                {
+                    "security": {"allow_private_targets": True},
+                    "sources": [
+                        {"id": "good", "kind": "rss", "url": server.url("/feed.xml")},
+                        {"id": "moved", "kind": "rss", "url": server.url("/gone.xml")},
+                        {"id": "down", "kind": "rss", "url": f"http://127.0.0.1:{_closed_port()}/feed.xml"},
+                        {"id": "off", "kind": "rss", "url": server.url("/feed.xml"), "enabled": False},
+                    ],
+                }
+            )
+        )
         code = main(["sources", "check", "--config", str(config)])
     lines = capsys.readouterr().out.splitlines()
     rows = {line.split()[0]: line.split()[2:4] for line in lines[1:-1]}

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from models import Document
-from services.platform.config import KafkaSettings
 from services.ingest.archive import DocumentArchive
 from services.ingest.publisher import BrokerUnavailable
 from services.ingest.replay import replay_unconfirmed
 from services.ingest.seen import SeenSet
+from services.platform.config import KafkaSettings
 from services.platform.kafka import ensure_topics
 from services.platform.storage import open_database
 from tests.ingest.conftest import DocumentReader, make_settings, sqlite_url
@@ -35,7 +35,9 @@ async def _archive(url: str, count: int, confirmed: set[int]) -> list[Document]:
 
 
 @pytest.mark.broker
-async def test_unconfirmed_documents_are_produced_again_each_once(kafka_settings: KafkaSettings, tmp_path: Path) -> None:
+async def test_unconfirmed_documents_are_produced_again_each_once(
+    kafka_settings: KafkaSettings, tmp_path: Path
+) -> None:
     url = sqlite_url(tmp_path)
     docs = await _archive(url, 12, confirmed={0, 5})
     settings = make_settings(kafka_settings, url, [])

@@ -68,12 +68,12 @@ async def test_first_poll_produces_every_item_once_keyed_by_id(broker, kafka_set
     assert by_title["News agency denies publishing the disputed report"].id == document_id_for(
         "url", "https://news.example.org/media/denial"
     )
-    assert "200 vehicles & several" in by_title[
-        "Satellite images show armoured columns massing near the frontier"
-    ].text
+    assert "200 vehicles & several" in by_title["Satellite images show armoured columns massing near the frontier"].text
 
 
-async def test_restart_keeps_cursors_and_produces_nothing_already_acknowledged(broker, kafka_settings, tmp_path: Path) -> None:
+async def test_restart_keeps_cursors_and_produces_nothing_already_acknowledged(
+    broker, kafka_settings, tmp_path: Path
+) -> None:
     database_url = sqlite_url(tmp_path)
     await ensure_topics(kafka_settings, [kafka_settings.documents_topic])
     routes = {
@@ -101,7 +101,7 @@ async def test_restart_keeps_cursors_and_produces_nothing_already_acknowledged(b
 
     assert conditional == [None, '"desk-1"'], "the restarted service did not reuse the persisted ETag"
     assert server.hits("/copy.xml") == 2
-    assert sorted(doc.title for doc in documents) == sorted(
-        {doc.title for doc in documents}
-    ), "the same article from two feeds or two runs was produced twice"
+    assert sorted(doc.title for doc in documents) == sorted({doc.title for doc in documents}), (
+        "the same article from two feeds or two runs was produced twice"
+    )
     assert len(documents) == 3

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from aiokafka.partitioner import DefaultPartitioner
 
-from services.platform.config import SourceSettings
 from services.ingest.kinds import build_spec
 from services.ingest.service import IngestService
 from services.ingest.sharding import decode_source, encode_source, forget_source, publish_sources
+from services.platform.config import SourceSettings
 from tests.ingest.conftest import INGEST_FIXTURES, make_settings, sqlite_url
 from tests.ingest.feedserver import FeedServer, Reply
 
@@ -27,7 +27,9 @@ async def _until(predicate, timeout: float, what: str) -> None:
 
 
 def test_source_definitions_round_trip() -> None:
-    spec = build_spec(SourceSettings(id="m", kind="mastodon", url="https://mastodon.social", tag="venezuela", interval="2m"))
+    spec = build_spec(
+        SourceSettings(id="m", kind="mastodon", url="https://mastodon.social", tag="venezuela", interval="2m")
+    )
     assert decode_source(encode_source(spec)) == spec
 
 
@@ -36,7 +38,9 @@ async def test_instances_split_sources_and_take_over_from_a_leaver(broker, kafka
     assert partitions == {0, 1}, "the test needs sources on both partitions"
     body = (INGEST_FIXTURES / "rss" / "desk_feed.xml").read_bytes()
     with FeedServer({f"/{sid}.xml": Reply(body, etag='"v1"') for sid in SOURCE_IDS}) as server:
-        sources = [{"id": sid, "kind": "rss", "url": server.url(f"/{sid}.xml"), "interval": "10s"} for sid in SOURCE_IDS]
+        sources = [
+            {"id": sid, "kind": "rss", "url": server.url(f"/{sid}.xml"), "interval": "10s"} for sid in SOURCE_IDS
+        ]
         settings = make_settings(kafka_settings, sqlite_url(tmp_path), sources)
         settings.ingest.sharded = True
         first, second = IngestService(settings), IngestService(settings)

@@ -120,7 +120,7 @@ class TestXmlSafety:
         "body",
         [
             b'<!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>',
-            b'<!doctype r [ <!-- internal subset --> ]><r/>',
+            b"<!doctype r [ <!-- internal subset --> ]><r/>",
             '<!DOCTYPE r [<!ENTITY a "b">]><r/>'.encode("utf-16"),
         ],
     )

@@ -30,7 +30,9 @@ async def test_a_failing_source_raises_an_ops_event(broker, kafka_settings, tmp_
                 if consumer is None:
                     try:
                         consumer = AIOKafkaConsumer(
-                            kafka_settings.ops_topic, bootstrap_servers=kafka_settings.bootstrap, auto_offset_reset="earliest"
+                            kafka_settings.ops_topic,
+                            bootstrap_servers=kafka_settings.bootstrap,
+                            auto_offset_reset="earliest",
                         )
                         await consumer.start()
                     except Exception:

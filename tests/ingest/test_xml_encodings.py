@@ -19,16 +19,22 @@ URL = "http://feeds.example/feed.xml"
 
 
 def entity_feed(encoding: str, refs: int = 3, size: int = 10) -> str:
-    return (f'<?xml version="1.0" encoding="{encoding}"?>'
-            f'<!DOCTYPE rss [<!ENTITY a "{"x" * size}">]>'
-            f'<rss version="2.0"><channel><title>t</title><item><title>{"&a;" * refs}</title>'
-            '<link>http://feeds.example/1</link></item></channel></rss>')
+    return (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        f'<!DOCTYPE rss [<!ENTITY a "{"x" * size}">]>'
+        f'<rss version="2.0"><channel><title>t</title><item><title>{"&a;" * refs}</title>'
+        "<link>http://feeds.example/1</link></item></channel></rss>"
+    )
 
 
 def utf7(text: str) -> bytes:
     """UTF-7 with every ``<`` and ``!`` encoded (Python's encoder leaves them direct)."""
-    return "".join(ch if ch not in "<!" else "\x00" + ch for ch in text).replace("\x00<", "+ADw-").replace(
-        "\x00!", "+ACE-").encode("ascii")
+    return (
+        "".join(ch if ch not in "<!" else "\x00" + ch for ch in text)
+        .replace("\x00<", "+ADw-")
+        .replace("\x00!", "+ACE-")
+        .encode("ascii")
+    )
 
 
 @pytest.mark.parametrize("encoding", ["cp037", "cp500", "utf-16", "utf-32", "utf-16-be"])
@@ -47,8 +53,10 @@ def test_entities_are_refused_under_a_utf7_content_type() -> None:
 
 @pytest.mark.parametrize("encoding", ["cp037", "iso-8859-1", "utf-16", "windows-1252"])
 def test_honest_feeds_in_other_encodings_still_parse(encoding: str) -> None:
-    text = ('<?xml version="1.0" encoding="%s"?><rss version="2.0"><channel><title>t</title>'
-            '<item><title>Caf\u00e9 news</title><link>http://feeds.example/1</link></item></channel></rss>' % encoding)
+    text = (
+        '<?xml version="1.0" encoding="%s"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>Caf\u00e9 news</title><link>http://feeds.example/1</link></item></channel></rss>" % encoding
+    )
     parsed = parse_feed_bytes(text.encode(encoding), "application/rss+xml", URL)
     assert parsed.entries[0].title == "Caf\u00e9 news"
 
@@ -72,7 +80,9 @@ async def main(path):
 
 def test_an_ebcdic_entity_bomb_costs_no_memory(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "bomb.xml"
-    path.write_bytes(entity_feed("cp037", refs=500_000, size=290).encode("cp037"))  # 1.5 MB -> 145 MB, under expat's 100x limit
+    path.write_bytes(
+        entity_feed("cp037", refs=500_000, size=290).encode("cp037")
+    )  # 1.5 MB -> 145 MB, under expat's 100x limit
     result = measure_in_child(PARSE, str(path), limit_mib=3072)
     print(f"ebcdic entity bomb ({path.stat().st_size} bytes): {result}")
     assert result["peak_mib"] - result["baseline_mib"] < 40, result

@@ -61,7 +61,9 @@ def test_environment_overrides_single_values(example: Path, monkeypatch: pytest.
     assert settings.log.format == "json"
 
 
-def test_turning_private_targets_off_refuses_the_loopback_webhook(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_turning_private_targets_off_refuses_the_loopback_webhook(
+    example: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TOCSIN_SECURITY_ALLOW_PRIVATE_TARGETS", "false")
     with pytest.raises(ConfigError, match=r"subscriptions\.0\.webhook\.url: forbidden target"):
         load_settings(example)
@@ -69,8 +71,16 @@ def test_turning_private_targets_off_refuses_the_loopback_webhook(example: Path,
 
 @pytest.mark.parametrize(
     "channel",
-    ["hassio://127.0.0.1:18080/x", "kodi://127.0.0.1:18080/", "json://[::1]:8080/", "mailto://u:p@10.0.0.1?to=a@b.c",
-     "smtp://localhost:25?to=a@b.c", "rsyslog://169.254.169.254", "bark://[2002:7f00:1::]/key", "syslog://"],
+    [
+        "hassio://127.0.0.1:18080/x",
+        "kodi://127.0.0.1:18080/",
+        "json://[::1]:8080/",
+        "mailto://u:p@10.0.0.1?to=a@b.c",
+        "smtp://localhost:25?to=a@b.c",
+        "rsyslog://169.254.169.254",
+        "bark://[2002:7f00:1::]/key",
+        "syslog://",
+    ],
 )
 def test_config_refuses_chat_and_mail_urls_aimed_inside(tmp_path: Path, channel: str) -> None:
     path = tmp_path / "tocsin.yaml"
@@ -116,7 +126,9 @@ def test_missing_explicit_file_and_invalid_yaml_are_clear(tmp_path: Path) -> Non
 
 
 def test_duplicate_ids_are_refused(example: Path) -> None:
-    example.write_text(EXAMPLE.replace("subscriptions:", "  - id: seed-feed\n    kind: rss\n    url: http://x/\nsubscriptions:"))
+    example.write_text(
+        EXAMPLE.replace("subscriptions:", "  - id: seed-feed\n    kind: rss\n    url: http://x/\nsubscriptions:")
+    )
     with pytest.raises(ConfigError, match="seed-feed"):
         load_settings(example)
 
@@ -126,13 +138,17 @@ def test_negative_durations_are_refused_outside_retention() -> None:
         parse_duration(-1)
 
 
-@pytest.mark.parametrize(("text", "seconds"), [("500ms", 0.5), ("10s", 10), ("5m", 300), ("2h", 7200), ("1d", 86400), (30, 30)])
+@pytest.mark.parametrize(
+    ("text", "seconds"), [("500ms", 0.5), ("10s", 10), ("5m", 300), ("2h", 7200), ("1d", 86400), (30, 30)]
+)
 def test_durations(text: object, seconds: float) -> None:
     assert parse_duration(text) == seconds
 
 
 def test_topic_retention_is_configuration_with_defaults(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    example.write_text(EXAMPLE + "kafka:\n  topic_prefix: news.\n  retention:\n    documents: 3d\n    sources: forever\n    ops: -1\n")
+    example.write_text(
+        EXAMPLE + "kafka:\n  topic_prefix: news.\n  retention:\n    documents: 3d\n    sources: forever\n    ops: -1\n"
+    )
     kafka = load_settings(example).kafka
     assert kafka.topic_configs("news.documents") == {"retention.ms": str(3 * 86400 * 1000)}
     assert kafka.topic_configs("news.sources") == kafka.topic_configs("news.ops") == {"retention.ms": "-1"}

@@ -14,21 +14,25 @@ TEXT = b"<rss>" + b"news " * 50_000 + b"</rss>"
 
 
 def feed_in_pieces(inflater: BoundedInflater, data: bytes, size: int = 4096) -> bytes:
-    return b"".join(inflater.feed(data[i:i + size]) for i in range(0, len(data), size))
+    return b"".join(inflater.feed(data[i : i + size]) for i in range(0, len(data), size))
 
 
-@pytest.mark.parametrize(("coding", "encode"), [
-    ("gzip", gzip.compress),
-    ("deflate", zlib.compress),
-    ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send it
-])
+@pytest.mark.parametrize(
+    ("coding", "encode"),
+    [
+        ("gzip", gzip.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send it
+    ],
+)
 def test_honest_bodies_decode_exactly(coding: str, encode) -> None:  # type: ignore[no-untyped-def]
     assert feed_in_pieces(BoundedInflater(coding, len(TEXT)), encode(TEXT)) == TEXT
 
 
 def test_concatenated_gzip_members_decode() -> None:
     assert feed_in_pieces(BoundedInflater("gzip", 10_000), gzip.compress(b"a" * 10) + gzip.compress(b"b" * 10)) == (
-        b"a" * 10 + b"b" * 10)
+        b"a" * 10 + b"b" * 10
+    )
 
 
 def test_one_byte_over_the_cap_stops() -> None:

@@ -25,17 +25,49 @@ from tests.alerts.factories import subscription
 from tests.alerts.receivers import Receiver, Reply
 
 # The fifteen apprise schemes the attack found unchecked; each names the host it talks to.
-HOST_NAMING = ["hassio", "kodi", "ncloud", "bark", "signal", "mastodon", "synology", "emby", "jellyfin",
-               "pushdeer", "enigma2", "misskey", "parsep", "gorush", "rsyslog"]
+HOST_NAMING = [
+    "hassio",
+    "kodi",
+    "ncloud",
+    "bark",
+    "signal",
+    "mastodon",
+    "synology",
+    "emby",
+    "jellyfin",
+    "pushdeer",
+    "enigma2",
+    "misskey",
+    "parsep",
+    "gorush",
+    "rsyslog",
+]
 
 
 def delivery_for(channel: str) -> DeliveryRow:
-    header = EventHeader(event_id="msg_" + "9" * 32, event_type="alert.created", reason="new", time=time.time(),
-                         subscription_id="desk", tenant="default", story_id="story_x", sequence=1)
+    header = EventHeader(
+        event_id="msg_" + "9" * 32,
+        event_type="alert.created",
+        reason="new",
+        time=time.time(),
+        subscription_id="desk",
+        tenant="default",
+        story_id="story_x",
+        sequence=1,
+    )
     return DeliveryRow(
-        id="msg_" + "9" * 32, subscription_id="desk", channel=channel, event_type="alert.created", story_id="story_x",
-        group_key="grp", signal_id="", severity="alert", payload=build_event(header, sample_story()).decode(),
-        status="pending", attempts=0, created_at=time.time(),
+        id="msg_" + "9" * 32,
+        subscription_id="desk",
+        channel=channel,
+        event_type="alert.created",
+        story_id="story_x",
+        group_key="grp",
+        signal_id="",
+        severity="alert",
+        payload=build_event(header, sample_story()).decode(),
+        status="pending",
+        attempts=0,
+        created_at=time.time(),
     )
 
 
@@ -52,8 +84,17 @@ async def test_every_host_naming_chat_scheme_is_refused_at_loopback(scheme: str)
     assert receiver.requests == []
 
 
-@pytest.mark.parametrize("url", ["json://[::1]:9/x", "hassio://[::ffff:127.0.0.1]:9/t", "kodi://[2002:7f00:1::]:9/",
-                                 "json://[2001:0:4136:e378:8000:63bf:80ff:fffe]:9/", "syslog://", "dbus://"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "json://[::1]:9/x",
+        "hassio://[::ffff:127.0.0.1]:9/t",
+        "kodi://[2002:7f00:1::]:9/",
+        "json://[2001:0:4136:e378:8000:63bf:80ff:fffe]:9/",
+        "syslog://",
+        "dbus://",
+    ],
+)
 async def test_ipv6_literals_and_hostless_urls_are_refused_not_crashed(url: str) -> None:
     with pytest.raises(PermanentError, match="forbidden target"):
         await send_chat(url, allow_private=False)
@@ -66,8 +107,9 @@ async def test_an_ipv6_literal_in_a_mail_url_is_refused_cleanly() -> None:
         await SmtpChannel(allow_private=False, timeout=2).send(delivery_for(key_for(url)), sub)
 
 
-@pytest.mark.parametrize("address", ["2002:7f00:1::", "2002:a00:1::1", "2001:0:4136:e378:8000:63bf:80ff:fffe",
-                                     "64:ff9b::7f00:1"])
+@pytest.mark.parametrize(
+    "address", ["2002:7f00:1::", "2002:a00:1::1", "2001:0:4136:e378:8000:63bf:80ff:fffe", "64:ff9b::7f00:1"]
+)
 async def test_6to4_teredo_and_nat64_are_unwrapped(address: str) -> None:
     with pytest.raises(ForbiddenTarget):
         await check_url(f"http://[{address}]/", allow_private=False)
@@ -84,6 +126,7 @@ async def test_a_json_chat_redirect_never_leaves_the_checked_host() -> None:
 
 
 # --- DNS rebinding: the name answers public to the check(s), 127.0.0.1 afterwards --------------
+
 
 @pytest.fixture
 def rebinding(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], list[str]]:
@@ -143,9 +186,11 @@ async def _json_chat(port: int) -> None:
     await send_chat(f"json://rebind.test:{port}/chat", allow_private=False)
 
 
-@pytest.mark.parametrize(("send", "checks_before_fix"),
-                         [(_webhook, 2), (_feed, 1), (_analyze, 1), (_json_chat, 1)],
-                         ids=["webhook", "ingest", "analyze", "json-chat"])
+@pytest.mark.parametrize(
+    ("send", "checks_before_fix"),
+    [(_webhook, 2), (_feed, 1), (_analyze, 1), (_json_chat, 1)],
+    ids=["webhook", "ingest", "analyze", "json-chat"],
+)
 async def test_a_rebinding_name_never_reaches_loopback(
     rebinding: Callable[[int], list[str]], send: Callable[[int], Awaitable[None]], checks_before_fix: int
 ) -> None:

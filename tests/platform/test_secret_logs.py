@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from models import Subscription
 from alerts import catalogue as store
 from alerts.signing import generate_webhook_secret
+from models import Subscription
 from services.platform.log import configure_logging
 from services.platform.storage import open_database
 
@@ -24,10 +24,14 @@ async def test_debug_logs_carry_no_secrets(tmp_path, capsys) -> None:  # type: i
     try:
         db = open_database(f"sqlite+aiosqlite:///{tmp_path}/t.db")
         await db.create_schema()
-        sub = Subscription.model_validate({
-            "id": "sub_x", "tenant": "desk", "webhook": {"url": "https://hooks.example/x", "secret": SECRET},
-            "channels": [f"json://bot:{PASSWORD}@chat.example/hook"],
-        })
+        sub = Subscription.model_validate(
+            {
+                "id": "sub_x",
+                "tenant": "desk",
+                "webhook": {"url": "https://hooks.example/x", "secret": SECRET},
+                "channels": [f"json://bot:{PASSWORD}@chat.example/hook"],
+            }
+        )
         await store.save(db, sub)
         logging.getLogger("tocsin.test").debug("url json://bot:%s@chat.example/ secret %s", PASSWORD, SECRET)
         await db.close()

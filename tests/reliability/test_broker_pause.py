@@ -22,18 +22,17 @@ import os
 import signal
 import time
 from collections import Counter
-from email.utils import format_datetime
 from datetime import datetime, timezone
+from email.utils import format_datetime
 from html import escape
 from pathlib import Path
 
 import pytest
 import yaml
 
-from models import DOCUMENTS, SIGNALS
+from models import DETECTION_EVENTS, DOCUMENTS, SIGNALS
 from services.platform.broker import EmbeddedBroker
 from services.platform.config import KafkaSettings
-from models import DETECTION_EVENTS
 from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor
 from tests.ingest.feedserver import FeedServer, Reply
@@ -69,14 +68,12 @@ class RollingFeeds:
 
     def route(self, source: int):  # type: ignore[no-untyped-def]
         def reply(_request) -> Reply:  # type: ignore[no-untyped-def]
-            items = [
-                self.item(source, n)
-                for n in range(self.published_rounds() * ITEMS_PER_ROUND)
-            ]
+            items = [self.item(source, n) for n in range(self.published_rounds() * ITEMS_PER_ROUND)]
             body = (
                 '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
                 f"<title>Desk {source}</title><link>http://127.0.0.1/</link><description>d</description>"
-                + "".join(items) + "</channel></rss>"
+                + "".join(items)
+                + "</channel></rss>"
             )
             return Reply(body.encode())
 
@@ -119,21 +116,29 @@ async def test_a_frozen_broker_loses_and_duplicates_no_document(tmp_path: Path) 
     frozen = False
     try:
         kafka = KafkaSettings(
-            bootstrap=broker.bootstrap, topic_prefix=f"pause-{os.getpid()}.", consumer_group_prefix=f"pause-{os.getpid()}",
+            bootstrap=broker.bootstrap,
+            topic_prefix=f"pause-{os.getpid()}.",
+            consumer_group_prefix=f"pause-{os.getpid()}",
             partitions=2,
         )
-        await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+        await ensure_topics(
+            kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+        )
         feeds = RollingFeeds()
         with FeedServer({f"/desk{s}.xml": feeds.route(s) for s in range(SOURCES)}) as server:
             config = tmp_path / "tocsin.yaml"
-            config.write_text(yaml.safe_dump({
-                "security": {"allow_private_targets": True},
-                "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"},
-                "sources": [
-                    {"id": f"desk{s}", "kind": "rss", "url": server.url(f"/desk{s}.xml"), "interval": "10s"}
-                    for s in range(SOURCES)
-                ],
-            }))
+            config.write_text(
+                yaml.safe_dump(
+                    {
+                        "security": {"allow_private_targets": True},
+                        "database": {"url": f"sqlite+aiosqlite:///{tmp_path / 'ingest.db'}"},
+                        "sources": [
+                            {"id": f"desk{s}", "kind": "rss", "url": server.url(f"/desk{s}.xml"), "interval": "10s"}
+                            for s in range(SOURCES)
+                        ],
+                    }
+                )
+            )
             detect_dir, ingest_dir = tmp_path / "detect", tmp_path / "ingest"
             detect_dir.mkdir()
             ingest_dir.mkdir()
@@ -152,7 +157,9 @@ async def test_a_frozen_broker_loses_and_duplicates_no_document(tmp_path: Path) 
                     await _wait(lambda: feeds.published_rounds() == ROUNDS, 60, "every round published", ingest)
                     documents = await read_topic(kafka, kafka.documents_topic, until=TOTAL, timeout=60, quiet_after=8)
                     events = await read_topic(kafka, kafka.detections_topic, until=TOTAL, timeout=60, quiet_after=3)
-                    signal_records = await read_topic(kafka, kafka.signals_topic, until=len(PAIRS), timeout=30, quiet_after=3)
+                    signal_records = await read_topic(
+                        kafka, kafka.signals_topic, until=len(PAIRS), timeout=30, quiet_after=3
+                    )
                     recovered_in = time.monotonic() - resumed
                     details = ingest.describe() + detect.describe()
             assert detect.process.returncode in (0, -signal.SIGTERM), detect.describe()

@@ -34,7 +34,9 @@ async def postgres_url():
         yield url
 
 
-async def test_alerter_rides_out_a_database_outage_without_restart(kafka_settings, postgres_url, tmp_path: Path) -> None:
+async def test_alerter_rides_out_a_database_outage_without_restart(
+    kafka_settings, postgres_url, tmp_path: Path
+) -> None:
     direct = make_url(postgres_url)
     log = tmp_path / "alerter.log"
     async with CuttableProxy(direct.host or "127.0.0.1", direct.port or 5432) as proxy, Receiver() as receiver:
@@ -47,7 +49,9 @@ async def test_alerter_rides_out_a_database_outage_without_restart(kafka_setting
             await receiver.wait_for(1, timeout=60)
             # Cut only once the success is recorded: a cut between the POST and its record makes
             # the alerter send again with the same webhook-id (at-least-once; see the README, "Reliability").
-            await wait_for_rows(db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded", log)
+            await wait_for_rows(
+                db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded", log
+            )
 
             await proxy.cut()
             outage_started = time.monotonic()
@@ -60,8 +64,11 @@ async def test_alerter_rides_out_a_database_outage_without_restart(kafka_setting
 
             await receiver.wait_for(4, timeout=60)
             rows = await wait_for_rows(
-                db, lambda rows: len(rows) == 4 and all(r.status == "delivered" for r in rows), 30,
-                "all four deliveries recorded as delivered", log,
+                db,
+                lambda rows: len(rows) == 4 and all(r.status == "delivered" for r in rows),
+                30,
+                "all four deliveries recorded as delivered",
+                log,
             )
             await asyncio.sleep(1.0)  # room for a (wrong) duplicate
             assert alerter.poll() is None, "the alerter was restarted, not recovered"
@@ -78,7 +85,9 @@ async def test_alerter_rides_out_a_database_outage_without_restart(kafka_setting
     print(f"\noutage {outage:.1f} s; proxy connections served {proxy.connections_served}")
 
 
-async def test_a_success_recorded_during_an_outage_is_not_sent_again(kafka_settings, postgres_url, tmp_path: Path) -> None:
+async def test_a_success_recorded_during_an_outage_is_not_sent_again(
+    kafka_settings, postgres_url, tmp_path: Path
+) -> None:
     """The database goes away between the receiver's 2xx and the outbox recording it: the
     alerter holds the outcome until the database is back instead of letting the lease expire
     and sending the same webhook-id again (it did, before; also seen as SQLite "database is

@@ -32,18 +32,28 @@ def telegram_page() -> bytes:
 
 async def test_hostile_corpus_gets_a_clear_status_per_source(broker, kafka_settings, tmp_path: Path) -> None:
     with FeedServer() as server:
-        server.routes.update({
-            "/laughs.xml": Reply((HOSTILE / "billion_laughs_utf16.xml").read_bytes()),
-            "/param.xml": Reply((HOSTILE / "parameter_entity.xml").read_bytes()),
-            "/evil.dtd": Reply(b'<!ENTITY leak "leaked">', content_type="application/xml-dtd"),
-            "/dtd.xml": Reply((HOSTILE / "external_dtd.xml").read_text().replace("{DTD_URL}", server.url("/evil.dtd")).encode()),
-            "/scripts.xml": Reply((HOSTILE / "scripts.rss").read_bytes()),
-            "/names.json": Reply((HOSTILE / "names_bidi.json").read_bytes(), content_type="application/feed+json"),
-            "/nested.json": Reply((HOSTILE / "deeply_nested.json").read_bytes(), content_type="application/feed+json"),
-            "/badutf8.json": Reply((HOSTILE / "invalid_utf8.json").read_bytes(), content_type="application/feed+json"),
-            "/api/v1/timelines/tag/news": Reply((HOSTILE / "lone_surrogate_statuses.json").read_bytes(), content_type="application/json"),
-            "/s/hostile_chan": Reply(telegram_page(), content_type="text/html"),
-        })
+        server.routes.update(
+            {
+                "/laughs.xml": Reply((HOSTILE / "billion_laughs_utf16.xml").read_bytes()),
+                "/param.xml": Reply((HOSTILE / "parameter_entity.xml").read_bytes()),
+                "/evil.dtd": Reply(b'<!ENTITY leak "leaked">', content_type="application/xml-dtd"),
+                "/dtd.xml": Reply(
+                    (HOSTILE / "external_dtd.xml").read_text().replace("{DTD_URL}", server.url("/evil.dtd")).encode()
+                ),
+                "/scripts.xml": Reply((HOSTILE / "scripts.rss").read_bytes()),
+                "/names.json": Reply((HOSTILE / "names_bidi.json").read_bytes(), content_type="application/feed+json"),
+                "/nested.json": Reply(
+                    (HOSTILE / "deeply_nested.json").read_bytes(), content_type="application/feed+json"
+                ),
+                "/badutf8.json": Reply(
+                    (HOSTILE / "invalid_utf8.json").read_bytes(), content_type="application/feed+json"
+                ),
+                "/api/v1/timelines/tag/news": Reply(
+                    (HOSTILE / "lone_surrogate_statuses.json").read_bytes(), content_type="application/json"
+                ),
+                "/s/hostile_chan": Reply(telegram_page(), content_type="text/html"),
+            }
+        )
         sources = [
             {"id": "laughs", "kind": "rss", "url": server.url("/laughs.xml")},
             {"id": "param", "kind": "rss", "url": server.url("/param.xml")},

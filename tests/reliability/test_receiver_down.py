@@ -21,7 +21,14 @@ from services.platform.broker import free_port
 from services.platform.storage import open_database
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver, verify_standard_webhook
-from tests.reliability.alerter_harness import SECRET, alerter_config, produce, start_alerter, stop_alerter, wait_for_rows
+from tests.reliability.alerter_harness import (
+    SECRET,
+    alerter_config,
+    produce,
+    start_alerter,
+    stop_alerter,
+    wait_for_rows,
+)
 
 pytestmark = pytest.mark.broker
 
@@ -53,8 +60,11 @@ async def test_dead_lettered_deliveries_are_replayed_once_the_receiver_is_back(k
     db = open_database(database_url)
     try:
         dead = await wait_for_rows(
-            db, lambda rows: len(rows) == ALERTS and all(r.status == "dead" for r in rows), 60,
-            "every delivery dead-lettered while the receiver is down", log,
+            db,
+            lambda rows: len(rows) == ALERTS and all(r.status == "dead" for r in rows),
+            60,
+            "every delivery dead-lettered while the receiver is down",
+            log,
         )
         assert all(r.attempts == 3 for r in dead), [(r.id, r.attempts) for r in dead]  # first try + 2 retries
         async with ReceiverOnPort(port) as receiver:

@@ -28,10 +28,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from models import DOCUMENTS
+from models import DETECTION_EVENTS, DOCUMENTS
 from services.platform.broker import free_port
 from services.platform.config import KafkaSettings
-from models import DETECTION_EVENTS
 from tests.ingest.feedserver import FeedServer, Reply
 from tests.stream.kafka_io import read_topic
 from tests.support.processes import TocsinProcess, pid_alive
@@ -238,7 +237,9 @@ async def test_a_restart_with_a_backlog_detects_every_document_once(tmp_path: Pa
                 second_run = await _detections(bootstrap)
                 return replayed <= {doc for _, doc in second_run}
 
-            await _until(replay_detected, PROGRESS_BOUND, f"detection of the {len(replayed)} replayed documents", second)
+            await _until(
+                replay_detected, PROGRESS_BOUND, f"detection of the {len(replayed)} replayed documents", second
+            )
             second_run = await _detections(bootstrap)  # once more, to catch a late duplicate
         finally:
             second.stop(signal.SIGINT)

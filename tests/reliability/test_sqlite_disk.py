@@ -33,7 +33,9 @@ LATE_ALERTS = 3
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     mount_point = tmp_path / "disk"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(mount_point)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={DISK}", "tmpfs", str(mount_point)], capture_output=True
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a small tmpfs (needs root): {mounted.stderr.decode().strip()}")
     try:
@@ -66,7 +68,9 @@ async def wait_for_log(process: TocsinProcess, needle: str, timeout: float) -> N
     assert found, f"{needle!r} not logged within {timeout}s\n{process.describe()}"
 
 
-async def test_a_full_disk_holds_signals_back_until_there_is_room(kafka_settings, small_disk: Path, tmp_path: Path) -> None:
+async def test_a_full_disk_holds_signals_back_until_there_is_room(
+    kafka_settings, small_disk: Path, tmp_path: Path
+) -> None:
     database = small_disk / "tocsin.db"
     database_url = f"sqlite+aiosqlite:///{database}"
     async with Receiver() as receiver:
@@ -76,7 +80,9 @@ async def test_a_full_disk_holds_signals_back_until_there_is_room(kafka_settings
         with alerter:
             await produce(kafka_settings, signal(detection(actor="Before Full")))
             await receiver.wait_for(1, timeout=60)
-            await wait_for_rows(db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded")
+            await wait_for_rows(
+                db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded"
+            )
 
             filler = await asyncio.to_thread(fill, small_disk)
             await produce(kafka_settings, *(signal(detection(actor=f"While Full {n}")) for n in range(LATE_ALERTS)))
@@ -87,7 +93,9 @@ async def test_a_full_disk_holds_signals_back_until_there_is_room(kafka_settings
             filler.unlink()
             await receiver.wait_for(1 + LATE_ALERTS, timeout=60)
             rows = await wait_for_rows(
-                db, lambda rows: len(rows) == 1 + LATE_ALERTS and all(r.status == "delivered" for r in rows), 30,
+                db,
+                lambda rows: len(rows) == 1 + LATE_ALERTS and all(r.status == "delivered" for r in rows),
+                30,
                 "every delivery recorded once there was room",
             )
             await db.close()
@@ -110,7 +118,9 @@ async def test_a_read_only_database_fails_with_a_clear_error_and_stays_intact(
             await produce(kafka_settings, signal(detection(actor="Before Read Only")))
             await receiver.wait_for(1, timeout=60)
             db = open_database(database_url)
-            await wait_for_rows(db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded")
+            await wait_for_rows(
+                db, lambda rows: [r.status for r in rows] == ["delivered"], 30, "first delivery recorded"
+            )
             await db.close()
             assert first.stop() == 0, first.describe()
 

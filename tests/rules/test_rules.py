@@ -19,20 +19,35 @@ T0 = datetime(2025, 1, 1, 10, 0, tzinfo=timezone.utc)
 
 def make_event(actor: str | None = "US", countries=("VE",), minutes: float = 0) -> DetectionEvent:
     detection = Detection(
-        pattern="military_buildup", sentence="US troops massed.", start=0, end=17,
-        actor=actor, countries=list(countries), confidence=0.9, rule="r",
+        pattern="military_buildup",
+        sentence="US troops massed.",
+        start=0,
+        end=17,
+        actor=actor,
+        countries=list(countries),
+        confidence=0.9,
+        rule="r",
     )
     return DetectionEvent(
-        id=f"det-{minutes}", story_key="k", document=DocumentRef(id="d", source_id="s"),
-        detection=detection, outlet="o.example", observed_at=T0 + timedelta(minutes=minutes),
+        id=f"det-{minutes}",
+        story_key="k",
+        document=DocumentRef(id="d", source_id="s"),
+        detection=detection,
+        outlet="o.example",
+        observed_at=T0 + timedelta(minutes=minutes),
     )
 
 
 class TestSchema:
     def test_a_rule_reads_like_the_config_file(self) -> None:
         rule = RuleSpec.model_validate(
-            {"id": "ve-buildup", "kind": "frequency", "window": "2h", "threshold": 4,
-             "filter": {"patterns": ["military_buildup"], "countries": ["ve"]}}
+            {
+                "id": "ve-buildup",
+                "kind": "frequency",
+                "window": "2h",
+                "threshold": 4,
+                "filter": {"patterns": ["military_buildup"], "countries": ["ve"]},
+            }
         )
         assert rule.window == 7200 and rule.filter.countries == ["VE"]
         assert rule.filter.matches(make_event().detection)
@@ -40,8 +55,12 @@ class TestSchema:
 
     @pytest.mark.parametrize(
         "bad",
-        [{"id": "x", "kind": "sometimes"}, {"id": "x", "kind": "spike", "factor": 1}, {"id": "a:b", "kind": "frequency"},
-         {"id": "x", "kind": "frequency", "treshold": 3}],
+        [
+            {"id": "x", "kind": "sometimes"},
+            {"id": "x", "kind": "spike", "factor": 1},
+            {"id": "a:b", "kind": "frequency"},
+            {"id": "x", "kind": "frequency", "treshold": 3},
+        ],
     )
     def test_mistakes_are_refused(self, bad: dict) -> None:
         with pytest.raises(ValidationError):

@@ -30,20 +30,28 @@ pytestmark = pytest.mark.broker
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
 READY_BOUND = 120.0
 STORY_BOUND = 90.0
-WIRE = ("Russia has deployed about 40,000 troops and armoured units near the border with Finland, satellite "
-        "images show, in the largest build-up there since 2022.\nThe defence ministry in Moscow declined to comment.")
+WIRE = (
+    "Russia has deployed about 40,000 troops and armoured units near the border with Finland, satellite "
+    "images show, in the largest build-up there since 2022.\nThe defence ministry in Moscow declined to comment."
+)
 OUTLETS = {
     "reuters-world": ("https://www.reuters.com/world/europe/russia-finland-troops-2026-03-02/", WIRE),
     "guardian-world": ("https://www.theguardian.com/world/2026/mar/02/russia-finland-troops", WIRE),
-    "tass-en": ("https://tass.com/defense/1888001",
-                "Russia has moved troops to its north-western border with Finland in response to NATO exercises, "
-                "the defence ministry in Moscow said on Thursday."),
-    "bbc-europe": ("https://www.bbc.co.uk/news/articles/c0russiafinland",
-                   "Satellite pictures reviewed by analysts suggest that Russia has massed tens of thousands of "
-                   "soldiers and tanks close to Finland's eastern frontier."),
+    "tass-en": (
+        "https://tass.com/defense/1888001",
+        "Russia has moved troops to its north-western border with Finland in response to NATO exercises, "
+        "the defence ministry in Moscow said on Thursday.",
+    ),
+    "bbc-europe": (
+        "https://www.bbc.co.uk/news/articles/c0russiafinland",
+        "Satellite pictures reviewed by analysts suggest that Russia has massed tens of thousands of "
+        "soldiers and tanks close to Finland's eastern frontier.",
+    ),
 }
-BRIEFING = ("Thousands rallied in Caracas on Sunday against the government, the third weekend of protests.\n"
-            "Pakistan's foreign office called the Reuters story baseless.")
+BRIEFING = (
+    "Thousands rallied in Caracas on Sunday against the government, the third weekend of protests.\n"
+    "Pakistan's foreign office called the Reuters story baseless."
+)
 
 
 def _payloads(receiver: LoopbackServer) -> list[dict]:
@@ -68,19 +76,30 @@ def _four_outlets_seen(payloads: list[dict]) -> bool:
 
 
 def test_four_outlets_corroborate_twice_and_the_briefing_stays_out_of_venezuela(tmp_path: Path) -> None:
-    with (LoopbackServer() as feeds, LoopbackServer() as russia_desk, LoopbackServer() as venezuela_desk,
-          LoopbackServer() as pakistan_desk):
+    with (
+        LoopbackServer() as feeds,
+        LoopbackServer() as russia_desk,
+        LoopbackServer() as venezuela_desk,
+        LoopbackServer() as pakistan_desk,
+    ):
         sources = []
         for n, (source_id, (url, text)) in enumerate(OUTLETS.items()):
             feeds.serve(f"/{source_id}.xml", rss_with_article("Russian troops near Finland", text, url, f"item-{n}"))
             sources.append({"id": source_id, "kind": "rss", "url": feeds.url(f"/{source_id}.xml"), "interval": "10s"})
-        feeds.serve("/briefing.xml", rss_with_article("World briefing", BRIEFING,
-                                                      "https://www.dawn.com/news/world-briefing", "brief-1"))
+        feeds.serve(
+            "/briefing.xml",
+            rss_with_article("World briefing", BRIEFING, "https://www.dawn.com/news/world-briefing", "brief-1"),
+        )
         sources.append({"id": "dawn-briefing", "kind": "rss", "url": feeds.url("/briefing.xml"), "interval": "10s"})
 
         def subscription(ident: str, receiver: LoopbackServer, **filters) -> dict:
-            return {"id": ident, "group_interval": "0s", "group_wait": "0s", **filters,
-                    "webhook": {"url": receiver.url("/hook"), "secret": SECRET}}
+            return {
+                "id": ident,
+                "group_interval": "0s",
+                "group_wait": "0s",
+                **filters,
+                "webhook": {"url": receiver.url("/hook"), "secret": SECRET},
+            }
 
         port = free_port()
         config = {
@@ -123,5 +142,7 @@ def test_four_outlets_corroborate_twice_and_the_briefing_stays_out_of_venezuela(
     assert pakistan[0]["data"]["countries"] == ["PK"]
     assert all(e["countries"] == ["PK"] for e in pakistan[0]["data"]["evidence"])
     assert not [p for p in venezuela if "Pakistan" in json.dumps(p)], venezuela
-    print(f"\nfour outlets -> corroboration {latest['corroboration']}: "
-          + ", ".join(f"{o['name']}={o['counted_as']}" for o in latest["outlets"]))
+    print(
+        f"\nfour outlets -> corroboration {latest['corroboration']}: "
+        + ", ".join(f"{o['name']}={o['counted_as']}" for o in latest["outlets"])
+    )

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from models import Detection, DocumentRef
+from models.ids import stable_id
 from models.story import DetectionEvent
 from services.stories import apply_detection, load_severity_policy, normalise_actor, story_key
-from models.ids import stable_id
 from services.stories.similarity import is_near_duplicate, resemblance
 
 T0 = datetime(2025, 12, 22, 12, 0, tzinfo=timezone.utc)
@@ -30,16 +30,28 @@ def policy():
     return load_severity_policy()
 
 
-def event(outlet: str, sentence: str, minutes: float = 0, actor: str = "US", countries=("VE",), pattern="military_buildup"):
+def event(
+    outlet: str, sentence: str, minutes: float = 0, actor: str = "US", countries=("VE",), pattern="military_buildup"
+):
     detection = Detection(
-        pattern=pattern, sentence=sentence, start=0, end=len(sentence), actor=actor,
-        countries=list(countries), confidence=0.8, rule="test",
+        pattern=pattern,
+        sentence=sentence,
+        start=0,
+        end=len(sentence),
+        actor=actor,
+        countries=list(countries),
+        confidence=0.8,
+        rule="test",
     )
     document = DocumentRef(id=stable_id("doc_", outlet, sentence), source_id=outlet, url=f"https://{outlet}/a")
     key = story_key(pattern, actor, list(countries))
     return DetectionEvent(
-        id=stable_id("det_", document.id, pattern), story_key=key, document=document,
-        detection=detection, outlet=outlet, observed_at=T0 + timedelta(minutes=minutes),
+        id=stable_id("det_", document.id, pattern),
+        story_key=key,
+        document=document,
+        detection=detection,
+        outlet=outlet,
+        observed_at=T0 + timedelta(minutes=minutes),
     )
 
 
@@ -126,7 +138,9 @@ class TestGrouping:
         assert len(stories) == 1
 
     def test_disjoint_countries_open_separate_stories(self, policy) -> None:
-        stories, changes = run([event("a.example", REWRITES[0]), event("b.example", REWRITES[1], 5, countries=("IR",))], policy)
+        stories, changes = run(
+            [event("a.example", REWRITES[0]), event("b.example", REWRITES[1], 5, countries=("IR",))], policy
+        )
         assert [c.kind for c in changes] == ["opened", "opened"]
         assert len(stories) == 2
 

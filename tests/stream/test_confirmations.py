@@ -9,10 +9,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Document
-from services.stream.confirmations import NOT_YET_ARCHIVED_TRIES, Confirmations
 from services.ingest.archive import ArchivedDocument
 from services.ingest.seen import SeenSet
 from services.platform.storage import open_database
+from services.stream.confirmations import NOT_YET_ARCHIVED_TRIES, Confirmations
 
 
 async def _archived(url: str, ids: list[str]) -> None:
@@ -29,7 +29,9 @@ async def _confirmed(url: str) -> set[str]:
     db = open_database(url)
     try:
         async with db.sessions() as session:
-            rows = await session.scalars(select(ArchivedDocument.document_id).where(ArchivedDocument.confirmed_at.is_not(None)))
+            rows = await session.scalars(
+                select(ArchivedDocument.document_id).where(ArchivedDocument.confirmed_at.is_not(None))
+            )
             return set(rows)
     finally:
         await db.close()

@@ -23,9 +23,7 @@ BUILDUP = (
 
 
 async def _collect(kafka: KafkaSettings, topic: str, count: int, timeout: float) -> list:
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None
-    )
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     records: list = []
     try:

@@ -13,9 +13,15 @@ from services.stream.transport import TocsinFaustApp
 async def consumer(tmp_path):
     """A consumer that never connects: only its hand-off is used. Made on the running loop,
     which Faust's own ``wait_first`` schedules its tasks on."""
-    app = TocsinFaustApp("hand-off-test", broker="kafka://127.0.0.1:9", store="memory://",
-                         autodiscover=False, web_enabled=False, datadir=str(tmp_path),
-                         loop=asyncio.get_running_loop())
+    app = TocsinFaustApp(
+        "hand-off-test",
+        broker="kafka://127.0.0.1:9",
+        store="memory://",
+        autodiscover=False,
+        web_enabled=False,
+        datadir=str(tmp_path),
+        loop=asyncio.get_running_loop(),
+    )
     return app.consumer
 
 

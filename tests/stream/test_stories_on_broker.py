@@ -20,8 +20,13 @@ pytestmark = pytest.mark.broker
 
 T0 = datetime(2025, 12, 22, 18, 0, tzinfo=timezone.utc)
 RULES = [
-    {"id": "buildup-burst", "kind": "frequency", "window": "1h", "threshold": 3,
-     "filter": {"patterns": ["military_buildup"], "countries": ["VE"]}},
+    {
+        "id": "buildup-burst",
+        "kind": "frequency",
+        "window": "1h",
+        "threshold": 3,
+        "filter": {"patterns": ["military_buildup"], "countries": ["VE"]},
+    },
     {"id": "new-actor", "kind": "new_actor", "filter": {"patterns": ["military_buildup"]}},
 ]
 
@@ -33,10 +38,14 @@ def five_outlets(article: str) -> list[Document]:
     outlets = ["outlet-a.example", "outlet-b.example", "outlet-c.example", "outlet-d.example", "outlet-e.example"]
     return [
         Document(
-            id=f"doc-{index}", source_id=f"feed-{index}", url=f"https://www.{outlet}/world/venezuela",
-            title="Venezuela", text=text, fetched_at=T0 + timedelta(minutes=5 * index),
+            id=f"doc-{index}",
+            source_id=f"feed-{index}",
+            url=f"https://www.{outlet}/world/venezuela",
+            title="Venezuela",
+            text=text,
+            fetched_at=T0 + timedelta(minutes=5 * index),
         )
-        for index, (outlet, text) in enumerate(zip(outlets, texts))
+        for index, (outlet, text) in enumerate(zip(outlets, texts, strict=False))
     ]
 
 
@@ -44,10 +53,14 @@ async def test_one_story_per_event_with_corroboration_and_rules(tmp_path: Path, 
     if not SEED_ARTICLE.exists():
         pytest.skip(f"{SEED_ARTICLE} is absent")
     kafka = KafkaSettings(
-        bootstrap=broker.bootstrap, topic_prefix=f"stories-{tmp_path.name}.",
-        consumer_group_prefix=f"stories-{tmp_path.name}", partitions=1,  # one partition keeps arrival order
+        bootstrap=broker.bootstrap,
+        topic_prefix=f"stories-{tmp_path.name}.",
+        consumer_group_prefix=f"stories-{tmp_path.name}",
+        partitions=1,  # one partition keeps arrival order
     )
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    await ensure_topics(
+        kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    )
     (tmp_path / "tocsin.yaml").write_text(yaml.safe_dump({"rules": RULES}))
     await produce_documents(kafka, five_outlets(SEED_ARTICLE.read_text(encoding="utf-8")))
 

@@ -18,22 +18,26 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from models import DETECTION_EVENTS, SIGNALS, Document
 from services.platform.broker import EmbeddedBroker
-
-from models import SIGNALS, Document
 from services.platform.config import KafkaSettings
-from models import DETECTION_EVENTS
-from services.stream.transport import seek_to_committed_or_reset
 from services.platform.kafka import ensure_topics
 from services.stories import normalise_actor
+from services.stream.transport import seek_to_committed_or_reset
 from tests.stream.kafka_io import produce_documents, read_topic
 from tests.support.processes import TocsinProcess, kafka_env
 
 pytestmark = pytest.mark.broker
 
 PAIRS = [
-    ("Russia", "Ukraine"), ("China", "Taiwan"), ("India", "Pakistan"), ("Turkey", "Syria"),
-    ("Israel", "Lebanon"), ("Iran", "Iraq"), ("Ethiopia", "Eritrea"), ("Azerbaijan", "Armenia"),
+    ("Russia", "Ukraine"),
+    ("China", "Taiwan"),
+    ("India", "Pakistan"),
+    ("Turkey", "Syria"),
+    ("Israel", "Lebanon"),
+    ("Iran", "Iraq"),
+    ("Ethiopia", "Eritrea"),
+    ("Azerbaijan", "Armenia"),
 ]
 DOCUMENTS = 96
 T0 = datetime(2025, 6, 1, 8, 0, tzinfo=timezone.utc)
@@ -48,8 +52,13 @@ def documents() -> list[Document]:
             f"satellite images published on day {index} show."
         )
         items.append(
-            Document(id=f"doc-{index:03d}", source_id=f"feed-{index % 5}", url=f"https://outlet{index}.example/a",
-                     text=text, fetched_at=T0 + timedelta(minutes=index))
+            Document(
+                id=f"doc-{index:03d}",
+                source_id=f"feed-{index % 5}",
+                url=f"https://outlet{index}.example/a",
+                text=text,
+                fetched_at=T0 + timedelta(minutes=index),
+            )
         )
     return items
 
@@ -77,17 +86,22 @@ async def test_killing_one_of_two_workers_skips_nothing_and_duplicates_no_story(
     tmp_path: Path, own_broker: EmbeddedBroker
 ) -> None:
     kafka = KafkaSettings(
-        bootstrap=own_broker.bootstrap, topic_prefix=f"scale-{tmp_path.name}.",
-        consumer_group_prefix=f"scale-{tmp_path.name}", partitions=4,
+        bootstrap=own_broker.bootstrap,
+        topic_prefix=f"scale-{tmp_path.name}.",
+        consumer_group_prefix=f"scale-{tmp_path.name}",
+        partitions=4,
     )
-    await ensure_topics(kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic])
+    await ensure_topics(
+        kafka, [kafka.documents_topic, kafka.detections_topic, kafka.signals_topic, kafka.dead_letter_topic]
+    )
     items = documents()
     first_dir, second_dir = tmp_path / "a", tmp_path / "b"
     first_dir.mkdir()
     second_dir.mkdir()
-    with TocsinProcess(["detect"], first_dir, kafka_env(kafka)) as first, TocsinProcess(
-        ["detect"], second_dir, kafka_env(kafka)
-    ) as second:
+    with (
+        TocsinProcess(["detect"], first_dir, kafka_env(kafka)) as first,
+        TocsinProcess(["detect"], second_dir, kafka_env(kafka)) as second,
+    ):
         await _wait_ready(first, second)
         producing = asyncio.create_task(produce_documents(kafka, items, pause=0.05))
         await asyncio.sleep(1.5)  # mid-stream
@@ -137,8 +151,10 @@ async def test_seek_to_committed_rewinds_a_partition_nobody_has_committed(kafka_
     await produce_documents(kafka, documents()[:5])
     tp = TopicPartition(kafka.documents_topic, 0)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=kafka.bootstrap, group_id=f"{kafka.consumer_group_prefix}-seek",
-        enable_auto_commit=False, auto_offset_reset="earliest",
+        bootstrap_servers=kafka.bootstrap,
+        group_id=f"{kafka.consumer_group_prefix}-seek",
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
     )
     await consumer.start()
     try:
@@ -158,4 +174,3 @@ async def test_seek_to_committed_rewinds_a_partition_nobody_has_committed(kafka_
         assert moved == [[tp], [tp]]  # what lets the Faust consumer drop batches fetched before a seek
     finally:
         await consumer.stop()
-

@@ -125,8 +125,9 @@ def measure_in_child(prelude: str, url: str, limit_mib: int = 3072, timeout: flo
     A child killed outright reports ``outcome`` "killed" and the cap as its peak."""
     code = CHILD.format(limit=limit_mib * MIB, prelude=textwrap.dedent(prelude), url=url)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env, check=False,
-                          cwd=ROOT)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env, check=False, cwd=ROOT
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if not lines:
         return {"baseline_mib": 0.0, "peak_mib": float(limit_mib), "outcome": f"killed: {done.stderr[-300:]}"}

@@ -10,10 +10,9 @@ from sqlalchemy import select
 
 from alerts.outbox import attempts
 from alerts.tables import DeliveryRow
+from services.api.alert_view import AlertQuery, decode_cursor, get_alert, resolve_alert_id, search_alerts
 from services.api.deps import Caller, Ctx, not_found
 from services.api.models import AlertOut, AlertPage
-from services.api.alert_view import AlertQuery, decode_cursor, get_alert, search_alerts
-from services.api.alert_view import resolve_alert_id
 from services.api.timeutil import iso, to_epoch
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
@@ -37,10 +36,12 @@ async def search(
     if cursor:
         position = decode_cursor(cursor)
         if position is None:
-            raise HTTPException(422, [{"loc": ["query", "cursor"], "msg": "not a cursor from this API",
-                                       "type": "value_error"}])
-    query = AlertQuery(pattern=pattern, country=country, actor=actor, text=q, since=to_epoch(since),
-                       until=to_epoch(until))
+            raise HTTPException(
+                422, [{"loc": ["query", "cursor"], "msg": "not a cursor from this API", "type": "value_error"}]
+            )
+    query = AlertQuery(
+        pattern=pattern, country=country, actor=actor, text=q, since=to_epoch(since), until=to_epoch(until)
+    )
     ids = await ctx.tenant_subscription_ids(caller.tenant)
     items, next_cursor = await search_alerts(ctx.db, ids, query, limit, position)
     return AlertPage(items=[AlertOut(**item) for item in items], next_cursor=next_cursor)
@@ -82,12 +83,28 @@ class DeliveryOut(BaseModel):
 async def delivery_out(ctx: Ctx, row: DeliveryRow) -> DeliveryOut:
     tries = await attempts(ctx.db, row.id)
     return DeliveryOut(
-        id=row.id, subscription_id=row.subscription_id, channel=row.channel, event_type=row.event_type,
-        status=row.status, attempts=row.attempts, created_at=iso(row.created_at),
-        next_attempt_at=iso(row.next_attempt_at), finished_at=iso(row.finished_at), last_status=row.last_status,
+        id=row.id,
+        subscription_id=row.subscription_id,
+        channel=row.channel,
+        event_type=row.event_type,
+        status=row.status,
+        attempts=row.attempts,
+        created_at=iso(row.created_at),
+        next_attempt_at=iso(row.next_attempt_at),
+        finished_at=iso(row.finished_at),
+        last_status=row.last_status,
         last_error=row.last_error,
-        attempt_log=[AttemptOut(number=a.number, started_at=iso(a.started_at), latency_ms=a.latency_ms,
-                                status_code=a.status_code, outcome=a.outcome, error=a.error) for a in tries],
+        attempt_log=[
+            AttemptOut(
+                number=a.number,
+                started_at=iso(a.started_at),
+                latency_ms=a.latency_ms,
+                status_code=a.status_code,
+                outcome=a.outcome,
+                error=a.error,
+            )
+            for a in tries
+        ],
     )
 
 
@@ -99,9 +116,11 @@ async def deliveries_of(ctx: Ctx, caller: Caller, alert_id: str) -> list[Deliver
         raise not_found("alert")
     group_key, subscription_id = await resolve_alert_id(ctx.db, alert_id)  # type: ignore[misc]
     async with ctx.db.sessions() as session:
-        rows = list(await session.scalars(
-            select(DeliveryRow)
-            .where(DeliveryRow.subscription_id == subscription_id, DeliveryRow.group_key == group_key)
-            .order_by(DeliveryRow.created_at, DeliveryRow.id)
-        ))
+        rows = list(
+            await session.scalars(
+                select(DeliveryRow)
+                .where(DeliveryRow.subscription_id == subscription_id, DeliveryRow.group_key == group_key)
+                .order_by(DeliveryRow.created_at, DeliveryRow.id)
+            )
+        )
     return [await delivery_out(ctx, row) for row in rows]

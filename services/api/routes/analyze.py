@@ -16,8 +16,8 @@ from pydantic import BaseModel, Field, HttpUrl, model_validator
 
 from services.api.context import ApiContext
 from services.api.deps import Caller, Ctx
-from services.platform.netguard import ForbiddenTarget, guarded_client
 from services.platform.httpbody import BodyRefused, BodyTooLarge, read_bounded
+from services.platform.netguard import ForbiddenTarget, guarded_client
 
 router = APIRouter(tags=["patterns"])
 
@@ -65,29 +65,58 @@ async def fetch_page_text(url: str, allow_private: bool) -> str:
                 client.stream("GET", url, headers={"accept": "text/html"}) as response,
             ):
                 if response.status_code >= 400:
-                    raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                               "msg": f"the page answered {response.status_code}"}])
+                    raise HTTPException(
+                        422,
+                        [
+                            {
+                                "loc": ["body", "url"],
+                                "type": "value_error",
+                                "msg": f"the page answered {response.status_code}",
+                            }
+                        ],
+                    )
                 try:
                     body = await read_bounded(response, MAX_PAGE_BYTES)
                 except BodyTooLarge:
-                    raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                               "msg": f"the page is larger than {MAX_PAGE_BYTES} bytes"}]) from None
+                    raise HTTPException(
+                        422,
+                        [
+                            {
+                                "loc": ["body", "url"],
+                                "type": "value_error",
+                                "msg": f"the page is larger than {MAX_PAGE_BYTES} bytes",
+                            }
+                        ],
+                    ) from None
                 except BodyRefused as exc:
-                    raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                               "msg": f"could not read the page: {exc}"}]) from None
+                    raise HTTPException(
+                        422, [{"loc": ["body", "url"], "type": "value_error", "msg": f"could not read the page: {exc}"}]
+                    ) from None
         except ForbiddenTarget as exc:
-            raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                       "msg": f"forbidden target: {exc}"}]) from None
+            raise HTTPException(
+                422, [{"loc": ["body", "url"], "type": "value_error", "msg": f"forbidden target: {exc}"}]
+            ) from None
         except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, UnicodeError) as exc:  # UnicodeError: bad host name
-            raise HTTPException(422, [{"loc": ["body", "url"], "type": "value_error",
-                                       "msg": f"could not fetch the page: {type(exc).__name__}"}]) from None
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "url"],
+                        "type": "value_error",
+                        "msg": f"could not fetch the page: {type(exc).__name__}",
+                    }
+                ],
+            ) from None
     return await asyncio.to_thread(extract_article_text, bytes(body), url)
 
 
 @router.post("/v1/analyze", response_model=AnalyzeOut)
 async def analyze(ctx: Ctx, _: Caller, body: AnalyzeIn) -> AnalyzeOut:
-    text = body.text if body.text is not None else await fetch_page_text(
-        str(body.url), ctx.settings.security.allow_private_targets)
+    text = (
+        body.text
+        if body.text is not None
+        else await fetch_page_text(str(body.url), ctx.settings.security.allow_private_targets)
+    )
     engine = await engine_of(ctx)
     detections = await asyncio.to_thread(engine.detect, text, body.context)
     return AnalyzeOut(id=body.id, detections=[d.model_dump(mode="json") for d in detections])

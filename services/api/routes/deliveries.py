@@ -39,7 +39,9 @@ class Recovery(BaseModel):
 
 @router.post("/v1/endpoints/{subscription_id}/recover", response_model=Recovery)
 async def recover_endpoint(
-    ctx: Ctx, caller: Caller, subscription_id: str,
+    ctx: Ctx,
+    caller: Caller,
+    subscription_id: str,
     since: datetime = Query(description="replay deliveries recorded at or after this time"),
     channel: str | None = Query(None, max_length=80, description="one channel key (default: all)"),
 ) -> Recovery:

@@ -15,7 +15,14 @@ from fastapi import APIRouter, HTTPException, Query
 from models.desk import CountryCount, DeskDelivery, StoryCard, StoryDetail, StoryMap, StoryPage, Timeline
 from services.api.deps import Caller, Ctx, not_found
 from services.api.story_view import (
-    StoryFilter, by_country, decode_cursor, page_of, story_cards, story_detail, timeline, troubled_deliveries,
+    StoryFilter,
+    by_country,
+    decode_cursor,
+    page_of,
+    story_cards,
+    story_detail,
+    timeline,
+    troubled_deliveries,
 )
 from services.api.timeutil import iso, to_epoch
 
@@ -23,15 +30,28 @@ router = APIRouter(tags=["stories"])
 Severity = Literal["alert", "urgent", "flash"]
 
 
-def _filter(pattern: str | None, country: str | None, severity: str | None, q: str | None,
-            since: datetime | None, until: datetime | None) -> StoryFilter:
-    return StoryFilter(pattern=pattern or None, country=country or None, severity=severity or None, text=q or None,
-                       since=to_epoch(since), until=to_epoch(until))
+def _filter(
+    pattern: str | None,
+    country: str | None,
+    severity: str | None,
+    q: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> StoryFilter:
+    return StoryFilter(
+        pattern=pattern or None,
+        country=country or None,
+        severity=severity or None,
+        text=q or None,
+        since=to_epoch(since),
+        until=to_epoch(until),
+    )
 
 
 @router.get("/v1/stories", response_model=StoryPage)
 async def list_stories(
-    ctx: Ctx, caller: Caller,
+    ctx: Ctx,
+    caller: Caller,
     pattern: str | None = Query(None, max_length=100),
     country: str | None = Query(None, pattern="^[A-Za-z]{2}$"),
     severity: Severity | None = Query(None, description="this grade or higher"),
@@ -44,7 +64,9 @@ async def list_stories(
     """One card per story, newest first; ``next_cursor`` pages on past any number of stories."""
     position = decode_cursor(cursor) if cursor else None
     if cursor and position is None:
-        raise HTTPException(422, [{"loc": ["query", "cursor"], "msg": "not a cursor from this API", "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["query", "cursor"], "msg": "not a cursor from this API", "type": "value_error"}]
+        )
     ids = await ctx.tenant_subscription_ids(caller.tenant)
     cards = await story_cards(ctx.db, ids, _filter(pattern, country, severity, q, since, until))
     page, next_cursor = page_of(cards, limit, position)
@@ -53,7 +75,8 @@ async def list_stories(
 
 @router.get("/v1/stories/timeline", response_model=Timeline)
 async def story_timeline(
-    ctx: Ctx, caller: Caller,
+    ctx: Ctx,
+    caller: Caller,
     country: str | None = Query(None, pattern="^[A-Za-z]{2}$"),
     days: int = Query(30, ge=1, le=90),
     pattern: str | None = Query(None, max_length=100),
@@ -61,14 +84,18 @@ async def story_timeline(
     """Stories per day per pattern (by the day first seen), the last ``days`` days."""
     now = datetime.fromtimestamp(ctx.clock(), timezone.utc)
     since = now - timedelta(days=days)
-    cards = await story_cards(ctx.db, await ctx.tenant_subscription_ids(caller.tenant),
-                              StoryFilter(pattern=pattern or None, since=since.timestamp()))
+    cards = await story_cards(
+        ctx.db,
+        await ctx.tenant_subscription_ids(caller.tenant),
+        StoryFilter(pattern=pattern or None, since=since.timestamp()),
+    )
     return Timeline(**timeline(cards, country, days, now))
 
 
 @router.get("/v1/stories/map", response_model=StoryMap)
 async def story_map(
-    ctx: Ctx, caller: Caller,
+    ctx: Ctx,
+    caller: Caller,
     pattern: str | None = Query(None, max_length=100),
     severity: Severity | None = None,
     q: str | None = Query(None, max_length=200),
@@ -76,10 +103,14 @@ async def story_map(
     until: datetime | None = None,
 ) -> StoryMap:
     """How many stories name each country in the range: what the console's map shades."""
-    cards = await story_cards(ctx.db, await ctx.tenant_subscription_ids(caller.tenant),
-                              _filter(pattern, None, severity, q, since, until))
-    return StoryMap(since=iso(to_epoch(since)), until=iso(to_epoch(until)),
-                    countries=[CountryCount(**count) for count in by_country(cards)])
+    cards = await story_cards(
+        ctx.db, await ctx.tenant_subscription_ids(caller.tenant), _filter(pattern, None, severity, q, since, until)
+    )
+    return StoryMap(
+        since=iso(to_epoch(since)),
+        until=iso(to_epoch(until)),
+        countries=[CountryCount(**count) for count in by_country(cards)],
+    )
 
 
 @router.get("/v1/stories/{story_id}", response_model=StoryDetail)

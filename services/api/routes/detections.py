@@ -32,7 +32,9 @@ class DetectionOut(BaseModel):
     observed_at: datetime
 
 
-@router.get("", response_model=list[DetectionOut], responses={503: {"description": "the configured Kafka cannot be read"}})
+@router.get(
+    "", response_model=list[DetectionOut], responses={503: {"description": "the configured Kafka cannot be read"}}
+)
 async def recent_detections(
     ctx: Ctx, _: Caller, limit: int = Query(50, ge=1, le=500, description="newest first")
 ) -> list[DetectionOut]:
@@ -44,11 +46,20 @@ async def recent_detections(
         raise HTTPException(503, str(exc)) from None
     return [
         DetectionOut(
-            id=event.id, story_key=event.story_key, pattern=event.detection.pattern,
-            sentence=event.detection.sentence, actor=event.detection.actor, target=event.detection.target,
-            countries=event.detection.countries, confidence=event.detection.confidence, rule=event.detection.rule,
-            source_id=event.document.source_id, outlet=event.outlet, url=event.document.url,
-            title=event.document.title, observed_at=event.observed_at,
+            id=event.id,
+            story_key=event.story_key,
+            pattern=event.detection.pattern,
+            sentence=event.detection.sentence,
+            actor=event.detection.actor,
+            target=event.detection.target,
+            countries=event.detection.countries,
+            confidence=event.detection.confidence,
+            rule=event.detection.rule,
+            source_id=event.document.source_id,
+            outlet=event.outlet,
+            url=event.document.url,
+            title=event.document.title,
+            observed_at=event.observed_at,
         )
         for event in events
     ]

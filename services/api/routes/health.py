@@ -15,10 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from services.api.deps import Ctx
-from services.platform.storage import revisions
 from services.platform.config import KafkaSettings
 from services.platform.kafka import wait_for_kafka
-from services.platform.storage import Database
+from services.platform.storage import Database, revisions
 
 log = structlog.get_logger(__name__)
 

@@ -8,12 +8,11 @@ archived documents through a draft before it goes live (see docs/archive-and-bac
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-
-import asyncio
-from datetime import datetime, timedelta, timezone
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
@@ -74,8 +73,15 @@ def _specs(ctx: Ctx) -> dict[str, tuple[PatternSpec, Path]]:
 
 
 def _summary(spec: PatternSpec, path: Path) -> dict[str, Any]:
-    return {"id": spec.id, "title": spec.title, "description": spec.description, "cameo": spec.cameo,
-            "enabled": spec.enabled, "rules": len(spec.rules), "file": path.name}
+    return {
+        "id": spec.id,
+        "title": spec.title,
+        "description": spec.description,
+        "cameo": spec.cameo,
+        "enabled": spec.enabled,
+        "rules": len(spec.rules),
+        "file": path.name,
+    }
 
 
 @router.get("", response_model=list[PatternSummary])
@@ -108,10 +114,17 @@ async def backtest_pattern(ctx: Ctx, _: Admin, request: BacktestRequest) -> Back
         today = await engine_of(ctx)
         try:
             return await asyncio.to_thread(
-                run_backtest, documents, today, engine_factory(today),
+                run_backtest,
+                documents,
+                today,
+                engine_factory(today),
                 pattern_directories(ctx.settings.detector.patterns_dir),
-                draft_text=request.pattern, threshold=request.threshold, patterns=request.patterns,
-                since=since, limited=limited, show=request.show,
+                draft_text=request.pattern,
+                threshold=request.threshold,
+                patterns=request.patterns,
+                since=since,
+                limited=limited,
+                show=request.show,
             )
         except PatternFileError as exc:
             raise HTTPException(

@@ -17,10 +17,10 @@ from sqlalchemy import or_, select
 from alerts.silences import Silence, add_silence, expire_silence
 from alerts.tables import SilenceRow
 from models.subscription import Duration
+from services.api.auth import Principal
 from services.api.contract import refuse_unknown_patterns
 from services.api.deps import Caller, Ctx, not_found
 from services.api.timeutil import iso, to_epoch
-from services.api.auth import Principal
 
 router = APIRouter(prefix="/v1/silences", tags=["silences"])
 
@@ -63,9 +63,16 @@ class SilenceOut(BaseModel):
 
 def silence_out(silence: Silence | SilenceRow, now: float) -> SilenceOut:
     return SilenceOut(
-        id=silence.id, subscription_id=silence.subscription_id, pattern=silence.pattern, country=silence.country,
-        actor=silence.actor, starts_at=iso(silence.starts_at), ends_at=iso(silence.ends_at),
-        active=silence.starts_at <= now < silence.ends_at, comment=silence.comment, created_by=silence.created_by,
+        id=silence.id,
+        subscription_id=silence.subscription_id,
+        pattern=silence.pattern,
+        country=silence.country,
+        actor=silence.actor,
+        starts_at=iso(silence.starts_at),
+        ends_at=iso(silence.ends_at),
+        active=silence.starts_at <= now < silence.ends_at,
+        comment=silence.comment,
+        created_by=silence.created_by,
     )
 
 
@@ -77,21 +84,25 @@ async def _visible_condition(ctx: Ctx, caller: Principal):  # type: ignore[no-un
 async def _window(ctx: Ctx, body: SilenceIn) -> tuple[float, float]:
     starts = to_epoch(body.starts_at) or ctx.clock()
     if body.ends_at is not None and body.duration is not None:
-        raise HTTPException(422, [{"loc": ["body", "duration"], "msg": "give ends_at or duration, not both",
-                                   "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["body", "duration"], "msg": "give ends_at or duration, not both", "type": "value_error"}]
+        )
     if body.ends_at is not None:
         ends = to_epoch(body.ends_at) or 0.0
     elif body.duration is not None:
         ends = starts + body.duration
     else:
-        raise HTTPException(422, [{"loc": ["body", "ends_at"], "msg": "give ends_at or duration",
-                                   "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["body", "ends_at"], "msg": "give ends_at or duration", "type": "value_error"}]
+        )
     if ends <= starts:
-        raise HTTPException(422, [{"loc": ["body", "ends_at"], "msg": "a silence must end after it starts",
-                                   "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["body", "ends_at"], "msg": "a silence must end after it starts", "type": "value_error"}]
+        )
     if ends - starts > MAX_SILENCE:
-        raise HTTPException(422, [{"loc": ["body", "ends_at"], "msg": "a silence lasts at most a year",
-                                   "type": "value_error"}])
+        raise HTTPException(
+            422, [{"loc": ["body", "ends_at"], "msg": "a silence lasts at most a year", "type": "value_error"}]
+        )
     return starts, ends
 
 
@@ -99,11 +110,20 @@ async def _check_scope(ctx: Ctx, caller: Principal, body: SilenceIn) -> None:
     refuse_unknown_patterns(ctx.settings, [body.pattern], "pattern", listed=False)
     if body.subscription_id is None:
         if not caller.admin:
-            raise HTTPException(422, [{"loc": ["body", "subscription_id"], "type": "value_error",
-                                       "msg": "name one of your subscriptions (only admins silence globally)"}])
+            raise HTTPException(
+                422,
+                [
+                    {
+                        "loc": ["body", "subscription_id"],
+                        "type": "value_error",
+                        "msg": "name one of your subscriptions (only admins silence globally)",
+                    }
+                ],
+            )
         if not any((body.pattern, body.country, body.actor)):
-            raise HTTPException(422, [{"loc": ["body"], "type": "value_error",
-                                       "msg": "a silence needs at least one matcher"}])
+            raise HTTPException(
+                422, [{"loc": ["body"], "type": "value_error", "msg": "a silence needs at least one matcher"}]
+            )
     elif body.subscription_id not in await ctx.tenant_subscription_ids(caller.tenant):
         raise not_found("subscription")
 
@@ -112,9 +132,11 @@ async def _check_scope(ctx: Ctx, caller: Principal, body: SilenceIn) -> None:
 async def list_silences(ctx: Ctx, caller: Caller, active: bool | None = Query(None)) -> list[SilenceOut]:
     now = ctx.clock()
     async with ctx.db.sessions() as session:
-        rows = list(await session.scalars(
-            select(SilenceRow).where(await _visible_condition(ctx, caller)).order_by(SilenceRow.starts_at)
-        ))
+        rows = list(
+            await session.scalars(
+                select(SilenceRow).where(await _visible_condition(ctx, caller)).order_by(SilenceRow.starts_at)
+            )
+        )
     out = [silence_out(row, now) for row in rows]
     return out if active is None else [item for item in out if item.active == active]
 
@@ -124,17 +146,26 @@ async def create_silence(ctx: Ctx, caller: Caller, body: SilenceIn) -> SilenceOu
     await _check_scope(ctx, caller, body)
     starts, ends = await _window(ctx, body)
     silence = await add_silence(
-        ctx.db, starts_at=starts, ends_at=ends, subscription_id=body.subscription_id, pattern=body.pattern,
-        country=body.country, actor=body.actor, comment=body.comment, created_by=caller.tenant,
+        ctx.db,
+        starts_at=starts,
+        ends_at=ends,
+        subscription_id=body.subscription_id,
+        pattern=body.pattern,
+        country=body.country,
+        actor=body.actor,
+        comment=body.comment,
+        created_by=caller.tenant,
     )
     return silence_out(silence, ctx.clock())
 
 
 async def _owned(ctx: Ctx, caller: Principal, silence_id: str) -> SilenceRow:
     async with ctx.db.sessions() as session:
-        row = (await session.scalars(
-            select(SilenceRow).where(SilenceRow.id == silence_id, await _visible_condition(ctx, caller))
-        )).first()
+        row = (
+            await session.scalars(
+                select(SilenceRow).where(SilenceRow.id == silence_id, await _visible_condition(ctx, caller))
+            )
+        ).first()
     if row is None:
         raise not_found("silence")
     return row
@@ -156,7 +187,11 @@ async def replace_silence(ctx: Ctx, caller: Caller, silence_id: str, body: Silen
         if row is None:
             raise not_found("silence")
         row.subscription_id, row.pattern, row.country, row.actor = (
-            body.subscription_id, body.pattern, body.country, body.actor)
+            body.subscription_id,
+            body.pattern,
+            body.country,
+            body.actor,
+        )
         row.starts_at, row.ends_at, row.comment = starts, ends, body.comment
     return silence_out(await _owned(ctx, caller, silence_id), ctx.clock())
 

@@ -15,13 +15,13 @@ from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from services.api.contract import refuse_invalid_source
-from services.ingest.reachability import looks_unreachable
 from services.api.deps import Admin, Ctx, not_found
 from services.ingest import catalogue as store
-from services.ingest.source_topic import SourceTopicUnavailable, propagate
-from services.platform.config.settings import MIN_POLL_INTERVAL, SourceSettings
 from services.ingest.kinds import KINDS, InvalidSource, build_spec
+from services.ingest.reachability import looks_unreachable
+from services.ingest.source_topic import SourceTopicUnavailable, propagate
 from services.ingest.status import SourceStatus, StatusBoard
+from services.platform.config.settings import MIN_POLL_INTERVAL, SourceSettings
 
 router = APIRouter(prefix="/v1/sources", tags=["sources"])
 
@@ -88,9 +88,15 @@ def status_out(found: SourceStatus | None) -> SourceStatusOut:
     if health == "silent":
         current_error = "no new items for longer than expected_update"
     return SourceStatusOut(
-        health=health, error=current_error, last_poll_at=found.last_poll_at, last_success_at=found.last_success_at,
-        last_error_at=found.last_error_at, last_error=found.last_error, next_poll_at=found.next_poll_at,
-        consecutive_failures=found.consecutive_failures, items_total=found.items_total,
+        health=health,
+        error=current_error,
+        last_poll_at=found.last_poll_at,
+        last_success_at=found.last_success_at,
+        last_error_at=found.last_error_at,
+        last_error=found.last_error,
+        next_poll_at=found.next_poll_at,
+        consecutive_failures=found.consecutive_failures,
+        items_total=found.items_total,
         items_last_hour=found.items_last_hour,
     )
 
@@ -106,8 +112,13 @@ def validated(data: dict[str, Any]) -> SourceSettings:
         refuse_invalid_source(source)  # unknown kind or option: 422 naming the field
         build_spec(source)
     except ValidationError as exc:
-        raise HTTPException(422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                                  for e in exc.errors(include_url=False, include_context=False)]) from None
+        raise HTTPException(
+            422,
+            [
+                {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False, include_context=False)
+            ],
+        ) from None
     except InvalidSource as exc:
         raise HTTPException(422, [{"loc": ["body"], "msg": str(exc), "type": "value_error"}]) from None
     return source

@@ -21,13 +21,19 @@ CHECK_EVERY = 1.0
 @router.get(
     "/v1/stream",
     response_class=StreamingResponse,
-    responses={200: {"content": {"text/event-stream": {}}, "description": "`event: alert.created|alert.updated`, "
-                     "`data:` the alert JSON (as from /v1/alerts/{id}); `: keep-alive` comments between"}},
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "`event: alert.created|alert.updated`, "
+            "`data:` the alert JSON (as from /v1/alerts/{id}); `: keep-alive` comments between",
+        }
+    },
 )
 async def stream(ctx: Ctx, caller: Caller, request: Request) -> StreamingResponse:
     if not ctx.streams.take(caller.token_id):
-        raise HTTPException(429, f"this token already has {ctx.streams.per_token} open streams",
-                            headers={"Retry-After": "5"})
+        raise HTTPException(
+            429, f"this token already has {ctx.streams.per_token} open streams", headers={"Retry-After": "5"}
+        )
     released = False
 
     def release() -> None:
@@ -67,6 +73,8 @@ async def stream(ctx: Ctx, caller: Caller, request: Request) -> StreamingRespons
         release()
 
     return StreamingResponse(
-        events(), media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}, background=BackgroundTask(finish),
+        events(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+        background=BackgroundTask(finish),
     )

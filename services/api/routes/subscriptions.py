@@ -8,19 +8,20 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, HTTPException, Response, status
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError
 
+from alerts import catalogue as store
+from alerts.signing import generate_webhook_secret
 from models import Subscription
 from models.severity import Severity
 from models.subscription import Duration
 from services.api.contract import refuse_unknown_patterns
 from services.api.deps import Caller, Ctx, not_found
-from alerts import catalogue as store
-from alerts.signing import generate_webhook_secret
 from services.api.webhook_probe import send_test_event
 from services.platform.netguard import ForbiddenTarget
 from services.platform.outbound import mask_channel, refuse_internal, unmask_channels
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 MAX_PREVIOUS_SECRETS = 1
+
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -94,8 +95,11 @@ def public(subscription: Subscription, origin: str = "api") -> SubscriptionOut:
 
 
 def _configured(ctx: Ctx, tenant: str, subscription_id: str | None = None) -> list[Subscription]:
-    return [sub for sub in ctx.settings.subscriptions
-            if sub.tenant == tenant and (subscription_id is None or sub.id == subscription_id)]
+    return [
+        sub
+        for sub in ctx.settings.subscriptions
+        if sub.tenant == tenant and (subscription_id is None or sub.id == subscription_id)
+    ]
 
 
 async def _editable(ctx: Ctx, tenant: str, subscription_id: str) -> Subscription:
@@ -111,13 +115,21 @@ async def _editable(ctx: Ctx, tenant: str, subscription_id: str) -> Subscription
 def _build(ident: str, tenant: str, body: SubscriptionIn, secret: str | None, previous: list[str]) -> Subscription:
     data = body.model_dump(mode="json", exclude={"webhook"})
     if body.webhook is not None:
-        data["webhook"] = {"url": str(body.webhook.url), "secret": secret or generate_webhook_secret(),
-                           "previous_secrets": previous}
+        data["webhook"] = {
+            "url": str(body.webhook.url),
+            "secret": secret or generate_webhook_secret(),
+            "previous_secrets": previous,
+        }
     try:
         return Subscription.model_validate({"id": ident, "tenant": tenant, **data})
     except ValidationError as exc:
-        raise HTTPException(422, [{"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
-                                  for e in exc.errors(include_url=False, include_context=False)]) from None
+        raise HTTPException(
+            422,
+            [
+                {"loc": ["body", *e["loc"]], "msg": e["msg"], "type": e["type"]}
+                for e in exc.errors(include_url=False, include_context=False)
+            ],
+        ) from None
 
 
 def _forbidden(loc: list[str | int], message: str) -> HTTPException:
@@ -135,7 +147,9 @@ async def _refuse_internal(body: SubscriptionIn, allow_private: bool) -> None:
         try:
             host.encode("idna")
         except UnicodeError:
-            raise _forbidden(["webhook", "url"], "the host name is not valid (a label is empty or over 63 characters)") from None
+            raise _forbidden(
+                ["webhook", "url"], "the host name is not valid (a label is empty or over 63 characters)"
+            ) from None
         urls.insert(0, (["webhook", "url"], url))
     for loc, url in urls:
         try:
@@ -151,8 +165,10 @@ def _secret(subscription: Subscription) -> str | None:
 @router.get("", response_model=list[SubscriptionOut])
 async def list_subscriptions(ctx: Ctx, caller: Caller) -> list[SubscriptionOut]:
     """The tenant's subscriptions: the config file's (read-only) first, then the API's."""
-    return [*(public(sub, "config") for sub in _configured(ctx, caller.tenant)),
-            *(public(sub) for sub in await store.list_for_tenant(ctx.db, caller.tenant))]
+    return [
+        *(public(sub, "config") for sub in _configured(ctx, caller.tenant)),
+        *(public(sub) for sub in await store.list_for_tenant(ctx.db, caller.tenant)),
+    ]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=SubscriptionWithSecret)
@@ -165,8 +181,12 @@ async def create_subscription(ctx: Ctx, caller: Caller, body: SubscriptionIn) ->
     refuse_unknown_patterns(ctx.settings, body.patterns, "patterns")
     subscription = _build(store.new_subscription_id(), caller.tenant, body, None, [])
     try:
-        await store.create(ctx.db, subscription, limit=ctx.settings.tenants.max_subscriptions,
-                           configured=len(_configured(ctx, caller.tenant)))
+        await store.create(
+            ctx.db,
+            subscription,
+            limit=ctx.settings.tenants.max_subscriptions,
+            configured=len(_configured(ctx, caller.tenant)),
+        )
     except store.TooManySubscriptions as exc:
         raise HTTPException(409, str(exc)) from None
     await ctx.catalog.refresh()
@@ -213,8 +233,10 @@ async def rotate_secret(ctx: Ctx, caller: Caller, subscription_id: str) -> Subsc
     existing = await _editable(ctx, caller.tenant, subscription_id)
     if existing.webhook is None:
         raise HTTPException(409, "this subscription has no webhook, so no secret to rotate")
-    old = [existing.webhook.secret.get_secret_value(),
-           *(s.get_secret_value() for s in existing.webhook.previous_secrets)][:MAX_PREVIOUS_SECRETS]
+    old = [
+        existing.webhook.secret.get_secret_value(),
+        *(s.get_secret_value() for s in existing.webhook.previous_secrets),
+    ][:MAX_PREVIOUS_SECRETS]
     fresh = generate_webhook_secret()
     data = existing.model_dump(mode="json", exclude={"webhook"})
     data["webhook"] = {"url": str(existing.webhook.url), "secret": fresh, "previous_secrets": old}

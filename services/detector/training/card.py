@@ -64,7 +64,11 @@ def _markdown(card: dict[str, Any]) -> str:
                 f"{fig['fp']} | {fig['fn']} | {fig['general_news_alarms_per_1000']} |"
             )
         any_label = cv["general_news_alarms_per_1000_any"]
-        lines += ["", f"Any label on general news: {any_label} alarms per 1,000 snippets (out-of-fold, before reading them).", ""]
+        lines += [
+            "",
+            f"Any label on general news: {any_label} alarms per 1,000 snippets (out-of-fold, before reading them).",
+            "",
+        ]
     quant = card.get("quantisation")
     if quant:
         lines += ["## int8 vs fp32", "", "```", json.dumps(quant, indent=1), "```", ""]

@@ -68,8 +68,8 @@ def cross_validate(
         log.info("fold", fold=fold, train=len(chosen), held_out=len(held_out))
         model = train(chosen, weights, states, params)
         scores = predict_states(model, states, [e.text for e in held_out], params)
-        for example, row in zip(held_out, scores):
-            results.append(OutOfFold(example, fold, {lab: float(p) for lab, p in zip(LABELS, row)}))
+        for example, row in zip(held_out, scores, strict=False):
+            results.append(OutOfFold(example, fold, {lab: float(p) for lab, p in zip(LABELS, row, strict=False)}))
     return results
 
 

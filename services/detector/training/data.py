@@ -28,12 +28,14 @@ _NEGATIVE_CLASSES = {"NEGATIVE", "OTHER_POSITIVE"}
 
 # General-news snippets that are real seed events (read by hand, see the model card): they
 # are not negatives, and training on them as such would teach the judge to miss them.
-KNOWN_EVENTS = frozenset({
-    "agnews-test-03743",  # a prime minister's ultimatum to a rebel-held city
-    "agnews-test-07252",  # a government denies a newspaper's report
-    "agnews-test-07570",  # a regional union's 24-hour deadline to a government
-    "agnews-test-04261",  # troops moved into a country at an ally's request (borderline)
-})
+KNOWN_EVENTS = frozenset(
+    {
+        "agnews-test-03743",  # a prime minister's ultimatum to a rebel-held city
+        "agnews-test-07252",  # a government denies a newspaper's report
+        "agnews-test-07570",  # a regional union's 24-hour deadline to a government
+        "agnews-test-04261",  # troops moved into a country at an ally's request (borderline)
+    }
+)
 
 # Words that make a general-news snippet a hard negative: it shares the seed patterns'
 # vocabulary without being one of them. Half of the sampled general news is drawn from these.
@@ -90,9 +92,7 @@ def read_file(path: Path) -> list[Example]:
             examples.append(Example(row["id"], row["text"], "EVENT_CODED", row["id"], "event_coded"))
         elif row.get("label") in _CLASS_TO_LABEL or row.get("label") in _NEGATIVE_CLASSES:
             group = row.get("source") or row["id"]
-            examples.append(
-                Example(row["id"], row["text"], row["label"], group, "labelled", target_for(row["label"]))
-            )
+            examples.append(Example(row["id"], row["text"], row["label"], group, "labelled", target_for(row["label"])))
         else:
             raise DataError(f"{path}:{number}: neither a labelled sentence, an event-coded one, nor general news")
     return examples

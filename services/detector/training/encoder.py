@@ -66,7 +66,9 @@ class SentenceClassifier(nn.Module):
         self.layers = nn.ModuleList(_Layer() for _ in range(layers))
         # Mean and max pool side by side, one hidden layer: with the encoder frozen (the CPU
         # budget's default) the head must do more than a linear read-out of the mean.
-        self.head = nn.Sequential(nn.Linear(2 * HIDDEN, HEAD_HIDDEN), nn.GELU(), nn.Dropout(0.1), nn.Linear(HEAD_HIDDEN, n_labels))
+        self.head = nn.Sequential(
+            nn.Linear(2 * HIDDEN, HEAD_HIDDEN), nn.GELU(), nn.Dropout(0.1), nn.Linear(HEAD_HIDDEN, n_labels)
+        )
 
     def lower(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, layers: int) -> torch.Tensor:
         """Hidden states after the embeddings and the first ``layers`` layers.

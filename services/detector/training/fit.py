@@ -122,8 +122,12 @@ def frozen_states(
         for row, text in enumerate(chunk):
             states[text] = hidden[row, : int(mask[row].sum())].to(torch.float16).clone()
         if (start // batch_size) % 10 == 0:
-            log.info("frozen_states_progress", done=start + len(chunk), of=len(distinct),
-                     seconds=round(time.perf_counter() - started, 1))
+            log.info(
+                "frozen_states_progress",
+                done=start + len(chunk),
+                of=len(distinct),
+                seconds=round(time.perf_counter() - started, 1),
+            )
     log.info("frozen_states", texts=len(distinct), layers=frozen, seconds=round(time.perf_counter() - started, 1))
     return states
 
@@ -179,8 +183,13 @@ def train(
             schedule.step()
             total += loss.item() * len(batch)
         if epoch % 5 == 4 or epoch == params.epochs - 1:
-            log.info("epoch", epoch=epoch + 1, loss=round(total / len(examples), 4),
-                     seconds=round(time.perf_counter() - started, 1), sentences=len(examples))
+            log.info(
+                "epoch",
+                epoch=epoch + 1,
+                loss=round(total / len(examples), 4),
+                seconds=round(time.perf_counter() - started, 1),
+                sentences=len(examples),
+            )
     model.eval()
     for p in model.parameters():
         p.requires_grad_(True)
@@ -189,7 +198,11 @@ def train(
 
 @torch.inference_mode()
 def predict_states(
-    model: SentenceClassifier, states: FrozenStates, texts: Sequence[str], params: HyperParameters, batch_size: int = 128
+    model: SentenceClassifier,
+    states: FrozenStates,
+    texts: Sequence[str],
+    params: HyperParameters,
+    batch_size: int = 128,
 ) -> np.ndarray:
     """Sigmoid probabilities from cached lower-layer states; rows follow ``texts``."""
     model.eval()

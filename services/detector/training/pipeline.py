@@ -149,15 +149,16 @@ def compare(fp32: Judge, int8: Judge, examples: Sequence[Example], thresholds: d
         "mean_abs_probability_difference": round(float(np.abs(a - b).mean()), 5),
         "decision_flips": flips,
         "decision_flip_rate": round(flips / a.size, 5),
-        "labelled_f1_fp32": {lab: round(float(v), 4) for lab, v in zip(LABELS, f1_fp32)},
-        "labelled_f1_int8": {lab: round(float(v), 4) for lab, v in zip(LABELS, f1_int8)},
+        "labelled_f1_fp32": {lab: round(float(v), 4) for lab, v in zip(LABELS, f1_fp32, strict=False)},
+        "labelled_f1_int8": {lab: round(float(v), 4) for lab, v in zip(LABELS, f1_int8, strict=False)},
         "max_f1_loss": round(float((f1_fp32 - f1_int8).max()), 4),
         "fp32_over_int8_time_256_sentences": round(fp32_seconds / max(int8_seconds, 1e-9), 2),
     }
 
 
-def choose_precision(work: Path, out: Path, examples: Sequence[Example], params: HyperParameters,
-                     thresholds: dict[str, float]) -> tuple[str, dict[str, Any]]:
+def choose_precision(
+    work: Path, out: Path, examples: Sequence[Example], params: HyperParameters, thresholds: dict[str, float]
+) -> tuple[str, dict[str, Any]]:
     """Quantises ``work``'s fp32 model, compares, copies the chosen file into ``out``."""
     quantise_int8(work / MODEL_FILE_FP32, work / MODEL_FILE_INT8)
     # Every labelled sentence (where decisions are close) and a slice of the negatives:
@@ -234,12 +235,11 @@ def run(
             "output": "logits (sigmoid per label)",
         },
         "base_model": base.card(),
-        "data": [
-            {"file": path.name, "sha256": sha256_of(path), "examples": len(ex)} for path, ex in per_file
-        ],
-        "training_set": {"sentences": len(chosen), "positives": {
-            label: int(sum(e.target[i] for e in chosen)) for i, label in enumerate(LABELS)
-        }},
+        "data": [{"file": path.name, "sha256": sha256_of(path), "examples": len(ex)} for path, ex in per_file],
+        "training_set": {
+            "sentences": len(chosen),
+            "positives": {label: int(sum(e.target[i] for e in chosen)) for i, label in enumerate(LABELS)},
+        },
         "hyper_parameters": params.card(),
         "cross_validation": cv_summary,
         "quantisation": quant,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
-from services.platform.config import SourceSettings
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.bluesky import BLUESKY
 from services.ingest.kinds.feed import ATOM, RSS
@@ -13,6 +12,7 @@ from services.ingest.kinds.jsonfeed import JSONFEED
 from services.ingest.kinds.mastodon import MASTODON
 from services.ingest.kinds.reddit import REDDIT_KIND
 from services.ingest.kinds.telegram import TELEGRAM_KIND
+from services.platform.config import SourceSettings
 
 KINDS: dict[str, SourceKind] = {
     kind.name: kind for kind in (RSS, ATOM, JSONFEED, MASTODON, BLUESKY, REDDIT_KIND, TELEGRAM_KIND, GDELT)
@@ -51,6 +51,15 @@ def build_spec(source: SourceSettings) -> SourceSpec:
 
 
 __all__ = [
-    "Cursor", "Harvest", "InvalidSource", "KINDS", "PayloadInvalid", "SourceKind", "SourceOptions",
-    "SourceSpec", "UnknownKind", "build_spec", "kind_named",
+    "Cursor",
+    "Harvest",
+    "InvalidSource",
+    "KINDS",
+    "PayloadInvalid",
+    "SourceKind",
+    "SourceOptions",
+    "SourceSpec",
+    "UnknownKind",
+    "build_spec",
+    "kind_named",
 ]

@@ -106,7 +106,7 @@ def post_url(uri: str, handle: str) -> str | None:
     """The bsky.app web address of ``at://did/app.bsky.feed.post/rkey``."""
     if not uri.startswith("at://") or "/app.bsky.feed.post/" not in uri:
         return None
-    did, _, rkey = uri[len("at://"):].partition("/app.bsky.feed.post/")
+    did, _, rkey = uri[len("at://") :].partition("/app.bsky.feed.post/")
     return f"https://bsky.app/profile/{handle or did}/post/{rkey}"
 
 

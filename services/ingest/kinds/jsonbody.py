@@ -9,7 +9,6 @@ from models._base import replace_lone_surrogates
 from services.ingest.kinds.base import PayloadInvalid
 
 
-
 def load_json(body: bytes, what: str) -> Any:
     try:
         return replace_lone_surrogates(json.loads(body))

@@ -62,7 +62,8 @@ def jsonfeed_documents(feed: dict[str, Any], source: SourceSpec, now: datetime) 
             title=text_field(item, "title"),
             text=body,
             language=text_field(item, "language") or language,
-            published_at=parse_iso_datetime(item.get("date_published")) or parse_iso_datetime(item.get("date_modified")),
+            published_at=parse_iso_datetime(item.get("date_published"))
+            or parse_iso_datetime(item.get("date_modified")),
             author=_author(item) or feed_author,
         )
         if document is not None:

@@ -136,7 +136,10 @@ async def poll_telegram(source: SourceSpec, fetcher: Fetcher, cursor: Cursor, no
     options = source.options
     assert isinstance(options, TelegramOptions)
     fetched = await fetcher.get(
-        f"{options.url}/s/{options.channel}", accept="text/html", max_bytes=options.max_bytes, total_timeout=options.timeout
+        f"{options.url}/s/{options.channel}",
+        accept="text/html",
+        max_bytes=options.max_bytes,
+        total_timeout=options.timeout,
     )
     page = fetched.body.decode("utf-8", "replace")
     messages = parse_channel_page(page)

@@ -76,10 +76,14 @@ class EmbeddedBroker:
         binary = self.binary or find_tansu_binary()
         url = f"tcp://{self.bootstrap}"
         command = [
-            str(binary), "broker",
-            "--listener-url", url,
-            "--advertised-listener-url", url,
-            "--storage-engine", "memory://tansu/",
+            str(binary),
+            "broker",
+            "--listener-url",
+            url,
+            "--advertised-listener-url",
+            url,
+            "--storage-engine",
+            "memory://tansu/",
         ]
         started = time.monotonic()
         self._process = subprocess.Popen(

@@ -132,13 +132,17 @@ def source_problems(sources: list[SourceSettings]) -> Iterator[ConfigProblem]:
             kind.options.model_validate(options)
         except ValidationError as exc:
             # An unknown option first: ``querry`` explains why ``query`` is missing.
-            errors = sorted(exc.errors(include_url=False, include_context=False, include_input=False),
-                            key=lambda item: item["type"] != "extra_forbidden")
+            errors = sorted(
+                exc.errors(include_url=False, include_context=False, include_input=False),
+                key=lambda item: item["type"] != "extra_forbidden",
+            )
             for item in errors:
                 where = _join(path, *item["loc"]) if item["loc"] else path
                 if item["type"] == "extra_forbidden":
                     known = common | set(kind.options.model_fields)
-                    yield ConfigProblem(where, f"unknown option of kind {source.kind!r}; {one_of(known, item['loc'][-1])}")
+                    yield ConfigProblem(
+                        where, f"unknown option of kind {source.kind!r}; {one_of(known, item['loc'][-1])}"
+                    )
                 else:
                     yield ConfigProblem(where, item["msg"])
 

@@ -8,8 +8,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from services.platform.config.settings import DEFAULT_CONFIG_FILE, Settings
 from services.platform.config.contract import check_raw, check_settings, in_file_order, one_line, validation_problems
+from services.platform.config.settings import DEFAULT_CONFIG_FILE, Settings
 
 
 class ConfigError(Exception):

@@ -14,9 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from models.subscription import Subscription
-from models.rule import RuleSpec
 from models.durations import RetentionSeconds, Seconds
+from models.rule import RuleSpec
+from models.subscription import Subscription
 from services.platform.netguard import ForbiddenTarget
 from services.platform.outbound import refuse_internal_static
 
@@ -34,7 +34,9 @@ class HttpSettings(_Group):
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_HTTP_PORT, ge=0, le=65535)
     public_url: str | None = Field(
-        default=None, pattern=r"^https?://", max_length=500,
+        default=None,
+        pattern=r"^https?://",
+        max_length=500,
         description="where people reach the console (https://tocsin.example.org); webhook payloads link to it",
     )
 
@@ -190,7 +192,9 @@ class DeliverySettings(_Group):
         default=3, ge=1, description="failed attempts in a row (no answer, 5xx, 429) that open an endpoint's circuit"
     )
     breaker_cooldown: Seconds = Field(default=30.0, gt=0, description="how long an open circuit waits before a probe")
-    breaker_max_cooldown: Seconds = Field(default=600.0, gt=0, description="the cooldown doubles per failed probe, up to this")
+    breaker_max_cooldown: Seconds = Field(
+        default=600.0, gt=0, description="the cooldown doubles per failed probe, up to this"
+    )
 
     @model_validator(mode="after")
     def _bounds_nest(self) -> "DeliverySettings":

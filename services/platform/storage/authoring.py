@@ -51,8 +51,6 @@ async def new_revision(message: str) -> Path:
 def _autogenerate(connection: Connection, message: str) -> Path:
     if not schema_differences(connection):
         raise NothingToMigrate("the tables in code match the migrations: no revision written")
-    script = command.revision(
-        alembic_config(connection), message=message, autogenerate=True, rev_id=next_revision_id()
-    )
+    script = command.revision(alembic_config(connection), message=message, autogenerate=True, rev_id=next_revision_id())
     assert script is not None and not isinstance(script, list)
     return Path(script.path)

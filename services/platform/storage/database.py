@@ -8,11 +8,10 @@ from pathlib import Path
 
 import structlog
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
-
 
 log = structlog.get_logger(__name__)
 

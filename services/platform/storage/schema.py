@@ -117,7 +117,12 @@ async def upgrade_schema(db: Database) -> SchemaState:
             await connection.run_sync(_run_upgrade)
             after = await connection.run_sync(_state)
             await connection.commit()
-    log.info("storage.schema_upgraded", dialect=db.engine.dialect.name, before=list(before.revisions), after=list(after.revisions))
+    log.info(
+        "storage.schema_upgraded",
+        dialect=db.engine.dialect.name,
+        before=list(before.revisions),
+        after=list(after.revisions),
+    )
     return after
 
 

@@ -54,9 +54,7 @@ async def _advisory_lock(connection: AsyncConnection, timeout: float) -> None:
     try:
         await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
     except DBAPIError as exc:
-        raise SchemaLockTimeout(
-            f"another process held the schema migration lock for more than {timeout:g} s"
-        ) from exc
+        raise SchemaLockTimeout(f"another process held the schema migration lock for more than {timeout:g} s") from exc
 
 
 def _sqlite_file(connection: AsyncConnection) -> Path | None:

@@ -29,8 +29,13 @@ async def race(action: str, url: str, count: int, workdir: Path) -> list[Finishe
             args.append(str(workdir / f"out-{n}.json"))
         processes.append(
             await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "tests.platform.storage.replica", *args, cwd=REPO_ROOT,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                sys.executable,
+                "-m",
+                "tests.platform.storage.replica",
+                *args,
+                cwd=REPO_ROOT,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
             )
         )
     try:
@@ -47,4 +52,7 @@ async def race(action: str, url: str, count: int, workdir: Path) -> list[Finishe
             if process.returncode is None:
                 process.kill()
                 await process.wait()
-    return [Finished(process.returncode or 0, out.decode(errors="replace")) for process, (out, _) in zip(processes, outputs)]
+    return [
+        Finished(process.returncode or 0, out.decode(errors="replace"))
+        for process, (out, _) in zip(processes, outputs, strict=False)
+    ]

@@ -63,7 +63,13 @@ async def claim(url: str, ready: Path, go: Path, out: Path) -> int:
             for row in rows:
                 claimed.append(row.id)
                 await record_attempt(
-                    db, row, started_at=now, latency_ms=1.0, status_code=200, outcome=DELIVERED, error=None,
+                    db,
+                    row,
+                    started_at=now,
+                    latency_ms=1.0,
+                    status_code=200,
+                    outcome=DELIVERED,
+                    error=None,
                     instance=owner,
                 )
             if not rows:

@@ -42,9 +42,19 @@ async def _pending_outbox(db: Database, count: int) -> list[str]:
     async with db.sessions.begin() as session:
         session.add_all(
             DeliveryRow(
-                id=delivery_id, subscription_id="sub-1", channel="webhook", event_type="alert.created",
-                story_id="story-1", group_key=f"group-{n}", signal_id=f"signal-{n}", severity="high",
-                payload="{}", status=PENDING, attempts=0, created_at=now, next_attempt_at=now - 1,
+                id=delivery_id,
+                subscription_id="sub-1",
+                channel="webhook",
+                event_type="alert.created",
+                story_id="story-1",
+                group_key=f"group-{n}",
+                signal_id=f"signal-{n}",
+                severity="high",
+                payload="{}",
+                status=PENDING,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now - 1,
             )
             for n, delivery_id in enumerate(ids)
         )

@@ -67,7 +67,9 @@ class TestMigrationsMatchTheCode:
                 if "__tablename__" in path.read_text(encoding="utf-8") and _defines_table(path):
                     defining.add(".".join(path.relative_to(REPO_ROOT).with_suffix("").parts))
         assert defining, "found no table module at all: the scan is broken"
-        assert defining <= set(TABLE_MODULES), f"add to services/platform/storage/tables.py: {sorted(defining - set(TABLE_MODULES))}"
+        assert defining <= set(TABLE_MODULES), (
+            f"add to services/platform/storage/tables.py: {sorted(defining - set(TABLE_MODULES))}"
+        )
 
 
 def _defines_table(path: Path) -> bool:
@@ -106,7 +108,9 @@ class TestPreMigrationDatabase:
             async with db.engine.begin() as connection:
                 await connection.run_sync(lambda sync: metadata.create_all(sync, tables=legacy))
                 await connection.execute(
-                    text("INSERT INTO ingest_seen (document_id, source_id, seen_at) VALUES ('d1', 's1', CURRENT_TIMESTAMP)")
+                    text(
+                        "INSERT INTO ingest_seen (document_id, source_id, seen_at) VALUES ('d1', 's1', CURRENT_TIMESTAMP)"
+                    )
                 )
             await db.create_schema()
             state = await schema_state(db)
@@ -126,7 +130,9 @@ class TestNewerDatabase:
         try:
             await db.create_schema()
             async with db.engine.begin() as connection:
-                await connection.execute(text("UPDATE alembic_version SET version_num = :rev"), {"rev": FUTURE_REVISION})
+                await connection.execute(
+                    text("UPDATE alembic_version SET version_num = :rev"), {"rev": FUTURE_REVISION}
+                )
         finally:
             await db.close()
 
@@ -184,7 +190,10 @@ def _tocsin(args: list[str], url: str, cwd: Path) -> subprocess.CompletedProcess
     return subprocess.run(
         [sys.executable, "-m", "services.cli.main", *args],
         env={"PATH": "/usr/bin:/bin", "TOCSIN_DATABASE_URL": url, "PYTHONPATH": str(REPO_ROOT)},
-        cwd=cwd, capture_output=True, text=True, timeout=60,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

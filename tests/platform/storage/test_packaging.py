@@ -31,7 +31,10 @@ def test_build_copies_every_migration_file(tmp_path):
     built = tmp_path / "build"
     result = subprocess.run(
         [sys.executable, "-c", "from setuptools import setup; setup()", "-q", "build_py", "--build-lib", str(built)],
-        cwd=source, capture_output=True, text=True, timeout=120,
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     wanted = _source_files(MIGRATIONS)
