@@ -1,6 +1,6 @@
 """Calibrate and measure how the seed patterns combine the judge and the rules.
 
-    python bench/calibrate_detector.py --oof ../scratch/oof.jsonl [--general 7600] [--alarms]
+    python bench/calibrate_detector.py --oof var/judge_oof.jsonl [--general 7600] [--alarms]
 
 Reads the labelled sentences from ``../shared/eval`` in place (never copied) and the judge's
 out-of-fold probabilities (each sentence scored by a model that did not train on its article).

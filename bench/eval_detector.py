@@ -53,7 +53,7 @@ sys.path.insert(0, str(REPO))
 from services.detector.training.data import KNOWN_EVENTS, LABELS, clean_snippet  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
-DEFAULT_OOF = Path("/work/scratch/oof.jsonl")
+DEFAULT_OOF = REPO / "var" / "judge_oof.jsonl"  # written by `make train` (tocsin train --oof)
 CLASS_OF = {"ultimatum": "ULTIMATUM", "military_buildup": "MILITARY_BUILDUP", "wire_denial": "WIRE_DENIAL"}
 STOP = {
     "the",
