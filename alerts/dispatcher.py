@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import structlog
 
@@ -155,7 +156,7 @@ class Dispatcher:
         self._next_flush = await next_flush_at(self.db)
 
     async def _idle(self, stop: asyncio.Event, timeout: float) -> None:
-        waiters = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}
+        waiters: set[asyncio.Task[Any]] = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}
         if self.load.total >= self.limits.total:
             waiters.update(self._running)
         try:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import ColumnElement, and_, insert, not_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from alerts.tables import DEAD, DELIVERED, PENDING, SILENCED, AttemptRow, DeliveryRow, EndpointRow
-from services.platform.storage import Database
+from services.platform.storage import Database, rows_affected
 
 SENDING = "sending"
 INTERRUPTED = "interrupted"
@@ -23,7 +24,7 @@ the next claim of that row turns it into ``interrupted``."""
 Endpoint = tuple[str, str]
 
 
-def _claimable(now: float):  # type: ignore[no-untyped-def]
+def _claimable(now: float) -> tuple[ColumnElement[bool], ...]:
     return (
         DeliveryRow.status == PENDING,
         DeliveryRow.next_attempt_at <= now,
@@ -31,7 +32,9 @@ def _claimable(now: float):  # type: ignore[no-untyped-def]
     )
 
 
-def _not_blocked(skip_subscriptions: Collection[str], skip_endpoints: Collection[Endpoint]):  # type: ignore[no-untyped-def]
+def _not_blocked(
+    skip_subscriptions: Collection[str], skip_endpoints: Collection[Endpoint]
+) -> list[ColumnElement[bool]]:
     """Leaves out rows that could not start anyway (their tenant or endpoint is at its bound),
     so that they do not fill the candidate window ahead of other tenants' rows."""
     conditions: list[ColumnElement[bool]] = []
@@ -141,7 +144,7 @@ async def defer_endpoint(db: Database, endpoint: Endpoint, *, until: float, now:
             )
             .values(next_attempt_at=until)
         )
-        return result.rowcount
+        return rows_affected(result)
 
 
 async def next_due_at(
@@ -273,7 +276,7 @@ async def mark_dead(db: Database, delivery_id: str, reason: str, now: float) -> 
         )
 
 
-async def _endpoint(session, subscription_id: str, channel: str) -> EndpointRow:  # type: ignore[no-untyped-def]
+async def _endpoint(session: AsyncSession, subscription_id: str, channel: str) -> EndpointRow:
     endpoint = await session.get(EndpointRow, (subscription_id, channel))
     if endpoint is None:
         endpoint = EndpointRow(subscription_id=subscription_id, channel=channel, disabled=False)
@@ -317,7 +320,7 @@ async def resend(db: Database, delivery_id: str, now: float) -> bool:
                 status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None, finished_at=None
             )
         )
-        return result.rowcount == 1
+        return rows_affected(result) == 1
 
 
 async def replay_since(db: Database, subscription_id: str, since: float, now: float, channel: str | None = None) -> int:
@@ -341,7 +344,7 @@ async def replay_since(db: Database, subscription_id: str, since: float, now: fl
                 status=PENDING, next_attempt_at=now, attempts=0, lease_owner=None, lease_until=None, finished_at=None
             )
         )
-        return result.rowcount
+        return rows_affected(result)
 
 
 async def deliveries(db: Database, subscription_id: str | None = None) -> Sequence[DeliveryRow]:

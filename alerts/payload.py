@@ -73,8 +73,8 @@ def event_data(header: EventHeader, story: StoryState, grade: StoryGrade | None 
         tenant=header.tenant,
         story_id=header.story_id,
         sequence=header.sequence,
-        reason=header.reason,  # type: ignore[arg-type]
-        severity=grade.severity,  # type: ignore[arg-type]
+        reason=header.reason,
+        severity=grade.severity,
         severity_reason=grade.reason,
         corroboration=grade.corroboration,
         outlets=outlets,
@@ -107,7 +107,7 @@ def build_event(
     encoded bytes, so the result is always valid JSON and valid against the schema.
     """
     event = AlertEvent(
-        type=header.event_type,  # type: ignore[arg-type]
+        type=header.event_type,
         id=header.event_id,
         subject=header.story_id,
         time=datetime.fromtimestamp(header.time, timezone.utc),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,7 +33,7 @@ class Silence:
     def active(self, now: float) -> bool:
         return self.starts_at <= now < self.ends_at
 
-    def matches(self, subscription_id: str, detections: list[dict]) -> bool:
+    def matches(self, subscription_id: str, detections: list[dict[str, Any]]) -> bool:
         """Every set matcher must hold; a detection-level matcher holds if any detection fits."""
         if self.subscription_id is not None and self.subscription_id != subscription_id:
             return False

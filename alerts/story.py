@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from models import Detection, DocumentRef, Signal
 from models.ids import stable_id
@@ -59,14 +60,14 @@ def story_id_for(signal: Signal | None, key: str) -> str:
 class StoryState:
     """What has been seen and what has been told. Mutable: the group stage merges into it."""
 
-    documents: dict[str, dict] = field(default_factory=dict)
-    detections: list[dict] = field(default_factory=list)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    detections: list[dict[str, Any]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    severity_floor: str = "alert"  # the highest grade the stories service gave; the key predates that
+    severity_floor: Severity = "alert"  # the highest grade the stories service gave; the key predates that
     signal_ids: list[str] = field(default_factory=list)
     notified_documents: list[str] = field(default_factory=list)
     notified_severity: str | None = None
-    rule: dict | None = None
+    rule: dict[str, Any] | None = None
 
     @classmethod
     def loads(cls, text: str | None) -> "StoryState":
@@ -82,7 +83,7 @@ class StoryState:
             found.extend(code for code in item.get("countries", []) if code not in found)
         return found
 
-    def document_summaries(self) -> list[dict]:
+    def document_summaries(self) -> list[dict[str, Any]]:
         """The documents as receivers and the API show them: no text, just what cites them."""
         return [{key: document.get(key) for key in DOCUMENT_SUMMARY_KEYS} for document in self.documents.values()]
 
@@ -113,7 +114,7 @@ class StoryState:
     @property
     def severity(self) -> Severity:
         """The stories service's grade: the alerter never re-grades a story."""
-        return self.severity_floor  # type: ignore[return-value]
+        return self.severity_floor
 
     @property
     def changed(self) -> bool:

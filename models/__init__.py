@@ -2,7 +2,7 @@
 process boundary (Kafka envelopes, API bodies, the outbound alert event), and the small rules
 every stage must apply the same way (stable ids, name folding, severity order, durations).
 
-Imports nothing from ``services`` or ``alerts``.
+Imports nothing from the stages, the alerter or their plumbing: contracts flow one way.
 """
 
 from models.alert import AlertData, AlertEvent, alert_event_schema

@@ -19,7 +19,7 @@ from models.signal import OutletRef, RuleFiring
 
 SCHEMA_ID = "https://tocsin.example/schema/alert-event.v1.json"
 EVENT_SOURCE = "urn:tocsin:alerter"
-SPEC_VERSION = "1.0"
+SPEC_VERSION: Literal["1.0"] = "1.0"
 
 EventType = Literal["alert.created", "alert.updated", "alert.test"]
 Reason = Literal["new", "update", "repeat", "test"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError, create_model
 
@@ -83,10 +83,13 @@ class Codec(Generic[Model]):
 
 def _envelope_model(schema: str, model: type[Model], version: int) -> type[BaseModel]:
     """The envelope as one pydantic model, so a message is parsed and validated in one pass."""
+    # Literal types built from runtime values: a type form mypy cannot check, hence Any.
+    schema_type: Any = Literal[schema]
+    version_type: Any = Literal[version]
     return create_model(
         f"{model.__name__}Envelope",
-        schema_name=(Literal[schema], Field(alias="schema")),  # type: ignore[valid-type]
-        version=(Literal[version], ...),  # type: ignore[valid-type]
+        schema_name=(schema_type, Field(alias="schema")),
+        version=(version_type, ...),
         data=(model, ...),
     )
 

@@ -1,5 +1,5 @@
 """Severity grades and their order. Which corroboration earns which grade is the stories
-service's policy (:mod:`services.stories.severity`); everyone else only compares grades."""
+stage's policy (``severity.yaml`` beside its code); everyone else only compares grades."""
 
 from __future__ import annotations
 
@@ -11,4 +11,4 @@ SEVERITIES: tuple[Severity, ...] = ("alert", "urgent", "flash")
 
 def rank(severity: str) -> int:
     """Position of ``severity`` in the order alert < urgent < flash."""
-    return SEVERITIES.index(severity)  # type: ignore[arg-type]
+    return SEVERITIES.index(severity)

@@ -44,7 +44,7 @@ toward its origin; ``state_media`` of the acting government do not confirm its a
 
 
 class OutletRef(WireModel):
-    """One outlet of a story and how the stories service counted it (see services/stories/corroboration.py)."""
+    """One outlet of a story and how the stories service counted it (the stories stage decides; this only carries it)."""
 
     name: str = Field(description="registrable domain, social account or source id")
     url: str | None = Field(default=None, description="the outlet's first article in the story")

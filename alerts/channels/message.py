@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,13 @@ class Message:
     html: str
 
 
-def _emphasise(sentence: str, words: list[str], before: str, after: str, escape=lambda s: s) -> str:  # type: ignore[no-untyped-def]
+def _unchanged(text: str) -> str:
+    return text
+
+
+def _emphasise(
+    sentence: str, words: list[str], before: str, after: str, escape: Callable[[str], str] = _unchanged
+) -> str:
     terms = sorted({w for w in words if w.strip()}, key=len, reverse=True)
     if not terms:
         return escape(sentence)

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypedDict, Unpack
 
 import structlog
 from sqlalchemy.exc import DBAPIError
@@ -15,7 +16,7 @@ from alerts.breaker import Breakers, outcome_of
 from alerts.channels import ChannelSet
 from alerts.context import DeliveryContext, Outgoing
 from alerts.errors import DeliveryError, PermanentError, RetryableError
-from alerts.tables import DELIVERED
+from alerts.tables import DELIVERED, DeliveryRow
 from services.platform.metrics import DELIVERY_ATTEMPT
 from services.platform.storage import Database
 
@@ -27,6 +28,16 @@ RECORD_PATIENCE = 60.0
 """Seconds an attempt's outcome is held in memory while the database is away."""
 INTERRUPT_RECORD_TIMEOUT = 2.0
 """How long a cancelled attempt (the alerter stopping) may take to store that it was cut off."""
+
+
+class _Attempt(TypedDict):
+    """One attempt's outcome, as :func:`alerts.outbox.record_attempt` stores it."""
+
+    started_at: float
+    latency_ms: float
+    status_code: int | None
+    outcome: str
+    error: str | None
 
 
 class DeliverStage:
@@ -109,7 +120,9 @@ class DeliverStage:
         )
         return error
 
-    async def _record_interrupted(self, ctx: DeliveryContext, delivery, started: float, began: float) -> None:  # type: ignore[no-untyped-def]
+    async def _record_interrupted(
+        self, ctx: DeliveryContext, delivery: DeliveryRow, started: float, began: float
+    ) -> None:
         """The alerter is stopping mid-send: store the attempt as interrupted, briefly.
 
         Shielded from the cancellation that got us here; if even that cannot be written, the
@@ -134,7 +147,7 @@ class DeliverStage:
         else:
             log.warning("alert.attempt_interrupted", delivery=delivery.id, attempt=delivery.attempts)
 
-    async def _record(self, ctx: DeliveryContext, delivery, **attempt) -> None:  # type: ignore[no-untyped-def]
+    async def _record(self, ctx: DeliveryContext, delivery: DeliveryRow, **attempt: Unpack[_Attempt]) -> None:
         """Stores the attempt, waiting out a busy or unreachable database for a while.
 
         The send already happened: giving up here lets the lease expire and the same

@@ -7,6 +7,7 @@ from dataclasses import replace
 from alerts.context import Candidate, IntakeContext
 from alerts.matching import matching_detections
 from alerts.story import group_key_for, story_id_for
+from models import Detection
 
 
 class MatchStage:
@@ -18,7 +19,7 @@ class MatchStage:
             signal = item.signal or ctx.signal
             if signal is None:
                 continue
-            by_story: dict[str, list] = {}
+            by_story: dict[str, list[Detection]] = {}
             for detection in matching_detections(item.subscription, signal):
                 by_story.setdefault(group_key_for(signal, detection), []).append(detection)
             for key, detections in by_story.items():

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from alerts.decisions import StoryGrade
 from alerts.story import StoryState
@@ -147,6 +147,13 @@ def encode_cursor(row: StoryGroupRow) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+def _position(row: StoryGroupRow) -> tuple[float, str, str]:
+    """Where the scan goes on after ``row``, which it found by a non-null ``last_notified_at``."""
+    if row.last_notified_at is None:  # not reached: the scan's conditions exclude such rows
+        raise ValueError(f"alert {row.subscription_id}/{row.group_key} was never notified")
+    return row.last_notified_at, row.subscription_id, row.group_key
+
+
 def decode_cursor(cursor: str) -> tuple[float, str, str] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
@@ -168,7 +175,7 @@ async def search_alerts(
     position = cursor
     last_row: StoryGroupRow | None = None
     while len(found) < limit and scanned < MAX_SCANNED:
-        conditions = [
+        conditions: list[ColumnElement[bool]] = [
             StoryGroupRow.subscription_id.in_(list(subscription_ids)),
             StoryGroupRow.last_notified_at.is_not(None),
         ]
@@ -211,7 +218,7 @@ async def search_alerts(
                 found.append(alert)
                 if len(found) == limit:
                     return found, encode_cursor(row)
-        position = (rows[-1].last_notified_at, rows[-1].subscription_id, rows[-1].group_key)
+        position = _position(rows[-1])
         if len(rows) < SCAN_BATCH:
             return found, None
     return found, encode_cursor(last_row) if last_row is not None else None

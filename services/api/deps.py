@@ -15,7 +15,8 @@ bearer = HTTPBearer(auto_error=False, description="an API token from `tocsin tok
 
 
 def api_context(request: Request) -> ApiContext:
-    return request.app.state.api
+    api: ApiContext = request.app.state.api  # set by create_app
+    return api
 
 
 Ctx = Annotated[ApiContext, Depends(api_context)]

@@ -10,10 +10,11 @@ a port.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from fastapi import APIRouter, Response
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,10 +64,10 @@ class HttpMetrics:
 
 
 class _Snapshot:
-    def __init__(self, families: list) -> None:  # type: ignore[type-arg]
+    def __init__(self, families: list[Metric]) -> None:
         self.families = families
 
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterable[Metric]:
         return self.families
 
 
@@ -79,7 +80,7 @@ async def lag_family(ctx: Ctx) -> GaugeMetricFamily:
     return lag
 
 
-async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
+async def pipeline_families(ctx: Ctx) -> list[Metric]:
     documents = CounterMetricFamily(
         "tocsin_documents_ingested", "new documents produced, per source", labels=["source"]
     )
@@ -125,6 +126,6 @@ async def pipeline_families(ctx: Ctx) -> list:  # type: ignore[type-arg]
 async def metrics(ctx: Ctx) -> Response:
     snapshot = CollectorRegistry()
     extra = ctx.extra_metrics() if ctx.extra_metrics is not None else []
-    snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx), *extra]))  # type: ignore[arg-type]
+    snapshot.register(_Snapshot([*await pipeline_families(ctx), await lag_family(ctx), *extra]))
     body = generate_latest(HTTP_REGISTRY) + generate_latest(snapshot) + worker_metrics_text()
     return Response(body, media_type=CONTENT_TYPE_LATEST)

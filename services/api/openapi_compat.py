@@ -22,7 +22,7 @@ OPENAPI_30 = "3.0.3"
 
 def downgrade_to_30(document: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``document`` that an OpenAPI 3.0 reader accepts."""
-    converted = _convert(copy.deepcopy(document), in_schema=False)
+    converted: dict[str, Any] = _convert(copy.deepcopy(document), in_schema=False)
     converted["openapi"] = OPENAPI_30
     converted.pop("jsonSchemaDialect", None)
     converted.pop("webhooks", None)

@@ -31,6 +31,11 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("POST", "/v1/subscriptions/{subscription_id}/rotate-secret"): "Rotate the webhook secret",
     ("POST", "/v1/subscriptions/{subscription_id}/test"): "Send a signed test event to the webhook",
     ("GET", "/v1/detections"): "What the pipeline found lately, subscribed or not",
+    ("GET", "/v1/stories"): "Search stories, newest first",
+    ("GET", "/v1/stories/timeline"): "Stories per day per pattern",
+    ("GET", "/v1/stories/map"): "Stories per country",
+    ("GET", "/v1/stories/{story_id}"): "Read one story with its evidence and deliveries",
+    ("GET", "/v1/deliveries"): "Deliveries that failed and are not through",
     ("GET", "/v1/alerts"): "Search alerts",
     ("GET", "/v1/alerts/{alert_id}"): "Read one alert with its evidence",
     ("GET", "/v1/alerts/{alert_id}/deliveries"): "An alert's delivery attempts",
@@ -52,6 +57,7 @@ SUMMARIES: dict[tuple[str, str], str] = {
     ("GET", "/v1/patterns"): "List detection patterns",
     ("GET", "/v1/patterns/{pattern_id}"): "Read one pattern",
     ("POST", "/v1/patterns/validate"): "Check a pattern file without installing it",
+    ("POST", "/v1/patterns/backtest"): "Replay archived documents through a draft pattern or threshold",
     ("POST", "/v1/analyze"): "Detections in a text, an article or a feed",
 }
 

@@ -15,10 +15,14 @@ import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from services.platform.config import Settings
+
+if TYPE_CHECKING:
+    from services.detector.engine import DetectionEngine
 
 EXIT_INPUT_ERROR = 1
 URL_SCHEMES = ("http://", "https://")
@@ -32,7 +36,7 @@ class InputError(Exception):
     """The document could not be read; the message says why."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "analyze", help="print the detections for a text, a file, a URL, or a JSON-lines batch"
     )
@@ -89,7 +93,7 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> DetectionEngine:
     from services.detector.engine import DetectionEngine  # spaCy loads slowly: only when needed
 
     return DetectionEngine.from_settings(settings)

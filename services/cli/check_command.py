@@ -8,9 +8,10 @@ import sys
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from services.platform.config import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("check", help="check that Kafka and the database answer (exit 0 when they do)")
     add_config_argument(parser)
     parser.add_argument("what", nargs="?", choices=["kafka", "database", "all"], default="all")
@@ -23,7 +24,7 @@ def _check(args: argparse.Namespace) -> int:
     return asyncio.run(_run_checks(settings, args.what, args.timeout))
 
 
-async def _run_checks(settings, what: str, timeout: float) -> int:  # type: ignore[no-untyped-def]
+async def _run_checks(settings: Settings, what: str, timeout: float) -> int:
     from sqlalchemy import text
 
     from services.platform.kafka import wait_for_kafka

@@ -29,7 +29,7 @@ class _Unreachable(Exception):
     """The database could not be opened; the message names why, never the URL's password."""
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "db", help="database schema: upgrade, current revision", description="Manage the database schema."
     )

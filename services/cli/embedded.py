@@ -152,7 +152,9 @@ async def run_everything(settings: Settings, stop: asyncio.Event) -> None:
             lifespan="on",
         )
         server = uvicorn.Server(config)
-        server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+        # uvicorn (>= 0.29) has no install_signal_handlers to switch off: serve() catches
+        # SIGINT/SIGTERM itself while it runs and raises them again when it returns, which is
+        # when until_signalled's handler sets ``stop``.
         serving = asyncio.create_task(server.serve())
         seconds: float | None = None
         try:

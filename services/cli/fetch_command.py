@@ -19,7 +19,7 @@ EXIT_SOURCE_FAILED = 1
 EXIT_BAD_TARGET = 2
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from services.ingest.kinds import KINDS
 
     parser = subparsers.add_parser(

@@ -11,14 +11,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from services.platform.config import Settings
+
+if TYPE_CHECKING:
+    from models import Document
+    from models.backtest import BacktestReport
+    from services.detector.engine import DetectionEngine
 
 EXIT_INVALID = 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("patterns", help="validate or list detector pattern files")
     actions = parser.add_subparsers(dest="patterns_action", metavar="ACTION")
     actions.required = True
@@ -122,7 +129,7 @@ def _backtest(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     start = datetime.now(timezone.utc) - timedelta(seconds=request.since)
 
-    async def load() -> tuple[list, bool]:  # type: ignore[type-arg]
+    async def load() -> tuple[list[Document], bool]:
         database = open_database(settings.database.url)
         try:
             await database.create_schema()
@@ -156,14 +163,14 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _engine(settings):  # type: ignore[no-untyped-def]
+def _engine(settings: Settings) -> DetectionEngine:
     """Today's engine as configured; spaCy loads slowly, so only once the documents are read."""
     from services.detector.engine import DetectionEngine
 
     return DetectionEngine.from_settings(settings)
 
 
-def render_report(report) -> str:  # type: ignore[no-untyped-def]  # models.backtest.BacktestReport
+def render_report(report: BacktestReport) -> str:
     """The report as a terminal table: tallies per pattern, then the changes, ``+`` new, ``-`` gone."""
     what = []
     if report.draft:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from services.platform.config import Settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     commands = {
         "run": ("run the whole service (embedded broker when none is configured)", _run),
         "ingest": ("run the ingest service alone against the configured Kafka", _ingest),
@@ -88,8 +88,8 @@ def leave_now(code: int) -> None:
     os._exit(code)
 
 
-def _require_kafka(settings: object, service: str) -> None:
-    if not settings.kafka.bootstrap:  # type: ignore[attr-defined]
+def _require_kafka(settings: Settings, service: str) -> None:
+    if not settings.kafka.bootstrap:
         raise SystemExit(
             f"tocsin {service}: no Kafka configured; set TOCSIN_KAFKA_BOOTSTRAP=host:port "
             "(or kafka.bootstrap in the config file), or use `tocsin run` for the embedded broker"

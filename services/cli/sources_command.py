@@ -6,14 +6,19 @@ import argparse
 import asyncio
 import json
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from services.cli.common import settings_or_exit
 from services.cli.main import add_config_argument
+from services.platform.config import Settings
+
+if TYPE_CHECKING:
+    from services.ingest.status import SourceStatus
 
 COLUMNS = ("ID", "KIND", "STATE", "LAST SUCCESS", "ITEMS/1H", "NEXT POLL", "LAST ERROR")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("sources", help="show each source's status (last success, errors, items, next poll)")
     add_config_argument(parser)
     parser.add_argument(
@@ -46,7 +51,7 @@ def _sources(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(settings, as_json: bool) -> int:  # type: ignore[no-untyped-def]
+def _check(settings: Settings, as_json: bool) -> int:
     from dataclasses import asdict
 
     from services.cli.sources_check import check_sources, render_checks
@@ -60,7 +65,7 @@ def _check(settings, as_json: bool) -> int:  # type: ignore[no-untyped-def]
     return 0 if all(check.state == "ok" for check in checks) else 1
 
 
-def _forget(settings, source_id: str) -> int:  # type: ignore[no-untyped-def]
+def _forget(settings: Settings, source_id: str) -> int:
     from services.ingest.sharding import forget_source, sources_topic
 
     if not settings.kafka.bootstrap:
@@ -71,7 +76,7 @@ def _forget(settings, source_id: str) -> int:  # type: ignore[no-untyped-def]
     return 0
 
 
-async def source_rows(settings) -> list[dict]:  # type: ignore[no-untyped-def]
+async def source_rows(settings: Settings) -> list[dict[str, Any]]:
     """One row per configured source, joined with its persisted status (if it was ever polled)."""
     from services.ingest.status import StatusBoard
     from services.platform.storage import open_database
@@ -103,7 +108,7 @@ async def source_rows(settings) -> list[dict]:  # type: ignore[no-untyped-def]
     return rows
 
 
-def _state(enabled: bool, status) -> str:  # type: ignore[no-untyped-def]
+def _state(enabled: bool, status: SourceStatus | None) -> str:
     if not enabled:
         return "disabled"
     if status is None or not status.polls:
@@ -119,7 +124,7 @@ def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
 
 
-def render_table(rows: list[dict]) -> str:
+def render_table(rows: list[dict[str, Any]]) -> str:
     if not rows:
         return "no sources configured"
     cells = [

@@ -65,7 +65,9 @@ class StatusSampler:
                 partitions = self._consumer.partitions_for_topic(topic) or set()
             if not partitions:
                 return None
-            offsets = await self._consumer.end_offsets([TopicPartition(topic, p) for p in partitions])
+            offsets: dict[TopicPartition, int] = await self._consumer.end_offsets(
+                [TopicPartition(topic, p) for p in partitions]
+            )
             return sum(offsets.values())
         except Exception as exc:
             log.debug("status.kafka_unavailable", error=str(exc))

@@ -21,7 +21,7 @@ from services.platform.storage import Database
 T = TypeVar("T")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("token", help="manage API tokens", description="Manage API tokens.")
     actions = parser.add_subparsers(dest="token_action", metavar="ACTION")
     actions.required = True

@@ -18,7 +18,7 @@ EXIT_FAILED = 1
 EXIT_MISSING_EXTRA = 3
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("train", help="train the detector's judge on labelled sentences")
     add_config_argument(parser)
     parser.add_argument(

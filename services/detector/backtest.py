@@ -121,7 +121,7 @@ def compare(
     skipped = 0
     for start in range(0, len(documents), BATCH):
         batch = documents[start : start + BATCH]
-        items = [(document.text, None) for document in batch]
+        items: list[tuple[str, str | None]] = [(document.text, None) for document in batch]
         # Today's engine sees no threshold: it is what the detector emits now.
         now_found = _detect(today, items)
         draft_found = _detect(draft, items) if draft is not today else now_found

@@ -239,7 +239,7 @@ def compile_pattern(
     """``built``: the shared lexicons already compiled; a pattern's own lexicon of the same name
     replaces the shared one everywhere (rules, roles and standing checks)."""
     entries = {**shared, **spec.lexicons}
-    cased = getattr(shared, "case_sensitive", frozenset()) - set(spec.lexicons)
+    cased: frozenset[str] = getattr(shared, "case_sensitive", frozenset()) - set(spec.lexicons)
     cache: dict[tuple[str, ...], Lexicon] = {}
 
     def lexicon(names: list[str]) -> Lexicon:

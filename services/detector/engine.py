@@ -15,9 +15,10 @@ under a lock.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy
 import spacy
@@ -53,6 +54,9 @@ from services.detector.schema import PatternFileError
 from services.detector.sentences import SentenceSpan, split_sentences
 from services.detector.tags import universal_pos
 from services.detector.view import SentenceView
+
+if TYPE_CHECKING:
+    from services.platform.config import Settings
 
 CONTEXT_SENTENCES = 2
 ENTITY_PIPE = "ner"
@@ -95,6 +99,12 @@ def _numpy_matrix_products(nlp: Language) -> None:
         if model is not None:
             for node in model.walk():
                 node.ops = ops
+
+
+class _BatchingComponent(Protocol):
+    """A pipeline component that annotates docs in batches (spaCy types them as plain callables)."""
+
+    def pipe(self, stream: Iterable[Doc]) -> Iterator[Doc]: ...
 
 
 _Candidates = list[tuple[int, list[CompiledPattern], TextProbe]]
@@ -162,7 +172,7 @@ class DetectionEngine:
         log.info("detector_ready", patterns=self._catalog.ids, trained=trained, judge=judge is not None)
 
     @classmethod
-    def from_settings(cls, settings) -> "DetectionEngine":  # noqa: ANN001 - services.platform.config.Settings
+    def from_settings(cls, settings: Settings) -> "DetectionEngine":
         """The engine as configured: ``settings.spacy.model`` and ``settings.detector.patterns_dir``,
         with the committed judge (rule-only, loudly, when it cannot be loaded)."""
         nlp, trained = load_pipeline(settings.spacy.model)
@@ -223,7 +233,7 @@ class DetectionEngine:
             for name, component in self._nlp.pipeline:
                 if (name == ENTITY_PIPE and not entities) or (name != ENTITY_PIPE and not syntax):
                     continue
-                docs = list(component.pipe(docs))
+                docs = list(cast(_BatchingComponent, component).pipe(docs))
             if syntax and self.trained and "tagger" in self._nlp.pipe_names:
                 for doc in docs:
                     universal_pos(doc)
@@ -237,7 +247,7 @@ class DetectionEngine:
         if not pending or ENTITY_PIPE not in self._nlp.pipe_names:
             return
         with self._nlp_lock:
-            list(self._nlp.get_pipe(ENTITY_PIPE).pipe(pending))
+            list(cast(_BatchingComponent, self._nlp.get_pipe(ENTITY_PIPE)).pipe(pending))
         for doc in pending:
             doc.user_data[ENTITIES_DONE] = True
 
@@ -532,7 +542,7 @@ def _alone(decided: Verdict) -> bool:
 def _has_required(decided: Verdict, match: Match) -> bool:
     """Whether a match found every role its pattern's classifier block requires, by name."""
     roles = {"actor": match.actor, "target": match.target}
-    return all(roles[name] is not None and roles[name].resolved for name in _required(decided))
+    return all((role := roles[name]) is not None and role.resolved for name in _required(decided))
 
 
 def _one_sentence(doc: Doc) -> Doc:
@@ -541,7 +551,7 @@ def _one_sentence(doc: Doc) -> Doc:
     if len(doc) > 1:
         starts = numpy.full(len(doc), NOT_SENT_START, dtype=numpy.uint64)
         starts[0] = 1
-        doc.from_array([SENT_START], starts)
+        doc.from_array([SENT_START], starts)  # type: ignore[arg-type]  # 1-d for one attribute; stub says Ints2d
     return doc
 
 

@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from services.detector import syntax
 from services.detector.catalog import CompiledPattern, CompiledRule
+from services.detector.lexicon import Lexicon
 from services.detector.positions import indices as position_indices
 from services.detector.roles import Role, RoleFinder
 from services.detector.view import SentenceView
@@ -77,9 +78,9 @@ EVIDENCE_ORDER = ("object", "clause", "subtree", "head", "governor", "subject")
 
 def _evidence(
     view: SentenceView,
-    lexicon,
+    lexicon: Lexicon,
     anchor: Token,
-    where: frozenset[str],  # noqa: ANN001
+    where: frozenset[str],
     span: set[int],
 ) -> set[int]:
     """The words a constraint matched, from its most specific position: what was deployed,

@@ -13,7 +13,18 @@ spaCy) only when a pattern file is checked.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+    from services.detector.positions import Place
+    from services.detector.roles import RoleFinder
+
+    RoleSource: TypeAlias = Callable[[RoleFinder, Token], Token | None]
+    """A role source: a ``RoleFinder`` method from the anchor to the token filling the role."""
+    PositionFunction: TypeAlias = Callable[[Place], set[int]]
+    """A constraint position: the token indices of that position around the anchor."""
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -53,11 +64,11 @@ class Registry(Generic[F]):
         return iter(self.names)
 
 
-role_sources: Registry[Callable[..., object]] = Registry("role source")
-positions: Registry[Callable[..., object]] = Registry("constraint position")
+role_sources: Registry[RoleSource] = Registry("role source")
+positions: Registry[PositionFunction] = Registry("constraint position")
 
 
-def vocabulary() -> tuple[Registry[Callable[..., object]], Registry[Callable[..., object]]]:
+def vocabulary() -> tuple[Registry[RoleSource], Registry[PositionFunction]]:
     """The populated registries (role sources, positions): imports the modules that fill them."""
     import services.detector.matcher  # noqa: F401 - registers the positions
     import services.detector.roles  # noqa: F401 - registers the role sources

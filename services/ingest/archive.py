@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models import DOCUMENTS, Document, PayloadError
-from services.platform.storage import Base, Database
+from services.platform.storage import Base, Database, rows_affected
 
 log = structlog.get_logger(__name__)
 
@@ -172,7 +172,7 @@ class DocumentArchive:
                     )
                 )
             )
-            return int(result.rowcount or 0)
+            return rows_affected(result)
 
 
 def _decoded(rows: Sequence) -> list[Document]:  # type: ignore[type-arg]

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 
 import structlog
 
 from models import Document
 from services.ingest.fetcher import Fetcher, FetchError
 from services.ingest.kinds import PayloadInvalid, SourceSpec, kind_named
-from services.ingest.kinds.base import Harvest
+from services.ingest.kinds.base import Cursor, Harvest
 from services.ingest.publisher import BrokerUnavailable, DocumentPublisher
 from services.ingest.reachability import ReachabilityDigest, looks_unreachable
 from services.ingest.schedule import Outcome
@@ -35,7 +36,7 @@ class CycleResult:
     retry_after: float | None = None
 
 
-async def poll_source(spec: SourceSpec, fetcher: Fetcher, cursor: dict, now: datetime) -> Harvest:
+async def poll_source(spec: SourceSpec, fetcher: Fetcher, cursor: Cursor, now: datetime) -> Harvest:
     """Fetch and normalise one source once: the code path shared by the service and ``tocsin fetch``."""
     return await kind_named(spec.kind).poll(spec, fetcher, cursor, now)
 
@@ -111,7 +112,7 @@ class PollCycle:
         spec: SourceSpec,
         status: SourceStatus,
         now: datetime,
-        cursor: dict,
+        cursor: dict[str, Any],
         candidates: list[Document],
         claimed: list[Document],
     ) -> CycleResult:

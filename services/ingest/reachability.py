@@ -63,7 +63,7 @@ class ReachabilityDigest:
     """
 
     expected: int = 0
-    clock: Clock = time  # type: ignore[assignment]  # the module satisfies the protocol
+    clock: Clock = time  # the module satisfies the protocol
     _unreachable: dict[str, bool] = field(default_factory=dict)
     _logged: int | None = None
     _logged_at: float = float("-inf")

@@ -34,9 +34,14 @@ def next_delay(
     if outcome is Outcome.SUCCESS:
         return interval * draw
     if outcome is Outcome.BROKER_FAILED:
-        return min(BROKER_RETRY_BASE * 2 ** max(failures - 1, 0), interval) * draw
+        return min(BROKER_RETRY_BASE * _doublings(failures), interval) * draw
     cap = max(FAILURE_BACKOFF_CAP, interval)
-    delay = min(interval * 2 ** max(failures - 1, 0), cap) * draw
+    delay = min(interval * _doublings(failures), cap) * draw
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
+
+
+def _doublings(failures: int) -> int:
+    """1, 1, 2, 4, 8 …: two to the power of the failures after the first (``1 << n`` is ``2 ** n``, typed ``int``)."""
+    return 1 << max(failures - 1, 0)

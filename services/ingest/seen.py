@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from models import Document
 from services.ingest import archive
-from services.platform.storage import Base, Database
+from services.platform.storage import Base, Database, rows_affected
 
 DEFAULT_RETENTION = timedelta(days=30)
 _QUERY_CHUNK = 500
@@ -83,4 +83,4 @@ class SeenSet:
         """Forgets entries older than the retention bound; returns how many."""
         async with self.database.sessions.begin() as session:
             result = await session.execute(delete(SeenDocument).where(SeenDocument.seen_at < now - self.retention))
-            return int(result.rowcount or 0)
+            return rows_affected(result)

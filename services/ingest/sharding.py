@@ -102,7 +102,7 @@ async def forget_source(kafka: KafkaSettings, source_id: str) -> None:
         await producer.stop()
 
 
-class SourceShards(ConsumerRebalanceListener):
+class SourceShards(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no types: the base is Any
     """Keeps a :class:`SourceRoster` equal to the sources in this instance's partitions."""
 
     def __init__(

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from typing import Literal
+from typing import Literal, TextIO
 
 import structlog
+from structlog.typing import EventDict, Processor
 
 LogFormat = Literal["auto", "console", "json"]
 
 _SECRET_KEYS = ("secret", "token", "password", "authorization")
 
 
-def redact_secrets(_logger: object, _method: str, event_dict: dict) -> dict:
+def redact_secrets(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     """Masks values whose key names a secret, so a careless ``log.info(secret=...)`` leaks nothing."""
     for key in list(event_dict):
         if any(word in key.lower() for word in _SECRET_KEYS):
@@ -38,7 +39,7 @@ def redact_text(text: str) -> str:
     return text
 
 
-def redact_secret_text(_logger: object, _method: str, event_dict: dict) -> dict:
+def redact_secret_text(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     """Masks secrets inside any string value, the message of a foreign (stdlib) record included."""
     for key, value in event_dict.items():
         if isinstance(value, str) and ("whsec_" in value or "@" in value):
@@ -49,7 +50,7 @@ def redact_secret_text(_logger: object, _method: str, event_dict: dict) -> dict:
 def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
     """Configures structlog and routes the standard library's logs through it."""
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
-    shared: list = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
@@ -98,7 +99,7 @@ def configure_logging(fmt: LogFormat = "auto", level: str = "INFO") -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
-class _CurrentStderrHandler(logging.StreamHandler):
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever ``sys.stderr`` is now, not what it was at set-up.
 
     Test runners and daemonising wrappers swap ``sys.stderr``; a handler that kept the old
@@ -113,5 +114,5 @@ class _CurrentStderrHandler(logging.StreamHandler):
         super().emit(record)
 
 
-def _identity(_logger: object, _method: str, event_dict: dict) -> dict:
+def _identity(_logger: object, _method: str, event_dict: EventDict) -> EventDict:
     return event_dict

@@ -7,6 +7,7 @@ so Faust's windows follow when documents were seen, not when the worker processe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import faust
@@ -34,7 +35,7 @@ def wire_rules(
     detections: faust.TopicT,
     signals: faust.TopicT,
     dead_letter: DeadLetterSink,
-    topic_options: dict[str, Any],
+    topic_options: Mapping[str, Any],
 ) -> None:
     """Registers the rule filter and evaluator agents on ``app`` (nothing without rules)."""
     rules: dict[str, RuleSpec] = {rule.id: rule for rule in settings.rules}
@@ -49,7 +50,7 @@ def wire_rules(
     actors_seen = app.Table("rule-actors", default=None, key_type=str, value_type=str)
 
     @app.agent(detections, name="rule-filter")
-    async def filter_hits(stream: faust.StreamT) -> None:
+    async def filter_hits(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             try:
                 item = DETECTION_EVENTS.decode(event.value)
@@ -62,7 +63,7 @@ def wire_rules(
                     )
 
     @app.agent(rule_hits, name="rules")
-    async def evaluate(stream: faust.StreamT) -> None:
+    async def evaluate(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             try:
                 rule = rules.get(event.key.decode() if isinstance(event.key, bytes) else str(event.key))

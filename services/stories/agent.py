@@ -47,7 +47,7 @@ def wire_stories(
     detections_topic = detections.get_topic_name()
 
     @app.agent(detections, name="stories")
-    async def build_stories(stream: faust.StreamT) -> None:
+    async def build_stories(stream: faust.StreamT[bytes]) -> None:
         async for event in stream.events():
             try:
                 item = DETECTION_EVENTS.decode(event.value)

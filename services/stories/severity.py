@@ -16,7 +16,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from models.durations import Seconds
-from models.story import Severity, SourceRecord
+from models.severity import Severity
+from models.story import SourceRecord
 
 
 class SeverityLevel(BaseModel):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import faust
 import structlog
@@ -52,7 +52,16 @@ def required_topics(settings: Settings) -> list[str]:
     return topics
 
 
-RAW_TOPIC = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
+class TopicOptions(TypedDict):
+    """Keyword arguments of ``faust.App.topic`` that set a topic's types and serializers."""
+
+    key_type: type[bytes]
+    value_type: type[bytes]
+    value_serializer: str
+    key_serializer: str
+
+
+RAW_TOPIC: TopicOptions = {"key_type": bytes, "value_type": bytes, "value_serializer": "raw", "key_serializer": "raw"}
 """Topic options for Tocsin's own envelopes, which the stages decode themselves."""
 
 
@@ -109,22 +118,24 @@ def build_app(
     wire_stories(app, detections, signals, load_severity_policy(), settings.stories.window, send_dead_letter)
     wire_rules(app, settings, detections, signals, send_dead_letter, RAW_TOPIC)
 
-    @app.task
     async def _watch_event_loop() -> None:
         await probe_event_loop(SERVICE)
 
+    app.task(_watch_event_loop)  # registered by call: Faust's decorators are untyped
+
     @app.on_rebalance_complete.connect
-    async def _ready(sender: faust.App, **_kwargs: Any) -> None:
+    async def _ready(sender: faust.App, /, *_args: Any, **_kwargs: Any) -> None:
         notify_ready(SERVICE)
 
     if confirmations is not None:
 
-        @app.timer(settings.archive.confirm_every)
         async def _confirm() -> None:
             await confirmations.flush()
 
+        app.timer(settings.archive.confirm_every)(_confirm)
+
     @app.on_before_shutdown.connect
-    async def _shutdown(sender: faust.App, **_kwargs: Any) -> None:
+    async def _shutdown(sender: faust.App, /, *_args: Any, **_kwargs: Any) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
         if confirmations is not None:
             await confirmations.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import Executor
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import faust
 import structlog
@@ -101,9 +101,10 @@ def wire_detect(
     documents_topic = documents.get_topic_name()
 
     @app.agent(documents, name="detect")
-    async def detect(stream: faust.StreamT) -> None:
+    async def detect(stream: faust.StreamT[bytes]) -> None:
         loop = asyncio.get_running_loop()
-        async for batch in stream.take_events(DETECT_BATCH, within=DETECT_BATCH_WAIT):
+        # an agent is handed a faust.Stream; the StreamT interface does not declare take_events
+        async for batch in cast("faust.Stream[bytes]", stream).take_events(DETECT_BATCH, within=DETECT_BATCH_WAIT):
             decoded: list[tuple[Any, Document]] = []
             for event in batch:
                 try:

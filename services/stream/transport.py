@@ -77,7 +77,7 @@ async def seek_to_committed_or_reset(
     return committed
 
 
-class _Records(dict):  # type: ignore[type-arg]
+class _Records(dict[TP, list[Any]]):
     """A fetched batch, tagged with the consumer thread's seek epoch when it left aiokafka."""
 
     seek_epoch: int = 0
@@ -103,9 +103,10 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
             return self.app.topics.acks_enabled_for(tp.topic) and not consumer._is_changelog_tp(tp)
 
         reset = self.app.conf.consumer_auto_offset_reset
-        return await self.call_thread(  # type: ignore[no-any-return]
+        committed: Mapping[TP, int] = await self.call_thread(  # mode's call_thread returns Any
             seek_to_committed_or_reset, self._ensure_consumer(), reset, resettable, self._on_seek
         )
+        return committed
 
     def _on_seek(self, tps: Collection[TP]) -> None:
         self.seek_epoch += 1
@@ -116,7 +117,8 @@ class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
     def is_stale(self, tp: TP, batch_epoch: int) -> bool:
         """Whether a record of ``tp`` from a batch tagged ``batch_epoch`` predates a seek of
         ``tp``: its partition was rewound at or below it, so it will be fetched again."""
-        return getattr(self, "sought_at", {}).get(tp, -1) > batch_epoch
+        sought_at: dict[TP, int] = getattr(self, "sought_at", {})
+        return sought_at.get(tp, -1) > batch_epoch
 
     async def _fetch_records(self, *args: Any, **kwargs: Any) -> _Records:
         records = _Records(await super()._fetch_records(*args, **kwargs))

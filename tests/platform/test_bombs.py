@@ -38,10 +38,10 @@ async def main(url):
 """
 
 CLI_ANALYZE = """
-from services.cli.analyze_command import fetch_text
+from services.cli.analyze_command import fetch_items
 async def main(url):
     try:
-        return f"read {len(await fetch_text(url, True))} characters"
+        return f"read {len(await fetch_items(url, True))} items"
     except SystemExit as exc:
         return f"exit {exc.code}"
 """

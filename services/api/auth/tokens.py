@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from services.api.auth.principal import Principal, valid_tenant
 from services.api.auth.tables import ApiTokenRow
-from services.platform.storage import Database
+from services.platform.storage import Database, rows_affected
 
 TOKEN_PREFIX = "tcs_"
 TOKEN_BYTES = 32
@@ -77,7 +77,7 @@ async def revoke_token(db: Database, token_id: str) -> bool:
             .where(ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None))
             .values(revoked_at=time.time())
         )
-        return result.rowcount == 1
+        return rows_affected(result) == 1
 
 
 async def revoke_tokens(db: Database, *, tenant: str, label: str) -> int:
@@ -88,4 +88,4 @@ async def revoke_tokens(db: Database, *, tenant: str, label: str) -> int:
             .where(ApiTokenRow.tenant == tenant, ApiTokenRow.label == label, ApiTokenRow.revoked_at.is_(None))
             .values(revoked_at=time.time())
         )
-        return result.rowcount
+        return rows_affected(result)

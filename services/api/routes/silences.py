@@ -12,7 +12,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 
 from alerts.silences import Silence, add_silence, expire_silence
 from alerts.tables import SilenceRow
@@ -76,7 +76,7 @@ def silence_out(silence: Silence | SilenceRow, now: float) -> SilenceOut:
     )
 
 
-async def _visible_condition(ctx: Ctx, caller: Principal):  # type: ignore[no-untyped-def]
+async def _visible_condition(ctx: Ctx, caller: Principal) -> ColumnElement[bool]:
     owned = SilenceRow.subscription_id.in_(await ctx.tenant_subscription_ids(caller.tenant))
     return or_(owned, SilenceRow.subscription_id.is_(None)) if caller.admin else owned
 

@@ -102,7 +102,7 @@ def status_out(found: SourceStatus | None) -> SourceStatusOut:
 
 
 def source_out(source: SourceSettings, origin: str, found: SourceStatus | None) -> SourceOut:
-    return SourceOut(**source.model_dump(mode="json"), origin=origin, status=status_out(found))  # type: ignore[arg-type]
+    return SourceOut(**source.model_dump(mode="json"), origin=origin, status=status_out(found))
 
 
 def validated(data: dict[str, Any]) -> SourceSettings:
@@ -181,7 +181,7 @@ async def get_source_status(ctx: Ctx, _: Admin, source_id: str) -> SourceStatusO
 
 @router.put("/{source_id}", response_model=SourceOut)
 async def replace_source(ctx: Ctx, _: Admin, source_id: str, body: SourceBody) -> SourceOut:
-    _, origin = await _find(ctx, source_id)
+    _existing, origin = await _find(ctx, source_id)
     if origin == "config":
         raise HTTPException(409, "this source comes from the config file; change it there")
     source = validated({**body.model_dump(), "id": source_id})
@@ -192,7 +192,7 @@ async def replace_source(ctx: Ctx, _: Admin, source_id: str, body: SourceBody) -
 
 @router.delete("/{source_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_source(ctx: Ctx, _: Admin, source_id: str) -> Response:
-    _, origin = await _find(ctx, source_id)
+    _existing, origin = await _find(ctx, source_id)
     if origin == "config":
         raise HTTPException(409, "this source comes from the config file; remove it there")
     await _propagate(ctx, None, source_id)

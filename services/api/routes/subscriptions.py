@@ -91,7 +91,7 @@ def public(subscription: Subscription, origin: str = "api") -> SubscriptionOut:
     if subscription.webhook is not None:
         webhook = WebhookOut(url=str(subscription.webhook.url), rotating=bool(subscription.webhook.previous_secrets))
     data["channels"] = [mask_channel(url) for url in subscription.channels]  # credentials never leave in full
-    return SubscriptionOut(**data, origin=origin, webhook=webhook)  # type: ignore[arg-type]
+    return SubscriptionOut(**data, origin=origin, webhook=webhook)
 
 
 def _configured(ctx: Ctx, tenant: str, subscription_id: str | None = None) -> list[Subscription]:

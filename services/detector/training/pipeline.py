@@ -121,7 +121,8 @@ def _f1(scores: np.ndarray, targets: np.ndarray, limits: np.ndarray) -> np.ndarr
     tp = (fired & (targets == 1)).sum(0)
     fp = (fired & (targets == 0)).sum(0)
     fn = (~fired & (targets == 1)).sum(0)
-    return 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    f1: np.ndarray = 2 * tp / np.maximum(2 * tp + fp + fn, 1)
+    return f1
 
 
 def compare(fp32: Judge, int8: Judge, examples: Sequence[Example], thresholds: dict[str, float]) -> dict[str, Any]:

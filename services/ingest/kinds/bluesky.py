@@ -12,7 +12,7 @@ from models import Document
 from services.ingest.fetcher import Fetcher, FetchError
 from services.ingest.kinds.base import Cursor, Harvest, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import make_document, parse_iso_datetime
-from services.ingest.kinds.jsonbody import expect_list, expect_mapping, load_json, text_field
+from services.ingest.kinds.jsonbody import expect_list, expect_mapping, load_json, object_field, text_field
 from services.ingest.text import clean_text
 
 PUBLIC_APPVIEW = "https://public.api.bsky.app"
@@ -80,8 +80,8 @@ def bluesky_documents(posts: list[Any], source: SourceSpec, now: datetime) -> li
     for post in posts:
         if not isinstance(post, dict):
             continue
-        record = post.get("record") if isinstance(post.get("record"), dict) else {}
-        author = post.get("author") if isinstance(post.get("author"), dict) else {}
+        record = object_field(post, "record") or {}
+        author = object_field(post, "author") or {}
         uri = text_field(post, "uri")
         handle = text_field(author, "handle")
         langs = record.get("langs")

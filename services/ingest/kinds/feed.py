@@ -12,6 +12,7 @@ from typing import Any
 import feedparser
 import structlog
 
+from models import Document
 from services.ingest.fetcher import Fetcher, Validators
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import from_struct_time, make_document
@@ -78,7 +79,7 @@ def parse_feed_bytes(body: bytes, content_type: str, url: str) -> Any:
     return parsed
 
 
-def feed_documents(parsed: Any, source: SourceSpec, now: datetime) -> list:
+def feed_documents(parsed: Any, source: SourceSpec, now: datetime) -> list[Document]:
     feed_language = source.options.language or parsed.feed.get("language")
     documents = []
     for entry in parsed.entries:

@@ -32,3 +32,9 @@ def expect_list(value: Any, what: str) -> list[Any]:
 def text_field(item: dict[str, Any], name: str) -> str:
     value = item.get(name)
     return value if isinstance(value, str) else ""
+
+
+def object_field(item: dict[str, Any], name: str) -> dict[str, Any] | None:
+    """``item[name]`` when it is a JSON object, else ``None``."""
+    value = item.get(name)
+    return value if isinstance(value, dict) else None

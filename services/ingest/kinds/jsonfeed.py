@@ -74,12 +74,12 @@ def jsonfeed_documents(feed: dict[str, Any], source: SourceSpec, now: datetime) 
 def _author(holder: dict[str, Any]) -> str | None:
     authors = holder.get("authors")
     if isinstance(authors, list):
-        names = [a.get("name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
+        names = [text_field(a, "name") for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)]
         if names:
             return ", ".join(names)
     author = holder.get("author")
     if isinstance(author, dict) and isinstance(author.get("name"), str):
-        return author["name"]
+        return text_field(author, "name")
     return None
 
 

@@ -12,7 +12,7 @@ from models import Document
 from services.ingest.fetcher import Fetcher
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import make_document, parse_iso_datetime
-from services.ingest.kinds.jsonbody import expect_list, expect_mapping, load_json, text_field
+from services.ingest.kinds.jsonbody import expect_list, expect_mapping, load_json, object_field, text_field
 from services.ingest.text import html_to_text
 
 PAGE_LIMIT = 40
@@ -104,10 +104,11 @@ def mastodon_documents(statuses: list[Any], source: SourceSpec, now: datetime) -
     for status in statuses:
         if not isinstance(status, dict):
             continue
-        original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
+        reblog = object_field(status, "reblog")
+        original = status if reblog is None else reblog
         if getattr(options, "exclude_replies", False) and original.get("in_reply_to_id"):
             continue
-        account = original.get("account") if isinstance(original.get("account"), dict) else {}
+        account = object_field(original, "account") or {}
         spoiler = text_field(original, "spoiler_text")
         body = html_to_text(text_field(original, "content"))
         text = f"{spoiler}\n\n{body}" if spoiler else body

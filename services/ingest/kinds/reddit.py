@@ -53,7 +53,9 @@ async def poll_reddit(source: SourceSpec, fetcher: Fetcher, cursor: Cursor, now:
     listing = expect_mapping(load_json(fetched.body, "Reddit listing"), "Reddit listing")
     data = expect_mapping(listing.get("data", {}), "Reddit listing data")
     children = expect_list(data.get("children", []), "Reddit listing children")
-    posts = [child.get("data") for child in children if isinstance(child, dict) and isinstance(child.get("data"), dict)]
+    posts: list[dict[str, Any]] = [
+        child["data"] for child in children if isinstance(child, dict) and isinstance(child.get("data"), dict)
+    ]
     newest = next((text_field(post, "name") for post in posts if text_field(post, "name")), None)
     return Harvest(documents=reddit_documents(posts, source, now), cursor={"before": newest} if newest else {})
 

@@ -24,7 +24,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
     clone runs on embedded defaults.
     """
     explicit = path is not None
-    config_path = Path(path) if explicit else DEFAULT_CONFIG_FILE
+    config_path = Path(path) if path is not None else DEFAULT_CONFIG_FILE
     data: dict[str, Any] = {}
     if config_path.exists():
         data = _read_yaml(config_path)

@@ -8,6 +8,7 @@ Nested groups map to environment variables by their first underscore:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -261,11 +262,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "Settings":
-        for name, items in (
+        groups: tuple[tuple[str, Sequence[SourceSettings | Subscription | RuleSpec]], ...] = (
             ("sources", self.sources),
             ("subscriptions", self.subscriptions),
             ("rules", self.rules),
-        ):
+        )
+        for name, items in groups:
             seen: set[str] = set()
             for index, item in enumerate(items):
                 if item.id in seen:
@@ -291,7 +293,9 @@ class Settings(BaseSettings):
         if self.security.allow_private_targets:
             return self
         for index, subscription in enumerate(self.subscriptions):
-            urls = [("channels", i, url) for i, url in enumerate(subscription.channels)]
+            urls: list[tuple[str, int | str, str]] = [
+                ("channels", i, url) for i, url in enumerate(subscription.channels)
+            ]
             if subscription.webhook is not None:
                 urls.insert(0, ("webhook", "url", str(subscription.webhook.url)))
             for field_name, position, url in urls:

@@ -9,7 +9,16 @@ the generated file under ``migrations/versions/``, and commit both; the storage 
 while the tables in code and the migrations disagree.
 """
 
-from services.platform.storage.database import Base, Database, ensure_schema, open_database
+from services.platform.storage.database import Base, Database, ensure_schema, open_database, rows_affected
 from services.platform.storage.errors import SchemaError, SchemaLockTimeout, SchemaTooNew
 
-__all__ = ["Base", "Database", "SchemaError", "SchemaLockTimeout", "SchemaTooNew", "ensure_schema", "open_database"]
+__all__ = [
+    "Base",
+    "Database",
+    "SchemaError",
+    "SchemaLockTimeout",
+    "SchemaTooNew",
+    "ensure_schema",
+    "open_database",
+    "rows_affected",
+]

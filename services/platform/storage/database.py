@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Unpack, cast
 
 import structlog
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, Result, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
@@ -56,6 +57,15 @@ def open_database(url: str) -> Database:
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
     return Database(engine=engine, sessions=async_sessionmaker(engine, expire_on_commit=False))
+
+
+def rows_affected(result: Result[Unpack[tuple[Any, ...]]]) -> int:
+    """How many rows an UPDATE or DELETE matched, 0 when the driver does not say.
+
+    ``AsyncSession.execute`` is typed as returning ``Result``; for DML it returns a
+    ``CursorResult``, the class that carries ``rowcount``.
+    """
+    return int(cast("CursorResult[Unpack[tuple[Any, ...]]]", result).rowcount or 0)
 
 
 async def ensure_schema(db: Database) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision: str = "0001"
 down_revision: str | Sequence[str] | None = None
@@ -23,11 +24,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-def _create_missing(table: str, *elements: sa.SchemaItem, indexes: Sequence[tuple[str, list[str], bool]] = ()) -> None:
+def _create_missing(table: str, *elements: SchemaItem, indexes: Sequence[tuple[str, list[str], bool]] = ()) -> None:
     inspector = sa.inspect(op.get_bind())
     if not inspector.has_table(table):
         op.create_table(table, *elements)
-        existing: set[str] = set()
+        existing: set[str | None] = set()
     else:
         existing = {index["name"] for index in inspector.get_indexes(table)}
     for name, columns, unique in indexes:
