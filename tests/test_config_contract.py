@@ -13,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from services.platform.config import ConfigError, load_settings
+from services.api.contract import stage_vocabulary
+from services.platform.config import ConfigError
+from services.platform.config import load_settings as load_plain
 from tests.conftest import REPO_ROOT
+
+
+def load_settings(path):  # type: ignore[no-untyped-def]
+    """As every ``tocsin`` command loads a config: with the stages' vocabulary."""
+    return load_plain(path, vocabulary=stage_vocabulary())
+
 
 GOOD = """\
 sources:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from services.detector.catalog import known_pattern_ids
 from services.platform.config import load_settings
-from services.platform.config.contract import known_pattern_ids
 from tests.conftest import REPO_ROOT
 
 STARTER = REPO_ROOT / "examples" / "world.yaml"

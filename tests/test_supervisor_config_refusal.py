@@ -48,7 +48,7 @@ async def test_tocsin_run_never_says_ready_when_a_service_refuses_its_config(tmp
     """The whole start-up path: the banner is not printed, the refusal is raised, all is stopped."""
     import pytest
 
-    from services import embedded
+    from services.cli import embedded
     from services.platform.config import Settings
     from tests.api.live import free_port
 

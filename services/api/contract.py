@@ -13,13 +13,18 @@ from collections.abc import Iterable
 
 from fastapi import HTTPException
 
+from services.detector.catalog import known_pattern_ids
+from services.ingest.kinds import KINDS
 from services.platform.config import Settings, SourceSettings
-from services.platform.config.contract import (
-    ConfigProblem,
-    known_pattern_ids,
-    one_of,
-    source_problems,
-)
+from services.platform.config.contract import ConfigProblem, Vocabulary, one_of, source_problems
+
+
+def stage_vocabulary() -> Vocabulary:
+    """The names the stages define, for the config contract: source kinds and pattern ids.
+
+    Built here, above the stages, so that the platform's contract never imports one; the
+    ``tocsin`` command passes the same vocabulary to ``load_settings``."""
+    return Vocabulary(source_kinds=KINDS, pattern_ids=known_pattern_ids)
 
 
 def _loc(path: str) -> list[str | int]:
@@ -53,6 +58,6 @@ def refuse_unknown_patterns(settings: Settings, names: Iterable[str | None], fie
 
 def refuse_invalid_source(source: SourceSettings) -> None:
     """422 for an unknown kind or an option the kind does not have, naming the field."""
-    problems = list(source_problems([source]))
+    problems = list(source_problems([source], KINDS))
     if problems:
         raise unprocessable(problems, strip="sources.0")

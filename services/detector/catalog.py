@@ -310,3 +310,24 @@ def validate_directory(directory: Path) -> list[PatternFileError]:
             problems.append(PatternFileError(path, [f"id: {spec.id!r} is already used by {seen[spec.id].name}"]))
         seen[spec.id] = path
     return problems
+
+
+def known_pattern_ids(extra_dir: Path | None) -> set[str]:
+    """Ids of the built-in patterns and the user's ``detector.patterns_dir`` (file ids only).
+
+    Reads just each file's ``id``: a broken pattern file is ``tocsin patterns validate``'s
+    business, and compiling every pattern here would slow every command down. The config
+    contract gets this function through its vocabulary (:func:`services.api.contract.stage_vocabulary`).
+    """
+    ids: set[str] = set()
+    for directory in (BUILTIN_PATTERNS_DIR, extra_dir):
+        if directory is None:
+            continue
+        for path in pattern_files(Path(directory)):
+            try:
+                data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                continue
+            if isinstance(data, dict) and isinstance(data.get("id"), str):
+                ids.add(data["id"])
+    return ids

@@ -13,12 +13,11 @@ from __future__ import annotations
 import difflib
 import types
 import typing
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from services.platform.config.settings import Settings, SourceSettings
@@ -35,6 +34,23 @@ class ConfigProblem:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+class SourceKind(Protocol):
+    """What the contract needs of a source kind: the model of its options."""
+
+    @property
+    def options(self) -> type[BaseModel]: ...
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The names the stages define, handed in by a composition root (the ``tocsin`` command,
+    the API), so the platform checks them without importing any stage: the source kinds
+    (ingest) and the pattern ids a ``detector.patterns_dir`` adds to the built-in ones."""
+
+    source_kinds: Mapping[str, SourceKind]
+    pattern_ids: Callable[[Path | None], set[str]]
 
 
 def one_of(names: Iterable[str], given: object = None) -> str:
@@ -116,16 +132,14 @@ def validation_problems(error: ValidationError, prefix: str = "") -> list[Config
     return problems
 
 
-def source_problems(sources: list[SourceSettings]) -> Iterator[ConfigProblem]:
+def source_problems(sources: list[SourceSettings], kinds: Mapping[str, SourceKind]) -> Iterator[ConfigProblem]:
     """Unknown kinds and each kind's options, checked as the ingest service will check them."""
-    from services.ingest.kinds import KINDS
-
     common = set(SourceSettings.model_fields)
     for index, source in enumerate(sources):
         path = f"sources.{index}"
-        kind = KINDS.get(source.kind)
+        kind = kinds.get(source.kind)
         if kind is None:
-            yield ConfigProblem(f"{path}.kind", f"unknown source kind {source.kind!r}; {one_of(KINDS, source.kind)}")
+            yield ConfigProblem(f"{path}.kind", f"unknown source kind {source.kind!r}; {one_of(kinds, source.kind)}")
             continue
         options = {**(source.model_extra or {}), "url": source.url}
         try:
@@ -145,28 +159,6 @@ def source_problems(sources: list[SourceSettings]) -> Iterator[ConfigProblem]:
                     )
                 else:
                     yield ConfigProblem(where, item["msg"])
-
-
-def known_pattern_ids(extra_dir: Path | None) -> set[str]:
-    """Ids of the built-in patterns and the user's ``detector.patterns_dir`` (file ids only).
-
-    Reads just each file's ``id``: a broken pattern file is ``tocsin patterns validate``'s
-    business, and compiling every pattern here would slow every command down.
-    """
-    from services.detector.catalog import BUILTIN_PATTERNS_DIR, pattern_files
-
-    ids: set[str] = set()
-    for directory in (BUILTIN_PATTERNS_DIR, extra_dir):
-        if directory is None:
-            continue
-        for path in pattern_files(Path(directory)):
-            try:
-                data = yaml.safe_load(path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, yaml.YAMLError):
-                continue
-            if isinstance(data, dict) and isinstance(data.get("id"), str):
-                ids.add(data["id"])
-    return ids
 
 
 def pattern_problems(settings: Settings, known: set[str]) -> Iterator[ConfigProblem]:
@@ -190,11 +182,15 @@ def check_raw(data: Mapping[str, Any]) -> list[ConfigProblem]:
     return list(unknown_keys(Settings, data))
 
 
-def check_settings(settings: Settings) -> list[ConfigProblem]:
-    """Mistakes only visible once the settings exist: source kinds and options, pattern names."""
-    problems = list(source_problems(settings.sources))
+def check_settings(settings: Settings, vocabulary: Vocabulary | None) -> list[ConfigProblem]:
+    """Mistakes only visible once the settings exist: source kinds and options, pattern names.
+
+    Without a ``vocabulary`` only what the platform itself knows is checked."""
+    if vocabulary is None:
+        return []
+    problems = list(source_problems(settings.sources, vocabulary.source_kinds))
     if settings.subscriptions or settings.rules:
-        problems.extend(pattern_problems(settings, known_pattern_ids(settings.detector.patterns_dir)))
+        problems.extend(pattern_problems(settings, vocabulary.pattern_ids(settings.detector.patterns_dir)))
     return problems
 
 

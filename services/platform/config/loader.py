@@ -8,7 +8,14 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from services.platform.config.contract import check_raw, check_settings, in_file_order, one_line, validation_problems
+from services.platform.config.contract import (
+    Vocabulary,
+    check_raw,
+    check_settings,
+    in_file_order,
+    one_line,
+    validation_problems,
+)
 from services.platform.config.settings import DEFAULT_CONFIG_FILE, Settings
 
 
@@ -17,11 +24,12 @@ class ConfigError(Exception):
     field's path and what was expected there (see :mod:`services.platform.config.contract`)."""
 
 
-def load_settings(path: Path | str | None = None) -> Settings:
+def load_settings(path: Path | str | None = None, vocabulary: Vocabulary | None = None) -> Settings:
     """Settings from ``path`` (or ``./tocsin.yaml`` when present), then the environment.
 
     An explicitly named file must exist; the default file is optional so that a fresh
-    clone runs on embedded defaults.
+    clone runs on embedded defaults. With a ``vocabulary`` (the ``tocsin`` command always
+    passes the stages'), source kinds, their options and pattern names are checked too.
     """
     explicit = path is not None
     config_path = Path(path) if path is not None else DEFAULT_CONFIG_FILE
@@ -38,7 +46,7 @@ def load_settings(path: Path | str | None = None) -> Settings:
     except ValidationError as exc:
         problems.extend(validation_problems(exc))
     if settings is not None:
-        problems.extend(check_settings(settings))
+        problems.extend(check_settings(settings, vocabulary))
     if problems or settings is None:
         raise ConfigError(one_line(where, in_file_order(problems, data)))
     settings.config_file = config_path.resolve() if config_path.exists() else None
