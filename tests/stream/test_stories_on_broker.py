@@ -76,12 +76,17 @@ async def test_one_story_per_event_with_corroboration_and_rules(tmp_path: Path, 
     buildup = [items for items in stories.values() if items[0].detections[0].pattern == "military_buildup"]
     assert len(buildup) == 1, f"expected one buildup story, got {len(buildup)}\n{details}"
     transitions = [(s.type, s.severity, len(s.story_documents)) for s in buildup[0]]
-    # a opens it; b and c are syndicated copies (no signal); d and e are independent rewrites.
+    # a opens it; b and c are syndicated copies: each new outlet is told (the console and the
+    # webhook list every outlet and how it counted), but copies raise neither corroboration nor
+    # severity; d and e are independent rewrites, and the third independent outlet makes it urgent.
     assert transitions == [
         ("story.opened", "alert", 1),
+        ("story.updated", "alert", 2),
+        ("story.updated", "alert", 3),
         ("story.updated", "alert", 4),
         ("story.updated", "urgent", 5),
     ], transitions
+    assert [s.corroboration for s in buildup[0]] == [1, 1, 1, 2, 3]
     assert "VE" in buildup[0][-1].detections[0].countries
 
     for pattern in ("ultimatum", "wire_denial"):
