@@ -37,7 +37,9 @@ class JudgeError(RuntimeError):
     """The judge's files are missing, inconsistent with the card, or unreadable."""
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
+    """Hex SHA-256 of a file, read in chunks (model weights are tens of megabytes); training
+    writes the card's hashes and the runtime checks them with this same function."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -85,7 +87,7 @@ class JudgeCard:
         path = self.directory / name
         if not path.is_file():
             raise JudgeError(f"{path}: missing (named by {self.directory / CARD_NAME})")
-        actual = _sha256(path)
+        actual = sha256_of(path)
         if actual != expected:
             raise JudgeError(
                 f"{path}: SHA-256 {actual} does not match the model card's {expected}; "

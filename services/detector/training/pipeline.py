@@ -19,12 +19,8 @@ import numpy as np
 import structlog
 import torch
 
-from services.detector.judge import Judge, JudgeCard
-from services.detector.training.base_model import (
-    BaseModel,
-    locate_base_model,
-    sha256_of,
-)
+from services.detector.judge import Judge, JudgeCard, sha256_of
+from services.detector.training.base_model import BaseModel, locate_base_model
 from services.detector.training.card import write_card
 from services.detector.training.crossval import OutOfFold, cross_validate, write_oof
 from services.detector.training.data import (
