@@ -50,6 +50,27 @@ def kafka_settings(broker: EmbeddedBroker) -> KafkaSettings:
 SLOW_FOLDERS = ("console", "reliability", "fuzz")
 """Browser runs, fault scenarios and property searches: left out of ``make test-quick``."""
 
+SLOW_FILES = (
+    "test_terminal.py",  # a pseudo-terminal around `tocsin run`
+    "test_run_lifecycle.py",  # starts and stops `tocsin run`
+    "test_supervisor_config_refusal.py",
+    "test_config_contract.py",  # every `tocsin` command as a process
+    "test_analyze_feed.py",
+    "api/test_schemathesis.py",
+    "api/test_readiness_writes.py",  # a full tmpfs and a held write lock
+    "api/test_offline_docs.py",  # Chromium
+    "api/test_slow_clients.py",
+    "api/test_auth.py",  # `tocsin token` as a process
+    "platform/test_bombs.py",  # each bomb in a bounded child process
+    "platform/storage/test_concurrency.py",
+    "platform/storage/test_migrations.py",
+    "alerts/test_tenant_isolation.py",
+    "detector/test_training.py",  # a real (tiny) training run with torch
+    "detector/test_batched.py",  # every batch size through the whole engine
+    "api/test_patterns.py",  # backtests through the whole engine
+)
+"""Files whose tests start processes, browsers or training runs: also left out of the unit tier."""
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Marks what the unit tier leaves out: anything on the real broker, and the slow folders."""
@@ -58,5 +79,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if "broker" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.broker)
         relative = Path(str(item.fspath)).resolve().relative_to(tests_root)
-        if relative.parts and relative.parts[0] in SLOW_FOLDERS:
+        if (relative.parts and relative.parts[0] in SLOW_FOLDERS) or relative.as_posix() in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
