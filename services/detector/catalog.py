@@ -170,6 +170,8 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "empty_references",
         "person_pronouns",
         "group_pronouns",
+        "state_edges",
+        "reach_words",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

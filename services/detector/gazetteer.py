@@ -16,9 +16,12 @@ class Gazetteer:
 
     def __init__(self, names: dict[str, list[str]]) -> None:
         self._code_of: dict[str, str] = {}
+        self._name_of: dict[str, str] = {}
         for code, aliases in names.items():
             if not (isinstance(code, str) and len(code) == 2 and code.isalpha()):
                 raise ValueError(f"gazetteer key {code!r} is not an ISO alpha-2 code (quote NO, ON...)")
+            if aliases:
+                self._name_of[str(code).upper()] = str(aliases[0])
             for alias in aliases:
                 self._code_of.setdefault(str(alias), str(code).upper())
         alternatives = sorted(self._code_of, key=len, reverse=True)
@@ -40,9 +43,17 @@ class Gazetteer:
                     found.append(code)
         return found
 
+    def named(self, text: str) -> list[tuple[str, str]]:
+        """Every country name in ``text`` as written, with its code, in order."""
+        return [(match.group(1), self._code_of[match.group(1)]) for match in self._pattern.finditer(text)]
+
     def code_of(self, name: str) -> str | None:
         """The country ``name`` denotes when it is exactly a gazetteer entry."""
         return self._code_of.get(name.removeprefix("the ").removeprefix("The "))
+
+    def name_of(self, code: str) -> str | None:
+        """The country's own name (the first entry of its line): "CN" -> "China"."""
+        return self._name_of.get(code)
 
     def mentions(self, text: str) -> bool:
         return self._pattern.search(text) is not None

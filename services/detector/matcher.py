@@ -10,6 +10,7 @@ from services.detector import syntax
 from services.detector.catalog import CompiledPattern, CompiledRule
 from services.detector.lexicon import Lexicon
 from services.detector.positions import indices as position_indices
+from services.detector.registry import party_namings
 from services.detector.roles import Role, RoleFinder
 from services.detector.view import SentenceView
 
@@ -153,6 +154,7 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             return None
         if spec.require_target and target is None:
             return None
+        actor, target = party_namings.get(pattern.spec.parties)(finder, actor, target)
     for lexicon, where, absent in rule.constraints:
         if not where & ROLE_POSITIONS:
             continue

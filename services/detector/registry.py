@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from spacy.tokens import Token
 
     from services.detector.positions import Place
-    from services.detector.roles import RoleFinder
+    from services.detector.roles import Role, RoleFinder
 
     RoleSource: TypeAlias = Callable[[RoleFinder, Token], Token | None]
     """A role source: a ``RoleFinder`` method from the anchor to the token filling the role."""
     PositionFunction: TypeAlias = Callable[[Place], set[int]]
     """A constraint position: the token indices of that position around the anchor."""
+    PartyNaming: TypeAlias = Callable[[RoleFinder, Role | None, Role | None], tuple[Role | None, Role | None]]
+    """A party naming: how a pattern names the actor and target it found (same tokens, its words)."""
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -66,10 +68,12 @@ class Registry(Generic[F]):
 
 role_sources: Registry[RoleSource] = Registry("role source")
 positions: Registry[PositionFunction] = Registry("constraint position")
+party_namings: Registry[PartyNaming] = Registry("party naming")
 
 
 def vocabulary() -> tuple[Registry[RoleSource], Registry[PositionFunction]]:
-    """The populated registries (role sources, positions): imports the modules that fill them."""
+    """The populated registries (role sources, positions): imports the modules that fill them
+    (``party_namings`` is filled by ``roles.py`` too)."""
     import services.detector.matcher  # noqa: F401 - registers the positions
     import services.detector.roles  # noqa: F401 - registers the role sources
 

@@ -17,8 +17,8 @@ from spacy.tokens import Token
 from services.detector import syntax
 from services.detector.gazetteer import Gazetteer
 from services.detector.lexicon import Lexicon
-from services.detector.registry import role_sources
-from services.detector.standing import Standing
+from services.detector.registry import party_namings, role_sources
+from services.detector.standing import AGENT_LABELS, Standing
 from services.detector.view import SentenceView
 
 DESTINATION_PREPS = (
@@ -142,12 +142,21 @@ class RoleFinder:
 
     @role_sources.register("owner")
     def _owner(self, anchor: Token) -> Token | None:
-        """Whose forces: "Chinese warships were deployed" -> Chinese."""
+        """Whose forces: "Chinese warships were deployed" -> Chinese, "the deployment of Russian
+        troops" -> Russian; not where they go ("sent troops to the Ukrainian border")."""
         subject = syntax.clause_subject(anchor)
-        roots = syntax.described_things(anchor) + ([subject] if subject is not None else [])
+        things = [
+            t
+            for t in syntax.described_things(anchor)
+            if not _preposition(t) and (t.dep_ != "pobj" or t.head.lower_ == "of")
+        ]
+        roots = things + ([subject] if subject is not None else [])
         for root in roots:
-            for token in root.subtree:
-                if token.ent_type_ in ("GPE", "NORP") and token.dep_ != "pobj":
+            for token in _without_places(root):
+                known = token.ent_type_ in ("GPE", "NORP") or (
+                    token.ent_type_ != "PERSON" and self.gazetteer.code_of(token.text) is not None
+                )
+                if known and token.dep_ != "pobj":
                     return token
         return None
 
@@ -216,6 +225,8 @@ class RoleFinder:
             if token.head is token:
                 return None
             head = token.head
+            if token.dep_ in ("acl", "relcl", "appos") and self._party_noun(head):
+                return head  # "gave Gbagbo until Monday to cede power": the party the clause hangs on
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             dative = next((c for c in head.children if c.dep_ in ("dative", "iobj")), None)
             if token.dep_ in ("dobj", "attr") and dative is not None:
@@ -247,16 +258,26 @@ class RoleFinder:
                 return subject
         return None
 
+    def _party_noun(self, token: Token) -> bool:
+        """A noun naming a party (a name, an office, a polity), not a span of time."""
+        if token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in TIME_LABELS:
+            return False
+        return token.ent_type_ in AGENT_LABELS or self.view.has_shared("political_targets", {token.i})
+
     @role_sources.register("destination")
     def _destination(self, anchor: Token) -> Token | None:
-        roots = [anchor, *syntax.described_things(anchor)]
-        if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
-            roots.append(anchor.head)
+        found = self._destinations(anchor)
+        return found[0] if found else None
+
+    def _destinations(self, anchor: Token) -> list[Token]:
+        """Where the anchor's movement goes, best first: named places under a destination
+        preposition (nearest, known countries first), places named after the anchor, then any
+        object of a destination preposition."""
         places: list[tuple[int, int, int, Token]] = []
         fallback: list[tuple[int, int, Token]] = []
-        for root in roots:
+        for root in self._destination_roots(anchor):
             for token, depth in _without_clauses(root):
-                if token.dep_ != "prep" or token.lower_ not in DESTINATION_PREPS:
+                if not _preposition(token) or token.lower_ not in DESTINATION_PREPS:
                     continue
                 rank = DESTINATION_PREPS.index(token.lower_)
                 for inner in token.subtree:
@@ -268,18 +289,98 @@ class RoleFinder:
                     pobj = next((c for c in token.children if c.dep_ == "pobj"), None)
                     if pobj is not None:
                         fallback.append((depth, rank, pobj))
-        if places:
-            return min(places, key=lambda found: (*found[:3], found[3].i))[3]
+        found = [p[3] for p in sorted(places, key=lambda found: (*found[:3], found[3].i))]
         after = [e for e in self.view.doc.ents if e.start > anchor.i and e.label_ in PLACE_LABELS]
-        for ent in after:
-            if self.gazetteer.code_of(ent.text):
-                return ent.root
-        for ent in after:
-            if ent.label_ in ("GPE", "LOC"):
-                return ent.root
-        if fallback:
-            return min(fallback, key=lambda found: (*found[:2], found[2].i))[2]
+        found += [e.root for e in after if self.gazetteer.code_of(e.text)]
+        found += [e.root for e in after if e.label_ in ("GPE", "LOC")]
+        found += [f[2] for f in sorted(fallback, key=lambda found: (*found[:2], found[2].i))]
+        return list(dict.fromkeys(found))
+
+    @staticmethod
+    def _destination_roots(anchor: Token) -> list[Token]:
+        roots = [anchor, *syntax.described_things(anchor)]
+        if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
+            roots.append(anchor.head)
+        return roots
+
+    @role_sources.register("approached")
+    def _approached(self, anchor: Token) -> Token | None:
+        """The country forces move on: the state whose border, coast or waters they reach, or
+        that they come within reach of ("along its border with Iraq", "near the Ukrainian
+        border", "2,000 miles from Iran"), else the country they go to; never their own.
+
+        States so marked under the anchor's destination come first, then countries it goes
+        to, then such states elsewhere in the sentence, then the other destinations.
+        """
+        own = self._own_states(anchor)
+        dateline = self.view.dateline
+        near: list[tuple[int, int, Token]] = []
+        for root in self._destination_roots(anchor):
+            for token, depth in _without_clauses(root):
+                if _preposition(token) and token.lower_ in DESTINATION_PREPS:
+                    for inner in token.subtree:
+                        state = None if inner.i in dateline else self._approached_state(inner, own)
+                        if state is not None:
+                            near.append((depth, inner.i, state))
+                            break
+        if near:
+            return min(near, key=lambda found: found[:2])[2]
+        destinations = [
+            t
+            for t in self._destinations(anchor)
+            if t.i not in dateline and (not self._states_of(t) or self._states_of(t) - own)
+        ]
+        states = [t for t in destinations if self._states_of(t)]
+        if states:
+            return states[0]
+        for token in self.view.doc:
+            state = None if token.i in dateline else self._approached_state(token, own)
+            if state is not None:
+                return state
+        return destinations[0] if destinations else None
+
+    def _approached_state(self, token: Token, own: frozenset[str]) -> Token | None:
+        """The state ``token`` marks as approached: "the Iraqi border", "its border with Iraq",
+        "which borders Ukraine", "miles from Iran"; ``None`` when it marks none but ``own``."""
+        view = self.view
+        edge = view.has_shared("state_edges", {token.i})
+        reach = token.lower_ in view.words_of("reach_words")
+        if not (edge or reach):
+            return None
+        if edge and token.pos_ in ("VERB", "AUX"):
+            named = [c for c in token.children if c.dep_ in ("dobj", "obj")]
+        else:
+            named = [
+                inner
+                for child in token.children
+                if child.dep_ == "prep" and child.lower_ in ("with", "between", "of", "from", "to")
+                for inner in child.subtree
+            ]
+        if edge:
+            named += [t for t in token.lefts for t in t.subtree]
+        for candidate in named:
+            if candidate.ent_type_ != "PERSON" and self._states_of(candidate) - own:
+                return candidate
         return None
+
+    def _states_of(self, token: Token) -> frozenset[str]:
+        """The countries a token's name (its whole entity, when it is in one) stands for."""
+        text = token.text
+        if token.ent_iob_ in ("B", "I"):
+            ent = next((e for e in self.view.doc.ents if e.start <= token.i < e.end), None)
+            text = ent.text if ent is not None else text
+        return frozenset(self.gazetteer.countries(text))
+
+    def _own_states(self, anchor: Token) -> frozenset[str]:
+        """The countries of whoever moves: the agent's, else the clause subject's, else the
+        forces' owner's."""
+        for source in (self._agent, self._subject, self._owner):
+            token = self._beyond_dateline(source(anchor))
+            role = self._role_for(token, None) if token is not None else None
+            own = frozenset(self.gazetteer.countries(role.text)) if role is not None else frozenset()
+            if own:
+                return own
+        return frozenset()
 
     @role_sources.register("condition_subject")
     def _condition_subject(self, anchor: Token) -> Token | None:
@@ -307,8 +408,9 @@ class RoleFinder:
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
+        dateline = self.view.dateline
         for token in anchor.ancestors:
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            subject = next((c for c in token.children if c.dep_ == "nsubj" and c.i not in dateline), None)
             if subject is not None and not self._is_report_like(subject):
                 return subject
         return None
@@ -337,7 +439,7 @@ class RoleFinder:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
         # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
         for child in token.children:
-            if child.dep_ == "appos" and child.ent_type_:
+            if child.dep_ == "appos" and child.ent_type_ and child.ent_type_ not in TIME_LABELS:
                 name_start, name_end = syntax.noun_phrase(child)
                 if name_end - start <= MAX_PHRASE + 4:
                     end = max(end, name_end)
@@ -414,6 +516,48 @@ class RoleFinder:
                 found.append(syntax.noun_phrase(head) if syntax.parsed(view.doc) else (start, end))
         return sorted(found)
 
+    # ---- naming ----------------------------------------------------------------------------
+
+    def as_state(self, role: Role | None, besides: str | None = None) -> Role | None:
+        """The country a party stands for: "Chinese military aircraft" -> China, "the U.S.
+        Navy" -> U.S., "the Ukrainian border" -> Ukraine, "Turks" -> Turkey.
+
+        A name the sentence gives the country or place keeps its words ("U.S.", "Gaza"); a
+        demonym becomes the country's own name. A person (a leader sending troops) and a named
+        place that is no country ("Diego Garcia") stay as written, as does a party whose only
+        country is ``besides`` (the actor's, never the target's).
+        """
+        if role is None or not role.resolved:
+            return role
+        view = role.view
+        head = view.doc[role.start : role.end].root
+        if head.ent_type_ == "PERSON":
+            return role
+        own = self.gazetteer.code_of(role.text)
+        if own is not None:
+            return role if own == besides or _a_name(head) else self._named_state(role, None, own)
+        place = head.ent_type_ in PLACE_LABELS and not view.has_shared("state_edges", {head.i})
+        if place and not self.gazetteer.mentions(head.text):
+            return role
+        for token in view.doc[role.start : role.end]:
+            if token.i == head.i and not self.gazetteer.mentions(head.text):
+                continue
+            for name, code in self.gazetteer.named(token.text):
+                if code != besides and (token.i <= head.i or token.dep_ in ("pobj", "poss")):
+                    return self._named_state(role, name if _a_name(token) else None, code)
+        return role
+
+    def _named_state(self, role: Role, written: str | None, code: str) -> Role:
+        name = written or self.gazetteer.name_of(code) or role.text
+        return Role(name, role.view, role.start, role.end, role.resolved)
+
+    def state_code(self, role: Role | None) -> str | None:
+        """The country a (state-named) party is, if it names exactly one."""
+        if role is None or not role.resolved:
+            return None
+        codes = self.gazetteer.countries(role.text)
+        return codes[0] if len(codes) == 1 else None
+
     # ---- checks ----------------------------------------------------------------------------
 
     def agency(self, target: Role | None) -> str | None:
@@ -438,7 +582,29 @@ class RoleFinder:
         return None
 
 
+@party_namings.register("as_written")
+def _parties_as_written(finder: RoleFinder, actor: Role | None, target: Role | None) -> tuple[Role | None, Role | None]:
+    """The parties in the sentence's own words."""
+    return actor, target
+
+
+@party_namings.register("states")
+def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | None) -> tuple[Role | None, Role | None]:
+    """The parties as the countries they stand for (forces, borders, demonyms); the target is
+    never the actor's own country ("Turkish troops massed on the Turkish side of the border")."""
+    actor = finder.as_state(actor)
+    return actor, finder.as_state(target, besides=finder.state_code(actor))
+
+
 LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})
+
+
+def _a_name(token: Token) -> bool:
+    """A place's or country's name as written ("U.S.", "Iraq", "Gaza"), not a demonym ("Iraqi");
+    in an organisation's name ("the U.S. Navy") only an abbreviation tells."""
+    if token.ent_type_ == "ORG":
+        return token.text.replace(".", "").isupper()
+    return token.ent_type_ in ("GPE", "LOC", "FAC") or (not token.ent_type_ and token.pos_ == "PROPN")
 
 
 def _without_lead(view: SentenceView, start: int, end: int) -> int:
@@ -475,6 +641,23 @@ def _without_clauses(root: Token) -> list[tuple[Token, int]]:
         kept.append((token, depth))
         stack.extend((c, depth + 1) for c in token.children if c.dep_ not in ("relcl", "advcl", "ccomp", "parataxis"))
     return kept
+
+
+def _preposition(token: Token) -> bool:
+    """A preposition heading a phrase ("to" in "sends troops to X" is often parsed "dative")."""
+    return token.dep_ == "prep" or (token.dep_ == "dative" and token.lower_ in DESTINATION_PREPS)
+
+
+def _without_places(root: Token) -> list[Token]:
+    """``root``'s subtree in text order, without its prepositional phrases other than "of"
+    (whose forces: "troops of Russia", not where they are: "troops to the Iraqi border")."""
+    kept: list[Token] = []
+    stack = [root]
+    while stack:
+        token = stack.pop()
+        kept.append(token)
+        stack.extend(c for c in token.children if not _preposition(c) or c.lower_ == "of")
+    return sorted(kept, key=lambda token: token.i)
 
 
 def _same(one: Role, other: Role) -> bool:

@@ -113,6 +113,11 @@ class PatternSpec(_Strict):
     cameo: str | None = None
     plover: str | None = None
     reports_agency: bool = Field(default=False, description="fill Detection.agency (denials)")
+    parties: str = Field(
+        default="as_written",
+        description="a registered party naming: 'as_written' keeps the words of the sentence; 'states' "
+        "names a party standing for a country by the country ('Chinese warships' -> China)",
+    )
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)
     classifier: Classifier | None = None
@@ -181,7 +186,11 @@ def _unregistered(spec: PatternSpec) -> list[str]:
     from services.detector.registry import vocabulary
 
     sources, places = vocabulary()
+    from services.detector.registry import party_namings
+
     problems: list[str] = []
+    if spec.parties not in party_namings:
+        problems.append(f"parties: unknown party naming {spec.parties!r}; known: {', '.join(party_namings.names)}")
     for r, rule in enumerate(spec.rules):
         for role, names in (("actor", rule.actor), ("target", rule.target)):
             for i, name in enumerate(names):
