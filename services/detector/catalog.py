@@ -172,6 +172,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "group_pronouns",
         "state_edges",
         "reach_words",
+        "polity_nouns",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

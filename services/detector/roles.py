@@ -434,6 +434,10 @@ class RoleFinder:
         pronouns = self.view.words_of("person_pronouns") | self.view.words_of("group_pronouns")
         if token.lower_ in pronouns and token.pos_ == "PRON":
             return self._resolve(token, exclude)
+        if self._polity_description(token):  # "gave the Gulf nation 10 days": the state named before
+            resolved = self._resolve(token, exclude)
+            if resolved.resolved and self.gazetteer.mentions(resolved.text):
+                return resolved
         start, end = syntax.noun_phrase(token)
         if end - start > MAX_PHRASE:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
@@ -448,6 +452,13 @@ class RoleFinder:
                 break
         start = _without_lead(self.view, start, end)
         return Role(self.view.text_of(start, end), self.view, start, end)
+
+    def _polity_description(self, token: Token) -> bool:
+        """A definite description of a state that names none: "the country", "the Gulf nation"."""
+        if token.pos_ != "NOUN" or token.ent_type_ or token.lower_ not in self.view.words_of("polity_nouns"):
+            return False
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
+        return definite and not any(self.gazetteer.mentions(t.text) for t in token.subtree)
 
     def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
         """The nearest fitting name: earlier in the sentence, then the context, subjects first.

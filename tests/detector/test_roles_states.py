@@ -83,3 +83,18 @@ def test_the_party_namings_are_registered(naming: str) -> None:
 
     vocabulary()
     assert naming in party_namings
+
+
+def test_a_state_described_as_the_country_is_the_state_named_before(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect("Egypt cut ties with Sudan and has given the country ten days to comply with its demands."),
+        "ultimatum",
+    )
+    assert found.target == "Sudan"
+
+
+def test_a_described_state_with_no_named_country_before_keeps_its_words(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect("The alliance has given the island nation ten days to comply with its demands."), "ultimatum"
+    )
+    assert "nation" in found.target
