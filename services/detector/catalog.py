@@ -58,11 +58,16 @@ class CompiledPattern:
     gate: Lexicon | None = None  # the classifier's gate words: a hit sends the sentence to the model
     lexicons: dict[str, Lexicon] | None = None  # shared lexicons with this pattern's own overrides
 
+    def gate_words_pass(self, lowered: str) -> bool:
+        """A gate word occurs in the (lower-cased) sentence: the model may lead there."""
+        return self.gate is not None and self.gate.in_lowered(lowered)
+
     def gate_passes(self, lowered: str, probe: TextProbe | None) -> bool:
-        """The cheap gate before the model: a gate word occurs, or some rule's words all do."""
-        if self.gate is not None and self.gate.in_lowered(lowered):
+        """Whether the sentence may reach the model: a gate word occurs, or a strict rule's
+        words all do (the model is then asked only if that rule also matches the parse)."""
+        if self.gate_words_pass(lowered):
             return True
-        return probe is not None and self.could_match(probe)
+        return probe is not None and any(not rule.spec.needs_model and rule.could_match(probe) for rule in self.rules)
 
     @property
     def id(self) -> str:
