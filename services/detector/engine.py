@@ -310,7 +310,8 @@ class DetectionEngine:
         A strict rule is tried on the parse when its words all occur; a loose rule (one that
         counts only where the model leads) only when its pattern's gate words occur as well,
         since a sentence the gate keeps from the model has probability 0. A pattern whose
-        model may detect alone is kept for the model when its gate words occur.
+        model may detect alone is kept for the model when its alone-gate words occur (the gate's
+        words unless the pattern names others).
         """
         screened = {index: (patterns, probe) for index, patterns, probe in document.screened}
         labelled = [(pattern, label_of(pattern, self.judge)) for pattern in catalog.patterns]
@@ -319,11 +320,12 @@ class DetectionEngine:
             lowered: str | None = None
             checks: list[_Check] = []
             for pattern, label in labelled:
-                gated = False
+                gated = alone = False
                 if label is not None:
                     if lowered is None:
                         lowered = _body(document.cleaned, sentence).lower()
                     gated = pattern.gate_words_pass(lowered)
+                    alone = pattern.alone_gate_passes(lowered)
                 rules: tuple[CompiledRule, ...] = ()
                 if entry is not None and pattern in entry[0]:
                     rules = tuple(
@@ -331,7 +333,6 @@ class DetectionEngine:
                         for rule in pattern.rules
                         if (gated or not rule.spec.needs_model) and (not self.two_tier or rule.could_match(entry[1]))
                     )
-                alone = gated and _may_stand_alone(pattern)
                 if rules or alone:
                     checks.append(_Check(pattern, label, rules, alone))
             if checks:
@@ -595,12 +596,6 @@ class DetectionEngine:
                     if code not in countries:
                         countries.append(code)
         return countries
-
-
-def _may_stand_alone(pattern: CompiledPattern) -> bool:
-    """Whether the model may detect ``pattern`` where no rule completes (its ``alone`` setting)."""
-    classifier = pattern.spec.classifier
-    return classifier is not None and classifier.alone_at() <= 1.0
 
 
 def _alone(decided: Verdict) -> bool:
