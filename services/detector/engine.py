@@ -109,7 +109,7 @@ class _BatchingComponent(Protocol):
 
 
 _Candidates = list[tuple[int, list[CompiledPattern], TextProbe]]
-JUDGE_BATCH = 64  # sentences per call of the judge
+JUDGE_BATCH = 1024  # sentences per call of the judge: it sorts them by length, so a batch pads little
 DEFAULT_JUDGE = object()  # sentinel: load the committed model (None means rule-only)
 
 
