@@ -18,7 +18,9 @@ the model card's threshold (useful while the rule side is being rebuilt).
 Roles: on true detections, actor and target agree with the labelled parties when the
 labelled party's head word (its last significant word, e.g. "Maduro" of "Nicolás Maduro")
 occurs in the detected party, or the detected party's words all occur in the labelled one.
-Gate: share of labelled positives of a pattern whose sentence passes that pattern's gate.
+Gate: share of labelled positives of a pattern whose sentence passes that pattern's gate (its
+words, or a strict rule's words). With ``--judge model`` also the share the model was actually
+asked about: the engine asks it only where a rule's match completed or the alone gate passes.
 False alarms: general-news snippets (``--general`` of them, those with out-of-fold
 probabilities first) on which any seed pattern fires, per 1,000; ``--alarms`` lists each one
 to be read, marking the snippets known to be real events.
@@ -154,6 +156,36 @@ class OutOfFoldJudge:
     def probabilities(self, sentences: Sequence[str]) -> list[dict[str, float]]:
         self.calls += len(sentences)
         return [dict(self.current) for _ in sentences]
+
+
+class RecordingJudge:
+    """The committed judge, remembering every sentence it was asked about (to measure which
+    labelled positives the gate and the rules let through to the model)."""
+
+    def __init__(self, judge) -> None:  # noqa: ANN001
+        self.judge = judge
+        self.labels: tuple[str, ...] = judge.labels
+        self.asked: set[str] = set()
+
+    def probabilities(self, sentences: Sequence[str]) -> list[dict[str, float]]:
+        self.asked.update(sentences)
+        return self.judge.probabilities(sentences)
+
+
+def reached_model(labelled: Sequence[Row], asked: set[str]) -> dict[str, tuple[int, int]]:
+    """Per pattern: (positives with a sentence the model was asked about, positives)."""
+    from services.detector.hygiene import clean
+    from services.detector.sentences import split_sentences
+
+    out: dict[str, tuple[int, int]] = {}
+    for pattern, cls in CLASS_OF.items():
+        positives = [r for r in labelled if r.label == cls]
+        reached = 0
+        for row in positives:
+            cleaned = clean(row.text)
+            reached += any(cleaned.text[s.start : s.end] in asked for s in split_sentences(cleaned.text))
+        out[pattern] = (reached, len(positives))
+    return out
 
 
 def head_words(text: str | None) -> list[str]:
@@ -294,6 +326,7 @@ def main() -> int:
         print(f"committed judge unavailable ({exc}); speed runs rule-only", file=sys.stderr)
 
     detections: list[list] | None = None
+    reached: dict[str, tuple[int, int]] | None = None
     if args.model_only:
         thresholds = shipped.thresholds if shipped else {label: 0.5 for label in LABELS}
         fired = model_only(labelled, thresholds)
@@ -303,10 +336,12 @@ def main() -> int:
         from services.detector import DetectionEngine
 
         oof_judge = OutOfFoldJudge() if args.judge == "oof" else None
-        judge = oof_judge if oof_judge else (shipped if args.judge == "model" else None)
+        recording = RecordingJudge(shipped) if args.judge == "model" and shipped is not None else None
+        judge = oof_judge if oof_judge else recording
         engine = DetectionEngine.from_model(args.spacy_model, judge=judge)
         detections = detect_rows(engine, labelled, oof_judge)
         fired = [{d.pattern for d in ds} for ds in detections]
+        reached = reached_model(labelled, recording.asked) if recording else None
         general_detections = detect_rows(engine, general, oof_judge)
         general_fired = [{d.pattern for d in ds} & set(CLASS_OF) for ds in general_detections]
         mode = {
@@ -337,6 +372,10 @@ def main() -> int:
     if gates:
         print(f"\n{'gate recall on positives':<26}{'passed':>8}{'of':>6}{'recall':>8}")
         for pattern, (passed, total) in gates.items():
+            print(f"{pattern:<26}{passed:>8}{total:>6}{passed / max(total, 1):>8.3f}")
+    if reached:
+        print(f"\n{'positives the model saw':<26}{'asked':>8}{'of':>6}{'recall':>8}")
+        for pattern, (passed, total) in reached.items():
             print(f"{pattern:<26}{passed:>8}{total:>6}{passed / max(total, 1):>8.3f}")
 
     alarms = [(r, f) for r, f in zip(general, general_fired, strict=False) if f]

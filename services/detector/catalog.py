@@ -57,12 +57,27 @@ class CompiledPattern:
     source: Path
     gate: Lexicon | None = None  # the classifier's gate words: a hit sends the sentence to the model
     lexicons: dict[str, Lexicon] | None = None  # shared lexicons with this pattern's own overrides
+    alone_gate: Lexicon | None = None  # where no match completed, the model is asked only on these words
+
+    def alone_gate_passes(self, lowered: str) -> bool:
+        """Whether the model may detect alone in the sentence: its alone-gate words occur (the
+        gate's words when the pattern names none), and its classifier lets the model stand alone."""
+        classifier = self.spec.classifier
+        if classifier is None or classifier.alone_at() > 1.0:
+            return False
+        gate = self.alone_gate if classifier.alone_gate is not None else self.gate
+        return gate is not None and gate.in_lowered(lowered)
+
+    def gate_words_pass(self, lowered: str) -> bool:
+        """A gate word occurs in the (lower-cased) sentence: the model may lead there."""
+        return self.gate is not None and self.gate.in_lowered(lowered)
 
     def gate_passes(self, lowered: str, probe: TextProbe | None) -> bool:
-        """The cheap gate before the model: a gate word occurs, or some rule's words all do."""
-        if self.gate is not None and self.gate.in_lowered(lowered):
+        """Whether the sentence may reach the model: a gate word occurs, or a strict rule's
+        words all do (the model is then asked only if that rule also matches the parse)."""
+        if self.gate_words_pass(lowered):
             return True
-        return probe is not None and self.could_match(probe)
+        return probe is not None and any(not rule.spec.needs_model and rule.could_match(probe) for rule in self.rules)
 
     @property
     def id(self) -> str:
@@ -266,9 +281,10 @@ def compile_pattern(
         rules.append(CompiledRule(rule, anchor, constraints, required))
     classifier = spec.classifier
     gate = lexicon(classifier.gate) if classifier is not None and classifier.gate else None
+    alone_gate = lexicon(classifier.alone_gate) if classifier is not None and classifier.alone_gate else None
     overrides = {name: lexicon([name]) for name in spec.lexicons if name in shared}
     lexicons = {**built, **overrides} if built is not None and overrides else None
-    return CompiledPattern(spec, tuple(rules), source, gate, lexicons)
+    return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate)
 
 
 def load_catalog(directories: list[Path]) -> Catalog:

@@ -33,6 +33,7 @@ from services.detector.catalog import (
     BUILTIN_PATTERNS_DIR,
     Catalog,
     CompiledPattern,
+    CompiledRule,
     load_catalog,
     stamps_of,
 )
@@ -108,18 +109,35 @@ class _BatchingComponent(Protocol):
 
 
 _Candidates = list[tuple[int, list[CompiledPattern], TextProbe]]
-_Found = tuple[int, SentenceView, Verdict, list[Candidate]]
-JUDGE_BATCH = 64  # sentences per call of the judge
+JUDGE_BATCH = 1024  # sentences per call of the judge: it sorts them by length, so a batch pads little
 DEFAULT_JUDGE = object()  # sentinel: load the committed model (None means rule-only)
 
 
 @dataclass
+class _Check:
+    """One pattern in one sentence: the rules to try on the parse, whether its model may detect
+    alone there (its gate words occur), and the candidates each rule found (by rule ``id``)."""
+
+    pattern: CompiledPattern
+    label: str | None
+    rules: tuple[CompiledRule, ...]
+    alone: bool
+    candidates: dict[int, list[Candidate]] = field(default_factory=dict)
+    view: SentenceView | None = None  # with the pattern's own lexicons, when it has some
+    matches: dict[int, list[Match]] = field(default_factory=dict)  # completed candidates, by rule id
+    finder: RoleFinder | None = None  # what completed them
+    window: list[str] | None = None  # the sentences before, for countries
+
+
+@dataclass
 class _Sentence:
-    """A sentence going on to the parse, with what each pattern may do in it."""
+    """A sentence some pattern may still fire in, with what each pattern may do in it."""
 
     index: int
-    probe: TextProbe
-    verdicts: list[Verdict]
+    probe: TextProbe | None
+    checks: list[_Check]
+    view: SentenceView | None = None
+    probabilities: dict[str, float] | None = None  # the model's, where it was asked
 
 
 @dataclass
@@ -131,8 +149,7 @@ class _Pending:
     cleaned: CleanText
     sentences: list[SentenceSpan]
     screened: _Candidates = field(default_factory=list)
-    candidates: list[_Sentence] = field(default_factory=list)
-    found: list[_Found] = field(default_factory=list)
+    planned: list[_Sentence] = field(default_factory=list)
     before: list[str] | None = None  # the context's last sentences, split when first needed
 
 
@@ -265,14 +282,12 @@ class DetectionEngine:
         """
         catalog = self._catalog
         documents = [self._first_tier(catalog, text, context) for text, context in items]
-        self._judge_all(documents, catalog)
-        texts = [_body(d.cleaned, d.sentences[s.index]) for d in documents for s in d.candidates]
-        docs = iter(self.parse(texts, entities=not self.two_tier) if texts else [])
         for document in documents:
-            views = [SentenceView(next(docs), catalog.lexicons) for _ in document.candidates]
-            document.found = self._second_tier(document, views)
-        self.recognise([view.doc for d in documents for _, view, _, _ in d.found])
-        return self._conclude_all(documents, catalog)
+            self._plan(document, catalog)
+        self._match_all(documents, catalog)
+        self._complete_all(documents, catalog)
+        self._judge_all(documents)
+        return self._decide_all(documents, catalog)
 
     def _first_tier(self, catalog: Catalog, text: str, context: str | None) -> _Pending:
         """Cleans and splits ``text`` and keeps the sentences some rule could match."""
@@ -289,49 +304,183 @@ class DetectionEngine:
             ]
         return document
 
-    def _judge_all(self, documents: list[_Pending], catalog: Catalog) -> None:
-        """The gate, the model on the sentences it passes, and each pattern's verdict.
+    def _plan(self, document: _Pending, catalog: Catalog) -> None:
+        """What each pattern may still do in each sentence, from its words alone.
 
-        A sentence reaches the model when a labelled pattern's gate words occur in it (or a
-        rule's words all do); the model runs once, in batches, over the whole batch of
-        documents. Only sentences where some pattern may still fire go on to the parse.
+        A strict rule is tried on the parse when its words all occur; a loose rule (one that
+        counts only where the model leads) only when its pattern's gate words occur as well,
+        since a sentence the gate keeps from the model has probability 0. A pattern whose
+        model may detect alone is kept for the model when its alone-gate words occur (the gate's
+        words unless the pattern names others).
         """
+        screened = {index: (patterns, probe) for index, patterns, probe in document.screened}
         labelled = [(pattern, label_of(pattern, self.judge)) for pattern in catalog.patterns]
-        asked: list[tuple[_Pending, int, dict[str, TextProbe | None], set[str]]] = []
-        for document in documents:
-            screened = {index: (patterns, probe) for index, patterns, probe in document.screened}
-            for index, sentence in enumerate(document.sentences):
-                probe = screened[index][1] if index in screened else None
-                lowered = _body(document.cleaned, sentence).lower()
-                passed = {
-                    pattern.id
-                    for pattern, label in labelled
-                    if label is not None and pattern.gate_passes(lowered, probe)
-                }
-                if passed or index in screened:
-                    asked.append((document, index, {"probe": probe}, passed))
-        to_judge = [(d, i) for d, i, _, passed in asked if passed]
-        probabilities = self._probabilities([_body(d.cleaned, d.sentences[i]) for d, i in to_judge])
-        by_sentence = {(id(d), i): p for (d, i), p in zip(to_judge, probabilities, strict=False)}
-        for document, index, holder, passed in asked:
-            probe = holder["probe"]
-            screened_patterns = next((ps for i, ps, _ in document.screened if i == index), [])
-            if probe is None:
-                probe = catalog.probe(_body(document.cleaned, document.sentences[index]))
-            p = by_sentence.get((id(document), index), {})
-            verdicts: list[Verdict] = []
+        for index, sentence in enumerate(document.sentences):
+            entry = screened.get(index)
+            lowered: str | None = None
+            checks: list[_Check] = []
             for pattern, label in labelled:
-                if label is None:
-                    if pattern in screened_patterns:
-                        verdicts.append(verdict(pattern, None, None))
-                elif pattern.id in passed:
-                    verdicts.append(verdict(pattern, label, p.get(label, 0.0)))
-            verdicts = [v for v in verdicts if v.model_led or self._could_match(v, probe)]
-            if verdicts:
-                document.candidates.append(_Sentence(index, probe, verdicts))
+                gated = alone = False
+                if label is not None:
+                    if lowered is None:
+                        lowered = _body(document.cleaned, sentence).lower()
+                    gated = pattern.gate_words_pass(lowered)
+                    alone = pattern.alone_gate_passes(lowered)
+                rules: tuple[CompiledRule, ...] = ()
+                if entry is not None and pattern in entry[0]:
+                    rules = tuple(
+                        rule
+                        for rule in pattern.rules
+                        if (gated or not rule.spec.needs_model) and (not self.two_tier or rule.could_match(entry[1]))
+                    )
+                if rules or alone:
+                    checks.append(_Check(pattern, label, rules, alone))
+            if checks:
+                probe = entry[1] if entry is not None else None
+                document.planned.append(_Sentence(index, probe, checks))
 
-    def _could_match(self, decided: Verdict, probe: TextProbe) -> bool:
-        return any(not self.two_tier or rule.could_match(probe) for rule in decided.rules)
+    def _match_all(self, documents: list[_Pending], catalog: Catalog) -> None:
+        """Parses, in one batch, every sentence where some rule may match, and finds each rule's
+        candidates there (before the model: the parse costs a fraction of the model's call)."""
+        wanted = [(d, s) for d in documents for s in d.planned if any(c.rules for c in s.checks)]
+        self._attach_views(wanted, catalog)
+        for _document, sentence in wanted:
+            for check in sentence.checks:
+                if not check.rules:
+                    continue
+                view = check.view or sentence.view
+                assert view is not None
+                for rule in check.rules:
+                    found = match_candidates(view, rule)
+                    if found:
+                        check.candidates[id(rule)] = found
+
+    def _attach_views(self, wanted: list[tuple[_Pending, _Sentence]], catalog: Catalog) -> None:
+        todo = [(d, s) for d, s in wanted if s.view is None]
+        if not todo:
+            return
+        docs = self.parse([_body(d.cleaned, d.sentences[s.index]) for d, s in todo], entities=not self.two_tier)
+        for (_document, sentence), doc in zip(todo, docs, strict=False):
+            sentence.view = SentenceView(doc, catalog.lexicons)
+            for check in sentence.checks:
+                own = check.pattern.lexicons  # the pattern's own lexicons override shared ones
+                if own is not None:
+                    check.view = SentenceView(doc, own)
+
+    def _judge_all(self, documents: list[_Pending]) -> None:
+        """The model, in one batched run, on every sentence where its probability may matter:
+        a labelled pattern's rule matched the parse, or its model may detect alone there."""
+        asked = [
+            sentence
+            for document in documents
+            for sentence in document.planned
+            if any(c.label is not None and (c.matches or c.alone) for c in sentence.checks)
+        ]
+        by_document = {id(s): d for d in documents for s in d.planned}
+        texts = [_body(by_document[id(s)].cleaned, by_document[id(s)].sentences[s.index]) for s in asked]
+        for sentence, probabilities in zip(asked, self._probabilities(texts), strict=False):
+            sentence.probabilities = probabilities
+
+    def _complete_all(self, documents: list[_Pending], catalog: Catalog) -> None:
+        """Reads the roles of every candidate before the model is asked, parsing the context
+        sentences needed in one batch; a loose rule's match is kept only with every role its
+        pattern's classifier block requires.
+
+        A first pass completes every candidate whose roles need no parsed context; one that
+        asks for it stops (``_ContextNeeded``) and is done again once all the context sentences
+        asked for in the batch are parsed together. Completion has no side effects besides
+        caches, and it does not depend on the model's probability (the verdict only chooses
+        among the completed matches), so the model is asked only where a match completed.
+        """
+        jobs = [(d, s, c) for d in documents for s in d.planned for c in s.checks if c.candidates]
+        self.recognise(list({id(doc): doc for doc in (self._view(s, c).doc for _, s, c in jobs)}.values()))
+        cache: dict[tuple[str, bool], SentenceView] = {}
+        waiting: list[tuple[_Pending, _Sentence, _Check]] = []
+        wanted: dict[str, None] = {}
+        for job in jobs:
+            try:
+                self._complete(*job, cache, catalog, defer=True)
+            except _ContextNeeded as need:
+                waiting.append(job)
+                wanted.update(dict.fromkeys(need.texts))
+        if wanted:
+            bodies = list(wanted)
+            for body, doc in zip(bodies, self.parse(bodies), strict=False):
+                cache[(body, True)] = SentenceView(doc, catalog.lexicons)
+        for job in waiting:
+            self._complete(*job, cache, catalog, defer=False)
+
+    def _complete(
+        self,
+        document: _Pending,
+        sentence: _Sentence,
+        check: _Check,
+        cache: dict[tuple[str, bool], SentenceView],
+        catalog: Catalog,
+        defer: bool,
+    ) -> None:
+        view = self._view(sentence, check)
+        if document.before is None:
+            document.before = _context_sentences(document.context)
+        window = _window(document.cleaned, document.sentences, sentence.index, document.before)
+        finder = RoleFinder(view, self._context_provider(window, cache, catalog, defer), self._gazetteer)
+        matches: dict[int, list[Match]] = {}
+        for rule_id, candidates in check.candidates.items():
+            for candidate in candidates:
+                match = complete(view, check.pattern, candidate, finder)
+                if match is None or (match.rule.spec.needs_model and not _has_required(check.pattern, match)):
+                    continue
+                matches.setdefault(rule_id, []).append(match)
+        check.matches, check.finder, check.window = matches, finder, window
+
+    @staticmethod
+    def _view(sentence: _Sentence, check: _Check) -> SentenceView:
+        view = check.view or sentence.view
+        if view is None:
+            raise RuntimeError("a sentence was used before it was parsed")
+        return view
+
+    def _decide_all(self, documents: list[_Pending], catalog: Catalog) -> list[list[Detection]]:
+        """Each pattern's verdict in each sentence and, under it, the best completed match of a
+        rule that counts; where none does and the model alone detects, the model's detection."""
+        decided: list[tuple[_Pending, _Sentence, _Check, Verdict, Match | None]] = []
+        for document in documents:
+            for sentence in document.planned:
+                for check in sentence.checks:
+                    if check.label is None:
+                        chosen = verdict(check.pattern, None, None)
+                    elif sentence.probabilities is None:
+                        continue  # no match completed and the model may not detect alone here
+                    else:
+                        chosen = verdict(check.pattern, check.label, sentence.probabilities.get(check.label, 0.0))
+                    best: Match | None = None
+                    for rule in chosen.rules:
+                        for match in check.matches.get(id(rule), []):
+                            if best is None or match.confidence > best.confidence:
+                                best = match
+                    if best is not None or (chosen.model_led and _alone(chosen)):
+                        decided.append((document, sentence, check, chosen, best))
+        self._attach_views([(d, s) for d, s, _, _, _ in decided], catalog)
+        self.recognise(list({id(doc): doc for doc in (self._view(s, c).doc for _, s, c, _, _ in decided)}.values()))
+        found: dict[int, list[Detection]] = {id(d): [] for d in documents}
+        cache: dict[tuple[str, bool], SentenceView] = {}
+        for document, sentence, check, chosen, best in decided:
+            span = document.sentences[sentence.index]
+            if best is not None and check.finder is not None and check.window is not None:
+                found[id(document)].append(
+                    self._detection(
+                        best, document.text, document.cleaned, span, check.finder, check.window, chosen.probability
+                    )
+                )
+                continue
+            if document.before is None:
+                document.before = _context_sentences(document.context)
+            window = _window(document.cleaned, document.sentences, sentence.index, document.before)
+            finder = RoleFinder(
+                self._view(sentence, check), self._context_provider(window, cache, catalog), self._gazetteer
+            )
+            found[id(document)].append(self._model_detection(chosen, document, span, finder))
+        return [found[id(d)] for d in documents]
 
     def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         if not texts or self.judge is None:
@@ -340,85 +489,6 @@ class DetectionEngine:
         for start in range(0, len(texts), JUDGE_BATCH):
             found.extend(self.judge.probabilities(texts[start : start + JUDGE_BATCH]))
         return found
-
-    def _second_tier(self, document: _Pending, views: list[SentenceView]) -> list[_Found]:
-        """Every pattern whose counting rules hold on the parse of a candidate sentence, with
-        its anchors, and every pattern the model leads in even where no rule holds."""
-        found: list[_Found] = []
-        for sentence, shared_view in zip(document.candidates, views, strict=False):
-            for decided in sentence.verdicts:
-                own = decided.pattern.lexicons  # the pattern's own lexicons override shared ones
-                view = shared_view if own is None else SentenceView(shared_view.doc, own)
-                matched = [
-                    candidate
-                    for rule in decided.rules
-                    if not self.two_tier or rule.could_match(sentence.probe)
-                    for candidate in match_candidates(view, rule)
-                ]
-                if matched or decided.model_led:
-                    found.append((sentence.index, view, decided, matched))
-        return found
-
-    def _conclude_all(self, documents: list[_Pending], catalog: Catalog) -> list[list[Detection]]:
-        """Roles and checks for every match, parsing the context sentences needed in one batch.
-
-        A first pass completes every match whose roles need no parsed context; a match that
-        asks for one stops (``_ContextNeeded``) and is done again once all the context
-        sentences asked for in the batch are parsed together. Completion has no side effects
-        besides caches, so doing it again gives what one uninterrupted pass would.
-        """
-        cache: dict[tuple[str, bool], SentenceView] = {}
-        outcomes: list[list[Detection | None]] = [[None] * len(d.found) for d in documents]
-        waiting: list[tuple[int, int]] = []
-        wanted: dict[str, None] = {}
-        for i, document in enumerate(documents):
-            for j, found in enumerate(document.found):
-                try:
-                    outcomes[i][j] = self._conclude(document, found, cache, catalog, defer=True)
-                except _ContextNeeded as need:
-                    waiting.append((i, j))
-                    wanted.update(dict.fromkeys(need.texts))
-        if wanted:
-            bodies = list(wanted)
-            for body, doc in zip(bodies, self.parse(bodies), strict=False):
-                cache[(body, True)] = SentenceView(doc, catalog.lexicons)
-        for i, j in waiting:
-            outcomes[i][j] = self._conclude(documents[i], documents[i].found[j], cache, catalog, defer=False)
-        return [[d for d in row if d is not None] for row in outcomes]
-
-    def _conclude(
-        self,
-        document: _Pending,
-        found: _Found,
-        cache: dict[tuple[str, bool], SentenceView],
-        catalog: Catalog,
-        defer: bool,
-    ) -> Detection | None:
-        """The best completed match of one pattern in one sentence, as a ``Detection``.
-
-        A loose rule's match counts only with every role the classifier block requires; where
-        the model leads, requires no role and no rule completes, the detection is the model's.
-        """
-        index, view, decided, matched = found
-        pattern = decided.pattern
-        if document.before is None:
-            document.before = _context_sentences(document.context)
-        window = _window(document.cleaned, document.sentences, index, document.before)
-        provider = self._context_provider(window, cache, catalog, defer)
-        finder = RoleFinder(view, provider, self._gazetteer)
-        best: Match | None = None
-        for candidate in matched:
-            match = complete(view, pattern, candidate, finder)
-            if match is None or (match.rule.spec.needs_model and not _has_required(decided, match)):
-                continue
-            if best is None or match.confidence > best.confidence:
-                best = match
-        sentence = document.sentences[index]
-        if best is None:
-            if decided.model_led and _alone(decided):
-                return self._model_detection(decided, document, sentence, finder)
-            return None
-        return self._detection(best, document.text, document.cleaned, sentence, finder, window, decided.probability)
 
     def _context_provider(
         self,
@@ -528,21 +598,18 @@ class DetectionEngine:
         return countries
 
 
-def _required(decided: Verdict) -> list[str]:
-    classifier = decided.pattern.spec.classifier
-    return list(classifier.require) if classifier is not None else []
-
-
 def _alone(decided: Verdict) -> bool:
     """Whether the model's probability alone makes a detection where no rule completed."""
     classifier = decided.pattern.spec.classifier
     return classifier is not None and decided.probability is not None and decided.probability >= classifier.alone_at()
 
 
-def _has_required(decided: Verdict, match: Match) -> bool:
+def _has_required(pattern: CompiledPattern, match: Match) -> bool:
     """Whether a match found every role its pattern's classifier block requires, by name."""
     roles = {"actor": match.actor, "target": match.target}
-    return all((role := roles[name]) is not None and role.resolved for name in _required(decided))
+    classifier = pattern.spec.classifier
+    required = list(classifier.require) if classifier is not None else []
+    return all((role := roles[name]) is not None and role.resolved for name in required)
 
 
 def _one_sentence(doc: Doc) -> Doc:

@@ -30,7 +30,7 @@ log = structlog.get_logger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 CARD_NAME = "model_card.json"
-DEFAULT_BATCH = 32
+DEFAULT_BATCH = 16  # sentences per run of the model; smaller batches of length-sorted sentences pad less
 
 
 class JudgeError(RuntimeError):

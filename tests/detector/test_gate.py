@@ -1,0 +1,70 @@
+"""Where the engine asks the model: only where its probability can change a detection.
+
+A loose rule (one that counts only where the model leads) is tried only where its pattern's
+gate words occur; the model is asked where a labelled pattern's match completed (roles read,
+required roles found) or where the pattern may detect alone and its alone-gate words occur.
+Sentences here are made up for these tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.detector.engine import DetectionEngine
+from tests.detector.test_decision import BARE, CLASSIFIER, LOOSE, LOOSE_NO_OFFICIAL, PATTERN, RULED, StubJudge, _only
+
+NO_GATE_WORD = "The Norwegian government halted all shipments to Ruritania on Monday."
+ALONE_WORD = "Nothing will reach Ruritania while the embargo lasts, trade officials hear."
+
+
+def _judged(
+    engine: DetectionEngine,
+    directory: Path,
+    judge: StubJudge,
+    require: str = "",
+    classifier: str = CLASSIFIER,
+    lexicons: str = "",
+) -> DetectionEngine:
+    text = PATTERN.format(classifier=classifier.format(require=require))
+    if lexicons:
+        text = text.replace("lexicons:\n", f"lexicons:\n{lexicons}", 1)
+    (directory / "embargo_test.yaml").write_text(text, encoding="utf-8")
+    return DetectionEngine(engine.nlp, engine.trained, [directory], judge=judge)
+
+
+def test_a_loose_rule_is_not_tried_where_no_gate_word_occurs(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({NO_GATE_WORD: 0.9, LOOSE: 0.9})
+    judged = _judged(engine, tmp_path, judge)
+    assert _only(judged.detect(NO_GATE_WORD)) is None
+    assert judge.asked == []
+    found = _only(judged.detect(LOOSE))  # the same rule, with a gate word ("exports")
+    assert found is not None and found.rule == "model_trade_halted"
+    assert judge.asked == [LOOSE]
+
+
+def test_the_model_is_not_asked_where_no_match_completes_and_it_may_not_detect_alone(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({BARE: 0.95, LOOSE_NO_OFFICIAL: 0.95})
+    judged = _judged(engine, tmp_path, judge, require="actor")  # a required role: never alone
+    assert _only(judged.detect(BARE)) is None  # gate words, no rule
+    assert _only(judged.detect(LOOSE_NO_OFFICIAL)) is None  # a candidate whose actor has no standing
+    assert judge.asked == []
+
+
+def test_a_strict_rules_match_reaches_the_model_without_gate_words(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({RULED: 0.4})
+    narrow = CLASSIFIER.replace("gate: [gate_words]", "gate: [other_words]")
+    judged = _judged(engine, tmp_path, judge, classifier=narrow, lexicons="  other_words: [sanction*]\n")
+    found = _only(judged.detect(RULED))
+    assert found is not None and found.rule == "imposes_embargo"
+    assert found.probability == 0.4
+    assert judge.asked == [RULED]
+
+
+def test_an_alone_gate_narrows_where_the_model_may_detect_alone(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({BARE: 0.95, ALONE_WORD: 0.95})
+    alone = CLASSIFIER.replace("gate: [gate_words]", "gate: [gate_words]\n  alone_gate: [alone_words]")
+    judged = _judged(engine, tmp_path, judge, classifier=alone, lexicons="  alone_words: [embargo*]\n")
+    assert _only(judged.detect(BARE)) is None  # a gate word ("trade") but no alone-gate word
+    found = _only(judged.detect(ALONE_WORD))
+    assert found is not None and found.rule == "classifier"
+    assert judge.asked == [ALONE_WORD]
