@@ -173,6 +173,8 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "state_edges",
         "reach_words",
         "polity_nouns",
+        "outlet_prepositions",
+        "publishing_verbs",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

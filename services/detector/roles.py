@@ -28,6 +28,7 @@ DESTINATION_PREPS = (
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
 MAX_PHRASE = 10
+OUTLET_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 
 
 @dataclass(frozen=True)
@@ -569,6 +570,93 @@ class RoleFinder:
         codes = self.gazetteer.countries(role.text)
         return codes[0] if len(codes) == 1 else None
 
+    def with_outlet(self, target: Role | None) -> Role | None:
+        """A denied report named with the outlet that ran it: "reports published by Indian media",
+        "the report (The Washington Free Beacon)". The outlet is the one the report's phrase hangs
+        on ("a report in the Daily Post"), else one named elsewhere in the sentence (never its
+        own attribution: "..., Reuters reported" tells who reports the denial), else the latest
+        one in the sentences before (there, attribution is the report's own source). A report
+        that names its outlet, or with no outlet in sight, keeps its words."""
+        if target is None or not target.resolved or target.view is not self.view:
+            return target
+        view = self.view
+        head = view.doc[target.start : target.end].root
+        if not view.has_shared("report_nouns", {head.i}) or self._outlet_in(view, target.indices):
+            return target
+        attached = self._attached_outlet(head)
+        if attached is not None and attached.i >= target.end:
+            end = max(syntax.noun_phrase(attached)[1], attached.i + 1)
+            if end - target.start < 2 * MAX_PHRASE:
+                return Role(view.text_of(target.start, end), view, target.start, target.end)
+        avoid = view.attribution | target.indices
+        outlets = [self._outlet_phrase(view, s, e) for s, e in self._outlets(view) if s not in avoid]
+        for context in [] if outlets else reversed(self._context(True)):
+            if outlets:
+                break
+            outlets = [self._outlet_phrase(context, s, e) for s, e in self._outlets(context)]
+        if not outlets:
+            return target
+        return Role(f"{target.text} ({outlets[0]})", view, target.start, target.end)
+
+    def _attached_outlet(self, head: Token) -> Token | None:
+        """The outlet a report's phrase hangs on: "a report by some media", "reports published
+        in the Daily Post" (the object of its preposition)."""
+        view = self.view
+        hanging = [head, *(c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB")]
+        for word in hanging:
+            for child in word.children:
+                if child.dep_ not in ("prep", "agent") or child.lower_ not in view.words_of("outlet_prepositions"):
+                    continue
+                outlet = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if outlet is None:
+                    continue
+                tree = syntax.subtree(outlet)
+                if self._outlet_in(view, tree) or any(view.doc[i].ent_type_ in OUTLET_LABELS for i in tree):
+                    return outlet
+        return None
+
+    def _outlet_in(self, view: SentenceView, indices: set[int]) -> bool:
+        return any(s in indices for s, _e in view.media) or self.standing.media_entity(view, indices)
+
+    def _outlets(self, view: SentenceView) -> list[tuple[int, int]]:
+        """Outlets named in ``view``: media ("Reuters", "Western media"), organisations whose
+        name reads as an outlet, and organisations that report or publish ("X reported that")."""
+        found = [(s, e) for s, e in view.media if self._an_outlet_mention(view, s, e)]
+        publishing = view.words_of("publishing_verbs")
+        for ent in view.doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            root = ent.root
+            publishes = root.dep_ == "nsubj" and root.head.lower_ in publishing
+            if publishes or self.standing.media_entity(view, {ent.start}):
+                found.append((ent.start, ent.end))
+        return sorted(set(found))
+
+    @staticmethod
+    def _an_outlet_mention(view: SentenceView, start: int, end: int) -> bool:
+        """Media named as a party, not a "press conference", the dateline's "(AP)", or the outlet
+        an official spoke to ("told Al Jazeera")."""
+        root = view.doc[start:end].root
+        if start in view.dateline:
+            return False
+        if root.dep_ in ("compound", "amod") and not (
+            start <= root.head.i < end
+        ):  # "a BBC report", not "press conference"
+            if not view.has_shared("report_nouns", {root.head.i}):
+                return False
+        spoken_to = root.dep_ in ("dative", "iobj", "dobj") or (root.dep_ == "pobj" and root.head.lower_ == "to")
+        return not (spoken_to and view.words_of("speech_verbs") & {root.head.lower_, root.head.head.lower_})
+
+    @staticmethod
+    def _outlet_phrase(view: SentenceView, start: int, end: int) -> str:
+        """An outlet's readable name: its noun phrase ("Western media", "several news outlets")."""
+        head = view.doc[start:end].root
+        if syntax.parsed(view.doc) and head.pos_ in ("NOUN", "PROPN"):
+            phrase_start, phrase_end = syntax.noun_phrase(head)
+            if phrase_end - phrase_start <= MAX_PHRASE:
+                start, end = min(start, phrase_start), max(end, phrase_end)
+        return view.text_of(start, end)
+
     # ---- checks ----------------------------------------------------------------------------
 
     def agency(self, target: Role | None) -> str | None:
@@ -605,6 +693,14 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     never the actor's own country ("Turkish troops massed on the Turkish side of the border")."""
     actor = finder.as_state(actor)
     return actor, finder.as_state(target, besides=finder.state_code(actor))
+
+
+@party_namings.register("reports_with_outlet")
+def _reports_with_outlet(
+    finder: RoleFinder, actor: Role | None, target: Role | None
+) -> tuple[Role | None, Role | None]:
+    """The actor as written; a denied report named with the outlet that ran it."""
+    return actor, finder.with_outlet(target)
 
 
 LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})
