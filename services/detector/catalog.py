@@ -175,6 +175,8 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "polity_nouns",
         "outlet_prepositions",
         "publishing_verbs",
+        "time_spans",
+        "accusation_verbs",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -97,8 +97,8 @@ class RoleFinder:
         first: Role | None = None
         for source in sources:
             token = self._beyond_dateline(role_sources.get(source)(self, anchor))
-            if token is None or token.i in avoid or token.ent_type_ in TIME_LABELS:
-                continue  # "denied on Monday": a date is never a party
+            if token is None or (token.doc is self.view.doc and token.i in avoid) or self._a_time(token):
+                continue  # "denied on Monday", "given a week": a date or a span of time is never a party
             role = self._role_for(token, exclude)
             if role is not None and role.view is self.view and role.indices & avoid:
                 continue
@@ -113,19 +113,79 @@ class RoleFinder:
             first = first or role
         return first
 
+    def _a_time(self, token: Token) -> bool:
+        return token.ent_type_ in TIME_LABELS or token.lower_ in self.view.words_of("time_spans")
+
     def _beyond_dateline(self, token: Token | None) -> Token | None:
         """``token``, or when it lies in the dateline ("NAIROBI, Kenya — The government denied"
         parses both as subjects) its sibling of the same function outside it."""
         dateline = self.view.dateline
-        if token is None or token.i not in dateline:
+        if token is None or token.doc is not self.view.doc or token.i not in dateline:
             return token
-        return next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
+        sibling = next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
+        if sibling is not None:
+            return sibling
+        # "MOGADISHU, Somalia (AP) — Somalia ordered": the real subject parsed as the dateline's apposition
+        return next((c for c in token.children if c.dep_ == "appos" and c.i not in dateline), None)
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
         for child in anchor.children:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
+        return None
+
+    @role_sources.register("passive_agent")
+    def _passive_agent(self, anchor: Token) -> Token | None:
+        """The "by" agent of the passive the anchor hangs from: "Assad was given a week by
+        America to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            found = self._agent(token)
+            if found is not None:
+                return found
+        return None
+
+    def _accusation(self, anchor: Token) -> Token | None:
+        """The verb of "A accused B of massing troops" when the anchor is what B is accused of."""
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            if token.dep_ == "pcomp" and token.head.lower_ == "of":
+                verb = token.head.head
+                return verb if verb.lower_ in self.view.words_of("accusation_verbs") else None
+        return None
+
+    @role_sources.register("accused")
+    def _accused(self, anchor: Token) -> Token | None:
+        """Who is accused of the deed: B in "A accused B of massing troops on the border"."""
+        verb = self._accusation(anchor)
+        return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None) if verb is not None else None
+
+    @role_sources.register("accuser")
+    def _accuser(self, anchor: Token) -> Token | None:
+        """Who accuses, when the deed names no state it approaches: A in "A accused B of massing
+        troops on their border" (the border the two share)."""
+        verb = self._accusation(anchor)
+        if verb is None:
+            return None
+        approached = self._approached(anchor)
+        if approached is not None and self._states_of(approached):
+            return None
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+    @role_sources.register("context_subject")
+    def _context_subject(self, anchor: Token) -> Token | None:
+        """When the sentence names nobody acting ("The envoy was given 72 hours to leave"), who
+        acted in the sentence before: its main clause's subject ("The U.S. ordered the expulsion
+        of ..."), or the agent of a passive main clause; never a pronoun or a report."""
+        for view in reversed(self._context(True)):
+            for root in (t for t in view.doc if t.dep_ == "ROOT"):
+                subject = next((c for c in root.children if c.dep_ == "nsubj" and c.i not in view.dateline), None)
+                if subject is None:
+                    subject = self._agent(root)
+                if subject is None or subject.pos_ == "PRON" or subject.lower_ in view.words_of("empty_references"):
+                    continue
+                if not view.hits(view.shared("report_nouns"), {subject.i}):
+                    return subject
+            return None
         return None
 
     @role_sources.register("subject")
@@ -235,7 +295,7 @@ class RoleFinder:
             if token.dep_ in ("dobj", "attr") and subject is not None and not (token is anchor and nominal):
                 return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
             for child in head.children:
-                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
+                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
                     return child  # "ordered the ambassador to leave"
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:
@@ -409,9 +469,8 @@ class RoleFinder:
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
-        dateline = self.view.dateline
         for token in anchor.ancestors:
-            subject = next((c for c in token.children if c.dep_ == "nsubj" and c.i not in dateline), None)
+            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is not None and not self._is_report_like(subject):
                 return subject
         return None
@@ -431,11 +490,22 @@ class RoleFinder:
             or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
         )
 
+    def _view_of(self, token: Token) -> SentenceView | None:
+        """The sentence ``token`` is in: this one, or one of the context."""
+        if token.doc is self.view.doc:
+            return self.view
+        return next((view for view in self._context(True) if view.doc is token.doc), None)
+
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
-        pronouns = self.view.words_of("person_pronouns") | self.view.words_of("group_pronouns")
+        view = self._view_of(token)
+        if view is None:
+            return None
+        pronouns = view.words_of("person_pronouns") | view.words_of("group_pronouns")
         if token.lower_ in pronouns and token.pos_ == "PRON":
-            return self._resolve(token, exclude)
-        if self._polity_description(token):  # "gave the Gulf nation 10 days": the state named before
+            return self._resolve(token, exclude) if view is self.view else None
+        if view is self.view and self._polity_description(
+            token
+        ):  # "gave the Gulf nation 10 days": the state named before
             resolved = self._resolve(token, exclude)
             if resolved.resolved and self.gazetteer.mentions(resolved.text):
                 return resolved
@@ -444,15 +514,21 @@ class RoleFinder:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
         # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
         for child in token.children:
-            if child.dep_ == "appos" and child.ent_type_ and child.ent_type_ not in TIME_LABELS:
+            if (
+                child.dep_ == "appos"
+                and (child.ent_type_ or child.pos_ == "PROPN")
+                and child.ent_type_ not in TIME_LABELS
+            ):
                 name_start, name_end = syntax.noun_phrase(child)
+                if name_start > 0 and token.doc[name_start - 1].text == "(" and name_end < len(token.doc):
+                    name_end += token.doc[name_end].text == ")"  # "the Economic Community ... (ECOWAS)"
                 if name_end - start <= MAX_PHRASE + 4:
                     end = max(end, name_end)
                 else:
                     start, end = name_start, name_end
                 break
-        start = _without_lead(self.view, start, end)
-        return Role(self.view.text_of(start, end), self.view, start, end)
+        start = _without_lead(view, start, end)
+        return Role(view.text_of(start, end), view, start, end)
 
     def _polity_description(self, token: Token) -> bool:
         """A definite description of a state that names none: "the country", "the Gulf nation"."""
@@ -547,7 +623,8 @@ class RoleFinder:
             return role
         own = self.gazetteer.code_of(role.text)
         if own is not None:
-            return role if own == besides or _a_name(head) else self._named_state(role, None, own)
+            written = _a_name(head) and not self.gazetteer.derived(role.text)  # "the Kuwaiti border": Kuwait
+            return role if own == besides or written else self._named_state(role, None, own)
         place = head.ent_type_ in PLACE_LABELS and not view.has_shared("state_edges", {head.i})
         if place and not self.gazetteer.mentions(head.text):
             return role
