@@ -211,14 +211,16 @@ class RoleFinder:
             for t in syntax.described_things(anchor)
             if not _preposition(t) and (t.dep_ != "pobj" or t.head.lower_ == "of")
         ]
+        # "a large Serbian military deployment": the words before a named buildup, not its clauses
+        named = [t for left in anchor.lefts for t in left.subtree] if anchor.pos_ in ("NOUN", "PROPN") else []
         roots = things + ([subject] if subject is not None else [])
-        for root in roots:
-            for token in _without_places(root):
-                known = token.ent_type_ in ("GPE", "NORP") or (
-                    token.ent_type_ != "PERSON" and self.gazetteer.code_of(token.text) is not None
-                )
-                if known and token.dep_ != "pobj":
-                    return token
+        dateline = self.view.dateline
+        for token in named + [t for root in roots for t in _without_places(root)]:
+            known = token.ent_type_ in ("GPE", "NORP") or (
+                token.ent_type_ != "PERSON" and self.gazetteer.code_of(token.text) is not None
+            )
+            if known and token.dep_ != "pobj" and token.i not in dateline:
+                return token
         return None
 
     @role_sources.register("origin")
@@ -386,6 +388,10 @@ class RoleFinder:
                             break
         if near:
             return min(near, key=lambda found: found[:2])[2]
+        edges = [self._approached_state(t, own) for t in self.view.doc if t.i not in dateline]
+        edge = next((state for state in edges if state is not None), None)
+        if edge is not None and anchor.pos_ == "NOUN":  # "sent tanks to its border with Iraq in a buildup ..."
+            return edge
         destinations = [
             t
             for t in self._destinations(anchor)
@@ -394,10 +400,8 @@ class RoleFinder:
         states = [t for t in destinations if self._states_of(t)]
         if states:
             return states[0]
-        for token in self.view.doc:
-            state = None if token.i in dateline else self._approached_state(token, own)
-            if state is not None:
-                return state
+        if edge is not None:
+            return edge
         return destinations[0] if destinations else None
 
     def _approached_state(self, token: Token, own: frozenset[str]) -> Token | None:

@@ -159,3 +159,40 @@ def test_a_demonym_is_derived_from_the_name_and_a_name_is_not() -> None:
     assert gazetteer.derived("Kuwaiti")
     assert not gazetteer.derived("Kuwait")
     assert not gazetteer.derived("Congo")
+
+
+def test_whose_named_buildup_is_told_by_the_words_before_it(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine,
+        "The State Department said it was watching a large Venezuelan military deployment along the border with Guyana.",
+    )
+    assert (found.actor, found.target) == ("Venezuela", "Guyana")
+
+
+def test_a_dateline_country_is_not_whose_forces_the_apposition_names(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "MOMBASA, Kenya — Ugandan troops were deployed to the Kenyan border on Tuesday.")
+    assert (found.actor, found.target) == ("Uganda", "Kenya")
+
+
+def test_an_agentless_buildup_takes_its_actor_from_the_sentence_before(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect(
+            "More troops were sent to the border with Lebanon overnight.",
+            "Israel announced a call-up of reservists on Sunday.",
+        ),
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Israel", "Lebanon")
+
+
+def test_a_named_buildup_is_aimed_at_the_state_whose_border_the_sentence_names(engine) -> None:  # noqa: ANN001
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    [doc] = engine.parse(
+        ["Kenya sent tanks to its border with Somalia in a buildup that worries officials in Ethiopia."]
+    )
+    view = SentenceView(doc, engine._catalog.lexicons)
+    finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
+    buildup = next(token for token in doc if token.lower_ == "buildup")
+    assert finder.token_from(["approached"], buildup).text == "Somalia"
