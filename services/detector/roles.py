@@ -592,11 +592,22 @@ class RoleFinder:
                 start, end = ent.start, ent.end
             found.append((start, end))
             covered.update(range(ent.start, ent.end))
-        if not person:
-            for token in view.doc:
-                if token.i not in covered and token.pos_ == "PROPN" and self.gazetteer.mentions(token.text):
-                    found.append((token.i, token.i + 1))
+        for token in view.doc:
+            if token.i in covered or token.pos_ != "PROPN" or not self.gazetteer.mentions(token.text):
+                continue
+            if not person:
+                found.append((token.i, token.i + 1))
+            elif self._a_leader(token):  # "Maduro" tagged as an organisation is still a person
+                found.append((token.i, token.i + 1))
         return sorted(found)
+
+    def _a_leader(self, token: Token) -> bool:
+        """A name the gazetteer knows as a country's leader or official, not its name, demonym
+        or a place (capitals are tagged as places)."""
+        code = self.gazetteer.code_of(token.text)
+        if code is None or token.ent_type_ in PLACE_LABELS:
+            return False
+        return token.text != self.gazetteer.name_of(code) and not self.gazetteer.derived(token.text)
 
     def _titled(self, view: SentenceView) -> list[tuple[int, int]]:
         """Office-holders named by title, not name: "the Montenegrin ambassador ... gave him
@@ -720,11 +731,9 @@ class RoleFinder:
         root = view.doc[start:end].root
         if start in view.dateline:
             return False
-        if root.dep_ in ("compound", "amod") and not (
-            start <= root.head.i < end
-        ):  # "a BBC report", not "press conference"
-            if not view.has_shared("report_nouns", {root.head.i}):
-                return False
+        modifier = root.dep_ in ("compound", "amod") and not start <= root.head.i < end
+        if modifier and not view.has_shared("report_nouns", {root.head.i}):  # "a BBC report", not "press conference"
+            return False
         spoken_to = root.dep_ in ("dative", "iobj", "dobj") or (root.dep_ == "pobj" and root.head.lower_ == "to")
         return not (spoken_to and view.words_of("speech_verbs") & {root.head.lower_, root.head.head.lower_})
 

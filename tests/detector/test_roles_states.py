@@ -196,3 +196,20 @@ def test_a_named_buildup_is_aimed_at_the_state_whose_border_the_sentence_names(e
     finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
     buildup = next(token for token in doc if token.lower_ == "buildup")
     assert finder.token_from(["approached"], buildup).text == "Somalia"
+
+
+def test_he_resolves_to_a_leader_the_tagger_took_for_an_organisation(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Span
+
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    before, doc = engine.parse(
+        ["Diplomats claim Maduro asked for safe passage.", "Washington insisted he leave at once."]
+    )
+    before.ents = [Span(before, 2, 3, label="ORG")]  # as a small tagger often reads a surname
+    lexicons = engine._catalog.lexicons
+    context = SentenceView(before, lexicons)
+    finder = RoleFinder(SentenceView(doc, lexicons), lambda parsed: [context], Gazetteer.from_file())
+    he = next(token for token in doc if token.lower_ == "he")
+    assert finder._role_for(he, None).text == "Maduro"
