@@ -188,6 +188,10 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "state_edges",
         "reach_words",
         "polity_nouns",
+        "outlet_prepositions",
+        "publishing_verbs",
+        "time_spans",
+        "accusation_verbs",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -55,6 +55,13 @@ class Gazetteer:
         """The country's own name (the first entry of its line): "CN" -> "China"."""
         return self._name_of.get(code)
 
+    def derived(self, name: str) -> bool:
+        """A word made from the country's own name, a demonym ("Kuwaiti" of Kuwait, "Iraqi" of
+        Iraq), however a tagger labels it; not the name itself nor a shorter form of it."""
+        code = self.code_of(name)
+        own = self.name_of(code) if code is not None else None
+        return own is not None and len(name) > len(own) and name[:4] == own[:4] and " " not in name
+
     def mentions(self, text: str) -> bool:
         return self._pattern.search(text) is not None
 

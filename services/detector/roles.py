@@ -28,6 +28,7 @@ DESTINATION_PREPS = (
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
 MAX_PHRASE = 10
+OUTLET_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ class RoleFinder:
         first: Role | None = None
         for source in sources:
             token = self._beyond_dateline(role_sources.get(source)(self, anchor))
-            if token is None or token.i in avoid or token.ent_type_ in TIME_LABELS:
-                continue  # "denied on Monday": a date is never a party
+            if token is None or (token.doc is self.view.doc and token.i in avoid) or self._a_time(token):
+                continue  # "denied on Monday", "given a week": a date or a span of time is never a party
             role = self._role_for(token, exclude)
             if role is not None and role.view is self.view and role.indices & avoid:
                 continue
@@ -112,19 +113,79 @@ class RoleFinder:
             first = first or role
         return first
 
+    def _a_time(self, token: Token) -> bool:
+        return token.ent_type_ in TIME_LABELS or token.lower_ in self.view.words_of("time_spans")
+
     def _beyond_dateline(self, token: Token | None) -> Token | None:
         """``token``, or when it lies in the dateline ("NAIROBI, Kenya — The government denied"
         parses both as subjects) its sibling of the same function outside it."""
         dateline = self.view.dateline
-        if token is None or token.i not in dateline:
+        if token is None or token.doc is not self.view.doc or token.i not in dateline:
             return token
-        return next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
+        sibling = next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
+        if sibling is not None:
+            return sibling
+        # "MOGADISHU, Somalia (AP) — Somalia ordered": the real subject parsed as the dateline's apposition
+        return next((c for c in token.children if c.dep_ == "appos" and c.i not in dateline), None)
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
         for child in anchor.children:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
+        return None
+
+    @role_sources.register("passive_agent")
+    def _passive_agent(self, anchor: Token) -> Token | None:
+        """The "by" agent of the passive the anchor hangs from: "Assad was given a week by
+        America to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            found = self._agent(token)
+            if found is not None:
+                return found
+        return None
+
+    def _accusation(self, anchor: Token) -> Token | None:
+        """The verb of "A accused B of massing troops" when the anchor is what B is accused of."""
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            if token.dep_ == "pcomp" and token.head.lower_ == "of":
+                verb = token.head.head
+                return verb if verb.lower_ in self.view.words_of("accusation_verbs") else None
+        return None
+
+    @role_sources.register("accused")
+    def _accused(self, anchor: Token) -> Token | None:
+        """Who is accused of the deed: B in "A accused B of massing troops on the border"."""
+        verb = self._accusation(anchor)
+        return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None) if verb is not None else None
+
+    @role_sources.register("accuser")
+    def _accuser(self, anchor: Token) -> Token | None:
+        """Who accuses, when the deed names no state it approaches: A in "A accused B of massing
+        troops on their border" (the border the two share)."""
+        verb = self._accusation(anchor)
+        if verb is None:
+            return None
+        approached = self._approached(anchor)
+        if approached is not None and self._states_of(approached):
+            return None
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+    @role_sources.register("context_subject")
+    def _context_subject(self, anchor: Token) -> Token | None:
+        """When the sentence names nobody acting ("The envoy was given 72 hours to leave"), who
+        acted in the sentence before: its main clause's subject ("The U.S. ordered the expulsion
+        of ..."), or the agent of a passive main clause; never a pronoun or a report."""
+        for view in reversed(self._context(True)):
+            for root in (t for t in view.doc if t.dep_ == "ROOT"):
+                subject = next((c for c in root.children if c.dep_ == "nsubj" and c.i not in view.dateline), None)
+                if subject is None:
+                    subject = self._agent(root)
+                if subject is None or subject.pos_ == "PRON" or subject.lower_ in view.words_of("empty_references"):
+                    continue
+                if not view.hits(view.shared("report_nouns"), {subject.i}):
+                    return subject
+            return None
         return None
 
     @role_sources.register("subject")
@@ -150,14 +211,16 @@ class RoleFinder:
             for t in syntax.described_things(anchor)
             if not _preposition(t) and (t.dep_ != "pobj" or t.head.lower_ == "of")
         ]
+        # "a large Serbian military deployment": the words before a named buildup, not its clauses
+        named = [t for left in anchor.lefts for t in left.subtree] if anchor.pos_ in ("NOUN", "PROPN") else []
         roots = things + ([subject] if subject is not None else [])
-        for root in roots:
-            for token in _without_places(root):
-                known = token.ent_type_ in ("GPE", "NORP") or (
-                    token.ent_type_ != "PERSON" and self.gazetteer.code_of(token.text) is not None
-                )
-                if known and token.dep_ != "pobj":
-                    return token
+        dateline = self.view.dateline
+        for token in named + [t for root in roots for t in _without_places(root)]:
+            known = token.ent_type_ in ("GPE", "NORP") or (
+                token.ent_type_ != "PERSON" and self.gazetteer.code_of(token.text) is not None
+            )
+            if known and token.dep_ != "pobj" and token.i not in dateline:
+                return token
         return None
 
     @role_sources.register("origin")
@@ -234,7 +297,7 @@ class RoleFinder:
             if token.dep_ in ("dobj", "attr") and subject is not None and not (token is anchor and nominal):
                 return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
             for child in head.children:
-                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i:
+                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
                     return child  # "ordered the ambassador to leave"
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:
@@ -325,6 +388,10 @@ class RoleFinder:
                             break
         if near:
             return min(near, key=lambda found: found[:2])[2]
+        edges = [self._approached_state(t, own) for t in self.view.doc if t.i not in dateline]
+        edge = next((state for state in edges if state is not None), None)
+        if edge is not None and anchor.pos_ == "NOUN":  # "sent tanks to its border with Iraq in a buildup ..."
+            return edge
         destinations = [
             t
             for t in self._destinations(anchor)
@@ -333,10 +400,8 @@ class RoleFinder:
         states = [t for t in destinations if self._states_of(t)]
         if states:
             return states[0]
-        for token in self.view.doc:
-            state = None if token.i in dateline else self._approached_state(token, own)
-            if state is not None:
-                return state
+        if edge is not None:
+            return edge
         return destinations[0] if destinations else None
 
     def _approached_state(self, token: Token, own: frozenset[str]) -> Token | None:
@@ -408,9 +473,8 @@ class RoleFinder:
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
-        dateline = self.view.dateline
         for token in anchor.ancestors:
-            subject = next((c for c in token.children if c.dep_ == "nsubj" and c.i not in dateline), None)
+            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is not None and not self._is_report_like(subject):
                 return subject
         return None
@@ -430,11 +494,22 @@ class RoleFinder:
             or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
         )
 
+    def _view_of(self, token: Token) -> SentenceView | None:
+        """The sentence ``token`` is in: this one, or one of the context."""
+        if token.doc is self.view.doc:
+            return self.view
+        return next((view for view in self._context(True) if view.doc is token.doc), None)
+
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
-        pronouns = self.view.words_of("person_pronouns") | self.view.words_of("group_pronouns")
+        view = self._view_of(token)
+        if view is None:
+            return None
+        pronouns = view.words_of("person_pronouns") | view.words_of("group_pronouns")
         if token.lower_ in pronouns and token.pos_ == "PRON":
-            return self._resolve(token, exclude)
-        if self._polity_description(token):  # "gave the Gulf nation 10 days": the state named before
+            return self._resolve(token, exclude) if view is self.view else None
+        if view is self.view and self._polity_description(
+            token
+        ):  # "gave the Gulf nation 10 days": the state named before
             resolved = self._resolve(token, exclude)
             if resolved.resolved and self.gazetteer.mentions(resolved.text):
                 return resolved
@@ -443,15 +518,21 @@ class RoleFinder:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
         # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
         for child in token.children:
-            if child.dep_ == "appos" and child.ent_type_ and child.ent_type_ not in TIME_LABELS:
+            if (
+                child.dep_ == "appos"
+                and (child.ent_type_ or child.pos_ == "PROPN")
+                and child.ent_type_ not in TIME_LABELS
+            ):
                 name_start, name_end = syntax.noun_phrase(child)
+                if name_start > 0 and token.doc[name_start - 1].text == "(" and name_end < len(token.doc):
+                    name_end += token.doc[name_end].text == ")"  # "the Economic Community ... (ECOWAS)"
                 if name_end - start <= MAX_PHRASE + 4:
                     end = max(end, name_end)
                 else:
                     start, end = name_start, name_end
                 break
-        start = _without_lead(self.view, start, end)
-        return Role(self.view.text_of(start, end), self.view, start, end)
+        start = _without_lead(view, start, end)
+        return Role(view.text_of(start, end), view, start, end)
 
     def _polity_description(self, token: Token) -> bool:
         """A definite description of a state that names none: "the country", "the Gulf nation"."""
@@ -511,11 +592,22 @@ class RoleFinder:
                 start, end = ent.start, ent.end
             found.append((start, end))
             covered.update(range(ent.start, ent.end))
-        if not person:
-            for token in view.doc:
-                if token.i not in covered and token.pos_ == "PROPN" and self.gazetteer.mentions(token.text):
-                    found.append((token.i, token.i + 1))
+        for token in view.doc:
+            if token.i in covered or token.pos_ != "PROPN" or not self.gazetteer.mentions(token.text):
+                continue
+            if not person:
+                found.append((token.i, token.i + 1))
+            elif self._a_leader(token):  # "Maduro" tagged as an organisation is still a person
+                found.append((token.i, token.i + 1))
         return sorted(found)
+
+    def _a_leader(self, token: Token) -> bool:
+        """A name the gazetteer knows as a country's leader or official, not its name, demonym
+        or a place (capitals are tagged as places)."""
+        code = self.gazetteer.code_of(token.text)
+        if code is None or token.ent_type_ in PLACE_LABELS:
+            return False
+        return token.text != self.gazetteer.name_of(code) and not self.gazetteer.derived(token.text)
 
     def _titled(self, view: SentenceView) -> list[tuple[int, int]]:
         """Office-holders named by title, not name: "the Montenegrin ambassador ... gave him
@@ -546,7 +638,8 @@ class RoleFinder:
             return role
         own = self.gazetteer.code_of(role.text)
         if own is not None:
-            return role if own == besides or _a_name(head) else self._named_state(role, None, own)
+            written = _a_name(head) and not self.gazetteer.derived(role.text)  # "the Kuwaiti border": Kuwait
+            return role if own == besides or written else self._named_state(role, None, own)
         place = head.ent_type_ in PLACE_LABELS and not view.has_shared("state_edges", {head.i})
         if place and not self.gazetteer.mentions(head.text):
             return role
@@ -568,6 +661,91 @@ class RoleFinder:
             return None
         codes = self.gazetteer.countries(role.text)
         return codes[0] if len(codes) == 1 else None
+
+    def with_outlet(self, target: Role | None) -> Role | None:
+        """A denied report named with the outlet that ran it: "reports published by Indian media",
+        "the report (The Washington Free Beacon)". The outlet is the one the report's phrase hangs
+        on ("a report in the Daily Post"), else one named elsewhere in the sentence (never its
+        own attribution: "..., Reuters reported" tells who reports the denial), else the latest
+        one in the sentences before (there, attribution is the report's own source). A report
+        that names its outlet, or with no outlet in sight, keeps its words."""
+        if target is None or not target.resolved or target.view is not self.view:
+            return target
+        view = self.view
+        head = view.doc[target.start : target.end].root
+        if not view.has_shared("report_nouns", {head.i}) or self._outlet_in(view, target.indices):
+            return target
+        attached = self._attached_outlet(head)
+        if attached is not None and attached.i >= target.end:
+            end = max(syntax.noun_phrase(attached)[1], attached.i + 1)
+            if end - target.start < 2 * MAX_PHRASE:
+                return Role(view.text_of(target.start, end), view, target.start, target.end)
+        avoid = view.attribution | target.indices
+        outlets = [self._outlet_phrase(view, s, e) for s, e in self._outlets(view) if s not in avoid]
+        for context in [] if outlets else reversed(self._context(True)):
+            if outlets:
+                break
+            outlets = [self._outlet_phrase(context, s, e) for s, e in self._outlets(context)]
+        if not outlets:
+            return target
+        return Role(f"{target.text} ({outlets[0]})", view, target.start, target.end)
+
+    def _attached_outlet(self, head: Token) -> Token | None:
+        """The outlet a report's phrase hangs on: "a report by some media", "reports published
+        in the Daily Post" (the object of its preposition)."""
+        view = self.view
+        hanging = [head, *(c for c in head.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB")]
+        for word in hanging:
+            for child in word.children:
+                if child.dep_ not in ("prep", "agent") or child.lower_ not in view.words_of("outlet_prepositions"):
+                    continue
+                outlet = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if outlet is None:
+                    continue
+                tree = syntax.subtree(outlet)
+                if self._outlet_in(view, tree) or any(view.doc[i].ent_type_ in OUTLET_LABELS for i in tree):
+                    return outlet
+        return None
+
+    def _outlet_in(self, view: SentenceView, indices: set[int]) -> bool:
+        return any(s in indices for s, _e in view.media) or self.standing.media_entity(view, indices)
+
+    def _outlets(self, view: SentenceView) -> list[tuple[int, int]]:
+        """Outlets named in ``view``: media ("Reuters", "Western media"), organisations whose
+        name reads as an outlet, and organisations that report or publish ("X reported that")."""
+        found = [(s, e) for s, e in view.media if self._an_outlet_mention(view, s, e)]
+        publishing = view.words_of("publishing_verbs")
+        for ent in view.doc.ents:
+            if ent.label_ != "ORG":
+                continue
+            root = ent.root
+            publishes = root.dep_ == "nsubj" and root.head.lower_ in publishing
+            if publishes or self.standing.media_entity(view, {ent.start}):
+                found.append((ent.start, ent.end))
+        return sorted(set(found))
+
+    @staticmethod
+    def _an_outlet_mention(view: SentenceView, start: int, end: int) -> bool:
+        """Media named as a party, not a "press conference", the dateline's "(AP)", or the outlet
+        an official spoke to ("told Al Jazeera")."""
+        root = view.doc[start:end].root
+        if start in view.dateline:
+            return False
+        modifier = root.dep_ in ("compound", "amod") and not start <= root.head.i < end
+        if modifier and not view.has_shared("report_nouns", {root.head.i}):  # "a BBC report", not "press conference"
+            return False
+        spoken_to = root.dep_ in ("dative", "iobj", "dobj") or (root.dep_ == "pobj" and root.head.lower_ == "to")
+        return not (spoken_to and view.words_of("speech_verbs") & {root.head.lower_, root.head.head.lower_})
+
+    @staticmethod
+    def _outlet_phrase(view: SentenceView, start: int, end: int) -> str:
+        """An outlet's readable name: its noun phrase ("Western media", "several news outlets")."""
+        head = view.doc[start:end].root
+        if syntax.parsed(view.doc) and head.pos_ in ("NOUN", "PROPN"):
+            phrase_start, phrase_end = syntax.noun_phrase(head)
+            if phrase_end - phrase_start <= MAX_PHRASE:
+                start, end = min(start, phrase_start), max(end, phrase_end)
+        return view.text_of(start, end)
 
     # ---- checks ----------------------------------------------------------------------------
 
@@ -605,6 +783,14 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     never the actor's own country ("Turkish troops massed on the Turkish side of the border")."""
     actor = finder.as_state(actor)
     return actor, finder.as_state(target, besides=finder.state_code(actor))
+
+
+@party_namings.register("reports_with_outlet")
+def _reports_with_outlet(
+    finder: RoleFinder, actor: Role | None, target: Role | None
+) -> tuple[Role | None, Role | None]:
+    """The actor as written; a denied report named with the outlet that ran it."""
+    return actor, finder.with_outlet(target)
 
 
 LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})

@@ -121,7 +121,8 @@ class PatternSpec(_Strict):
     parties: str = Field(
         default="as_written",
         description="a registered party naming: 'as_written' keeps the words of the sentence; 'states' "
-        "names a party standing for a country by the country ('Chinese warships' -> China)",
+        "names a party standing for a country by the country ('Chinese warships' -> China); "
+        "'reports_with_outlet' names a denied report with the outlet that ran it",
     )
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
     rules: list[Rule] = Field(min_length=1)

@@ -98,3 +98,118 @@ def test_a_described_state_with_no_named_country_before_keeps_its_words(engine) 
         engine.detect("The alliance has given the island nation ten days to comply with its demands."), "ultimatum"
     )
     assert "nation" in found.target
+
+
+def _ultimatum(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text, context), "ultimatum")
+    return found
+
+
+def test_the_agent_of_a_passive_demand_is_the_actor(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(engine, "General Ortega was given a week by the council to hand over power or face arrest.")
+    assert (found.actor, found.target) == ("council", "General Ortega")
+
+
+def test_an_agentless_demand_takes_its_actor_from_the_sentence_before(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(
+        engine,
+        "The ambassador has 48 hours to leave the country.",
+        "Chile expelled the Peruvian ambassador on Tuesday over the espionage affair.",
+    )
+    assert (found.actor, found.target) == ("Chile", "ambassador")
+
+
+def test_a_pronoun_subject_before_is_no_actor(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(engine, "The ambassador has 48 hours to leave the country.", "It said the decision was final.")
+    assert found.actor is None
+
+
+def test_an_acronym_in_brackets_belongs_to_the_name(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(
+        engine, "The Southern African Development Community (SADC) gave the junta two weeks to restore civilian rule."
+    )
+    assert found.actor == "The Southern African Development Community (SADC)"
+
+
+def test_a_subject_parsed_as_the_datelines_apposition_is_the_actor(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(
+        engine,
+        "LUSAKA, Zambia (AP) — Zambia on Monday ordered Malawi's ambassador to leave the country within 48 hours.",
+    )
+    assert found.actor == "Zambia"
+
+
+def test_a_buildup_one_state_accuses_another_of_is_aimed_at_the_accuser(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Armenia accused Azerbaijan of massing troops on their border.")
+    assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
+
+
+def test_an_accusation_does_not_hide_a_named_border(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Armenia accused Azerbaijan of massing troops near the Iranian border.")
+    assert (found.actor, found.target) == ("Azerbaijan", "Iran")
+
+
+def test_a_demonym_tagged_as_a_place_is_named_as_its_country(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Iraq has moved 5,000 troops to within ten miles of the Kuwaiti border.")
+    assert (found.actor, found.target) == ("Iraq", "Kuwait")
+
+
+def test_a_demonym_is_derived_from_the_name_and_a_name_is_not() -> None:
+    gazetteer = Gazetteer({"KW": ["Kuwait", "Kuwaiti"], "CD": ["Democratic Republic of the Congo", "Congo"]})
+    assert gazetteer.derived("Kuwaiti")
+    assert not gazetteer.derived("Kuwait")
+    assert not gazetteer.derived("Congo")
+
+
+def test_whose_named_buildup_is_told_by_the_words_before_it(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine,
+        "The State Department said it was watching a large Venezuelan military deployment along the border with Guyana.",
+    )
+    assert (found.actor, found.target) == ("Venezuela", "Guyana")
+
+
+def test_a_dateline_country_is_not_whose_forces_the_apposition_names(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "MOMBASA, Kenya — Ugandan troops were deployed to the Kenyan border on Tuesday.")
+    assert (found.actor, found.target) == ("Uganda", "Kenya")
+
+
+def test_an_agentless_buildup_takes_its_actor_from_the_sentence_before(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect(
+            "More troops were sent to the border with Lebanon overnight.",
+            "Israel announced a call-up of reservists on Sunday.",
+        ),
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Israel", "Lebanon")
+
+
+def test_a_named_buildup_is_aimed_at_the_state_whose_border_the_sentence_names(engine) -> None:  # noqa: ANN001
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    [doc] = engine.parse(
+        ["Kenya sent tanks to its border with Somalia in a buildup that worries officials in Ethiopia."]
+    )
+    view = SentenceView(doc, engine._catalog.lexicons)
+    finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
+    buildup = next(token for token in doc if token.lower_ == "buildup")
+    assert finder.token_from(["approached"], buildup).text == "Somalia"
+
+
+def test_he_resolves_to_a_leader_the_tagger_took_for_an_organisation(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Span
+
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    before, doc = engine.parse(
+        ["Diplomats claim Maduro asked for safe passage.", "Washington insisted he leave at once."]
+    )
+    before.ents = [Span(before, 2, 3, label="ORG")]  # as a small tagger often reads a surname
+    lexicons = engine._catalog.lexicons
+    context = SentenceView(before, lexicons)
+    finder = RoleFinder(SentenceView(doc, lexicons), lambda parsed: [context], Gazetteer.from_file())
+    he = next(token for token in doc if token.lower_ == "he")
+    assert finder._role_for(he, None).text == "Maduro"

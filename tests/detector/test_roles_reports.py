@@ -1,0 +1,46 @@
+"""A wire denial's target: the report denied, named with the outlet that ran it.
+
+Made-up sentences; each pins one rule of ``RoleFinder.with_outlet`` (it fails without it).
+"""
+
+from __future__ import annotations
+
+from tests.detector.conftest import by_pattern
+
+
+def _denial(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text, context), "wire_denial")
+    return found
+
+
+def test_the_outlet_a_report_was_published_by_is_part_of_the_target(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine, "The defence ministry on Tuesday rejected a report published by the Daily Courier that troops had left."
+    )
+    assert found.target == "report published by the Daily Courier"
+
+
+def test_a_report_in_an_outlet_keeps_the_outlet(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "The interior ministry denied a report in Monday's edition of the Coastal Ledger.")
+    assert found.target.endswith("Coastal Ledger")
+
+
+def test_the_outlet_of_the_sentence_before_names_the_report(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine,
+        "The defence ministry dismissed the report as false.",
+        "The Harbour Gazette said on Sunday that the navy had lost two frigates.",
+    )
+    assert found.target == "report (The Harbour Gazette)"
+
+
+def test_an_outlet_an_official_spoke_to_did_not_run_the_report(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine, "The defence ministry denied such reports.", "The minister told Al Jazeera that no troops had moved."
+    )
+    assert found.target == "such reports"
+
+
+def test_a_press_conference_is_no_outlet(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "At a press conference on Monday, the defence ministry denied the report.")
+    assert found.target == "report"
