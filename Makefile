@@ -48,13 +48,13 @@ lint: $(TEST_STAMP)
 schema: $(TEST_STAMP)
 	$(BIN)/python -c "from models.alert import alert_event_schema_text as t; open('alerts/schema/alert-event.v1.json', 'w').write(t())"
 
-# Full training of the detector's judge: 5-fold CV by article, then all data; rewrites
+# Full training of the detector's judge: 3-fold CV by article, then all data; rewrites
 # services/detector/model (ONNX + tokenizer + card). Reads the shared data, never copies it.
 EVAL_DATA ?= ../shared/eval
 train: $(TEST_STAMP)
 	$(BIN)/tocsin train --data $(EVAL_DATA)/train.jsonl $(EVAL_DATA)/dev.jsonl \
 		$(EVAL_DATA)/other_events.jsonl $(EVAL_DATA)/general_news.jsonl \
-		--folds 5 --oof var/judge_oof.jsonl
+		--folds 3 --oof var/judge_oof.jsonl
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/run_all.py

@@ -32,14 +32,17 @@ log = structlog.get_logger(__name__)
 class HyperParameters:
     """Everything that shapes a training run; written verbatim into the model card."""
 
-    epochs: int = 30
+    # Six epochs with the top two encoder layers trained: on one held-out fold this lifted the
+    # best F1 from 0.69/0.81/0.65 (encoder frozen, head only, 30 epochs) to 0.80/0.84/0.70, at
+    # about 13 minutes a model on a busy 2-core CPU (the lower four layers are run once and cached).
+    epochs: int = 6
     batch_size: int = 32
-    learning_rate: float = 1e-4  # upper encoder layers, when trainable_layers > 0
+    learning_rate: float = 5e-5  # upper encoder layers, when trainable_layers > 0
     head_learning_rate: float = 1e-3
     weight_decay: float = 0.01
     warmup_fraction: float = 0.1
     max_length: int = 96
-    trainable_layers: int = 0  # 0: encoder frozen, head only (fits a shared 2-core CPU)
+    trainable_layers: int = 2  # 0: encoder frozen, head only (the cheapest run)
     # Lower layers of the base model kept. 4 cross-validated about as well as 6 and runs ~1.4x
     # faster, but the rules' thresholds are calibrated on the 6-layer judge's probabilities.
     encoder_layers: int = 6
