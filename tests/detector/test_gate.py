@@ -68,3 +68,17 @@ def test_an_alone_gate_narrows_where_the_model_may_detect_alone(engine, tmp_path
     found = _only(judged.detect(ALONE_WORD))
     assert found is not None and found.rule == "classifier"
     assert judge.asked == [ALONE_WORD]
+
+
+BOTH_WORDS = "Nothing will reach Ruritania until the embargo ends, trade officials hear."
+
+
+def test_an_alone_gate_list_entry_needs_a_word_of_each_of_its_lexicons(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({ALONE_WORD: 0.95, BOTH_WORDS: 0.95})
+    both = CLASSIFIER.replace("gate: [gate_words]", "gate: [gate_words]\n  alone_gate: [[alone_words, limit_words]]")
+    lexicons = "  alone_words: [embargo*]\n  limit_words: [until, deadline*]\n"
+    judged = _judged(engine, tmp_path, judge, classifier=both, lexicons=lexicons)
+    assert _only(judged.detect(ALONE_WORD)) is None  # "embargo" but no word of the time limit
+    found = _only(judged.detect(BOTH_WORDS))
+    assert found is not None and found.rule == "classifier"
+    assert judge.asked == [BOTH_WORDS]
