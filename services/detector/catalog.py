@@ -7,6 +7,7 @@ single reference, so a detection running in another thread keeps the catalog it 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -57,7 +58,8 @@ class CompiledPattern:
     source: Path
     gate: Lexicon | None = None  # the classifier's gate words: a hit sends the sentence to the model
     lexicons: dict[str, Lexicon] | None = None  # shared lexicons with this pattern's own overrides
-    alone_gate: Lexicon | None = None  # where no match completed, the model is asked only on these words
+    # Where no match completed, the model is asked only where a word of each lexicon of one group occurs.
+    alone_gate: tuple[tuple[Lexicon, ...], ...] | None = None
 
     def alone_gate_passes(self, lowered: str) -> bool:
         """Whether the model may detect alone in the sentence: its alone-gate words occur (the
@@ -65,8 +67,9 @@ class CompiledPattern:
         classifier = self.spec.classifier
         if classifier is None or classifier.alone_at() > 1.0:
             return False
-        gate = self.alone_gate if classifier.alone_gate is not None else self.gate
-        return gate is not None and gate.in_lowered(lowered)
+        if self.alone_gate is None:
+            return self.gate is not None and self.gate.in_lowered(lowered)
+        return any(all(lexicon.in_lowered(lowered) for lexicon in group) for group in self.alone_gate)
 
     def gate_words_pass(self, lowered: str) -> bool:
         """A gate word occurs in the (lower-cased) sentence: the model may lead there."""
@@ -285,10 +288,24 @@ def compile_pattern(
         rules.append(CompiledRule(rule, anchor, constraints, required))
     classifier = spec.classifier
     gate = lexicon(classifier.gate) if classifier is not None and classifier.gate else None
-    alone_gate = lexicon(classifier.alone_gate) if classifier is not None and classifier.alone_gate else None
+    alone_gate = _alone_gate(classifier.alone_gate, lexicon) if classifier is not None else None
     overrides = {name: lexicon([name]) for name in spec.lexicons if name in shared}
     lexicons = {**built, **overrides} if built is not None and overrides else None
     return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate)
+
+
+def _alone_gate(
+    names: list[str | list[str]] | None, lexicon: Callable[[list[str]], Lexicon]
+) -> tuple[tuple[Lexicon, ...], ...] | None:
+    """A classifier's alone gate as groups of lexicons, a word of each of a group's to occur: the
+    plain names together as one group of one lexicon (any of their words), each list of names as
+    a conjunction ("a denial word and a media word")."""
+    if names is None:
+        return None
+    plain = [name for name in names if isinstance(name, str)]
+    groups: list[tuple[Lexicon, ...]] = [(lexicon(plain),)] if plain else []
+    groups += [tuple(lexicon([name]) for name in entry) for entry in names if not isinstance(entry, str)]
+    return tuple(groups)
 
 
 def load_catalog(directories: list[Path]) -> Catalog:

@@ -285,6 +285,7 @@ class DetectionEngine:
         for document in documents:
             self._plan(document, catalog)
         self._match_all(documents, catalog)
+        self._judge_all(documents, alone_only=True)
         self._complete_all(documents, catalog)
         self._judge_all(documents)
         return self._decide_all(documents, catalog)
@@ -367,14 +368,19 @@ class DetectionEngine:
                 if own is not None:
                     check.view = SentenceView(doc, own)
 
-    def _judge_all(self, documents: list[_Pending]) -> None:
+    def _judge_all(self, documents: list[_Pending], alone_only: bool = False) -> None:
         """The model, in one batched run, on every sentence where its probability may matter:
-        a labelled pattern's rule matched the parse, or its model may detect alone there."""
+        a labelled pattern's rule matched the parse, or its model may detect alone there.
+
+        With ``alone_only``, only the sentences where a model may detect alone: they are asked
+        whatever the rules find, so asking them before the roles are read spares reading the
+        roles of candidates whose rules cannot count at the probability found."""
         asked = [
             sentence
             for document in documents
             for sentence in document.planned
-            if any(c.label is not None and (c.matches or c.alone) for c in sentence.checks)
+            if sentence.probabilities is None
+            and any(c.label is not None and (c.alone or (c.matches and not alone_only)) for c in sentence.checks)
         ]
         by_document = {id(s): d for d in documents for s in d.planned}
         texts = [_body(by_document[id(s)].cleaned, by_document[id(s)].sentences[s.index]) for s in asked]
@@ -388,11 +394,12 @@ class DetectionEngine:
 
         A first pass completes every candidate whose roles need no parsed context; one that
         asks for it stops (``_ContextNeeded``) and is done again once all the context sentences
-        asked for in the batch are parsed together. Completion has no side effects besides
+        asked for in the batch are parsed together (a context sentence already parsed as a
+        candidate is not parsed again, only given its names). Completion has no side effects besides
         caches, and it does not depend on the model's probability (the verdict only chooses
         among the completed matches), so the model is asked only where a match completed.
         """
-        jobs = [(d, s, c) for d in documents for s in d.planned for c in s.checks if c.candidates]
+        jobs = [(d, s, c) for d in documents for s in d.planned for c in s.checks if _may_count(s, c)]
         self.recognise(list({id(doc): doc for doc in (self._view(s, c).doc for _, s, c in jobs)}.values()))
         cache: dict[tuple[str, bool], SentenceView] = {}
         waiting: list[tuple[_Pending, _Sentence, _Check]] = []
@@ -404,8 +411,16 @@ class DetectionEngine:
                 waiting.append(job)
                 wanted.update(dict.fromkeys(need.texts))
         if wanted:
-            bodies = list(wanted)
-            for body, doc in zip(bodies, self.parse(bodies), strict=False):
+            parsed = {
+                _body(d.cleaned, d.sentences[s.index]): s.view.doc
+                for d in documents
+                for s in d.planned
+                if s.view is not None
+            }
+            reused = {body: parsed[body] for body in wanted if body in parsed}
+            self.recognise(list(reused.values()))
+            bodies = [body for body in wanted if body not in reused]
+            for body, doc in [*reused.items(), *zip(bodies, self.parse(bodies), strict=False)]:
                 cache[(body, True)] = SentenceView(doc, catalog.lexicons)
         for job in waiting:
             self._complete(*job, cache, catalog, defer=False)
@@ -602,6 +617,17 @@ def _alone(decided: Verdict) -> bool:
     """Whether the model's probability alone makes a detection where no rule completed."""
     classifier = decided.pattern.spec.classifier
     return classifier is not None and decided.probability is not None and decided.probability >= classifier.alone_at()
+
+
+def _may_count(sentence: _Sentence, check: _Check) -> bool:
+    """Whether a rule that found candidates may count at the model's probability, where the
+    model was already asked (a rule that may not count needs no roles read)."""
+    if not check.candidates:
+        return False
+    if check.label is None or sentence.probabilities is None:
+        return True
+    counting = verdict(check.pattern, check.label, sentence.probabilities.get(check.label, 0.0)).rules
+    return any(id(rule) in check.candidates for rule in counting)
 
 
 def _has_required(pattern: CompiledPattern, match: Match) -> bool:

@@ -102,10 +102,10 @@ class Classifier(_Strict):
         default_factory=list,
         description="lexicon names: a sentence reaches the model when a word of one occurs (or a rule's words all do)",
     )
-    alone_gate: list[str] | None = Field(
+    alone_gate: list[str | list[str]] | None = Field(
         default=None,
         description="lexicon names: where no rule's match completed, the model is asked (and may detect "
-        "alone) only when a word of one occurs; unset: the gate's words",
+        "alone) only when a word of one occurs, or a word of each name in one list entry; unset: the gate's words",
     )
 
 
@@ -145,7 +145,8 @@ class PatternSpec(_Strict):
                 names.update(constraint.words)
         if self.classifier is not None:
             names.update(self.classifier.gate)
-            names.update(self.classifier.alone_gate or [])
+            for entry in self.classifier.alone_gate or []:
+                names.update([entry] if isinstance(entry, str) else entry)
         return names
 
 

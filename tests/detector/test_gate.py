@@ -68,3 +68,51 @@ def test_an_alone_gate_narrows_where_the_model_may_detect_alone(engine, tmp_path
     found = _only(judged.detect(ALONE_WORD))
     assert found is not None and found.rule == "classifier"
     assert judge.asked == [ALONE_WORD]
+
+
+BOTH_WORDS = "Nothing will reach Ruritania until the embargo ends, trade officials hear."
+
+
+def test_an_alone_gate_list_entry_needs_a_word_of_each_of_its_lexicons(engine, tmp_path) -> None:  # noqa: ANN001
+    judge = StubJudge({ALONE_WORD: 0.95, BOTH_WORDS: 0.95})
+    both = CLASSIFIER.replace("gate: [gate_words]", "gate: [gate_words]\n  alone_gate: [[alone_words, limit_words]]")
+    lexicons = "  alone_words: [embargo*]\n  limit_words: [until, deadline*]\n"
+    judged = _judged(engine, tmp_path, judge, classifier=both, lexicons=lexicons)
+    assert _only(judged.detect(ALONE_WORD)) is None  # "embargo" but no word of the time limit
+    found = _only(judged.detect(BOTH_WORDS))
+    assert found is not None and found.rule == "classifier"
+    assert judge.asked == [BOTH_WORDS]
+
+
+def test_roles_are_not_read_where_the_model_already_vetoed_the_rule(engine, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    import services.detector.engine as engine_module
+
+    read: list[str] = []
+    real = engine_module.complete
+
+    def recording(view, pattern, candidate, finder):  # noqa: ANN001, ANN202
+        read.append(view.doc.text)
+        return real(view, pattern, candidate, finder)
+
+    monkeypatch.setattr(engine_module, "complete", recording)
+    judge = StubJudge({RULED: 0.1})  # below rule_threshold: the strict rule may not count
+    judged = _judged(engine, tmp_path, judge)  # no required role: the model may detect alone
+    assert _only(judged.detect(RULED)) is None
+    assert judge.asked == [RULED] and read == []
+    judge.by_sentence[RULED] = 0.4
+    found = _only(judged.detect(RULED))
+    assert found is not None and found.rule == "imposes_embargo" and read == [RULED]
+
+
+def test_a_context_sentence_parsed_as_a_candidate_is_not_parsed_again(engine, tmp_path) -> None:  # noqa: ANN001
+    parsed: list[str] = []
+    judged = _judged(engine, tmp_path, StubJudge({}))
+    real = judged.parse
+
+    def recording(texts, entities=True, syntax=True):  # noqa: ANN001, ANN202
+        parsed.extend(texts)
+        return real(texts, entities, syntax)
+
+    judged.parse = recording  # type: ignore[method-assign]
+    judged.detect_many([(RULED + " It imposed an embargo on Ruritania again on Tuesday.", None)])
+    assert parsed.count(RULED) == 1
