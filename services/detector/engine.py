@@ -473,7 +473,9 @@ class DetectionEngine:
                         for match in check.matches.get(id(rule), []):
                             if best is None or match.confidence > best.confidence:
                                 best = match
-                    if best is not None or (chosen.model_led and _alone(chosen)):
+                    # Alone only where the pattern's alone gate let the model in: a sentence judged
+                    # for another pattern is no licence for this one.
+                    if best is not None or (chosen.model_led and check.alone and _alone(chosen)):
                         decided.append((document, sentence, check, chosen, best))
         self._attach_views([(d, s) for d, s, _, _, _ in decided], catalog)
         self.recognise(list({id(doc): doc for doc in (self._view(s, c).doc for _, s, c, _, _ in decided)}.values()))

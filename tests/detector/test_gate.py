@@ -116,3 +116,20 @@ def test_a_context_sentence_parsed_as_a_candidate_is_not_parsed_again(engine, tm
     judged.parse = recording  # type: ignore[method-assign]
     judged.detect_many([(RULED + " It imposed an embargo on Ruritania again on Tuesday.", None)])
     assert parsed.count(RULED) == 1
+
+
+def test_an_empty_alone_gate_means_never_alone_even_where_another_pattern_had_the_model_asked(
+    engine,  # noqa: ANN001
+    tmp_path,  # noqa: ANN001
+) -> None:
+    judge = StubJudge({LOOSE_NO_OFFICIAL: 0.95})
+    free = PATTERN.format(classifier=CLASSIFIER.format(require=""))
+    never = free.replace("id: embargo_test", "id: embargo_never").replace(
+        "gate: [gate_words]", "gate: [gate_words]\n  alone_gate: []"
+    )
+    (tmp_path / "free.yaml").write_text(free, encoding="utf-8")
+    (tmp_path / "never.yaml").write_text(never, encoding="utf-8")
+    judged = DetectionEngine(engine.nlp, engine.trained, [tmp_path], judge=judge)
+    found = judged.detect(LOOSE_NO_OFFICIAL)
+    assert judge.asked == [LOOSE_NO_OFFICIAL]  # embargo_test may detect alone here
+    assert [d.pattern for d in found if d.rule == "classifier"] == ["embargo_test"]
