@@ -125,7 +125,7 @@ class RoleFinder:
         sibling = next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
         if sibling is not None:
             return sibling
-        # "MOGADISHU, Somalia (AP) — Somalia ordered": the real subject parsed as the dateline's apposition
+        # "QUITO, Ecuador (AP) — Ecuador told": the real subject parsed as the dateline's apposition
         return next((c for c in token.children if c.dep_ == "appos" and c.i not in dateline), None)
 
     @role_sources.register("agent")
@@ -137,8 +137,8 @@ class RoleFinder:
 
     @role_sources.register("passive_agent")
     def _passive_agent(self, anchor: Token) -> Token | None:
-        """The "by" agent of the passive the anchor hangs from: "Assad was given a week by
-        America to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
+        """The "by" agent of the passive the anchor hangs from: "the general was given ten days
+        by the council to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
         for token in [anchor, *list(anchor.ancestors)[:3]]:
             found = self._agent(token)
             if found is not None:
@@ -211,7 +211,7 @@ class RoleFinder:
             for t in syntax.described_things(anchor)
             if not _preposition(t) and (t.dep_ != "pobj" or t.head.lower_ == "of")
         ]
-        # "a large Serbian military deployment": the words before a named buildup, not its clauses
+        # "a sizeable Ruritanian naval deployment": the words before a named buildup, not its clauses
         named = [t for left in anchor.lefts for t in left.subtree] if anchor.pos_ in ("NOUN", "PROPN") else []
         roots = things + ([subject] if subject is not None else [])
         dateline = self.view.dateline

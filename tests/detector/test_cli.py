@@ -16,7 +16,7 @@ from services.cli.main import main
 
 ARTICLE_HTML = b"""<html><head><title>Border</title></head><body><nav>Home | World</nav>
 <article><h1>Troops on the move</h1>
-<p>Venezuela has deployed thousands of troops and armoured vehicles to its border with Guyana,
+<p>Venezuela has massed several thousand soldiers and tanks along its frontier with Guyana,
 officials in Georgetown said on Monday, describing the move as a grave provocation.</p>
 <p>The government in Caracas dismissed a Reuters report about the deployment as fake news.</p>
 </article></body></html>"""

@@ -17,8 +17,8 @@ def _buildup(engine, text: str):  # noqa: ANN001, ANN202 - test helper
 
 
 def test_demonyms_of_a_buildup_are_named_as_their_countries(engine) -> None:  # noqa: ANN001
-    found = _buildup(engine, "Hundreds of Israeli tanks are massing along the Lebanese border.")
-    assert (found.actor, found.target) == ("Israel", "Lebanon")
+    found = _buildup(engine, "Scores of Turkish tanks are massing along the Syrian border.")
+    assert (found.actor, found.target) == ("Turkey", "Syria")
 
 
 def test_forces_of_a_state_are_named_as_the_state(engine) -> None:  # noqa: ANN001
@@ -32,8 +32,8 @@ def test_a_name_the_sentence_gives_the_country_keeps_its_words(engine) -> None: 
 
 
 def test_where_forces_go_is_not_whose_they_are(engine) -> None:  # noqa: ANN001
-    found = _buildup(engine, "Congo sends reinforcements to Rwandan border")
-    assert found.target == "Rwanda"
+    found = _buildup(engine, "Chad sends more troops to Sudanese border")
+    assert found.target == "Sudan"
 
 
 def test_the_target_is_never_the_actors_own_country(engine) -> None:  # noqa: ANN001
@@ -48,9 +48,10 @@ def test_a_state_within_reach_of_the_staging_place_is_the_target(engine) -> None
 
 def test_a_dateline_country_is_neither_whose_forces_nor_where_they_go(engine) -> None:  # noqa: ANN001
     found = _buildup(
-        engine, "ADEN, Yemen: Saudi Arabia sent new tanks into Yemen to support loyalists fighting Iran-backed rebels."
+        engine,
+        "KHARTOUM, Sudan: Egypt sent new armoured vehicles into Sudan to back army units fighting rebel militias.",
     )
-    assert (found.actor, found.target) == ("Saudi Arabia", "Yemen")
+    assert (found.actor, found.target) == ("Egypt", "Sudan")
 
 
 def test_the_party_given_until_a_deadline_is_the_target_not_the_giver(engine) -> None:  # noqa: ANN001
@@ -64,11 +65,12 @@ def test_the_party_given_until_a_deadline_is_the_target_not_the_giver(engine) ->
 def test_a_dateline_subject_does_not_hide_the_government_that_orders(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(
         engine.detect(
-            "LIMA, Peru (AP) — Peru's government has ordered the Chilean ambassador to leave the country within 72 hours."
+            "QUITO, Ecuador (AP) — Ecuador's government has ordered the Colombian consul to leave the country "
+            "within 24 hours."
         ),
         "ultimatum",
     )
-    assert found.actor == "Peru's government" and found.target == "Chilean ambassador"
+    assert found.actor == "Ecuador's government" and found.target == "Colombian consul"
 
 
 def test_the_gazetteer_names_a_country_by_the_first_name_of_its_line() -> None:
@@ -113,14 +115,16 @@ def test_the_agent_of_a_passive_demand_is_the_actor(engine) -> None:  # noqa: AN
 def test_an_agentless_demand_takes_its_actor_from_the_sentence_before(engine) -> None:  # noqa: ANN001
     found = _ultimatum(
         engine,
-        "The ambassador has 48 hours to leave the country.",
-        "Chile expelled the Peruvian ambassador on Tuesday over the espionage affair.",
+        "The Argentine ambassador now has three days to leave the country.",
+        "Bolivia expelled the Argentine ambassador on Friday over the smuggling case.",
     )
-    assert (found.actor, found.target) == ("Chile", "ambassador")
+    assert (found.actor, found.target) == ("Bolivia", "Argentine ambassador")
 
 
 def test_a_pronoun_subject_before_is_no_actor(engine) -> None:  # noqa: ANN001
-    found = _ultimatum(engine, "The ambassador has 48 hours to leave the country.", "It said the decision was final.")
+    found = _ultimatum(
+        engine, "The Argentine ambassador now has three days to leave the country.", "It said the decision was final."
+    )
     assert found.actor is None
 
 
@@ -134,7 +138,7 @@ def test_an_acronym_in_brackets_belongs_to_the_name(engine) -> None:  # noqa: AN
 def test_a_subject_parsed_as_the_datelines_apposition_is_the_actor(engine) -> None:  # noqa: ANN001
     found = _ultimatum(
         engine,
-        "LUSAKA, Zambia (AP) — Zambia on Monday ordered Malawi's ambassador to leave the country within 48 hours.",
+        "LUSAKA, Zambia (AP) — Zambia on Monday gave Malawi's envoy two days to get out of the country.",
     )
     assert found.actor == "Zambia"
 
