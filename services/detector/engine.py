@@ -48,9 +48,9 @@ from services.detector.decision import (
 from services.detector.gazetteer import Gazetteer, default_gazetteer
 from services.detector.hygiene import CleanText, clean
 from services.detector.lexicon import TextProbe
-from services.detector.matcher import Candidate, Match, complete
+from services.detector.matcher import Candidate, Match, alone_parties, complete
 from services.detector.matcher import candidates as match_candidates
-from services.detector.roles import RoleFinder
+from services.detector.roles import Role, RoleFinder
 from services.detector.schema import PatternFileError
 from services.detector.sentences import SentenceSpan, split_sentences
 from services.detector.tags import universal_pos
@@ -125,6 +125,7 @@ class _Check:
     candidates: dict[int, list[Candidate]] = field(default_factory=dict)
     view: SentenceView | None = None  # with the pattern's own lexicons, when it has some
     matches: dict[int, list[Match]] = field(default_factory=dict)  # completed candidates, by rule id
+    partial: list[Match] = field(default_factory=list)  # loose matches short of a required role
     finder: RoleFinder | None = None  # what completed them
     window: list[str] | None = None  # the sentences before, for countries
 
@@ -440,13 +441,17 @@ class DetectionEngine:
         window = _window(document.cleaned, document.sentences, sentence.index, document.before)
         finder = RoleFinder(view, self._context_provider(window, cache, catalog, defer), self._gazetteer)
         matches: dict[int, list[Match]] = {}
+        partial: list[Match] = []
         for rule_id, candidates in check.candidates.items():
             for candidate in candidates:
                 match = complete(view, check.pattern, candidate, finder)
-                if match is None or (match.rule.spec.needs_model and not _has_required(check.pattern, match)):
+                if match is None:
+                    continue
+                if match.rule.spec.needs_model and not _has_required(check.pattern, match):
+                    partial.append(match)  # no detection of its own; the parties if the model detects alone
                     continue
                 matches.setdefault(rule_id, []).append(match)
-        check.matches, check.finder, check.window = matches, finder, window
+        check.matches, check.partial, check.finder, check.window = matches, partial, finder, window
 
     @staticmethod
     def _view(sentence: _Sentence, check: _Check) -> SentenceView:
@@ -496,7 +501,8 @@ class DetectionEngine:
             finder = RoleFinder(
                 self._view(sentence, check), self._context_provider(window, cache, catalog), self._gazetteer
             )
-            found[id(document)].append(self._model_detection(chosen, document, span, finder))
+            partial = max(check.partial, key=lambda m: m.confidence, default=None)
+            found[id(document)].append(self._model_detection(chosen, document, span, finder, partial))
         return [found[id(d)] for d in documents]
 
     def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
@@ -540,11 +546,22 @@ class DetectionEngine:
         document: _Pending,
         sentence: SentenceSpan,
         finder: RoleFinder,
+        partial: Match | None = None,
     ) -> Detection:
-        """A detection the model made where no rule completed: the sentence, no parties."""
+        """A detection the model made where no rule completed. Its parties are those of the
+        pattern's best loose match that fell short of a required role, else those the pattern's
+        loose rules read around the sentence's main verb (``alone_parties``); a denial with no
+        report in sight is of the outlet the sentence names."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
-        agency = finder.agency(None) if spec.reports_agency else None
+        actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
+        if actor is None or target is None:
+            read_actor, read_target = alone_parties(decided.pattern, finder)
+            actor = actor or read_actor
+            target = target or (read_target if read_target is None or actor is None or read_target != actor else None)
+        if spec.reports_agency and target is None:
+            target = finder.outlet()
+        agency = finder.agency(target) if spec.reports_agency else None
         body = _body(document.cleaned, sentence)
         probability = float(decided.probability or 0.0)
         return Detection(
@@ -552,9 +569,11 @@ class DetectionEngine:
             sentence=document.text[start:end],
             start=start,
             end=end,
-            triggers=[],
+            triggers=list(partial.triggers) if partial is not None else [],
+            actor=actor.display() if actor else None,
+            target=target.display() if target else None,
             agency=agency,
-            countries=self._gazetteer.countries(body, agency),
+            countries=self._countries(body, actor, target, agency, []),
             confidence=round(probability, 3),
             cameo=spec.cameo,
             rule=CLASSIFIER_RULE,
@@ -576,7 +595,7 @@ class DetectionEngine:
         target = match.target.display() if match.target else None
         agency = finder.agency(match.target) if match.pattern.spec.reports_agency else None
         body = cleaned.text[sentence.start : sentence.end]
-        countries = self._countries(body, match, agency, window)
+        countries = self._countries(body, match.actor, match.target, agency, window)
         return Detection(
             pattern=match.pattern.id,
             sentence=text[start:end],
@@ -593,11 +612,13 @@ class DetectionEngine:
             probability=None if probability is None else round(probability, 4),
         )
 
-    def _countries(self, body: str, match: Match, agency: str | None, window: list[str]) -> list[str]:
+    def _countries(
+        self, body: str, actor: Role | None, target: Role | None, agency: str | None, window: list[str]
+    ) -> list[str]:
         """The countries of the detection's own parties, then of its sentence, then of the
         earlier report a denial refers to; other earlier sentences only when this one names no
         country at all (a neighbour's places are usually another event's)."""
-        parties = [role.text for role in (match.actor, match.target) if role is not None and role.resolved]
+        parties = [role.text for role in (actor, target) if role is not None and role.resolved]
         countries = self._gazetteer.countries(*parties)
         for code in self._gazetteer.countries(body, agency):
             if code not in countries:

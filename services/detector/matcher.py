@@ -174,3 +174,39 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     return Match(
         pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target, round(min(1.0, confidence), 3)
     )
+
+
+def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> tuple[Role | None, Role | None]:
+    """The parties of a detection the model made with no rule's candidate in the sentence: the
+    roles the pattern's loose rules (those that count only under the model) read around the
+    sentence's main verb, standing checked, named as the pattern names its parties. A role that
+    fails its check is left empty rather than filled with the wrong kind of party."""
+    view = finder.view
+    if not syntax.parsed(view.doc):
+        return None, None
+    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
+    if not roots:
+        return None, None
+    root = roots[0]
+    for rule in [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules):
+        spec = rule.spec
+        actor_kind, target_kind = spec.actor_must_be, spec.target_must_be
+
+        def actor_fits(role: Role, kind: str = actor_kind) -> bool:
+            return finder.actor_ok(kind, role)
+
+        def target_fits(role: Role, kind: str = target_kind) -> bool:
+            return finder.target_ok(kind, role)
+
+        actor = finder.find(list(spec.actor), root, accept=actor_fits, agentive=True)
+        if actor is not None and not finder.actor_ok(spec.actor_must_be, actor):
+            actor = None
+        target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
+        if target is not None and not finder.target_ok(spec.target_must_be, target):
+            target = None
+        if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
+            named = finder.party(root)
+            actor = named if named is not None and finder.actor_ok(spec.actor_must_be, named) else None
+        if actor is not None or target is not None:
+            return party_namings.get(pattern.spec.parties)(finder, actor, target)
+    return None, None

@@ -623,12 +623,12 @@ class RoleFinder:
 
     def as_state(self, role: Role | None, besides: str | None = None) -> Role | None:
         """The country a party stands for: "Chinese military aircraft" -> China, "the U.S.
-        Navy" -> U.S., "the Ukrainian border" -> Ukraine, "Turks" -> Turkey.
+        Navy" -> United States, "the Ukrainian border" -> Ukraine, "Turks" -> Turkey.
 
-        A name the sentence gives the country or place keeps its words ("U.S.", "Gaza"); a
-        demonym becomes the country's own name. A person (a leader sending troops) and a named
-        place that is no country ("Diego Garcia") stay as written, as does a party whose only
-        country is ``besides`` (the actor's, never the target's).
+        A name the sentence gives the country or place keeps its words ("Gaza", "Moscow"); a
+        demonym or the country's initials become its own name. A person (a leader sending
+        troops) and a named place that is no country ("Diego Garcia") stay as written, as does
+        a party whose only country is ``besides`` (the actor's, never the target's).
         """
         if role is None or not role.resolved:
             return role
@@ -637,9 +637,9 @@ class RoleFinder:
         if head.ent_type_ == "PERSON":
             return role
         own = self.gazetteer.code_of(role.text)
-        if own is not None:
-            written = _a_name(head) and not self.gazetteer.derived(role.text)  # "the Kuwaiti border": Kuwait
-            return role if own == besides or written else self._named_state(role, None, own)
+        if own is not None:  # "U.S.", "the Kuwaiti border": the country's own name; "Gaza" stays
+            as_written = _a_name(head) and not self.gazetteer.derived(role.text) and not _abbreviation(role.text)
+            return role if own == besides or as_written else self._named_state(role, None, own)
         place = head.ent_type_ in PLACE_LABELS and not view.has_shared("state_edges", {head.i})
         if place and not self.gazetteer.mentions(head.text):
             return role
@@ -648,8 +648,31 @@ class RoleFinder:
                 continue
             for name, code in self.gazetteer.named(token.text):
                 if code != besides and (token.i <= head.i or token.dep_ in ("pobj", "poss")):
-                    return self._named_state(role, name if _a_name(token) else None, code)
+                    written = name if _a_name(token) and not _abbreviation(name) else None
+                    return self._named_state(role, written, code)
         return role
+
+    def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
+        """A buildup's target that names no state ("the area", "the island", "the ADIZ"):
+        the one other state the sentence names, if there is exactly one; else a named place as
+        written; else nothing (a common noun is no party)."""
+        if target is not None and (not target.resolved or self.state_code(target) is not None):
+            return target
+        view = self.view
+        others: dict[str, tuple[int, int]] = {}
+        for ent in view.doc.ents:
+            if ent.start in view.dateline or ent.label_ == "PERSON":
+                continue
+            for code in self.gazetteer.countries(ent.text):
+                if code != own:
+                    others.setdefault(code, (ent.start, ent.end))
+        if len(others) == 1:
+            ((code, (start, end)),) = others.items()
+            return self._named_state(Role(view.text_of(start, end), view, start, end), None, code)
+        if target is None or target.view is not view:
+            return target
+        head = view.doc[target.start : target.end].root
+        return target if head.ent_type_ or head.pos_ == "PROPN" else None
 
     def _named_state(self, role: Role, written: str | None, code: str) -> Role:
         name = written or self.gazetteer.name_of(code) or role.text
@@ -724,6 +747,21 @@ class RoleFinder:
                 found.append((ent.start, ent.end))
         return sorted(set(found))
 
+    def party(self, token: Token) -> Role | None:
+        """The party ``token`` names, as a role source's filler would be named."""
+        return self._role_for(token, None)
+
+    def outlet(self) -> Role | None:
+        """The outlet this sentence names as a party (not its own attribution, not one an
+        official spoke to): the party of a denial that names no report ("accused CNN of
+        spreading false information")."""
+        view = self.view
+        for start, end in self._outlets(view):
+            if start not in view.attribution:
+                phrase = self._outlet_phrase(view, start, end)
+                return Role(phrase, view, start, end)
+        return None
+
     @staticmethod
     def _an_outlet_mention(view: SentenceView, start: int, end: int) -> bool:
         """Media named as a party, not a "press conference", the dateline's "(AP)", or the outlet
@@ -782,7 +820,8 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     """The parties as the countries they stand for (forces, borders, demonyms); the target is
     never the actor's own country ("Turkish troops massed on the Turkish side of the border")."""
     actor = finder.as_state(actor)
-    return actor, finder.as_state(target, besides=finder.state_code(actor))
+    own = finder.state_code(actor)
+    return actor, finder.a_state_approached(finder.as_state(target, besides=own), own)
 
 
 @party_namings.register("reports_with_outlet")
@@ -794,6 +833,12 @@ def _reports_with_outlet(
 
 
 LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})
+
+
+def _abbreviation(name: str) -> bool:
+    """A country's initials ("U.S.", "UK", "DRC"), which a party is better named without."""
+    bare = name.removeprefix("the ").removeprefix("The ").replace(".", "")
+    return bare.isupper() and len(bare) <= 4
 
 
 def _a_name(token: Token) -> bool:

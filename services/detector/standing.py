@@ -51,7 +51,9 @@ class Standing:
             return False
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
             return False
-        if any(s in indices for s, _e in view.spans(view.shared("media_nouns"))):
+        # "press secretary", "the military's media wing": a medium's word inside an office's name
+        offices = {i for s, e in view.spans(view.shared("officials")) for i in range(s, e)}
+        if any(s in indices and s not in offices for s, _e in view.spans(view.shared("media_nouns"))):
             return False
         for ent in view.doc.ents:
             if ent.start in indices and ent.label_ == "ORG":
@@ -76,7 +78,17 @@ class Standing:
             return False
         if kind == "not_blocked":
             return not actor.view.has_shared("companies", actor.indices)
-        return self.official(actor.view, actor.indices)
+        return self.official(actor.view, actor.indices | self._titles(actor))
+
+    @staticmethod
+    def _titles(role: Role) -> set[int]:
+        """The office a named person is given beside the name: "Garba Shehu, the president's
+        spokesman" (an apposition of the name, which the role itself leaves out)."""
+        view = role.view
+        head = view.doc[role.start : role.end].root
+        if head.ent_type_ != "PERSON":
+            return set()
+        return {i for child in head.children if child.dep_ == "appos" for i in syntax.subtree(child)}
 
     def target_ok(self, kind: str, target: Role | None) -> bool:
         """Whether ``target`` meets a rule's ``target_must_be``."""

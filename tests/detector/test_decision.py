@@ -55,6 +55,7 @@ RULED = "The government of Norway imposed an embargo on Ruritania on Monday."
 LOOSE = "The Norwegian government halted all exports to Ruritania on Monday."
 LOOSE_NO_OFFICIAL = "A fishing cooperative halted all exports to Ruritania on Monday."
 BARE = "Nothing will reach Ruritania from its neighbour's ports this winter, trade officials hear."
+HALTED_BARE = "The Norwegian government halted on Monday, citing trade talks."
 UNGATED = "The weather in Oslo was mild on Monday."
 
 
@@ -125,11 +126,32 @@ def test_the_model_alone_detects_when_no_role_is_required(engine, tmp_path) -> N
     found = _only(judged.detect(BARE))
     assert found is not None
     assert found.rule == CLASSIFIER_RULE
-    assert found.actor is None and found.target is None
     assert found.probability == pytest.approx(0.8)
     assert found.cameo == "163"
     required = _engine(engine, tmp_path, StubJudge({BARE: 0.8}), require="actor")
     assert _only(required.detect(BARE)) is None
+
+
+def test_the_model_alone_names_the_parties_its_loose_rules_read(engine, tmp_path) -> None:  # noqa: ANN001
+    # No rule's anchor here: the loose rules' role sources are read around the main verb.
+    judged = _engine(engine, tmp_path, StubJudge({BARE: 0.8}))
+    found = _only(judged.detect(BARE))
+    assert found is not None and (found.actor, found.target) == ("trade officials", None)
+    # A party that fails the loose rules' standing is left out, not named.
+    unofficial = BARE.replace("trade officials", "trade unionists")
+    found = _only(_engine(engine, tmp_path, StubJudge({unofficial: 0.8})).detect(unofficial))
+    assert found is not None and found.actor is None
+
+
+def test_the_model_alone_keeps_the_parties_of_a_loose_match_short_of_a_required_role(engine, tmp_path) -> None:  # noqa: ANN001
+    # The loose rule's match has its official actor but not the required target: no rule
+    # detection, but the model's own detection names the actor it found.
+    alone = CLASSIFIER + "  alone: 0.85\n"
+    judged = _engine(engine, tmp_path, StubJudge({HALTED_BARE: 0.9}), classifier=alone, require="target")
+    found = _only(judged.detect(HALTED_BARE))
+    assert found is not None and found.rule == CLASSIFIER_RULE
+    assert found.actor == "Norwegian government" and found.target is None
+    assert found.triggers == ["halted"]
 
 
 def test_the_gate_keeps_sentences_without_its_words_from_the_model(engine, tmp_path) -> None:  # noqa: ANN001

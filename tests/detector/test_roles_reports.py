@@ -44,3 +44,31 @@ def test_an_outlet_an_official_spoke_to_did_not_run_the_report(engine) -> None: 
 def test_a_press_conference_is_no_outlet(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "At a press conference on Monday, the defence ministry denied the report.")
     assert found.target == "report"
+
+
+class _SureOfDenials:
+    """A stand-in judge certain every sentence is a wire denial (the model-alone path)."""
+
+    labels = ("ultimatum", "military_buildup", "wire_denial")
+
+    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
+        return [{"ultimatum": 0.0, "military_buildup": 0.0, "wire_denial": 0.99} for _ in sentences]
+
+
+def _alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+    from services.detector.engine import DetectionEngine
+
+    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfDenials())
+    [found] = by_pattern(judged.detect(text), "wire_denial")
+    return found
+
+
+def test_a_denial_the_model_found_alone_names_the_outlet_when_no_report_is_named(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, "The interior ministry said the Daily Courier had spread fabricated claims about the talks.")
+    assert found.rule == "classifier"
+    assert found.actor == "interior ministry" and found.target == "the Daily Courier"
+
+
+def test_a_spokesman_named_with_his_office_is_an_official(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, "Tomas Berg, the foreign ministry's spokesman, called the article fabricated and baseless.")
+    assert found.actor == "Tomas Berg"

@@ -26,9 +26,24 @@ def test_forces_of_a_state_are_named_as_the_state(engine) -> None:  # noqa: ANN0
     assert (found.actor, found.target) == ("Kenya", "Somalia")
 
 
-def test_a_name_the_sentence_gives_the_country_keeps_its_words(engine) -> None:  # noqa: ANN001
+def test_a_country_s_initials_become_its_name(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "The U.S. Navy sent two destroyers toward the Venezuelan coast on Monday.")
-    assert (found.actor, found.target) == ("U.S.", "Venezuela")
+    assert (found.actor, found.target) == ("United States", "Venezuela")
+
+
+def test_a_place_the_sentence_names_keeps_its_words(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Ruritania is massing troops near the border with Gaza.")
+    assert found.target == "Gaza"
+
+
+def test_a_target_that_names_no_state_becomes_the_one_other_state_named(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Pakistan moved two brigades to the area on Sunday, officials in India said.")
+    assert (found.actor, found.target) == ("Pakistan", "India")
+
+
+def test_a_common_noun_is_no_target(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Chad has moved two battalions of troops to the area overnight.")
+    assert found.actor == "Chad" and found.target is None
 
 
 def test_where_forces_go_is_not_whose_they_are(engine) -> None:  # noqa: ANN001

@@ -31,7 +31,7 @@ def test_ultimatum_names_noem_or_trump_demanding_maduro_go(seed) -> None:  # noq
 def test_buildup_is_us_toward_venezuela(seed) -> None:  # noqa: ANN001
     _text, detections = seed
     [buildup] = by_pattern(detections, "military_buildup")
-    assert buildup.actor == "US"
+    assert buildup.actor == "United States"
     assert buildup.target == "Venezuela"
     assert {"US", "VE"} <= set(buildup.countries)
     assert buildup.cameo == "154"
