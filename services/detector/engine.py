@@ -502,7 +502,9 @@ class DetectionEngine:
                 self._view(sentence, check), self._context_provider(window, cache, catalog), self._gazetteer
             )
             partial = max(check.partial, key=lambda m: m.confidence, default=None)
-            found[id(document)].append(self._model_detection(chosen, document, span, finder, partial))
+            detection = self._model_detection(chosen, document, span, finder, partial)
+            if detection is not None:
+                found[id(document)].append(detection)
         return [found[id(d)] for d in documents]
 
     def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
@@ -547,18 +549,22 @@ class DetectionEngine:
         sentence: SentenceSpan,
         finder: RoleFinder,
         partial: Match | None = None,
-    ) -> Detection:
+    ) -> Detection | None:
         """A detection the model made where no rule completed. Its parties are those of the
         pattern's best loose match that fell short of a required role, else those the pattern's
         loose rules read around the sentence's main verb (``alone_parties``); a denial with no
-        report in sight is of the outlet the sentence names."""
+        report in sight is of the outlet the sentence names. ``None`` where the pattern asks for
+        standing (``alone_standing``) and the actor read has none."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
         if actor is None or target is None:
-            read_actor, read_target = alone_parties(decided.pattern, finder)
-            actor = actor or read_actor
-            target = target or (read_target if read_target is None or actor is None or read_target != actor else None)
+            read = alone_parties(decided.pattern, finder)
+            classifier = spec.classifier
+            if partial is None and read.unfit_actor and classifier is not None and classifier.alone_standing:
+                return None  # "Huawei denied the newspaper report": the model's reading, not an official's denial
+            actor = actor or read.actor
+            target = target or (read.target if read.target is None or actor is None or read.target != actor else None)
         if spec.reports_agency and target is None:
             target = finder.outlet()
         agency = finder.agency(target) if spec.reports_agency else None

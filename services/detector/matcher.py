@@ -176,19 +176,37 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     )
 
 
-def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> tuple[Role | None, Role | None]:
+OPENING_QUOTES = frozenset({"“", "«", "‘"})
+CLOSING_QUOTES = frozenset({"”", "»", "’"})
+STRAIGHT_QUOTES = frozenset({'"', "``", "''"})
+
+
+@dataclass(frozen=True)
+class AloneParties:
+    """The parties of a detection the model made alone, and whether its actor lacks standing."""
+
+    actor: Role | None
+    target: Role | None
+    unfit_actor: bool = False  # the actor read fails the loose rules' standing (not a bare name)
+
+
+def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     """The parties of a detection the model made with no rule's candidate in the sentence: the
     roles the pattern's loose rules (those that count only under the model) read around the
     sentence's main verb, standing checked, named as the pattern names its parties. A role that
-    fails its check is left empty rather than filled with the wrong kind of party."""
+    fails its check is left empty rather than filled with the wrong kind of party, and the
+    failure is reported (``unfit_actor``) unless the actor is a person named bare, whose office
+    the sentence may not give."""
     view = finder.view
     if not syntax.parsed(view.doc):
-        return None, None
+        return AloneParties(None, None)
     roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
     if not roots:
-        return None, None
+        return AloneParties(None, None)
     root = roots[0]
-    for rule in [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules):
+    loose = [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules)
+    unfit = _unfit_doer(finder, root, loose[0].spec.actor_must_be)
+    for rule in loose:
         spec = rule.spec
         actor_kind, target_kind = spec.actor_must_be, spec.target_must_be
 
@@ -199,14 +217,49 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> tuple[Role | 
             return finder.target_ok(kind, role)
 
         actor = finder.find(list(spec.actor), root, accept=actor_fits, agentive=True)
+        if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
+            actor = finder.party(root)
         if actor is not None and not finder.actor_ok(spec.actor_must_be, actor):
+            unfit = unfit or not _a_bare_person(actor)
             actor = None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is not None and not finder.target_ok(spec.target_must_be, target):
             target = None
-        if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
-            named = finder.party(root)
-            actor = named if named is not None and finder.actor_ok(spec.actor_must_be, named) else None
         if actor is not None or target is not None:
-            return party_namings.get(pattern.spec.parties)(finder, actor, target)
-    return None, None
+            named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, target)
+            return AloneParties(named_actor, named_target, unfit)
+    return AloneParties(None, None, unfit)
+
+
+def _unfit_doer(finder: RoleFinder, root: Token, kind: str) -> bool:
+    """Whether whoever the main clause is about is plainly the wrong kind of party for ``kind``:
+    an outlet, a company, a party, or an organisation with no office ("Reuters spreads fake
+    news", "Huawei denied a newspaper report"). Read off the clause's subject as written, which
+    the role sources pass over when it is a medium. A quoted clause ("“CNN spread lies,” the
+    minister said") and a report said to be false are no such subject."""
+    view = finder.view
+    subject = syntax.clause_subject(root)
+    if subject is None or subject.i in view.dateline or subject.pos_ == "PRON" or _quoted(view, subject.i):
+        return False
+    if view.has_shared("report_nouns", {subject.i}):
+        return False
+    role = finder.party(subject)
+    if role is None or not role.resolved or finder.actor_ok(kind, role):
+        return False
+    if finder.standing.disqualifying(role):
+        return True
+    return view.doc[subject.i].ent_type_ == "ORG"
+
+
+def _quoted(view: SentenceView, index: int) -> bool:
+    """Whether token ``index`` lies between an opening quotation mark and its close."""
+    open_marks = sum(1 for t in view.doc[:index] if t.text in OPENING_QUOTES)
+    close_marks = sum(1 for t in view.doc[:index] if t.text in CLOSING_QUOTES)
+    straight = sum(1 for t in view.doc[:index] if t.text in STRAIGHT_QUOTES)
+    return open_marks > close_marks or straight % 2 == 1
+
+
+def _a_bare_person(role: Role) -> bool:
+    """A person's name and nothing else ("Zakharova", "Dmitry Peskov"): no title, no body."""
+    tokens = role.view.doc[role.start : role.end]
+    return all(t.ent_type_ == "PERSON" or t.is_punct for t in tokens)

@@ -91,6 +91,11 @@ class Classifier(_Strict):
         description="probability at which the model detects where no rule completes (no "
         "parties); unset: at ``threshold`` when no role is required, else never",
     )
+    alone_standing: bool = Field(
+        default=False,
+        description="a detection the model makes alone is dropped when the actor its loose rules "
+        "read fails their standing (a company, party or outlet denying); a bare personal name passes",
+    )
 
     def alone_at(self) -> float:
         """The probability a detection with no rule behind it needs (above 1: never)."""

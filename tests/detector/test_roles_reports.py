@@ -72,3 +72,16 @@ def test_a_denial_the_model_found_alone_names_the_outlet_when_no_report_is_named
 def test_a_spokesman_named_with_his_office_is_an_official(engine) -> None:  # noqa: ANN001
     found = _alone(engine, "Tomas Berg, the foreign ministry's spokesman, called the article fabricated and baseless.")
     assert found.actor == "Tomas Berg"
+
+
+def test_the_model_alone_does_not_make_a_company_s_denial_an_official_one(engine) -> None:  # noqa: ANN001
+    from services.detector.engine import DetectionEngine
+
+    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfDenials())
+    text = "The telecoms company Nordtel denied a newspaper report on Monday."
+    assert by_pattern(judged.detect(text), "wire_denial") == []
+
+
+def test_an_outlet_accused_inside_a_quote_is_not_the_one_denying(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, "“The Daily Courier spread fabricated claims again,” the interior minister said.")
+    assert found.actor == "interior minister"
