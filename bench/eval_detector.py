@@ -18,6 +18,8 @@ the model card's threshold (useful while the rule side is being rebuilt).
 Roles: on true detections, actor and target agree with the labelled parties when the
 labelled party's head word (its last significant word, e.g. "Maduro" of "Nicolás Maduro")
 occurs in the detected party, or the detected party's words all occur in the labelled one.
+Column ``both~`` also counts a party right when both name the same one country by the
+gazetteer ("Turkish Army" and "Turkey"): the same party at the level of states.
 Gate: share of labelled positives of a pattern whose sentence passes that pattern's gate (its
 words, or a strict rule's words). With ``--judge model`` also the share the model was actually
 asked about: the engine asks it only where a rule's match completed or the alone gate passes.
@@ -200,6 +202,19 @@ def same_party(gold: str | None, found: str | None) -> bool:
     return gold_words[-1] in found_words or set(found_words) <= set(gold_words)
 
 
+def same_state(gold: str | None, found: str | None) -> bool:
+    """``same_party``, or both name the same one country ("Turkish Army" and "Turkey", "the
+    U.S." and "United States", "Pentagon" and "United States"): the same party at the level
+    of states, which is how a buildup names its parties."""
+    if same_party(gold, found):
+        return True
+    from services.detector.gazetteer import default_gazetteer
+
+    gazetteer = default_gazetteer()
+    gold_codes, found_codes = gazetteer.countries(gold or ""), gazetteer.countries(found or "")
+    return len(gold_codes) == 1 and gold_codes == found_codes
+
+
 def detect_rows(engine, rows: Sequence[Row], judge: OutOfFoldJudge | None) -> list[list]:  # noqa: ANN001
     """Detections per row; with the out-of-fold judge, one row per call so it knows the row."""
     if judge is None:
@@ -356,17 +371,23 @@ def main() -> int:
         print(f"{pattern:<18}{p:>7.3f}{r:>7.3f}{tp:>5}{fp:>5}{fn:>5}")
 
     if detections is not None:
-        print(f"\n{'roles on true detections':<26}{'n':>5}{'actor':>8}{'target':>8}{'both':>8}")
-        all_n = all_both = 0
+        print(f"\n{'roles on true detections':<26}{'n':>5}{'actor':>8}{'target':>8}{'both':>8}{'both~':>8}")
+        all_n = all_both = all_states = 0
         for pattern, (n, actors, targets) in roles_table(labelled, detections).items():
-            both = sum(
-                any(same_party(r.actor, d.actor) and same_party(r.target, d.target) for d in ds if d.pattern == pattern)
-                for r, ds in zip(labelled, detections, strict=False)
-                if r.label == CLASS_OF[pattern]
+            both = states = 0
+            for r, ds in zip(labelled, detections, strict=False):
+                hits = [d for d in ds if d.pattern == pattern]
+                if r.label != CLASS_OF[pattern] or not hits:
+                    continue
+                both += any(same_party(r.actor, d.actor) and same_party(r.target, d.target) for d in hits)
+                states += any(same_state(r.actor, d.actor) and same_state(r.target, d.target) for d in hits)
+            all_n, all_both, all_states = all_n + n, all_both + both, all_states + states
+            print(
+                f"{pattern:<26}{n:>5}{actors / max(n, 1):>8.2f}{targets / max(n, 1):>8.2f}"
+                f"{both / max(n, 1):>8.2f}{states / max(n, 1):>8.2f}"
             )
-            all_n, all_both = all_n + n, all_both + both
-            print(f"{pattern:<26}{n:>5}{actors / max(n, 1):>8.2f}{targets / max(n, 1):>8.2f}{both / max(n, 1):>8.2f}")
-        print(f"{'all':<26}{all_n:>5}{'':>16}{all_both / max(all_n, 1):>8.2f}")
+        print(f"{'all':<26}{all_n:>5}{'':>16}{all_both / max(all_n, 1):>8.2f}{all_states / max(all_n, 1):>8.2f}")
+        print("both~: a party also counts as right when both name the same one country (Turkish Army ~ Turkey)")
 
     gates = gate_recall(labelled)
     if gates:
