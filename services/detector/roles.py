@@ -57,6 +57,7 @@ class RoleFinder:
         self._context = context
         self.gazetteer = gazetteer
         self.standing = Standing(gazetteer)
+        self._read: dict[tuple[str, int, int], Token | None] = {}  # role sources are pure: read once
 
     def in_context(self, lexicon: Lexicon) -> bool:
         """Whether a word of ``lexicon`` occurs in the sentences before this one."""
@@ -73,10 +74,18 @@ class RoleFinder:
     def token_from(self, sources: list[str], anchor: Token) -> Token | None:
         """The raw token the first productive source points at (before pronoun resolution)."""
         for source in sources:
-            token = role_sources.get(source)(self, anchor)
+            token = self._source(source, anchor)
             if token is not None:
                 return token
         return None
+
+    def _source(self, name: str, anchor: Token) -> Token | None:
+        """What the role source ``name`` points at from ``anchor``, remembered: a rule reads
+        the target's sources once to keep the actor off them and again to fill the target."""
+        key = (name, id(anchor.doc), anchor.i)
+        if key not in self._read:
+            self._read[key] = role_sources.get(name)(self, anchor)
+        return self._read[key]
 
     def find(
         self,
@@ -96,7 +105,7 @@ class RoleFinder:
         """
         first: Role | None = None
         for source in sources:
-            token = self._beyond_dateline(role_sources.get(source)(self, anchor))
+            token = self._beyond_dateline(self._source(source, anchor))
             if token is None or (token.doc is self.view.doc and token.i in avoid) or self._a_time(token):
                 continue  # "denied on Monday", "given a week": a date or a span of time is never a party
             role = self._role_for(token, exclude)
@@ -388,7 +397,7 @@ class RoleFinder:
                             break
         if near:
             return min(near, key=lambda found: found[:2])[2]
-        edges = [self._approached_state(t, own) for t in self.view.doc if t.i not in dateline]
+        edges = (self._approached_state(t, own) for t in self.view.doc if t.i not in dateline)
         edge = next((state for state in edges if state is not None), None)
         if edge is not None and anchor.pos_ == "NOUN":  # "sent tanks to its border with Iraq in a buildup ..."
             return edge
