@@ -191,6 +191,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "state_edges",
         "reach_words",
         "polity_nouns",
+        "leader_nouns",
         "outlet_prepositions",
         "publishing_verbs",
         "time_spans",

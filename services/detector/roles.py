@@ -522,6 +522,10 @@ class RoleFinder:
             resolved = self._resolve(token, exclude)
             if resolved.resolved and self.gazetteer.mentions(resolved.text):
                 return resolved
+        if view is self.view and self._leader_description(token):  # "the Iraqi leader": the name before
+            named = self._resolve(token, exclude, person=True)
+            if named.resolved and self._same_country(named.text, token):
+                return named
         start, end = syntax.noun_phrase(token)
         if end - start > MAX_PHRASE:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
@@ -550,18 +554,39 @@ class RoleFinder:
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
         return definite and not any(self.gazetteer.mentions(t.text) for t in token.subtree)
 
-    def _resolve(self, pronoun: Token, exclude: Role | None) -> Role:
+    def _leader_description(self, token: Token) -> bool:
+        """A definite description of a ruler by country that names nobody: "the Iraqi leader",
+        "the Yugoslav president" (not "the Iraqi leader Saddam Hussein")."""
+        if token.pos_ != "NOUN" or token.ent_type_ or token.lower_ not in self.view.words_of("leader_nouns"):
+            return False
+        children = list(token.children)
+        definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in children)
+        demonym = any(c.dep_ in ("amod", "compound") and self.gazetteer.mentions(c.text) for c in children)
+        named = any(t.ent_type_ == "PERSON" and not self.gazetteer.mentions(t.text) for t in token.subtree)
+        return definite and demonym and not named
+
+    def _same_country(self, name: str, description: Token) -> bool:
+        """Whether a name may be the ruler a description names: no country the gazetteer gives
+        the name differs from the description's."""
+        own = set(self.gazetteer.countries(name))
+        described = {code for c in description.children for code in self.gazetteer.countries(c.text)}
+        return not own or bool(own & described)
+
+    def _resolve(self, pronoun: Token, exclude: Role | None, person: bool | None = None) -> Role:
         """The nearest fitting name: earlier in the sentence, then the context, subjects first.
 
         The subject of "..., he said" never refers into the quote it introduces.
         """
-        person = pronoun.lower_ in self.view.words_of("person_pronouns")
+        if person is None:
+            person = pronoun.lower_ in self.view.words_of("person_pronouns")
         quote: set[int] = set()
         if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
             quote = syntax.subtree(pronoun.head)
 
+        own = syntax.subtree(pronoun)  # "the Moldovan leader" is not its own antecedent
+
         def before(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
-            return [c for c in found if c[0] < pronoun.i and c[0] not in quote]
+            return [c for c in found if c[0] < pronoun.i and c[0] not in quote and c[0] not in own]
 
         earlier = list(reversed(self._context(True)))
         pools = [(self.view, before(self._antecedents(self.view, person)))] + [

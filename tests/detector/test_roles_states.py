@@ -232,3 +232,12 @@ def test_he_resolves_to_a_leader_the_tagger_took_for_an_organisation(engine) -> 
     finder = RoleFinder(SentenceView(doc, lexicons), lambda parsed: [context], Gazetteer.from_file())
     he = next(token for token in doc if token.lower_ == "he")
     assert finder._role_for(he, None).text == "Maduro"
+
+
+def test_the_leader_described_by_country_is_the_person_named_before(engine) -> None:  # noqa: ANN001
+    text = (
+        "The French government issued an ultimatum to Viktor Krall, demanding that the Moldovan "
+        "leader leave the capital within 48 hours."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == "Viktor Krall"
