@@ -12,6 +12,7 @@ from services.detector.lexicon import Lexicon
 from services.detector.positions import indices as position_indices
 from services.detector.registry import party_namings
 from services.detector.roles import Role, RoleFinder
+from services.detector.standing import bare_name
 from services.detector.view import SentenceView
 
 ROLE_POSITIONS = frozenset({"actor", "target", "context"})
@@ -220,7 +221,7 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
             actor = finder.party(root)
         if actor is not None and not finder.actor_ok(spec.actor_must_be, actor):
-            unfit = unfit or not _a_bare_person(actor)
+            unfit = unfit or not bare_name(actor)
             actor = None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is not None and not finder.target_ok(spec.target_must_be, target):
@@ -257,9 +258,3 @@ def _quoted(view: SentenceView, index: int) -> bool:
     close_marks = sum(1 for t in view.doc[:index] if t.text in CLOSING_QUOTES)
     straight = sum(1 for t in view.doc[:index] if t.text in STRAIGHT_QUOTES)
     return open_marks > close_marks or straight % 2 == 1
-
-
-def _a_bare_person(role: Role) -> bool:
-    """A person's name and nothing else ("Zakharova", "Dmitry Peskov"): no title, no body."""
-    tokens = role.view.doc[role.start : role.end]
-    return all(t.ent_type_ == "PERSON" or t.is_punct for t in tokens)

@@ -283,6 +283,10 @@ class RoleFinder:
 
     @role_sources.register("complier")
     def _complier(self, anchor: Token) -> Token | None:
+        if anchor.dep_ == "aux" and anchor.head is not anchor:  # "Syria must stop ...": who must
+            subject = next((c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None:
+                return subject
         for child in anchor.children:
             if child.dep_ in ("nsubj", "nsubjpass"):
                 return child

@@ -146,3 +146,9 @@ class Standing:
                 if view.hits(words, set(range(ent.start, ent.end))):
                     return True
         return False
+
+
+def bare_name(role: Role) -> bool:
+    """A person's name and nothing else ("Demirel", "Dmitry Peskov"): no title, no body."""
+    tokens = role.view.doc[role.start : role.end]
+    return role.resolved and all(t.ent_type_ == "PERSON" or t.is_punct for t in tokens)

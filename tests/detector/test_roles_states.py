@@ -241,3 +241,13 @@ def test_the_leader_described_by_country_is_the_person_named_before(engine) -> N
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert found.target == "Viktor Krall"
+
+
+def test_who_must_comply_is_the_subject_of_the_verb_must_governs(engine) -> None:  # noqa: ANN001
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    [doc] = engine.parse(["Moldova must abandon its claims to the island, the French foreign minister said."])
+    finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
+    must = next(token for token in doc if token.lower_ == "must")
+    assert finder.token_from(["complier"], must).text == "Moldova"
