@@ -690,6 +690,28 @@ class RoleFinder:
                     return self._named_state(role, written, code)
         return role
 
+    def forces_by_demonym(self, besides: str | None) -> Role | None:
+        """The state a demonym in the sentence gives something to ("Turkish troops", "Iraqi
+        tanks", "the Turks"), other than ``besides``: who a buildup is by where the parse found
+        nobody acting (headlines, passives). The first such demonym, outside the dateline."""
+        view = self.view
+        for token in view.doc:
+            if token.i in view.dateline or token.dep_ not in ("amod", "compound", "nsubj"):
+                continue
+            code = self.gazetteer.code_of(token.text)
+            if code is None or code == besides or not self._demonym(token, code):
+                continue
+            return self._named_state(Role(token.text, view, token.i, token.i + 1), None, code)
+        return None
+
+    def _demonym(self, token: Token, code: str) -> bool:
+        """A word for a country's people or things ("Turkish", "Turks", "Iraqi"), not its name,
+        capital or leader, however a tagger labels it in a headline."""
+        own = self.gazetteer.name_of(code) or ""
+        if token.text == own:
+            return False
+        return token.ent_type_ == "NORP" or self.gazetteer.derived(token.text) or token.text[:3] == own[:3]
+
     def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
         """A buildup's target that names no state ("the area", "the island", "the ADIZ"):
         the one other state the sentence names, if there is exactly one; else a named place as
@@ -859,7 +881,10 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     never the actor's own country ("Turkish troops massed on the Turkish side of the border")."""
     actor = finder.as_state(actor)
     own = finder.state_code(actor)
-    return actor, finder.a_state_approached(finder.as_state(target, besides=own), own)
+    target = finder.a_state_approached(finder.as_state(target, besides=own), own)
+    if actor is None:  # "More Turkish Troops Move to the Iraq Border": whose forces, by demonym
+        actor = finder.forces_by_demonym(besides=finder.state_code(target))
+    return actor, target
 
 
 @party_namings.register("reports_with_outlet")

@@ -251,3 +251,13 @@ def test_who_must_comply_is_the_subject_of_the_verb_must_governs(engine) -> None
     finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
     must = next(token for token in doc if token.lower_ == "must")
     assert finder.token_from(["complier"], must).text == "Moldova"
+
+
+def test_where_nobody_is_found_acting_the_forces_demonym_names_the_state(engine) -> None:  # noqa: ANN001
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    [doc] = engine.parse(["Border Crisis: More Turkish Armour Heads to the Iraq Frontier"])
+    finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
+    assert finder.forces_by_demonym(besides="IQ").text == "Turkey"
+    assert finder.forces_by_demonym(besides="TR") is None  # never the state approached
