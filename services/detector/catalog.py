@@ -192,6 +192,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "reach_words",
         "polity_nouns",
         "leader_nouns",
+        "address_words",
         "outlet_prepositions",
         "publishing_verbs",
         "time_spans",

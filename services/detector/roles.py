@@ -558,6 +558,23 @@ class RoleFinder:
         definite = any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in token.children)
         return definite and not any(self.gazetteer.mentions(t.text) for t in token.subtree)
 
+    def _addressee(self, pronoun: Token) -> Token | None:
+        """Whom a quoted "you" addresses: the object of the speech verb outside the quote ("told
+        the junta"), else what a word of address is directed to ("a message to the Taliban")."""
+        view = self.view
+        speech = view.shared("speech_verbs")
+        for token in view.doc:
+            if token.pos_ == "VERB" and speech.match_at(view.words, token.i):
+                for child in token.children:
+                    named = child.dep_ in ("dobj", "dative", "iobj") and child.pos_ in ("PROPN", "NOUN")
+                    if named and pronoun.i not in syntax.subtree(child):
+                        return child
+        for token in view.doc:
+            if token.dep_ == "pobj" and token.head.lower_ in ("to", "at") and pronoun.i not in syntax.subtree(token):
+                if token.head.head.lower_ in view.words_of("address_words"):
+                    return token
+        return None
+
     def _leader_description(self, token: Token) -> bool:
         """A definite description of a ruler by country that names nobody: "the Iraqi leader",
         "the Yugoslav president" (not "the Iraqi leader Saddam Hussein")."""
@@ -581,6 +598,12 @@ class RoleFinder:
 
         The subject of "..., he said" never refers into the quote it introduces.
         """
+        if pronoun.lower_ in ("you", "your"):  # '"You have 48 hours," the minister told the junta'
+            addressee = self._addressee(pronoun)
+            if addressee is not None:
+                role = self._role_for(addressee, exclude)
+                if role is not None and role.resolved:
+                    return role
         if person is None:
             person = pronoun.lower_ in self.view.words_of("person_pronouns")
         quote: set[int] = set()

@@ -261,3 +261,21 @@ def test_where_nobody_is_found_acting_the_forces_demonym_names_the_state(engine)
     finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
     assert finder.forces_by_demonym(besides="IQ").text == "Turkey"
     assert finder.forces_by_demonym(besides="TR") is None  # never the state approached
+
+
+@pytest.mark.parametrize(
+    ("text", "addressee"),
+    [
+        (
+            '"You have 72 hours to leave the country or face arrest," the Moldovan interior minister told the ambassador.',
+            "ambassador",
+        ),
+        (
+            'In a message to the junta, the French minister said: "If you do not step down by Friday, we will face no choice but military action."',
+            "junta",
+        ),
+    ],
+)
+def test_a_quoted_you_is_whom_the_quote_addresses(engine, text: str, addressee: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == addressee
