@@ -47,7 +47,6 @@ SEEDS = {"ULTIMATUM": "ultimatum", "MILITARY_BUILDUP": "military_buildup", "WIRE
 GENERAL_EVENTS = {"agnews-test-03743": "ultimatum", "agnews-test-07252": "wire_denial"}
 THRESHOLDS = [round(0.05 * i, 2) for i in range(2, 20)]
 RULE_THRESHOLDS = [0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4]
-MIN_PRECISION = 0.93  # the goal is 0.90 on unseen text: keep a margin
 MAX_ALARMS = 1.0  # per 1,000 general-news snippets and pattern (three patterns share the goal of 2)
 FOLDS = 5
 STOP = frozenset(
@@ -257,10 +256,10 @@ def score(
 
 
 def choose(rows: list[Row], pattern: str) -> tuple[float, float, tuple[str, ...], float | None]:
-    """The thresholds and required roles with the best recall at precision >= MIN_PRECISION
-    and few alarms; failing that, the best F1 among settings with few alarms (the goal weighs
-    precision and recall alike, and on held-out news recall was the larger gap). Rows no
-    setting can fire count once."""
+    """The thresholds and required roles with the best F1 among settings with few alarms,
+    higher precision breaking ties. The goal weighs precision and recall alike; choosing the
+    best recall above a precision floor instead, once the floor became reachable, gave
+    ultimatum P 0.94 at R 0.63 (F1 0.75, against 0.81). Rows no setting can fire count once."""
     live = [row for row in rows if pattern in row.model_led or pattern in row.rule_only]
     ids = {id(row) for row in live}
     base = score([row for row in rows if id(row) not in ids], pattern, 2.0, 2.0)
@@ -274,10 +273,9 @@ def choose(rows: list[Row], pattern: str) -> tuple[float, float, tuple[str, ...]
                     s = score(live, pattern, t, rt, require, alone)
                     s.fn += base.fn
                     s.general += base.general
-                    ok = s.precision >= MIN_PRECISION and s.per_thousand <= MAX_ALARMS
                     quiet = s.per_thousand <= MAX_ALARMS
                     f1 = (2 * s.precision * s.recall / (s.precision + s.recall)) if s.tp else 0.0
-                    key = (ok, quiet, s.recall if ok else f1, s.precision, -s.per_thousand)
+                    key = (quiet, round(f1, 3), s.precision, -s.per_thousand)
                     if best is None or key > best[0]:
                         best = (key, (t, rt, require, alone))
     assert best is not None
