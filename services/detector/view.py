@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from services.detector.lexicon import Lexicon
 
 DATELINE_DASHES = frozenset({"—", "–", "-", "--", ":"})
+DATELINE_MARKS = frozenset({",", "(", ")", "[", "]", "."})  # "London [UK], Mar. 20 (ANI):"
 
 
 class SentenceView:
@@ -82,18 +83,23 @@ class SentenceView:
 
     @cached_property
     def dateline(self) -> set[int]:
-        """A leading dateline, "NAIROBI, Kenya —" or "Pristina, 6 May 2017 -": where the story
-        was filed, never a party. Names, numbers and commas up to a dash in the first words."""
+        """A leading dateline, "NAIROBI, Kenya —", "Pristina, 6 May 2017 -" or "Delhi [India],
+        Mar. 3 (ANI):": where the story was filed, never a party. Names, places, dates and
+        marks up to a dash (or a colon) in the first words, one of them a place."""
         doc = self.doc
-        for token in doc[:12]:
-            if token.text in DATELINE_DASHES and token.i > 0:
+        for token in doc[:14]:
+            if token.i > 0 and (token.text in DATELINE_DASHES or _closes_dateline(token.text)):
                 before = doc[: token.i]
-                if all(t.pos_ in ("PROPN", "NUM") or t.text in (",", "(", ")") or t.is_upper for t in before) and any(
+                if all(_in_dateline(t) for t in before) and any(
                     t.ent_type_ in ("GPE", "LOC") or (t.is_upper and len(t) > 2) for t in before
                 ):
-                    return set(range(token.i + 1))
+                    # "Bangladesh: Myanmar digs in ..." is a headline's topic, not where it was filed:
+                    # before a colon, a dateline is in capitals or carries a date or a bracket.
+                    colon = token.text[-1] == ":"
+                    filed = any(t.is_upper or t.like_num or t.ent_type_ == "DATE" or t.text in "([" for t in before)
+                    return set(range(token.i + 1)) if filed or not colon else set()
                 return set()
-            if not (token.pos_ in ("PROPN", "NUM") or token.text in (",", "(", ")") or token.is_upper):
+            if not _in_dateline(token):
                 return set()
         return set()
 
@@ -104,3 +110,18 @@ class SentenceView:
 
     def text_of(self, start: int, end: int) -> str:
         return self.doc[start:end].text
+
+
+def _in_dateline(token: Token) -> bool:
+    """A word a dateline is made of: a name, a place, a date, a number, a bracket or comma."""
+    return (
+        token.pos_ in ("PROPN", "NUM")
+        or token.ent_type_ in ("GPE", "LOC", "DATE")
+        or token.text in DATELINE_MARKS
+        or token.is_upper
+    )
+
+
+def _closes_dateline(text: str) -> bool:
+    """ "):" or "]:" — the tokenizer's one token for a closing bracket and the colon after it."""
+    return len(text) == 2 and text[0] in DATELINE_MARKS and text[1] in DATELINE_DASHES

@@ -85,3 +85,11 @@ def test_the_model_alone_does_not_make_a_company_s_denial_an_official_one(engine
 def test_an_outlet_accused_inside_a_quote_is_not_the_one_denying(engine) -> None:  # noqa: ANN001
     found = _alone(engine, "“The Daily Courier spread fabricated claims again,” the interior minister said.")
     assert found.actor == "interior minister"
+
+
+def test_a_bracketed_dateline_is_never_the_party(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine,
+        "Kathmandu [Nepal], Mar. 3 (ANI): The foreign ministry has dismissed reports published by the Daily Courier as nonsense.",
+    )
+    assert found.actor == "foreign ministry"

@@ -279,3 +279,12 @@ def test_where_nobody_is_found_acting_the_forces_demonym_names_the_state(engine)
 def test_a_quoted_you_is_whom_the_quote_addresses(engine, text: str, addressee: str) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert found.target == addressee
+
+
+def test_a_headline_s_topic_before_a_colon_is_no_dateline(engine) -> None:  # noqa: ANN001
+    from services.detector.view import SentenceView
+
+    lexicons = engine._catalog.lexicons
+    [topic, filed] = engine.parse(["Moldova: Ukraine Moves Tanks to the Border", "CHISINAU: Ukraine moved tanks."])
+    assert SentenceView(topic, lexicons).dateline == set()
+    assert SentenceView(filed, lexicons).dateline == {0, 1}
