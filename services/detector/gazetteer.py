@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 GAZETTEER_FILE = Path(__file__).with_name("gazetteer.yaml")
+MEMO_TEXTS = 50_000
 
 
 class Gazetteer:
@@ -24,6 +25,7 @@ class Gazetteer:
                 self._name_of[str(code).upper()] = str(aliases[0])
             for alias in aliases:
                 self._code_of.setdefault(str(alias), str(code).upper())
+        self._mentions: dict[str, bool] = {}
         alternatives = sorted(self._code_of, key=len, reverse=True)
         self._pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])(?!-\w)")
 
@@ -63,7 +65,14 @@ class Gazetteer:
         return own is not None and len(name) > len(own) and name[:4] == own[:4] and " " not in name
 
     def mentions(self, text: str) -> bool:
-        return self._pattern.search(text) is not None
+        """Whether ``text`` names any country; asked of the same words again and again, so
+        remembered (bounded: hostile text must not grow it without end)."""
+        known = self._mentions.get(text)
+        if known is None:
+            if len(self._mentions) >= MEMO_TEXTS:
+                self._mentions.clear()
+            known = self._mentions[text] = self._pattern.search(text) is not None
+        return known
 
 
 @lru_cache(maxsize=1)

@@ -32,7 +32,14 @@ class SentenceView:
         return cached
 
     def hits(self, lexicon: Lexicon, indices: set[int] | range) -> list[tuple[int, int]]:
-        return [(s, e) for s, e in self.spans(lexicon) if any(i in indices for i in range(s, e))]
+        """The lexicon's spans that overlap ``indices`` (most spans are one word: tested directly)."""
+        spans = self.spans(lexicon)
+        if not spans:
+            return spans
+        if isinstance(indices, range) and indices.step == 1:
+            low, high = indices.start, indices.stop
+            return [(s, e) for s, e in spans if s < high and e > low]
+        return [(s, e) for s, e in spans if s in indices or (e - s > 1 and any(i in indices for i in range(s + 1, e)))]
 
     def shared(self, name: str) -> Lexicon:
         return self.lexicons[name]
