@@ -21,7 +21,11 @@ REPO = BENCH.parent
 
 # (script, arguments, what it measures) — the soak run is separate (`bench/soak.py`, 10 min).
 BENCHMARKS: list[tuple[str, list[str], str]] = [
-    ("eval_detector.py", [], "Detector accuracy on the development set (../shared/eval/dev.jsonl)"),
+    (
+        "eval_detector.py",
+        ["--general", "7600"],
+        "Detector accuracy, cross-validated by article (needs `make train`'s var/judge_oof.jsonl), and speed",
+    ),
     ("bench_detector.py", [], "Detector speed: articles/s per core against tokenizer-only and full-pipeline runs"),
     ("bench_ingest.py", [], "Ingest: 1,000 sources on loopback, polls/s and CPU per poll against bare httpx"),
     (
