@@ -736,24 +736,25 @@ class RoleFinder:
         return token.ent_type_ == "NORP" or self.gazetteer.derived(token.text) or token.text[:3] == own[:3]
 
     def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
-        """A buildup's target that names no state ("the area", "the island", "the ADIZ"):
-        the one other state the sentence names, if there is exactly one; else a named place as
-        written; else nothing (a common noun is no party)."""
-        if target is not None and (not target.resolved or self.state_code(target) is not None):
+        """A buildup's target that names no state ("the area", "the island", "the ADIZ") or the
+        actor's own: the one other state the sentence names, if there is exactly one; else a
+        named place as written; else nothing (a common noun is no party)."""
+        code = self.state_code(target)
+        if target is not None and (not target.resolved or (code is not None and code != own)):
             return target
         view = self.view
         others: dict[str, tuple[int, int]] = {}
         for ent in view.doc.ents:
             if ent.start in view.dateline or ent.label_ == "PERSON":
                 continue
-            for code in self.gazetteer.countries(ent.text):
-                if code != own:
-                    others.setdefault(code, (ent.start, ent.end))
+            for other in self.gazetteer.countries(ent.text):
+                if other != own:
+                    others.setdefault(other, (ent.start, ent.end))
         if len(others) == 1:
-            ((code, (start, end)),) = others.items()
-            return self._named_state(Role(view.text_of(start, end), view, start, end), None, code)
-        if target is None or target.view is not view:
-            return target
+            ((other, (start, end)),) = others.items()
+            return self._named_state(Role(view.text_of(start, end), view, start, end), None, other)
+        if target is None or target.view is not view or code is not None:
+            return None if code is not None else target  # the actor's own country is no target
         head = view.doc[target.start : target.end].root
         return target if head.ent_type_ or head.pos_ == "PROPN" else None
 

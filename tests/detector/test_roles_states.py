@@ -288,3 +288,8 @@ def test_a_headline_s_topic_before_a_colon_is_no_dateline(engine) -> None:  # no
     [topic, filed] = engine.parse(["Moldova: Ukraine Moves Tanks to the Border", "CHISINAU: Ukraine moved tanks."])
     assert SentenceView(topic, lexicons).dateline == set()
     assert SentenceView(filed, lexicons).dateline == {0, 1}
+
+
+def test_the_actor_s_own_country_is_never_the_target(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "The Moldovan army moved two brigades toward Moldovan bases near the border.")
+    assert (found.actor, found.target) == ("Moldova", None)
