@@ -564,7 +564,8 @@ class DetectionEngine:
             if partial is None and read.unfit_actor and classifier is not None and classifier.alone_standing:
                 return None  # "Huawei denied the newspaper report": the model's reading, not an official's denial
             actor = actor or read.actor
-            target = target or (read.target if read.target is None or actor is None or read.target != actor else None)
+            if target is None and read.target != actor:
+                target = read.target
         if spec.reports_agency and target is None:
             target = finder.outlet()
         agency = finder.agency(target) if spec.reports_agency else None

@@ -88,8 +88,8 @@ class Classifier(_Strict):
         default=None,
         gt=0.0,
         le=1.0,
-        description="probability at which the model detects where no rule completes (no "
-        "parties); unset: at ``threshold`` when no role is required, else never",
+        description="probability at which the model detects where no rule completes (its "
+        "parties read by the loose rules' sources); unset: at ``threshold`` when no role is required, else never",
     )
     alone_standing: bool = Field(
         default=False,
