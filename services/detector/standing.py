@@ -96,7 +96,8 @@ class Standing:
             return True
         view, indices = target.view, target.indices
         if kind == "political":
-            if view.has_shared("blocked_targets", indices):
+            # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
+            if view.has_shared("blocked_targets", indices) and not view.has_shared("officials", indices):
                 return False
             if self.own_people(target):
                 return False

@@ -293,3 +293,15 @@ def test_a_headline_s_topic_before_a_colon_is_no_dateline(engine) -> None:  # no
 def test_the_actor_s_own_country_is_never_the_target(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "The Moldovan army moved two brigades toward Moldovan bases near the border.")
     assert (found.actor, found.target) == ("Moldova", None)
+
+
+def test_staff_of_an_official_body_may_be_ordered_out_a_company_s_may_not(engine) -> None:  # noqa: ANN001
+    text = (
+        "The Moldovan government has ordered British staff of the United Nations to leave the country within a month."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == "British staff of the United Nations"
+    assert (
+        by_pattern(engine.detect("A retailer gave staff of its warehouse 48 hours to leave the site."), "ultimatum")
+        == []
+    )
