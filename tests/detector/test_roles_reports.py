@@ -93,3 +93,17 @@ def test_a_bracketed_dateline_is_never_the_party(engine) -> None:  # noqa: ANN00
         "Kathmandu [Nepal], Mar. 3 (ANI): The foreign ministry has dismissed reports published by the Daily Courier as nonsense.",
     )
     assert found.actor == "foreign ministry"
+
+
+def test_an_office_a_tagger_takes_for_an_organisation_is_still_official(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Span
+
+    from services.detector.gazetteer import Gazetteer
+    from services.detector.roles import Role, RoleFinder
+    from services.detector.view import SentenceView
+
+    [doc] = engine.parse(["The High Commission denied a report in the Daily Courier."])
+    doc.ents = [Span(doc, 1, 3, label="ORG")]  # as a small tagger reads "High Commission"
+    view = SentenceView(doc, engine._catalog.lexicons)
+    finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
+    assert finder.actor_ok("official", Role("High Commission", view, 1, 3))
