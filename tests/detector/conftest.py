@@ -32,3 +32,15 @@ def judged_engine(engine: DetectionEngine) -> DetectionEngine:
 
 def by_pattern(detections, pattern):  # noqa: ANN001, ANN201 - test helper
     return [d for d in detections if d.pattern == pattern]
+
+
+def finder_for(engine, doc, context=()):  # noqa: ANN001, ANN201 - test helper
+    """A ``RoleFinder`` on a parsed ``doc`` with the engine's lexicons; ``context`` are the
+    parsed sentences before it."""
+    from services.detector.gazetteer import default_gazetteer
+    from services.detector.roles import RoleFinder
+    from services.detector.view import SentenceView
+
+    lexicons = engine._catalog.lexicons
+    before = [SentenceView(earlier, lexicons) for earlier in context]
+    return RoleFinder(SentenceView(doc, lexicons), lambda parsed: before, default_gazetteer())

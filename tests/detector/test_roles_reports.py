@@ -5,7 +5,7 @@ Made-up sentences; each pins one rule of ``RoleFinder.with_outlet`` (it fails wi
 
 from __future__ import annotations
 
-from tests.detector.conftest import by_pattern
+from tests.detector.conftest import by_pattern, finder_for
 
 
 def _denial(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
@@ -55,11 +55,16 @@ class _SureOfDenials:
         return [{"ultimatum": 0.0, "military_buildup": 0.0, "wire_denial": 0.99} for _ in sentences]
 
 
-def _alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+def _denials_alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+    """The wire denials an engine finds in ``text`` with a judge certain of every sentence."""
     from services.detector.engine import DetectionEngine
 
     judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfDenials())
-    [found] = by_pattern(judged.detect(text), "wire_denial")
+    return by_pattern(judged.detect(text), "wire_denial")
+
+
+def _alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+    [found] = _denials_alone(engine, text)
     return found
 
 
@@ -75,11 +80,7 @@ def test_a_spokesman_named_with_his_office_is_an_official(engine) -> None:  # no
 
 
 def test_the_model_alone_does_not_make_a_company_s_denial_an_official_one(engine) -> None:  # noqa: ANN001
-    from services.detector.engine import DetectionEngine
-
-    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfDenials())
-    text = "The telecoms company Nordtel denied a newspaper report on Monday."
-    assert by_pattern(judged.detect(text), "wire_denial") == []
+    assert _denials_alone(engine, "The telecoms company Nordtel denied a newspaper report on Monday.") == []
 
 
 def test_an_outlet_accused_inside_a_quote_is_not_the_one_denying(engine) -> None:  # noqa: ANN001
@@ -98,12 +99,9 @@ def test_a_bracketed_dateline_is_never_the_party(engine) -> None:  # noqa: ANN00
 def test_an_office_a_tagger_takes_for_an_organisation_is_still_official(engine) -> None:  # noqa: ANN001
     from spacy.tokens import Span
 
-    from services.detector.gazetteer import Gazetteer
-    from services.detector.roles import Role, RoleFinder
-    from services.detector.view import SentenceView
+    from services.detector.roles import Role
 
     [doc] = engine.parse(["The High Commission denied a report in the Daily Courier."])
     doc.ents = [Span(doc, 1, 3, label="ORG")]  # as a small tagger reads "High Commission"
-    view = SentenceView(doc, engine._catalog.lexicons)
-    finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
-    assert finder.actor_ok("official", Role("High Commission", view, 1, 3))
+    finder = finder_for(engine, doc)
+    assert finder.actor_ok("official", Role("High Commission", finder.view, 1, 3))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.detector.gazetteer import Gazetteer
-from tests.detector.conftest import by_pattern
+from tests.detector.conftest import by_pattern, finder_for
 
 
 def _buildup(engine, text: str):  # noqa: ANN001, ANN202 - test helper
@@ -205,14 +205,10 @@ def test_an_agentless_buildup_takes_its_actor_from_the_sentence_before(engine) -
 
 
 def test_a_named_buildup_is_aimed_at_the_state_whose_border_the_sentence_names(engine) -> None:  # noqa: ANN001
-    from services.detector.roles import RoleFinder
-    from services.detector.view import SentenceView
-
     [doc] = engine.parse(
         ["Kenya sent tanks to its border with Somalia in a buildup that worries officials in Ethiopia."]
     )
-    view = SentenceView(doc, engine._catalog.lexicons)
-    finder = RoleFinder(view, lambda parsed: [], Gazetteer.from_file())
+    finder = finder_for(engine, doc)
     buildup = next(token for token in doc if token.lower_ == "buildup")
     assert finder.token_from(["approached"], buildup).text == "Somalia"
 
@@ -220,16 +216,11 @@ def test_a_named_buildup_is_aimed_at_the_state_whose_border_the_sentence_names(e
 def test_he_resolves_to_a_leader_the_tagger_took_for_an_organisation(engine) -> None:  # noqa: ANN001
     from spacy.tokens import Span
 
-    from services.detector.roles import RoleFinder
-    from services.detector.view import SentenceView
-
     before, doc = engine.parse(
         ["Diplomats claim Maduro asked for safe passage.", "Washington insisted he leave at once."]
     )
     before.ents = [Span(before, 2, 3, label="ORG")]  # as a small tagger often reads a surname
-    lexicons = engine._catalog.lexicons
-    context = SentenceView(before, lexicons)
-    finder = RoleFinder(SentenceView(doc, lexicons), lambda parsed: [context], Gazetteer.from_file())
+    finder = finder_for(engine, doc, [before])
     he = next(token for token in doc if token.lower_ == "he")
     assert finder._role_for(he, None).text == "Maduro"
 
@@ -244,21 +235,15 @@ def test_the_leader_described_by_country_is_the_person_named_before(engine) -> N
 
 
 def test_who_must_comply_is_the_subject_of_the_verb_must_governs(engine) -> None:  # noqa: ANN001
-    from services.detector.roles import RoleFinder
-    from services.detector.view import SentenceView
-
     [doc] = engine.parse(["Moldova must abandon its claims to the island, the French foreign minister said."])
-    finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
+    finder = finder_for(engine, doc)
     must = next(token for token in doc if token.lower_ == "must")
     assert finder.token_from(["complier"], must).text == "Moldova"
 
 
 def test_where_nobody_is_found_acting_the_forces_demonym_names_the_state(engine) -> None:  # noqa: ANN001
-    from services.detector.roles import RoleFinder
-    from services.detector.view import SentenceView
-
     [doc] = engine.parse(["Border Crisis: More Turkish Armour Heads to the Iraq Frontier"])
-    finder = RoleFinder(SentenceView(doc, engine._catalog.lexicons), lambda parsed: [], Gazetteer.from_file())
+    finder = finder_for(engine, doc)
     assert finder.forces_by_demonym(besides="IQ").text == "Turkey"
     assert finder.forces_by_demonym(besides="TR") is None  # never the state approached
 
