@@ -2,7 +2,8 @@
 
 ``tocsin train --data FILE [FILE ...] [--out DIR] [--epochs N] [--folds K] [--oof FILE]``
 cross-validates (folds grouped by source article), trains on everything, exports ONNX
-(int8 when it agrees with fp32) and writes the model card into DIR. Needs the optional
+(int8 weights in the frozen layers unless ``--frozen-precision fp32``) and writes the model
+card into DIR. Needs the optional
 ``train`` extra (torch); the service itself never imports it.
 """
 
@@ -53,6 +54,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="lower layers of the base encoder kept (fewer: faster judge, less accurate)",
     )
     parser.add_argument(
+        "--frozen-precision",
+        choices=("int8", "fp32"),
+        default=None,
+        help="weights of the frozen layers, in training and in the shipped graph (default int8: faster)",
+    )
+    parser.add_argument(
         "--states-cache",
         type=Path,
         default=None,
@@ -93,6 +100,8 @@ def _train(args: argparse.Namespace) -> int:
         overrides["encoder_layers"] = args.encoder_layers
     if args.trainable_layers is not None:
         overrides["trainable_layers"] = args.trainable_layers
+    if args.frozen_precision is not None:
+        overrides["frozen_precision"] = args.frozen_precision
     params = HyperParameters(**overrides)
     try:
         result = run(

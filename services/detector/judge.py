@@ -30,7 +30,7 @@ log = structlog.get_logger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 CARD_NAME = "model_card.json"
-DEFAULT_BATCH = 16  # sentences per run of the model; smaller batches of length-sorted sentences pad less
+DEFAULT_BATCH = 16  # sentences per run of an fp32 model; smaller batches of length-sorted sentences pad less
 
 
 class JudgeError(RuntimeError):
@@ -59,6 +59,9 @@ class JudgeCard:
     tokenizer_sha256: str
     max_length: int
     thresholds: dict[str, float]
+    # Sentences per run of the model. 1 for a graph with int8 layers: their activations are
+    # scaled per run, so in a batch a sentence's score would depend on its companions.
+    batch_size: int = DEFAULT_BATCH
 
     @classmethod
     def read(cls, path: Path) -> JudgeCard:
@@ -76,6 +79,7 @@ class JudgeCard:
                 tokenizer_sha256=runtime["tokenizer_sha256"],
                 max_length=int(runtime["max_length"]),
                 thresholds={k: float(v) for k, v in raw["thresholds"].items()},
+                batch_size=int(runtime.get("batch_size", DEFAULT_BATCH)),
             )
         except FileNotFoundError as exc:
             raise JudgeError(f"no model card at {card_path}") from exc
@@ -99,7 +103,7 @@ class JudgeCard:
 class Judge:
     """Scores sentences for each pattern label; thread-compatible, one session per instance."""
 
-    def __init__(self, card: JudgeCard, threads: int = 1, batch_size: int = DEFAULT_BATCH) -> None:
+    def __init__(self, card: JudgeCard, threads: int = 1, batch_size: int | None = None) -> None:
         model_path = card.verified(card.model_file, card.model_sha256)
         tokenizer_path = card.verified(card.tokenizer_file, card.tokenizer_sha256)
         options = ort.SessionOptions()
@@ -111,7 +115,7 @@ class Judge:
         self._tokenizer = Tokenizer.from_file(str(tokenizer_path))
         self._tokenizer.enable_truncation(max_length=card.max_length)
         self._tokenizer.no_padding()
-        self._batch_size = batch_size
+        self._batch_size = batch_size or card.batch_size
         self.card = card
         self.labels: tuple[str, ...] = card.labels
         self.thresholds: dict[str, float] = dict(card.thresholds)
@@ -120,7 +124,8 @@ class Judge:
     def probabilities(self, sentences: Sequence[str]) -> list[dict[str, float]]:
         """One ``{label: probability}`` per sentence, in input order.
 
-        Sentences are batched by token length so a batch pads little."""
+        Sentences are batched by token length so a batch pads little (and run one at a time
+        where the card says so)."""
         if not sentences:
             return []
         encodings = self._tokenizer.encode_batch(list(sentences))
@@ -140,7 +145,8 @@ class Judge:
         return [dict(zip(self.labels, map(float, row), strict=False)) for row in scores]
 
 
-def load_judge(path: Path | None = None, *, threads: int = 1, batch_size: int = DEFAULT_BATCH) -> Judge:
+def load_judge(path: Path | None = None, *, threads: int = 1, batch_size: int | None = None) -> Judge:
     """The judge described by the model card at ``path`` (directory or card file); by default
-    the model shipped in ``services/detector/model``. Raises ``JudgeError`` on any mismatch."""
+    the model shipped in ``services/detector/model``. Raises ``JudgeError`` on any mismatch.
+    ``batch_size`` overrides the card's sentences per run (for measuring, not for service)."""
     return Judge(JudgeCard.read(path or MODEL_DIR), threads=threads, batch_size=batch_size)

@@ -188,6 +188,14 @@ class Lexicon:
             e.words[0] for e in self.entries if len(e.words) == 1 and not e.words[0].endswith("*") and e.words[0] != "#"
         )
 
+    @cached_property
+    def scanned_by_first(self) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+        """The scanned entries grouped by their first word."""
+        groups: dict[str, list[Entry]] = {}
+        for entry in self.scanned:
+            groups.setdefault(entry.words[0], []).append(entry)
+        return tuple((first, tuple(group)) for first, group in groups.items())
+
     def in_text(self, text: str) -> bool:
         return self.pattern.search(text.lower()) is not None
 
@@ -199,13 +207,16 @@ class Lexicon:
         tier asks for every word of every sentence it matches, and most words start none)."""
         found = self.memo.get(word)
         if found is None:
+            # Entries filed under the word or one of its prefixes match by construction; the
+            # scanned ones ("#", "*") are tested once per distinct first word.
             entries = list(self.by_word.get(word, ()))
             for length in self.prefix_lengths:
                 if length > len(word):
                     break
                 entries.extend(self.by_prefix.get(word[:length], ()))
-            entries.extend(self.scanned)
-            entries = [entry for entry in entries if _word_matches(entry.words[0], word)]
+            for first, group in self.scanned_by_first:
+                if _word_matches(first, word):
+                    entries.extend(group)
             found = tuple(sorted(entries, key=lambda entry: -len(entry.words)))
             if len(self.memo) >= MEMO_WORDS:
                 self.memo.clear()  # bounded: hostile text must not grow it without end

@@ -106,7 +106,8 @@ def test_tiny_run_exports_a_model_the_runtime_judge_loads(trained: tuple[Path, d
     for row in scores:
         assert set(row) == set(LABELS)
         assert all(0.0 <= p <= 1.0 for p in row.values())
-    assert card["runtime"]["model_file"] in {"judge.int8.onnx", "judge.fp32.onnx"}
+    assert card["runtime"]["model_file"] == "judge.int8-frozen.onnx"
+    assert card["runtime"]["batch_size"] == 1  # int8 activations are scaled per run
     assert {d["file"] for d in card["data"]} == {"written.jsonl", "general.jsonl"}
     assert set(card["thresholds"]) == set(LABELS)
     assert (root / "model" / "MODEL_CARD.md").read_text().startswith("# Detector judge")
@@ -132,6 +133,60 @@ def test_folds_never_split_an_article(tmp_path: Path) -> None:
         by_group.setdefault(e.group, set()).add(folds[e.id])
     assert all(len(f) == 1 for f in by_group.values())
     assert len(set(folds.values())) == 3
+
+
+def test_shipped_graph_quantises_only_the_frozen_layers(trained: tuple[Path, dict]) -> None:
+    import onnx
+
+    root, card = trained
+    graph = onnx.load(str(root / "model" / card["runtime"]["model_file"])).graph
+    integer = [n.name for n in graph.node if n.op_type == "MatMulInteger"]
+    float_products = [n.name for n in graph.node if n.op_type == "MatMul" and "/layers." in n.name]
+    assert integer and all("/layers.0/" in name for name in integer)
+    assert any("/layers.1/" in name for name in float_products)  # the fine-tuned layer stays fp32
+    assert card["runtime"]["precision"].startswith("int8 weights in layers 0-0")
+
+
+def test_training_sees_the_frozen_layers_as_the_shipped_graph_runs_them(tmp_path: Path) -> None:
+    """The states training caches come from the int8 graph; the runtime judge, given the same
+    weights, must score a sentence as the training-side prediction does."""
+    from services.detector.judge import Judge, JudgeCard, sha256_of
+    from services.detector.training.data import Example, target_for
+    from services.detector.training.export import export_onnx, quantise_layers
+    from services.detector.training.fit import frozen_states, load_tokenizer, predict_states, train
+
+    base = base_model.locate_base_model()
+    params = HyperParameters(epochs=1, batch_size=4, trainable_layers=1, encoder_layers=2)
+    texts = [t for group in WRITTEN.values() for t in group[:2]]
+    tokenizer = load_tokenizer(base.tokenizer, params.max_length)
+    states = frozen_states(base.weights, tokenizer, texts, params)
+    examples = [
+        Example(f"w{i}", t, "NEGATIVE", f"w{i}", "labelled", target_for("NEGATIVE")) for i, t in enumerate(texts)
+    ]
+    model = train(examples, base.weights, states, params)
+    trained_side = predict_states(model, states, texts, params)
+    export_onnx(model, tmp_path / "full.onnx")
+    quantise_layers(tmp_path / "full.onnx", tmp_path / "judge.onnx", params.frozen_layers)
+    (tmp_path / "tokenizer.json").write_bytes(base.tokenizer.read_bytes())
+    card = JudgeCard(
+        tmp_path,
+        LABELS,
+        "judge.onnx",
+        sha256_of(tmp_path / "judge.onnx"),
+        "tokenizer.json",
+        sha256_of(tmp_path / "tokenizer.json"),
+        params.max_length,
+        dict.fromkeys(LABELS, 0.5),
+        batch_size=1,
+    )
+    runtime = Judge(card).probabilities(texts)
+    for row, scores in zip(trained_side, runtime, strict=True):
+        assert [scores[label] for label in LABELS] == pytest.approx(list(row), abs=1e-4)
+
+
+def test_an_unknown_frozen_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="frozen_precision"):
+        HyperParameters(frozen_precision="int4")
 
 
 def test_base_weights_with_another_hash_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,9 @@ label (independent sigmoids) lets a sentence carry two patterns or none.
 from __future__ import annotations
 
 import random
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from services.detector.training.encoder import (
 )
 
 log = structlog.get_logger(__name__)
+
+PRECISIONS = ("int8", "fp32")
+STATES_FORMAT = 2  # bumped when the way frozen states are computed changes (2: int8 one sentence a run)
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,22 @@ class HyperParameters:
     # Lower layers of the base model kept. 4 cross-validated about as well as 6 and runs ~1.4x
     # faster, but the rules' thresholds are calibrated on the 6-layer judge's probabilities.
     encoder_layers: int = 6
+    # "int8": the frozen layers run with int8 weights, in training (their cached output comes
+    # from the quantised graph) as in the shipped model; about 1.6x faster a sentence. "fp32":
+    # the whole model in fp32.
+    frozen_precision: str = "int8"
     general_news_sample: int = 1500
     seed: int = 13
 
-    def card(self) -> dict[str, float | int]:
+    def __post_init__(self) -> None:
+        if self.frozen_precision not in PRECISIONS:
+            raise ValueError(f"frozen_precision: {self.frozen_precision!r} is not one of {', '.join(PRECISIONS)}")
+
+    @property
+    def frozen_layers(self) -> int:
+        return self.encoder_layers - self.trainable_layers
+
+    def card(self) -> dict[str, float | int | str]:
         return asdict(self)
 
 
@@ -90,7 +106,7 @@ def cached_frozen_states(
     """``frozen_states``, reusing and extending a cache file (outside the repository) so that
     re-runs with other heads, epochs or folds skip the encoder pass. The cache is keyed by the
     frozen depth and token limit; any other cache is ignored."""
-    key = (params.encoder_layers - params.trainable_layers, params.max_length)
+    key = (params.frozen_layers, params.max_length, params.frozen_precision, STATES_FORMAT)
     states: FrozenStates = {}
     if cache is not None and cache.exists():
         saved = torch.load(cache)
@@ -104,34 +120,68 @@ def cached_frozen_states(
     return states
 
 
+LowerLayers = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+"""(input ids, attention mask) -> hidden states after the frozen layers."""
+
+
+def _lower_layers(model: SentenceClassifier, params: HyperParameters, scratch: Path) -> LowerLayers:
+    """The frozen layers as the shipped model will run them: torch for fp32; for int8 the
+    ONNX graph of those layers with the same int8 weights the runtime graph gets."""
+    frozen = params.frozen_layers
+    if params.frozen_precision == "fp32" or frozen == 0:
+        return lambda ids, mask: model.lower(ids, mask, frozen)
+    import onnxruntime as ort
+
+    from services.detector.training.export import export_lower, quantise_layers
+
+    graph = quantise_layers(export_lower(model, frozen, scratch / "lower.onnx"), scratch / "lower.int8.onnx", frozen)
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = torch.get_num_threads()
+    session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+    def run(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        (hidden,) = session.run(["hidden"], {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+        return torch.from_numpy(hidden)
+
+    return run
+
+
 @torch.inference_mode()
-def frozen_states(
-    weights: Path, tokenizer: Tokenizer, texts: Sequence[str], params: HyperParameters, batch_size: int = 64
-) -> FrozenStates:
+def frozen_states(weights: Path, tokenizer: Tokenizer, texts: Sequence[str], params: HyperParameters) -> FrozenStates:
     """Runs the base model's frozen lower layers once over every distinct text.
 
     The lower layers keep the base weights in every fold and in the final model, so one
     pass serves the whole cross-validation; on shared CPUs this is what makes five folds
-    affordable."""
+    affordable. int8 layers run one sentence at a time, as the runtime judge runs them:
+    their activations are scaled per run, so a batch would mix its sentences' scales."""
     model = from_pretrained(weights, len(LABELS), params.seed, params.encoder_layers).eval()
-    frozen = params.encoder_layers - params.trainable_layers
+    frozen = params.frozen_layers
+    batch_size = 1 if params.frozen_precision == "int8" and frozen else 64
     distinct = sorted(set(texts), key=len)
     states: FrozenStates = {}
     started = time.perf_counter()
-    for start in range(0, len(distinct), batch_size):
-        chunk = distinct[start : start + batch_size]
-        ids, mask = encode(tokenizer, chunk)
-        hidden = model.lower(ids, mask, frozen)
-        for row, text in enumerate(chunk):
-            states[text] = hidden[row, : int(mask[row].sum())].to(torch.float16).clone()
-        if (start // batch_size) % 10 == 0:
-            log.info(
-                "frozen_states_progress",
-                done=start + len(chunk),
-                of=len(distinct),
-                seconds=round(time.perf_counter() - started, 1),
-            )
-    log.info("frozen_states", texts=len(distinct), layers=frozen, seconds=round(time.perf_counter() - started, 1))
+    with tempfile.TemporaryDirectory() as scratch:
+        lower = _lower_layers(model, params, Path(scratch))
+        for start in range(0, len(distinct), batch_size):
+            chunk = distinct[start : start + batch_size]
+            ids, mask = encode(tokenizer, chunk)
+            hidden = lower(ids, mask)
+            for row, text in enumerate(chunk):
+                states[text] = hidden[row, : int(mask[row].sum())].to(torch.float16).clone()
+            if start % 1000 < batch_size:
+                log.info(
+                    "frozen_states_progress",
+                    done=start + len(chunk),
+                    of=len(distinct),
+                    seconds=round(time.perf_counter() - started, 1),
+                )
+    log.info(
+        "frozen_states",
+        texts=len(distinct),
+        layers=frozen,
+        precision=params.frozen_precision,
+        seconds=round(time.perf_counter() - started, 1),
+    )
     return states
 
 
@@ -151,7 +201,7 @@ def train(
 ) -> SentenceClassifier:
     """A classifier fine-tuned on ``examples``: upper layers and head trained, the rest frozen."""
     model = from_pretrained(weights, len(LABELS), params.seed, params.encoder_layers)
-    frozen = params.encoder_layers - params.trainable_layers
+    frozen = params.frozen_layers
     rng = random.Random(params.seed)
     texts = [e.text for e in examples]
     targets = torch.tensor([e.target for e in examples], dtype=torch.float32)
@@ -209,7 +259,7 @@ def predict_states(
 ) -> np.ndarray:
     """Sigmoid probabilities from cached lower-layer states; rows follow ``texts``."""
     model.eval()
-    frozen = params.encoder_layers - params.trainable_layers
+    frozen = params.frozen_layers
     out = np.zeros((len(texts), len(LABELS)), dtype=np.float32)
     order = sorted(range(len(texts)), key=lambda i: states[texts[i]].shape[0])
     for start in range(0, len(order), batch_size):
