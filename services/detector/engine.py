@@ -54,7 +54,8 @@ from services.detector.roles import Role, RoleFinder
 from services.detector.schema import PatternFileError
 from services.detector.sentences import SentenceSpan, split_sentences
 from services.detector.tags import universal_pos
-from services.detector.view import SentenceView
+from services.detector.truecase import Truecaser
+from services.detector.view import ORIGINAL_TEXT, SentenceView
 
 if TYPE_CHECKING:
     from services.platform.config import Settings
@@ -185,6 +186,8 @@ class DetectionEngine:
         self._dirs = pattern_dirs if pattern_dirs is not None else [BUILTIN_PATTERNS_DIR]
         self._gazetteer = gazetteer or default_gazetteer()
         self._catalog: Catalog = load_catalog(self._dirs)
+        self._truecase_for: Catalog | None = None
+        self._truecase = Truecaser((), (), self._gazetteer.spans)
         self._nlp_lock = threading.Lock()
         self._reload_lock = threading.Lock()
         log.info("detector_ready", patterns=self._catalog.ids, trained=trained, judge=judge is not None)
@@ -246,8 +249,12 @@ class DetectionEngine:
         has already matched the parse. With ``syntax=False`` only entities are found (context
         sentences need names for pronouns, not a parse).
         """
+        truecase = self._truecaser()
         with self._nlp_lock:
-            docs = [_one_sentence(self._nlp.make_doc(text)) for text in texts]
+            docs = [_one_sentence(self._nlp.make_doc(truecase(text))) for text in texts]
+            for doc, text in zip(docs, texts, strict=True):
+                if doc.text != text:
+                    doc.user_data[ORIGINAL_TEXT] = text  # roles are named in the original's case
             for name, component in self._nlp.pipeline:
                 if (name == ENTITY_PIPE and not entities) or (name != ENTITY_PIPE and not syntax):
                     continue
@@ -258,6 +265,18 @@ class DetectionEngine:
             for doc in docs:
                 doc.user_data[ENTITIES_DONE] = entities
             return docs
+
+    def _truecaser(self) -> Truecaser:
+        """The title-case reader for the current catalog's lexicons (rebuilt on reload)."""
+        catalog = self._catalog
+        if self._truecase_for is not catalog:
+            lexicons = list(catalog.lexicons.values())
+            for pattern in catalog.patterns:
+                lexicons += [*(pattern.lexicons or {}).values(), *([pattern.gate] if pattern.gate else [])]
+                lexicons += [lex for rule in pattern.rules for lex in (rule.anchor, *(c[0] for c in rule.constraints))]
+            self._truecase = Truecaser.from_lexicons(lexicons, self._gazetteer.spans)
+            self._truecase_for = catalog
+        return self._truecase
 
     def recognise(self, docs: list[Doc]) -> None:
         """Adds named entities to parsed docs that do not have them yet."""

@@ -49,6 +49,10 @@ class Gazetteer:
         """Every country name in ``text`` as written, with its code, in order."""
         return [(match.group(1), self._code_of[match.group(1)]) for match in self._pattern.finditer(text)]
 
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges of every name in ``text``."""
+        return [match.span(1) for match in self._pattern.finditer(text)]
+
     def code_of(self, name: str) -> str | None:
         """The country ``name`` denotes when it is exactly a gazetteer entry."""
         return self._code_of.get(name.removeprefix("the ").removeprefix("The "))

@@ -401,7 +401,13 @@ class RoleFinder:
                             break
         if near:
             return min(near, key=lambda found: found[:2])[2]
-        edges = (self._approached_state(t, own) for t in self.view.doc if t.i not in dateline)
+        marked = self.view.covered(self.view.shared("state_edges"))
+        reach = self.view.words_of("reach_words")
+        edges = (
+            self._approached_state(t, own)
+            for t in self.view.doc
+            if (t.i in marked or t.lower_ in reach) and t.i not in dateline
+        )
         edge = next((state for state in edges if state is not None), None)
         if edge is not None and anchor.pos_ == "NOUN":  # "sent tanks to its border with Iraq in a buildup ..."
             return edge
@@ -435,6 +441,7 @@ class RoleFinder:
                 for inner in child.subtree
             ]
         if edge:
+            named += _trailing_with(token)
             named += [t for t in token.lefts for t in t.subtree]
         for candidate in named:
             if candidate.ent_type_ != "PERSON" and self._states_of(candidate) - own:
@@ -727,6 +734,32 @@ class RoleFinder:
             return self._named_state(Role(token.text, view, token.i, token.i + 1), None, code)
         return None
 
+    def border_owner(self, target: Role | None) -> Role | None:
+        """Whose border the forces went to, where the sentence names it against the target's:
+        "sent to Chad's border with Sudan" -> Chad. Who sends forces to a border shared with the
+        target is, short of any other word, the state on the near side of it."""
+        code = self.state_code(target)
+        if code is None or target is None or target.view is not self.view:
+            return None
+        view = self.view
+        for token in view.doc:
+            if token.i in view.dateline or token.pos_ != "NOUN" or not view.has_shared("state_edges", {token.i}):
+                continue
+            beyond = [
+                t
+                for child in token.children
+                if child.dep_ == "prep" and child.lower_ in ("with", "between")
+                for t in child.subtree
+            ] + _trailing_with(token)
+            if not any(code in self._states_of(t) for t in beyond):
+                continue
+            for owner in (c for c in token.children if c.dep_ == "poss"):
+                states = self._states_of(owner)
+                if len(states) == 1 and code not in states:
+                    (own,) = states
+                    return self._named_state(Role(owner.text, view, owner.i, owner.i + 1), None, own)
+        return None
+
     def _demonym(self, token: Token, code: str) -> bool:
         """A word for a country's people or things ("Turkish", "Turks", "Iraqi"), not its name,
         capital or leader, however a tagger labels it in a headline."""
@@ -906,6 +939,8 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     actor = finder.as_state(actor)
     own = finder.state_code(actor)
     target = finder.a_state_approached(finder.as_state(target, besides=own), own)
+    if actor is None:  # "sent to Chad's border with Sudan": the near side's state
+        actor = finder.border_owner(target)
     if actor is None:  # "More Turkish Troops Move to the Iraq Border": whose forces, by demonym
         actor = finder.forces_by_demonym(besides=finder.state_code(target))
     return actor, target
@@ -959,6 +994,17 @@ def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple
         return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ == "nsubj")
 
     return [s for s in latest_first if is_subject(s)] + [s for s in latest_first if not is_subject(s)]
+
+
+def _trailing_with(token: Token) -> list[Token]:
+    """The "with"/"between" phrase right after ``token``'s phrase that the parser hung on a
+    word above it: "sent to Iran's border with Afghanistan" (with -> sent)."""
+    doc = token.doc
+    end = token.right_edge.i + 1
+    if end < len(doc) and doc[end].dep_ == "prep" and doc[end].lower_ in ("with", "between"):
+        if any(doc[end].head.i == above.i for above in token.ancestors):
+            return list(doc[end].subtree)
+    return []
 
 
 def _without_clauses(root: Token) -> list[tuple[Token, int]]:

@@ -8,6 +8,8 @@ from spacy.tokens import Doc, Token
 
 from services.detector.lexicon import Lexicon
 
+# Where a doc parsed from a re-cased text keeps the text as written (same length, see truecase).
+ORIGINAL_TEXT = "tocsin_original_text"
 DATELINE_DASHES = frozenset({"—", "–", "-", "--", ":"})
 DATELINE_MARKS = frozenset({",", "(", ")", "[", "]", "."})  # "London [UK], Mar. 20 (ANI):"
 
@@ -20,6 +22,7 @@ class SentenceView:
         self.lexicons = lexicons
         self.words = [token.lower_ for token in doc]
         self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._covered: dict[int, frozenset[int]] = {}
 
     def spans(self, lexicon: Lexicon) -> list[tuple[int, int]]:
         cached = self._spans.get(id(lexicon))
@@ -48,8 +51,23 @@ class SentenceView:
         """The one-word entries of a shared lexicon, for testing a single token's word."""
         return self.lexicons[name].plain_words
 
+    def covered(self, lexicon: Lexicon) -> frozenset[int]:
+        """Every token index inside one of the lexicon's spans."""
+        cached = self._covered.get(id(lexicon))
+        if cached is None:
+            cached = frozenset(i for s, e in self.spans(lexicon) for i in range(s, e))
+            self._covered[id(lexicon)] = cached
+        return cached
+
     def has_shared(self, name: str, indices: set[int] | range) -> bool:
-        return bool(self.hits(self.lexicons[name], indices))
+        """Whether a span of the shared lexicon covers one of ``indices`` (asked of single
+        tokens all over the role rules: a set look-up, not a walk over the spans)."""
+        covered = self.covered(self.lexicons[name])
+        if not covered:
+            return False
+        if len(indices) > len(covered):
+            return any(i in indices for i in covered)
+        return any(i in covered for i in indices)
 
     @cached_property
     def everything(self) -> set[int]:
@@ -73,6 +91,7 @@ class SentenceView:
                 if token.text == ")":
                     marked.update(range(0, token.i + 2))
                     break
+        marked.update(self._closing_credit(media_tokens))
         for token in doc:
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 for child in doc[token.i + 1].children:
@@ -87,6 +106,21 @@ class SentenceView:
                     if tree & media_tokens:
                         marked.update(tree)
         return marked
+
+    def _closing_credit(self, media_tokens: set[int]) -> set[int]:
+        """A bracketed outlet closing the sentence, a headline's credit: "Florida Denies
+        Contact With Spurrier (AP)"."""
+        doc = self.doc
+        end = len(doc)
+        while end > 0 and doc[end - 1].is_punct and doc[end - 1].text != ")":
+            end -= 1
+        if end < 3 or doc[end - 1].text != ")":
+            return set()
+        opening = next((t.i for t in reversed(doc[max(0, end - 6) : end - 1]) if t.text == "("), None)
+        inside = set(range(opening + 1, end - 1)) if opening is not None else set()
+        if not inside or not inside <= media_tokens:
+            return set()
+        return set(range(opening, len(doc))) if opening is not None else set()
 
     @cached_property
     def dateline(self) -> set[int]:
@@ -116,7 +150,10 @@ class SentenceView:
         return [(s, e) for s, e in self.media if not any(i in self.attribution for i in range(s, e))]
 
     def text_of(self, start: int, end: int) -> str:
-        return self.doc[start:end].text
+        """The words as written (a title-case headline was parsed with common words lower-cased)."""
+        span = self.doc[start:end]
+        original = self.doc.user_data.get(ORIGINAL_TEXT)
+        return span.text if original is None else original[span.start_char : span.end_char]
 
 
 def _in_dateline(token: Token) -> bool:

@@ -105,3 +105,13 @@ def test_an_office_a_tagger_takes_for_an_organisation_is_still_official(engine) 
     doc.ents = [Span(doc, 1, 3, label="ORG")]  # as a small tagger reads "High Commission"
     finder = finder_for(engine, doc)
     assert finder.actor_ok("official", Role("High Commission", finder.view, 1, 3))
+
+
+def test_a_bracketed_outlet_closing_a_headline_is_its_credit_not_a_report(engine) -> None:  # noqa: ANN001
+    from services.detector.view import SentenceView
+
+    lexicons = engine._catalog.lexicons
+    credited = SentenceView(engine.parse(["Ohio Denies Contact With Smith (AP)"])[0], lexicons)
+    assert {t.text for t in credited.doc if t.i in credited.attribution} == {"(", "AP", ")"}
+    named = SentenceView(engine.parse(["The ministry denied the AP report on Monday."])[0], lexicons)
+    assert not named.attribution

@@ -290,3 +290,25 @@ def test_staff_of_an_official_body_may_be_ordered_out_a_company_s_may_not(engine
         by_pattern(engine.detect("A retailer gave staff of its warehouse 48 hours to leave the site."), "ultimatum")
         == []
     )
+
+
+def test_whose_border_forces_were_sent_to_is_the_actor_where_nobody_else_is(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine,
+        "The official news agency announced Friday that six more army divisions, armed with tanks and "
+        "rockets, had been sent to Vietnam's border with Laos, as tensions continue to build between the two.",
+    )
+    assert (found.actor, found.target) == ("Vietnam", "Laos")
+
+
+def test_a_with_phrase_the_parser_hung_on_the_verb_still_names_the_other_side(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Doc
+
+    from services.detector.roles import _trailing_with
+
+    words = ["Troops", "were", "sent", "to", "Iran", "'s", "border", "with", "Iraq", "."]
+    heads = [2, 2, 2, 2, 6, 4, 3, 2, 7, 2]  # "with" hangs on "sent", as the small parser does
+    deps = ["nsubjpass", "auxpass", "ROOT", "prep", "poss", "case", "pobj", "prep", "pobj", "punct"]
+    doc = Doc(engine.nlp.vocab, words=words, heads=heads, deps=deps)
+    assert [t.text for t in _trailing_with(doc[6])] == ["with", "Iraq"]
+    assert _trailing_with(doc[4]) == []  # "Iran" is followed by "'s", not by a "with" phrase
