@@ -197,6 +197,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "publishing_verbs",
         "time_spans",
         "accusation_verbs",
+        "sports",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -46,8 +46,9 @@ class Standing:
         )
 
     def official(self, view: SentenceView, indices: set[int]) -> bool:
-        """A government, ministry, military, embassy or office-holder; not a company or outlet."""
-        if view.has_shared("companies", indices) or view.has_shared("blocked_actors", indices):
+        """A government, ministry, military, embassy or office-holder; not a company, an outlet
+        or a sports body ("the Spanish Football Federation")."""
+        if any(view.has_shared(name, indices) for name in ("companies", "blocked_actors", "sports")):
             return False
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
             return False

@@ -115,3 +115,9 @@ def test_a_bracketed_outlet_closing_a_headline_is_its_credit_not_a_report(engine
     assert {t.text for t in credited.doc if t.i in credited.attribution} == {"(", "AP", ")"}
     named = SentenceView(engine.parse(["The ministry denied the AP report on Monday."])[0], lexicons)
     assert not named.attribution
+
+
+def test_a_sports_body_denying_a_report_is_no_official_denial(engine) -> None:  # noqa: ANN001
+    text = "The Spanish Football Federation denied a report published by the Daily Courier on Monday."
+    assert _denials_alone(engine, text) == []
+    assert _denials_alone(engine, text.replace("Football Federation", "Foreign Ministry"))
