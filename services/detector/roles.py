@@ -973,11 +973,15 @@ def _a_name(token: Token) -> bool:
 
 def _without_lead(view: SentenceView, start: int, end: int) -> int:
     """The start of a role without a leading adverb or connective ("Earlier Homeland Security
-    Secretary Kristi Noem" is Kristi Noem's role, not "Earlier ...")."""
+    Secretary Kristi Noem" is Kristi Noem's role, not "Earlier ..."), nor an adjective the
+    parser hung on a noun phrase from before its article ("false a report")."""
     doc = view.doc
     lead = view.shared("role_lead_words")
     while start < end - 1 and (
-        doc[start].pos_ in LEAD_POS or doc[start].i in view.dateline or lead.match_at(view.words, start)
+        doc[start].pos_ in LEAD_POS
+        or doc[start].i in view.dateline
+        or lead.match_at(view.words, start)
+        or (doc[start].pos_ == "ADJ" and doc[start + 1].pos_ == "DET")  # "dismissed as false a report"
     ):
         start += 1
     return start

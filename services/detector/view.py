@@ -126,13 +126,18 @@ class SentenceView:
     def dateline(self) -> set[int]:
         """A leading dateline, "NAIROBI, Kenya —", "Pristina, 6 May 2017 -" or "Delhi [India],
         Mar. 3 (ANI):": where the story was filed, never a party. Names, places, dates and
-        marks up to a dash (or a colon) in the first words, one of them a place."""
+        marks up to a dash (or a colon) in the first words, one of them a place or a date."""
         doc = self.doc
         for token in doc[:14]:
             if token.i > 0 and (token.text in DATELINE_DASHES or _closes_dateline(token.text)):
                 before = doc[: token.i]
+                # A place the tagger knows, a word in capitals, or a name before a date ("Pristina,
+                # 6 May 2017 -": the tagger need not know the town for the date to tell a dateline).
                 if all(_in_dateline(t) for t in before) and any(
-                    t.ent_type_ in ("GPE", "LOC") or (t.is_upper and len(t) > 2) for t in before
+                    t.ent_type_ in ("GPE", "LOC")
+                    or (t.is_upper and len(t) > 2)
+                    or (t.ent_type_ == "DATE" and before[0].pos_ == "PROPN")
+                    for t in before
                 ):
                     # "Bangladesh: Myanmar digs in ..." is a headline's topic, not where it was filed:
                     # before a colon, a dateline is in capitals or carries a date or a bracket.

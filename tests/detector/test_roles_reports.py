@@ -121,3 +121,14 @@ def test_a_sports_body_denying_a_report_is_no_official_denial(engine) -> None:  
     text = "The Spanish Football Federation denied a report published by the Daily Courier on Monday."
     assert _denials_alone(engine, text) == []
     assert _denials_alone(engine, text.replace("Football Federation", "Foreign Ministry"))
+
+
+def test_a_town_the_tagger_does_not_know_before_a_date_is_a_dateline(engine) -> None:  # noqa: ANN001
+    text = "Gjilan, 6 May 2017 - The Ministry of Foreign Affairs refuted the recent writings in Serbian media about armed groups."
+    [found] = _denials_alone(engine, text)
+    assert found.actor == "The Ministry of Foreign Affairs"
+
+
+def test_a_predicate_adjective_before_the_article_is_not_part_of_the_report(engine) -> None:  # noqa: ANN001
+    [found] = _denials_alone(engine, "Ruritanian authorities dismissed as false a report claiming the port was closed.")
+    assert found.target == "a report"
