@@ -623,8 +623,9 @@ class RoleFinder:
             return [c for c in found if c[0] < pronoun.i and c[0] not in quote and c[0] not in own]
 
         earlier = list(reversed(self._context(True)))
-        pools = [(self.view, before(self._antecedents(self.view, person)))] + [
-            (view, self._antecedents(view, person)) for view in earlier
+        is_pronoun = pronoun.pos_ == "PRON"
+        pools = [(self.view, before(self._antecedents(self.view, person, is_pronoun)))] + [
+            (view, self._antecedents(view, person, is_pronoun)) for view in earlier
         ]
         if person:  # names first; an office-holder ("the ambassador") only when no name fits
             pools += [(self.view, before(self._titled(self.view)))] + [(view, self._titled(view)) for view in earlier]
@@ -642,14 +643,18 @@ class RoleFinder:
                         return role
         return Role(pronoun.text, self.view, pronoun.i, pronoun.i + 1, resolved=False)
 
-    def _antecedents(self, view: SentenceView, person: bool) -> list[tuple[int, int]]:
-        """Candidate antecedents in ``view``, in text order, as readable phrases."""
+    def _antecedents(self, view: SentenceView, person: bool, pronoun: bool = True) -> list[tuple[int, int]]:
+        """Candidate antecedents in ``view``, in text order, as readable phrases. A demonym
+        describing someone ("the Canadian ambassador") names a state "the country" may refer
+        to, but nothing a pronoun ("it") does."""
         wanted = {"PERSON"} if person else {"ORG", "GPE", "NORP"}
         found: list[tuple[int, int]] = []
         covered: set[int] = set()
         parsed = syntax.parsed(view.doc)
         for ent in view.doc.ents:
             if ent.label_ not in wanted:
+                continue
+            if pronoun and ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
                 continue
             if parsed:
                 start, end = syntax.noun_phrase(ent.root)
@@ -661,6 +666,9 @@ class RoleFinder:
             found.append((start, end))
             covered.update(range(ent.start, ent.end))
         for token in view.doc:
+            if not person and parsed and token.i not in covered and self._polity_description(token):
+                found.append(syntax.noun_phrase(token))  # "the kingdom gave ... what it called"
+                continue
             if token.i in covered or token.pos_ != "PROPN" or not self.gazetteer.mentions(token.text):
                 continue
             if not person:

@@ -25,7 +25,8 @@ class Standing:
         self.gazetteer = gazetteer
 
     def agentive(self, role: Role) -> bool:
-        """Can this filler act? A name, an official body, a group or company, a pronoun."""
+        """Can this filler act? A name, an official body, a state described ("the kingdom"), a
+        group or company, a pronoun."""
         if not role.resolved:
             return True
         view, indices = role.view, role.indices
@@ -35,7 +36,7 @@ class Standing:
             return True
         return any(
             view.has_shared(name, indices)
-            for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns")
+            for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns", "polity_nouns")
         )
 
     def disqualifying(self, role: Role) -> bool:
@@ -62,6 +63,9 @@ class Standing:
                 if not view.has_shared("officials", inner) and not self.gazetteer.mentions(ent.text):
                     return False
         if view.has_shared("officials", indices):
+            return True
+        # "the kingdom gave the ambassador 24 hours": a state described, not named
+        if view.has_shared("polity_nouns", indices):
             return True
         if any(view.doc[i].ent_type_ in ("GPE", "NORP") for i in indices):
             return True

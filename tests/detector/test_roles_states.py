@@ -312,3 +312,17 @@ def test_a_with_phrase_the_parser_hung_on_the_verb_still_names_the_other_side(en
     doc = Doc(engine.nlp.vocab, words=words, heads=heads, deps=deps)
     assert [t.text for t in _trailing_with(doc[6])] == ["with", "Iraq"]
     assert _trailing_with(doc[4]) == []  # "Iran" is followed by "'s", not by a "with" phrase
+
+
+def test_a_state_described_not_named_can_give_the_ultimatum(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect("On Monday, the kingdom gave the Chilean ambassador 24 hours to leave the country."), "ultimatum"
+    )
+    assert (found.actor, found.target) == ("kingdom", "Chilean ambassador")
+
+
+def test_it_refers_to_the_state_described_not_to_a_demonym_describing_someone(engine) -> None:  # noqa: ANN001
+    doc = engine.parse(["The kingdom expelled the Chilean ambassador over what it called interference."])[0]
+    finder = finder_for(engine, doc)
+    pronoun = next(t for t in doc if t.lower_ == "it")
+    assert finder._resolve(pronoun, None).text == "kingdom"
