@@ -947,10 +947,12 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     actor = finder.as_state(actor)
     own = finder.state_code(actor)
     target = finder.a_state_approached(finder.as_state(target, besides=own), own)
-    if actor is None:  # "sent to Chad's border with Sudan": the near side's state
-        actor = finder.border_owner(target)
-    if actor is None:  # "More Turkish Troops Move to the Iraq Border": whose forces, by demonym
-        actor = finder.forces_by_demonym(besides=finder.state_code(target))
+    if actor is None or finder.state_code(actor) is None:
+        # Nobody acting, or someone naming no state ("the president", "officials", an unknown
+        # minister): the near side of the border the forces went to ("Chad's border with
+        # Sudan"), else whose forces by demonym ("More Turkish Troops Move to the Iraq Border").
+        fallback = finder.border_owner(target) or finder.forces_by_demonym(besides=finder.state_code(target))
+        actor = fallback or actor
     return actor, target
 
 

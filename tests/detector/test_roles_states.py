@@ -326,3 +326,12 @@ def test_it_refers_to_the_state_described_not_to_a_demonym_describing_someone(en
     finder = finder_for(engine, doc)
     pronoun = next(t for t in doc if t.lower_ == "it")
     assert finder._resolve(pronoun, None).text == "kingdom"
+
+
+def test_a_buildup_actor_naming_no_state_gives_way_to_whose_forces_they_are(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine,
+        "Chadian troops stationed along the border with Sudan have been put on full combat readiness, "
+        "Defence Minister Jan Novak said.",
+    )
+    assert (found.actor, found.target) == ("Chad", "Sudan")
