@@ -440,8 +440,10 @@ class RoleFinder:
                 if child.dep_ == "prep" and child.lower_ in ("with", "between", "of", "from", "to")
                 for inner in child.subtree
             ]
+        if reach:  # "an outpost 2,000 miles from Iran", with "from" hung on the outpost
+            named += _trailing(token, ("from", "of"))
         if edge:
-            named += _trailing_with(token)
+            named += _trailing(token, ("with", "between"))
             named += [t for t in token.lefts for t in t.subtree]
         for candidate in named:
             if candidate.ent_type_ != "PERSON" and self._states_of(candidate) - own:
@@ -758,7 +760,7 @@ class RoleFinder:
                 for child in token.children
                 if child.dep_ == "prep" and child.lower_ in ("with", "between")
                 for t in child.subtree
-            ] + _trailing_with(token)
+            ] + _trailing(token, ("with", "between"))
             if not any(code in self._states_of(t) for t in beyond):
                 continue
             for owner in (c for c in token.children if c.dep_ == "poss"):
@@ -1010,12 +1012,12 @@ def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple
     return [s for s in latest_first if is_subject(s)] + [s for s in latest_first if not is_subject(s)]
 
 
-def _trailing_with(token: Token) -> list[Token]:
-    """The "with"/"between" phrase right after ``token``'s phrase that the parser hung on a
-    word above it: "sent to Iran's border with Afghanistan" (with -> sent)."""
+def _trailing(token: Token, prepositions: tuple[str, ...]) -> list[Token]:
+    """The phrase of one of ``prepositions`` right after ``token``'s phrase that the parser hung
+    on a word above it: "sent to Iran's border with Afghanistan" (with -> sent)."""
     doc = token.doc
     end = token.right_edge.i + 1
-    if end < len(doc) and doc[end].dep_ == "prep" and doc[end].lower_ in ("with", "between"):
+    if end < len(doc) and doc[end].dep_ == "prep" and doc[end].lower_ in prepositions:
         if any(doc[end].head.i == above.i for above in token.ancestors):
             return list(doc[end].subtree)
     return []

@@ -304,14 +304,14 @@ def test_whose_border_forces_were_sent_to_is_the_actor_where_nobody_else_is(engi
 def test_a_with_phrase_the_parser_hung_on_the_verb_still_names_the_other_side(engine) -> None:  # noqa: ANN001
     from spacy.tokens import Doc
 
-    from services.detector.roles import _trailing_with
+    from services.detector.roles import _trailing
 
     words = ["Troops", "were", "sent", "to", "Iran", "'s", "border", "with", "Iraq", "."]
     heads = [2, 2, 2, 2, 6, 4, 3, 2, 7, 2]  # "with" hangs on "sent", as the small parser does
     deps = ["nsubjpass", "auxpass", "ROOT", "prep", "poss", "case", "pobj", "prep", "pobj", "punct"]
     doc = Doc(engine.nlp.vocab, words=words, heads=heads, deps=deps)
-    assert [t.text for t in _trailing_with(doc[6])] == ["with", "Iraq"]
-    assert _trailing_with(doc[4]) == []  # "Iran" is followed by "'s", not by a "with" phrase
+    assert [t.text for t in _trailing(doc[6], ("with", "between"))] == ["with", "Iraq"]
+    assert _trailing(doc[4], ("with", "between")) == []  # "Iran" is followed by "'s", not by a "with" phrase
 
 
 def test_a_state_described_not_named_can_give_the_ultimatum(engine) -> None:  # noqa: ANN001
@@ -335,3 +335,12 @@ def test_a_buildup_actor_naming_no_state_gives_way_to_whose_forces_they_are(engi
         "Defence Minister Jan Novak said.",
     )
     assert (found.actor, found.target) == ("Chad", "Sudan")
+
+
+def test_a_state_within_miles_of_an_outpost_named_in_apposition_is_the_target(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine,
+        "Peru has flexed its military muscle by deploying six stealth bombers from Lima to Isla Alba, "
+        "a strategic Indian Ocean outpost just over 2,000 miles from Chile.",
+    )
+    assert (found.actor, found.target) == ("Peru", "Chile")
