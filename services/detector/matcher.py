@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -149,6 +150,11 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             exclude=actor,
             accept=lambda r: finder.target_ok(spec.target_must_be, r),
         )
+        headline = _headline(finder, pattern) if actor is None else None
+        if headline is not None:  # "Peruvian Foreign Ministry orders Venezuelan diplomats to leave ..."
+            actor = headline[0]
+            if target is None or target.indices & actor.indices:
+                target = headline[1]
         if not finder.actor_ok(spec.actor_must_be, actor):
             return None
         if not finder.target_ok(spec.target_must_be, target):
@@ -207,6 +213,7 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     root = roots[0]
     loose = [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules)
     unfit = _unfit_doer(finder, root, loose[0].spec.actor_must_be)
+    headline = _headline_parties(finder, root, [rule.anchor for rule in loose])
     for rule in loose:
         spec = rule.spec
         actor_kind, target_kind = spec.actor_must_be, spec.target_must_be
@@ -218,6 +225,8 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             return finder.target_ok(kind, role)
 
         actor = finder.find(list(spec.actor), root, accept=actor_fits, agentive=True)
+        if actor is None and headline is not None:  # "Peruvian Foreign Ministry orders Venezuelan diplomats to leave"
+            return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
             actor = finder.party(root)
         if actor is not None and not finder.actor_ok(spec.actor_must_be, actor):
@@ -230,6 +239,64 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, target)
             return AloneParties(named_actor, named_target, unfit)
     return AloneParties(None, None, unfit)
+
+
+def _headline_parties(finder: RoleFinder, root: Token, anchors: list[Lexicon]) -> tuple[Role, Role | None] | None:
+    """A headline whose verb the tagger took for a noun: "Peruvian Foreign Ministry orders
+    Venezuelan diplomats to leave ..." (root "orders"), "Chavez orders U.S. ambassador to
+    leave ..." ("orders" inside the root's phrase). The verb is the first word of the root's
+    phrase that a loose rule's anchor lists; whoever is named before it acts, and the phrase
+    after it (the root's object, else the rest of the root's phrase) is the target."""
+    view = finder.view
+    words = view.words
+    if root.pos_ not in ("NOUN", "PROPN"):
+        return None
+    phrase = [t for t in root.subtree if t.i <= root.i and t.i not in view.dateline]
+    pivot = next(
+        (t for t in phrase if t.i > phrase[0].i and any(anchor.match_at(words, t.i) for anchor in anchors)), None
+    )
+    if pivot is None:
+        return None
+    start = phrase[0].i
+    if not any(
+        t.ent_type_ or t.pos_ == "PROPN" or view.text_of(t.i, t.i + 1)[:1].isupper() for t in view.doc[start : pivot.i]
+    ):
+        return None
+    actor = Role(view.text_of(start, pivot.i), view, start, pivot.i)
+    if pivot.i < root.i:  # "... Orders Expulsion of Malaysian Ambassador": whom the act is of
+        of = [g for c in root.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+        if of:
+            return actor, finder.party(of[0])
+        return actor, Role(view.text_of(pivot.i + 1, root.i + 1), view, pivot.i + 1, root.i + 1)
+    following = next((c for c in root.rights if c.dep_ in ("appos", "dobj", "npadvmod", "attr")), None)
+    return actor, finder.party(following) if following is not None else None
+
+
+def _headline(finder: RoleFinder, pattern: CompiledPattern) -> tuple[Role, Role | None] | None:
+    """The parties of a headline whose verb the tagger took for a noun (``_headline_parties``),
+    the verb being any word a rule of the pattern is anchored on."""
+    view = finder.view
+    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
+    if not roots:
+        return None
+    return _headline_parties(finder, roots[0], [rule.anchor for rule in pattern.rules])
+
+
+def _named(
+    pattern: CompiledPattern,
+    finder: RoleFinder,
+    parties: tuple[Role, Role | None],
+    unfit: bool,
+    actor_fits: Callable[[Role], bool],
+    target_fits: Callable[[Role], bool],
+) -> AloneParties:
+    """Headline parties checked for standing and named as the pattern names its parties."""
+    actor, target = parties
+    if not actor_fits(actor):
+        return AloneParties(None, None, unfit or not bare_name(actor))
+    kept_target = target if target is not None and target_fits(target) else None
+    named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, kept_target)
+    return AloneParties(named_actor, named_target, unfit)
 
 
 def _unfit_doer(finder: RoleFinder, root: Token, kind: str) -> bool:

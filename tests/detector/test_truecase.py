@@ -41,3 +41,27 @@ def test_a_title_case_headline_names_the_parties_of_a_buildup(engine) -> None:  
 def test_a_party_of_a_title_case_headline_is_named_as_written(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect("Foreign Ministry Denies Newspaper Report On Secret Talks"), "wire_denial")
     assert found.actor == "Foreign Ministry"
+
+
+class _SureOfUltimatums:
+    """A stand-in judge certain every sentence is an ultimatum (the model-alone path)."""
+
+    labels = ("ultimatum", "military_buildup", "wire_denial")
+
+    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
+        return [{"ultimatum": 0.99, "military_buildup": 0.0, "wire_denial": 0.0} for _ in sentences]
+
+
+@pytest.mark.parametrize(
+    ("headline", "parties"),
+    [
+        ("Morales Orders Chilean Envoy to Leave Bolivia Within 72 Hours", ("Morales", "Chilean Envoy")),
+        ("Bolivia Orders Expulsion of Chilean Ambassador in 48 Hours", ("Bolivia", "Chilean Ambassador")),
+    ],
+)
+def test_a_headline_verb_taken_for_a_noun_still_splits_who_acts_from_whom(engine, headline, parties) -> None:  # noqa: ANN001
+    from services.detector.engine import DetectionEngine
+
+    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfUltimatums())
+    [found] = by_pattern(judged.detect(headline), "ultimatum")
+    assert (found.actor, found.target) == parties
