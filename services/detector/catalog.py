@@ -198,6 +198,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "time_spans",
         "accusation_verbs",
         "sports",
+        "claim_nouns",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -109,7 +109,9 @@ class Standing:
             if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
                 return True
             return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
-        return not self.government_claim(target)
+        if self.government_claim(target):
+            return False
+        return not (self._only_a_label(target) and self._answers_a_party_claim(target))
 
     def own_people(self, target: Role) -> bool:
         """ "ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
@@ -142,6 +144,31 @@ class Standing:
                     for inner in child.subtree:
                         if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):
                             return True
+        return False
+
+    @staticmethod
+    def _only_a_label(target: Role) -> bool:
+        """A target that is nothing but a word calling something false ("fake news", "lies")."""
+        view = target.view
+        falsity = view.lexicons.get("falsity")
+        if falsity is None:
+            return False
+        labelled = view.covered(falsity)
+        return all(i in labelled or view.doc[i].is_punct or view.doc[i].pos_ == "DET" for i in target.indices)
+
+    def _answers_a_party_claim(self, target: Role) -> bool:
+        """Whether the sentence's claim is a state's or an official body's ("a Russian claim",
+        "allegations by Cambodian officials"): then "fake news" labels that claim, no report."""
+        from services.detector.roles import Role
+
+        view = target.view
+        for start, end in view.spans(view.shared("claim_nouns")):
+            if start in target.indices:
+                continue
+            head = view.doc[end - 1]
+            phrase = Role(head.text, view, head.i, head.i + 1)
+            if self.government_claim(phrase):
+                return True
         return False
 
     def media_entity(self, view: SentenceView, indices: set[int]) -> bool:

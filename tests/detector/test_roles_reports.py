@@ -5,6 +5,8 @@ Made-up sentences; each pins one rule of ``RoleFinder.with_outlet`` (it fails wi
 
 from __future__ import annotations
 
+import pytest
+
 from tests.detector.conftest import by_pattern, finder_for
 
 
@@ -132,3 +134,28 @@ def test_a_town_the_tagger_does_not_know_before_a_date_is_a_dateline(engine) -> 
 def test_a_predicate_adjective_before_the_article_is_not_part_of_the_report(engine) -> None:  # noqa: ANN001
     [found] = _denials_alone(engine, "Ruritanian authorities dismissed as false a report claiming the port was closed.")
     assert found.target == "a report"
+
+
+class _UnsureOfDenials(_SureOfDenials):
+    """A judge at 0.5: rules decide, the model alone does not."""
+
+    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
+        return [{"ultimatum": 0.0, "military_buildup": 0.0, "wire_denial": 0.5} for _ in sentences]
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        (
+            "Chile dismissed a Peruvian claim that its troops had shelled a border post, denouncing it as fake news.",
+            False,
+        ),
+        ("The ministry rejected as fake news claims by Bolivian officials that the port had been closed.", False),
+        ("The ministry rejected as fake news claims in the Daily Courier that the port had been closed.", True),
+    ],
+)
+def test_fake_news_labelling_a_state_s_claim_is_no_wire_denial(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    from services.detector.engine import DetectionEngine
+
+    judged = DetectionEngine(engine.nlp, engine.trained, judge=_UnsureOfDenials())
+    assert bool(by_pattern(judged.detect(text), "wire_denial")) is fires
