@@ -44,3 +44,23 @@ def finder_for(engine, doc, context=()):  # noqa: ANN001, ANN201 - test helper
     lexicons = engine._catalog.lexicons
     before = [SentenceView(earlier, lexicons) for earlier in context]
     return RoleFinder(SentenceView(doc, lexicons), lambda parsed: before, default_gazetteer())
+
+
+class FixedJudge:
+    """A stand-in judge giving every sentence the same probabilities: 0.99 exercises the
+    model-alone path, 0.5 leaves the decision to the rules."""
+
+    labels = ("ultimatum", "military_buildup", "wire_denial")
+
+    def __init__(self, **probabilities: float) -> None:
+        self.fixed = {label: probabilities.get(label, 0.0) for label in self.labels}
+
+    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
+        return [dict(self.fixed) for _ in sentences]
+
+
+def judged_by(engine, **probabilities: float):  # noqa: ANN001, ANN201 - test helper
+    """The engine's pipeline and patterns with a ``FixedJudge``."""
+    from services.detector.engine import DetectionEngine
+
+    return DetectionEngine(engine.nlp, engine.trained, judge=FixedJudge(**probabilities))

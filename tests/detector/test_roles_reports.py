@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.detector.conftest import by_pattern, finder_for
+from tests.detector.conftest import by_pattern, finder_for, judged_by
 
 
 def _denial(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
@@ -48,21 +48,9 @@ def test_a_press_conference_is_no_outlet(engine) -> None:  # noqa: ANN001
     assert found.target == "report"
 
 
-class _SureOfDenials:
-    """A stand-in judge certain every sentence is a wire denial (the model-alone path)."""
-
-    labels = ("ultimatum", "military_buildup", "wire_denial")
-
-    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
-        return [{"ultimatum": 0.0, "military_buildup": 0.0, "wire_denial": 0.99} for _ in sentences]
-
-
 def _denials_alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
     """The wire denials an engine finds in ``text`` with a judge certain of every sentence."""
-    from services.detector.engine import DetectionEngine
-
-    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfDenials())
-    return by_pattern(judged.detect(text), "wire_denial")
+    return by_pattern(judged_by(engine, wire_denial=0.99).detect(text), "wire_denial")
 
 
 def _alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
@@ -136,13 +124,6 @@ def test_a_predicate_adjective_before_the_article_is_not_part_of_the_report(engi
     assert found.target == "a report"
 
 
-class _UnsureOfDenials(_SureOfDenials):
-    """A judge at 0.5: rules decide, the model alone does not."""
-
-    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
-        return [{"ultimatum": 0.0, "military_buildup": 0.0, "wire_denial": 0.5} for _ in sentences]
-
-
 @pytest.mark.parametrize(
     ("text", "fires"),
     [
@@ -155,7 +136,4 @@ class _UnsureOfDenials(_SureOfDenials):
     ],
 )
 def test_fake_news_labelling_a_state_s_claim_is_no_wire_denial(engine, text: str, fires: bool) -> None:  # noqa: ANN001
-    from services.detector.engine import DetectionEngine
-
-    judged = DetectionEngine(engine.nlp, engine.trained, judge=_UnsureOfDenials())
-    assert bool(by_pattern(judged.detect(text), "wire_denial")) is fires
+    assert bool(by_pattern(judged_by(engine, wire_denial=0.5).detect(text), "wire_denial")) is fires

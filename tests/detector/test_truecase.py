@@ -6,7 +6,7 @@ import pytest
 
 from services.detector.gazetteer import default_gazetteer
 from services.detector.truecase import Truecaser, is_title_case
-from tests.detector.conftest import by_pattern
+from tests.detector.conftest import by_pattern, judged_by
 
 
 @pytest.mark.parametrize(
@@ -43,15 +43,6 @@ def test_a_party_of_a_title_case_headline_is_named_as_written(engine) -> None:  
     assert found.actor == "Foreign Ministry"
 
 
-class _SureOfUltimatums:
-    """A stand-in judge certain every sentence is an ultimatum (the model-alone path)."""
-
-    labels = ("ultimatum", "military_buildup", "wire_denial")
-
-    def probabilities(self, sentences):  # noqa: ANN001, ANN201 - test helper
-        return [{"ultimatum": 0.99, "military_buildup": 0.0, "wire_denial": 0.0} for _ in sentences]
-
-
 @pytest.mark.parametrize(
     ("headline", "parties"),
     [
@@ -60,8 +51,5 @@ class _SureOfUltimatums:
     ],
 )
 def test_a_headline_verb_taken_for_a_noun_still_splits_who_acts_from_whom(engine, headline, parties) -> None:  # noqa: ANN001
-    from services.detector.engine import DetectionEngine
-
-    judged = DetectionEngine(engine.nlp, engine.trained, judge=_SureOfUltimatums())
-    [found] = by_pattern(judged.detect(headline), "ultimatum")
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(headline), "ultimatum")
     assert (found.actor, found.target) == parties
