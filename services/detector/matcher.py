@@ -159,6 +159,8 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             return None
         if not finder.target_ok(spec.target_must_be, target):
             return None
+        if spec.target_must_be == "political" and finder.standing.own_side(actor, target):
+            return None
         if spec.require_target and target is None:
             return None
         actor, target = party_namings.get(pattern.spec.parties)(finder, actor, target)

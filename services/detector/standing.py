@@ -113,6 +113,23 @@ class Standing:
             return False
         return not (self._only_a_label(target) and self._answers_a_party_claim(target))
 
+    def own_side(self, actor: Role | None, target: Role | None) -> bool:
+        """A demand on the actor's own people ("France's President Emmanuel Macron" and "French
+        troops" to withdraw): both name the same one country and the target is its troops,
+        diplomats or citizens. A state instructing its own (or announcing its own troops'
+        withdrawal) is no ultimatum."""
+        if actor is None or target is None or not actor.resolved or not target.resolved:
+            return False
+        ours = self.gazetteer.countries(actor.text)
+        if len(ours) != 1 or self.gazetteer.countries(target.text) != ours:
+            return False
+        for role in (target, actor):  # either way round: a headline's parse may swap them
+            view = role.view
+            head = view.doc[role.start : role.end].root
+            if view.hits(view.shared("own_people"), {head.i}):
+                return True
+        return False
+
     def own_people(self, target: Role) -> bool:
         """ "ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""
         view = target.view

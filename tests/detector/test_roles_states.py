@@ -344,3 +344,13 @@ def test_a_state_within_miles_of_an_outpost_named_in_apposition_is_the_target(en
         "a strategic Indian Ocean outpost just over 2,000 miles from Chile.",
     )
     assert (found.actor, found.target) == ("Peru", "Chile")
+
+
+def test_a_state_announcing_its_own_troops_withdrawal_issues_no_ultimatum(engine) -> None:  # noqa: ANN001
+    from tests.detector.conftest import judged_by
+
+    judged = judged_by(engine, ultimatum=0.5)
+    own = "French troops to withdraw from Niger by year-end says France's President Emmanuel Macron"
+    assert by_pattern(judged.detect(own), "ultimatum") == []
+    other = "France's President Emmanuel Macron told Malian troops to withdraw from the border by Friday."
+    assert by_pattern(judged.detect(other), "ultimatum")
