@@ -580,7 +580,12 @@ class DetectionEngine:
         if actor is None or target is None:
             read = alone_parties(decided.pattern, finder)
             classifier = spec.classifier
-            if partial is None and read.unfit_actor and classifier is not None and classifier.alone_standing:
+            if (
+                (partial is None or partial.actor is None)
+                and read.unfit_actor
+                and classifier is not None
+                and classifier.alone_standing
+            ):
                 return None  # "Huawei denied the newspaper report": the model's reading, not an official's denial
             actor = actor or read.actor
             if target is None and read.target != actor:

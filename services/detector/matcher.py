@@ -307,8 +307,14 @@ def _unfit_doer(finder: RoleFinder, root: Token, kind: str) -> bool:
     news", "Huawei denied a newspaper report"). Read off the clause's subject as written, which
     the role sources pass over when it is a medium. A quoted clause ("“CNN spread lies,” the
     minister said") and a report said to be false are no such subject."""
+    # Every subject the parser hung on the main verb: "Hyderabad: BJP spokesperson K. Rao said"
+    # gives the town one too.
+    subjects = [child for child in root.children if child.dep_ in syntax.SUBJECT_DEPS]
+    return any(_unfit_subject(finder, subject, kind) for subject in subjects or [syntax.clause_subject(root)])
+
+
+def _unfit_subject(finder: RoleFinder, subject: Token | None, kind: str) -> bool:
     view = finder.view
-    subject = syntax.clause_subject(root)
     if subject is None or subject.i in view.dateline or subject.pos_ == "PRON" or _quoted(view, subject.i):
         return False
     if view.has_shared("report_nouns", {subject.i}):

@@ -919,9 +919,14 @@ class RoleFinder:
         view = self.view
         if target is not None and target.view is view:
             tree = syntax.subtree(view.doc[target.start : target.end].root) | target.indices
-            for start, end in view.referenced_media:
+            named = view.referenced_media + [
+                (ent.start, ent.end)
+                for ent in view.doc.ents
+                if ent.label_ == "ORG" and self.standing.media_entity(view, {ent.start})
+            ]
+            for start, end in sorted(named):
                 if start in tree and view.doc[start:end].text[:1].isupper():
-                    return view.text_of(start, end)
+                    return view.text_of(*_whole_name(view, start, end))
         outlets = view.shared("media_outlets")
         for start, end in view.spans(outlets):
             if start not in view.attribution:
@@ -934,6 +939,21 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             return view.text_of(start, end)
         return None
+
+
+def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
+    """An outlet's whole name around the word that marked it: "Daily" is the start of "the
+    Daily Mail", "Times" the end of "the Nyasa Times" (the longest medium or organisation
+    over the word, without its article)."""
+    for s, e in view.media:
+        if s <= start < e and e - s > end - start:
+            start, end = s, e
+    for ent in view.doc.ents:
+        if ent.label_ == "ORG" and ent.start <= start < ent.end:
+            start, end = min(start, ent.start), max(end, ent.end)
+    if view.doc[start].lower_ == "the" and end - start > 1:
+        start += 1
+    return start, end
 
 
 @party_namings.register("as_written")

@@ -137,3 +137,32 @@ def test_a_predicate_adjective_before_the_article_is_not_part_of_the_report(engi
 )
 def test_fake_news_labelling_a_state_s_claim_is_no_wire_denial(engine, text: str, fires: bool) -> None:  # noqa: ANN001
     assert bool(by_pattern(judged_by(engine, wire_denial=0.5).detect(text), "wire_denial")) is fires
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Congress on Tuesday rejected as baseless a report in the Daily Courier about its leadership.",
+        "Ruritania's BJP denied a report in the Daily Courier that it would join the coalition.",
+        # a town before a colon takes a subject of its own in the parse: the party's is still read
+        "Marvale: ZANU-PF chief spokesperson Tomas Berg on Friday said that the party rejects baseless reports in the media.",
+    ],
+)
+def test_a_political_party_named_bare_denying_a_report_is_no_official_denial(engine, text: str) -> None:  # noqa: ANN001
+    assert _denials_alone(engine, text) == []
+    official = (
+        text.replace("The Congress", "The ministry").replace("'s BJP", "'s ministry").replace("ZANU-PF", "ministry")
+    )
+    assert _denials_alone(engine, official)
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        ("The ministry denied a report in the Daily Mail on Monday.", "Daily Mail"),
+        ("The ministry denied a report in the Daily Courier on Monday.", "Daily Courier"),
+        ("The foreign ministry denied the AP report, calling it a lie.", "AP"),
+    ],
+)
+def test_the_agency_is_the_outlet_s_whole_name(engine, text: str, agency: str) -> None:  # noqa: ANN001
+    assert _denial(engine, text).agency == agency
