@@ -309,7 +309,7 @@ def _unfit_doer(finder: RoleFinder, root: Token, kind: str) -> bool:
     minister said") and a report said to be false are no such subject."""
     # Every subject the parser hung on the main verb: "Hyderabad: BJP spokesperson K. Rao said"
     # gives the town one too.
-    subjects = [child for child in root.children if child.dep_ in syntax.SUBJECT_DEPS]
+    subjects: list[Token | None] = [child for child in root.children if child.dep_ in syntax.SUBJECT_DEPS]
     return any(_unfit_subject(finder, subject, kind) for subject in subjects or [syntax.clause_subject(root)])
 
 
