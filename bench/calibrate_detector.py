@@ -113,7 +113,7 @@ def load_rows(general: int) -> list[Row]:
 def attach_oof(rows: list[Row], path: Path) -> None:
     """Out-of-fold probabilities by id; a row the judge never scored keeps p = 0 and a fold by
     its article's hash (general news the judge did not train on is scored as held out)."""
-    oof = {r["id"]: r for r in read_jsonl(path)} if path.exists() else {}
+    oof = _by_row(read_jsonl(path)) if path.exists() else {}
     for row in rows:
         found = oof.get(row.id)
         if found is not None:
@@ -125,11 +125,27 @@ def attach_oof(rows: list[Row], path: Path) -> None:
     print(f"oof: {len(oof)} probabilities; {missing} rows without (p = 0)", file=sys.stderr)
 
 
+def _by_row(records: list[dict]) -> dict[str, dict]:
+    """Out-of-fold records by row id. A general-news snippet is scored a sentence at a time
+    (ids ``<id>/<n>``); replayed here as one row, it gets each label's highest sentence
+    probability (a snippet alarms when any sentence does; the rules ran on the whole)."""
+    rows: dict[str, dict] = {}
+    for record in records:
+        row_id, _, sentence = record["id"].partition("/")
+        if not sentence:
+            rows[row_id] = record
+            continue
+        kept = rows.setdefault(row_id, {**record, "id": row_id, "probabilities": {}})
+        for label, p in record["probabilities"].items():
+            kept["probabilities"][label] = max(p, kept["probabilities"].get(label, 0.0))
+    return rows
+
+
 def scored_only(rows: list[Row], path: Path) -> list[Row]:
     """General-news rows the judge scored out of fold: the others may have trained it."""
     if not path.exists():
         return rows
-    scored = {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    scored = set(_by_row(read_jsonl(path)))
     return [row for row in rows if not row.general or row.id in scored]
 
 

@@ -8,7 +8,8 @@ Accuracy (per seed pattern, on ``train.jsonl`` + ``dev.jsonl`` read from ../shar
 time). With ``--judge oof`` (the default) every sentence is judged by the model of the
 cross-validation fold that did not see its article: the engine is given a judge that answers
 with that sentence's out-of-fold probabilities (``tocsin train --oof FILE`` writes them; folds
-are grouped by ``source``). So P/R are cross-validated for the model; the rules and pattern
+are grouped by ``source``; a general-news snippet's title and description sentences are
+trained on and scored apart, as the engine asks about them). So P/R are cross-validated for the model; the rules and pattern
 thresholds were written with this data in view, so for them the figures are not held out —
 expect lower figures on text nobody tuned to. ``--judge model`` uses the committed model
 (trained on all of this data: in-sample, flattering); ``--judge none`` is rule-only.
@@ -54,7 +55,7 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from services.detector.training.data import KNOWN_EVENTS, LABELS, clean_snippet  # noqa: E402
+from services.detector.training.data import KNOWN_EVENTS, LABELS, clean_snippet, snippet_sentences  # noqa: E402
 
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_OOF = REPO / "var" / "judge_oof.jsonl"  # written by `make train` (tocsin train --oof)
@@ -107,6 +108,9 @@ class Row:
     actor: str | None = None
     target: str | None = None
     probabilities: dict[str, float] = field(default_factory=dict)
+    # general news: each sentence's own out-of-fold probabilities, by its text as the engine
+    # asks about it (the judge is trained and scored on a snippet's sentences apart)
+    by_sentence: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -129,35 +133,49 @@ def load_rows(oof: dict[str, dict], general_limit: int) -> tuple[list[Row], list
         for name in ("train.jsonl", "dev.jsonl")
         for r in read_jsonl(EVAL / name)
     ]
-    general = [
-        Row(
-            r["id"],
-            "\n".join(clean_snippet(r["text"])),
-            "GENERAL",
-            "general",
-            probabilities=oof.get(r["id"], {}).get("probabilities", {}),
-        )
-        for r in read_jsonl(EVAL / "general_news.jsonl")
-    ]
+    general = [general_row(r, oof) for r in read_jsonl(EVAL / "general_news.jsonl")]
     general.sort(key=lambda r: (not r.probabilities, r.id))  # those with out-of-fold scores first
     return labelled, general[:general_limit]
+
+
+def general_row(record: dict, oof: dict[str, dict]) -> Row:
+    """A general-news snippet with its sentences' out-of-fold probabilities (ids ``<id>/<n>``);
+    the row's own are each label's highest over its sentences."""
+    by_sentence: dict[str, dict[str, float]] = {}
+    for number, sentence in enumerate(snippet_sentences(record["text"])):
+        found = oof.get(f"{record['id']}/{number}")
+        if found is not None:
+            by_sentence[sentence] = found["probabilities"]
+    whole = oof.get(record["id"], {}).get("probabilities", {})  # an OOF file from before the split
+    highest = (
+        {label: max(p.get(label, 0.0) for p in by_sentence.values()) for label in LABELS} if by_sentence else whole
+    )
+    return Row(
+        record["id"],
+        "\n".join(clean_snippet(record["text"])),
+        "GENERAL",
+        "general",
+        probabilities=highest,
+        by_sentence=by_sentence,
+    )
 
 
 class OutOfFoldJudge:
     """A judge answering with the current document's out-of-fold probabilities.
 
     The engine judges only the sentences of the document it is given, so while one document
-    is detected every sentence it asks about belongs to it; a document split into several
-    sentences gives each the document's probability (for general news: the snippet's)."""
+    is detected every sentence it asks about belongs to it. A general-news sentence gets its own
+    out-of-fold probabilities; any other sentence the document's (a labelled row split in two)."""
 
     def __init__(self) -> None:
         self.labels: tuple[str, ...] = LABELS
         self.current: dict[str, float] = {}
+        self.by_sentence: dict[str, dict[str, float]] = {}
         self.calls = 0
 
     def probabilities(self, sentences: Sequence[str]) -> list[dict[str, float]]:
         self.calls += len(sentences)
-        return [dict(self.current) for _ in sentences]
+        return [dict(self.by_sentence.get(sentence, self.current)) for sentence in sentences]
 
 
 class RecordingJudge:
@@ -226,6 +244,7 @@ def detect_rows(engine, rows: Sequence[Row], judge: OutOfFoldJudge | None) -> li
     results = []
     for row in rows:
         judge.current = row.probabilities or {label: 0.0 for label in LABELS}
+        judge.by_sentence = row.by_sentence
         results.append(engine.detect(row.text, row.context))
     return results
 

@@ -2,8 +2,8 @@
 
 ``tocsin train --data FILE [FILE ...] [--out DIR] [--epochs N] [--folds K] [--oof FILE]``
 cross-validates (folds grouped by source article), trains on everything, exports ONNX
-(int8 weights in the frozen layers unless ``--frozen-precision fp32``) and writes the model
-card into DIR. Needs the optional
+(int8 weights in the frozen layers unless ``--frozen-precision fp32``, and in the fine-tuned
+ones after training unless ``--fine-tuned-precision fp32``) and writes the model card into DIR. Needs the optional
 ``train`` extra (torch); the service itself never imports it.
 """
 
@@ -60,6 +60,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="weights of the frozen layers, in training and in the shipped graph (default int8: faster)",
     )
     parser.add_argument(
+        "--fine-tuned-precision",
+        choices=("int8", "fp32"),
+        default=None,
+        help="weights of the fine-tuned layers in the shipped graph, quantised after training (default int8: faster)",
+    )
+    parser.add_argument(
         "--states-cache",
         type=Path,
         default=None,
@@ -102,6 +108,8 @@ def _train(args: argparse.Namespace) -> int:
         overrides["trainable_layers"] = args.trainable_layers
     if args.frozen_precision is not None:
         overrides["frozen_precision"] = args.frozen_precision
+    if args.fine_tuned_precision is not None:
+        overrides["fine_tuned_precision"] = args.fine_tuned_precision
     params = HyperParameters(**overrides)
     try:
         result = run(

@@ -106,7 +106,7 @@ def test_tiny_run_exports_a_model_the_runtime_judge_loads(trained: tuple[Path, d
     for row in scores:
         assert set(row) == set(LABELS)
         assert all(0.0 <= p <= 1.0 for p in row.values())
-    assert card["runtime"]["model_file"] == "judge.int8-frozen.onnx"
+    assert card["runtime"]["model_file"] == "judge.int8.onnx"
     assert card["runtime"]["batch_size"] == 1  # int8 activations are scaled per run
     assert {d["file"] for d in card["data"]} == {"written.jsonl", "general.jsonl"}
     assert set(card["thresholds"]) == set(LABELS)
@@ -116,13 +116,28 @@ def test_tiny_run_exports_a_model_the_runtime_judge_loads(trained: tuple[Path, d
 def test_out_of_fold_rows_cover_every_example_and_keep_articles_whole(trained: tuple[Path, dict]) -> None:
     root, card = trained
     rows = [json.loads(line) for line in (root / "oof.jsonl").read_text().splitlines()]
-    assert len(rows) == sum(len(t) for t in WRITTEN.values()) + 8
+    assert len(rows) == sum(len(t) for t in WRITTEN.values()) + 2 * 8  # a headline and a description each
     folds_of_source: dict[str, set[int]] = {}
     for row in rows:
         folds_of_source.setdefault(row["source"], set()).add(row["fold"])
         assert set(row["probabilities"]) == set(LABELS)
     assert all(len(folds) == 1 for folds in folds_of_source.values())
     assert card["cross_validation"]["folds"] == 2
+
+
+def test_a_general_news_snippet_gives_its_sentences_apart_as_the_engine_splits_them(tmp_path: Path) -> None:
+    from services.detector.hygiene import clean
+    from services.detector.sentences import split_sentences
+
+    text = "Ruritania Deploys Broadband Faster (AP)\nAP - Ruritania's networks grew. Rural towns gained most."
+    path = tmp_path / "general.jsonl"
+    path.write_text(json.dumps({"id": "g-1", "text": text, "category": "Sci/Tech"}) + "\n", encoding="utf-8")
+    examples = read_files([path])
+    assert [e.id for e in examples] == ["g-1/0", "g-1/1", "g-1/2"]
+    assert examples[0].text == "Ruritania Deploys Broadband Faster (AP)"  # the headline alone, as it is judged
+    assert {e.group for e in examples} == {"g-1"}  # one snippet, one fold
+    engine_view = clean(text)
+    assert [e.text for e in examples] == [engine_view.text[s.start : s.end] for s in split_sentences(engine_view.text)]
 
 
 def test_folds_never_split_an_article(tmp_path: Path) -> None:
@@ -135,16 +150,28 @@ def test_folds_never_split_an_article(tmp_path: Path) -> None:
     assert len(set(folds.values())) == 3
 
 
-def test_shipped_graph_quantises_only_the_frozen_layers(trained: tuple[Path, dict]) -> None:
+def test_shipped_graph_quantises_the_encoder_layers_and_leaves_the_head_fp32(trained: tuple[Path, dict]) -> None:
     import onnx
 
     root, card = trained
+    assert card["runtime"]["model_file"] == "judge.int8.onnx"
     graph = onnx.load(str(root / "model" / card["runtime"]["model_file"])).graph
-    integer = [n.name for n in graph.node if n.op_type == "MatMulInteger"]
-    float_products = [n.name for n in graph.node if n.op_type == "MatMul" and "/layers." in n.name]
-    assert integer and all("/layers.0/" in name for name in integer)
-    assert any("/layers.1/" in name for name in float_products)  # the fine-tuned layer stays fp32
-    assert card["runtime"]["precision"].startswith("int8 weights in layers 0-0")
+    integer = {n.name for n in graph.node if n.op_type == "MatMulInteger"}
+    head = [n.name for n in graph.node if n.op_type == "MatMul" and "/head/" in n.name]
+    assert any("/layers.0/" in name for name in integer)  # frozen, quantised before training
+    assert any("/layers.1/" in name for name in integer)  # fine-tuned, quantised after
+    assert head and not any("/head/" in name for name in integer)
+    assert card["runtime"]["precision"] == "int8 weights in layers 0-1 (0-0 frozen), fp32 elsewhere"
+    assert card["quantisation"]["decision_flips"] >= 0
+
+
+@pytest.mark.parametrize(
+    ("frozen", "fine_tuned", "layers"),
+    [("int8", "int8", 6), ("int8", "fp32", 4), ("fp32", "int8", 0), ("fp32", "fp32", 0)],
+)
+def test_which_layers_the_shipped_graph_runs_in_int8(frozen: str, fine_tuned: str, layers: int) -> None:
+    params = HyperParameters(frozen_precision=frozen, fine_tuned_precision=fine_tuned)
+    assert params.int8_layers == layers
 
 
 def test_training_sees_the_frozen_layers_as_the_shipped_graph_runs_them(tmp_path: Path) -> None:
@@ -182,6 +209,11 @@ def test_training_sees_the_frozen_layers_as_the_shipped_graph_runs_them(tmp_path
     runtime = Judge(card).probabilities(texts)
     for row, scores in zip(trained_side, runtime, strict=True):
         assert [scores[label] for label in LABELS] == pytest.approx(list(row), abs=1e-4)
+
+
+def test_an_unknown_fine_tuned_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="fine_tuned_precision"):
+        HyperParameters(fine_tuned_precision="int4")
 
 
 def test_an_unknown_frozen_precision_is_refused() -> None:

@@ -71,6 +71,6 @@ def _markdown(card: dict[str, Any]) -> str:
         ]
     quant = card.get("quantisation")
     if quant:
-        lines += ["## int8 frozen layers against all-fp32", "", "```", json.dumps(quant, indent=1), "```", ""]
+        lines += ["## int8 graph against all-fp32", "", "```", json.dumps(quant, indent=1), "```", ""]
     lines += ["## Limits", "", card["limits"], ""]
     return "\n".join(lines)

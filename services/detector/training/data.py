@@ -8,6 +8,8 @@ Three kinds of input file, told apart by their fields rather than their names so
 * event-coded negatives (``gold_code``): real political events of other kinds;
 * general news (``category``): AG-News-style title + description snippets, a pool of ordinary
   negatives, of which a handful are real events and are left out by id (``KNOWN_EVENTS``).
+  Each snippet gives one example per sentence as the detector splits it (id ``<row id>/<n>``,
+  grouped by the row id so a snippet's sentences share a fold).
 
 OTHER_POSITIVE counts as negative for all three seed labels: the judge answers "is this
 sentence one of the watched patterns", not "is this geopolitics".
@@ -70,6 +72,18 @@ def clean_snippet(text: str) -> list[str]:
     return [" ".join(part.split()) for part in text.split("\n") if part.strip()]
 
 
+def snippet_sentences(text: str) -> list[str]:
+    """A general-news snippet's sentences exactly as the detector judges them: the title and
+    each sentence of the description apart, cleaned and split as the engine does. Trained on
+    whole snippets, the judge never saw a headline alone, yet that is what it is asked about
+    ("FCC Finds US Broadband Deployment Is Accelerating" read as a buildup)."""
+    from services.detector.hygiene import clean
+    from services.detector.sentences import split_sentences
+
+    cleaned = clean("\n".join(clean_snippet(text)))
+    return [cleaned.text[s.start : s.end] for s in split_sentences(cleaned.text)]
+
+
 def target_for(label: str) -> tuple[float, ...]:
     """Multi-hot target: the seed label's position set, everything else zero."""
     name = _CLASS_TO_LABEL.get(label)
@@ -86,8 +100,8 @@ def read_file(path: Path) -> list[Example]:
         if "category" in row:
             if row["id"] in KNOWN_EVENTS:
                 continue
-            text = " ".join(clean_snippet(row["text"]))
-            examples.append(Example(row["id"], text, "GENERAL", row["id"], "general"))
+            for number, sentence in enumerate(snippet_sentences(row["text"])):
+                examples.append(Example(f"{row['id']}/{number}", sentence, "GENERAL", row["id"], "general"))
         elif "gold_code" in row:
             examples.append(Example(row["id"], row["text"], "EVENT_CODED", row["id"], "event_coded"))
         elif row.get("label") in _CLASS_TO_LABEL or row.get("label") in _NEGATIVE_CLASSES:

@@ -5,11 +5,12 @@ dynamic) and returns ``logits`` ([batch, labels]); the runtime judge applies the
 the card's thresholds and the logits stay separable. The TorchScript-based exporter is used
 (``dynamo=False``): the module is plain torch and needs no tracing of Python control flow.
 
-Only the frozen lower layers get int8 weights. Training computes their output once through
-the very same quantised graph (``export_lower`` + ``quantise_layers``), so the fine-tuned
-layers learn on what the runtime will feed them and the cross-validated figures describe the
-shipped model. Quantising the fine-tuned layers too (tried: per-channel, whole graph) flipped
-decisions near the thresholds that no training run had seen.
+The frozen lower layers get int8 weights before training: training computes their output once
+through the very same quantised graph (``export_lower`` + ``quantise_layers``), so the
+fine-tuned layers learn on what the runtime will feed them. The fine-tuned layers are
+quantised after training (``fine_tuned_precision``, per channel, head left fp32): on 1,000
+sentences the probabilities moved by 0.0015 on average (at most 0.08) and the engine lost 2
+of 420 true detections, for a judge 1.5x faster on one core.
 """
 
 from __future__ import annotations

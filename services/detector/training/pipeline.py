@@ -3,7 +3,8 @@
 Order matters for honesty: thresholds are chosen on out-of-fold probabilities, then the final
 model is trained on all data with the same hyper-parameters and receives those thresholds.
 The shipped graph has int8 weights in the frozen layers when the hyper-parameters say so;
-training saw those layers' quantised output, so the cross-validated figures are its own.
+training saw those layers' quantised output. The fine-tuned layers are quantised after
+training (by default): the card records how that graph's decisions compare with fp32.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from services.detector.training.metrics import (
 
 log = structlog.get_logger(__name__)
 
-MODEL_FILE_INT8 = "judge.int8-frozen.onnx"  # int8 weights in the frozen layers, the rest fp32
+MODEL_FILE_INT8 = "judge.int8.onnx"  # int8 weights in every encoder layer, the head fp32
+MODEL_FILE_INT8_FROZEN = "judge.int8-frozen.onnx"  # int8 weights in the frozen layers only
 MODEL_FILE_FP32 = "judge.fp32.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 DEFAULT_THRESHOLD = 0.5
@@ -122,10 +124,11 @@ def _f1(scores: np.ndarray, targets: np.ndarray, limits: np.ndarray) -> np.ndarr
 
 
 def compare(fp32: Judge, int8: Judge, examples: Sequence[Example], thresholds: dict[str, float]) -> dict[str, Any]:
-    """The shipped int8-frozen graph against the same weights all in fp32, on ``examples``:
+    """The shipped int8 graph against the same weights all in fp32, on ``examples``:
     probability gaps, decision flips, per-label F1 on the labelled ones (in-sample) and the
     speed-up. A record, not a choice: the fine-tuned layers were trained on the quantised
-    layers' output, so the fp32 graph is the one that runs off its training distribution."""
+    frozen layers' output (so all-fp32 runs off its training distribution), and their own
+    int8 weights cost what these figures say."""
     texts = [e.text for e in examples]
     a = np.array([[p[lab] for lab in LABELS] for p in fp32.probabilities(texts)])
     b = np.array([[p[lab] for lab in LABELS] for p in int8.probabilities(texts)])
@@ -158,13 +161,15 @@ def choose_precision(
     work: Path, out: Path, examples: Sequence[Example], params: HyperParameters, thresholds: dict[str, float]
 ) -> tuple[str, dict[str, Any] | None]:
     """Copies the graph the hyper-parameters call for from ``work`` into ``out``: with int8
-    frozen layers, after quantising them and recording how it compares with all-fp32."""
-    for stale in ("judge.int8.onnx", MODEL_FILE_INT8, MODEL_FILE_FP32):
+    layers, after quantising them and recording how it compares with all-fp32."""
+    for stale in (MODEL_FILE_INT8, MODEL_FILE_INT8_FROZEN, MODEL_FILE_FP32):
         (out / stale).unlink(missing_ok=True)
-    if params.frozen_precision == "fp32" or params.frozen_layers == 0:
+    layers = params.int8_layers if params.frozen_layers else 0
+    if layers == 0:
         shutil.copyfile(work / MODEL_FILE_FP32, out / MODEL_FILE_FP32)
         return MODEL_FILE_FP32, None
-    quantise_layers(work / MODEL_FILE_FP32, work / MODEL_FILE_INT8, params.frozen_layers)
+    name = MODEL_FILE_INT8 if layers == params.encoder_layers else MODEL_FILE_INT8_FROZEN
+    quantise_layers(work / MODEL_FILE_FP32, work / name, layers)
     # Every labelled sentence (where decisions are close) and a slice of the negatives:
     # two full passes over all 9,000 texts would cost more than the training on 2 cores.
     check = [e for e in examples if e.kind == "labelled"]
@@ -172,13 +177,14 @@ def choose_precision(
     check += [e for e in examples if e.kind == "general"][:COMPARE_NEGATIVES]
     quant = compare(
         _judge(work, MODEL_FILE_FP32, params.max_length, thresholds, DEFAULT_BATCH),
-        _judge(work, MODEL_FILE_INT8, params.max_length, thresholds, 1),
+        _judge(work, name, params.max_length, thresholds, 1),
         check,
         thresholds,
     )
-    quant["shipped"] = f"int8 weights in layers 0-{params.frozen_layers - 1} (frozen), fp32 elsewhere"
-    shutil.copyfile(work / MODEL_FILE_INT8, out / MODEL_FILE_INT8)
-    return MODEL_FILE_INT8, quant
+    fine_tuned = "" if layers == params.frozen_layers else f" (0-{params.frozen_layers - 1} frozen)"
+    quant["shipped"] = f"int8 weights in layers 0-{layers - 1}{fine_tuned}, fp32 elsewhere"
+    shutil.copyfile(work / name, out / name)
+    return name, quant
 
 
 def run(
@@ -229,7 +235,7 @@ def run(
             "tokenizer_file": TOKENIZER_FILE,
             "tokenizer_sha256": sha256_of(out / TOKENIZER_FILE),
             "max_length": params.max_length,
-            "batch_size": 1 if model_file == MODEL_FILE_INT8 else DEFAULT_BATCH,
+            "batch_size": DEFAULT_BATCH if model_file == MODEL_FILE_FP32 else 1,
             "inputs": ["input_ids", "attention_mask"],
             "output": "logits (sigmoid per label)",
         },
