@@ -261,7 +261,23 @@ class RoleFinder:
                         if token.lower_ in ("quoted", "cited") or agent is not None:
                             return child
                         continue
-                    return child
+                    return self._issuer(child) or child
+        return None
+
+    def _issuer(self, said_by: Token) -> Token | None:
+        """Who issued a statement that speaks: "a statement from the Prime Minister's Office
+        read" (a ``from``, ``by`` or ``of`` phrase, or "issued by"), else ``None``."""
+        if not self.view.hits(self.view.shared("address_words"), {said_by.i}):
+            return None
+        for child in said_by.children:
+            if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                for inner in child.children:
+                    if inner.dep_ == "pobj":
+                        return inner
+            if child.dep_ == "acl":
+                agent = self._agent(child)
+                if agent is not None:
+                    return agent
         return None
 
     @role_sources.register("object")

@@ -166,3 +166,9 @@ def test_a_political_party_named_bare_denying_a_report_is_no_official_denial(eng
 )
 def test_the_agency_is_the_outlet_s_whole_name(engine, text: str, agency: str) -> None:  # noqa: ANN001
     assert _denial(engine, text).agency == agency
+
+
+def test_a_statement_that_speaks_is_its_issuer_s_word(engine) -> None:  # noqa: ANN001
+    text = "“The report that the minister met the rebels is absolutely false,” a statement issued by the foreign ministry said."
+    found = _denial(judged_by(engine, wire_denial=0.5), text)
+    assert found.actor == "the foreign ministry"
