@@ -173,6 +173,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "media_nouns",
         "outlet_words",
         "officials",
+        "spokespeople",
         "agent_nouns",
         "blocked_actors",
         "blocked_targets",

@@ -172,3 +172,18 @@ def test_a_statement_that_speaks_is_its_issuer_s_word(engine) -> None:  # noqa: 
     text = "“The report that the minister met the rebels is absolutely false,” a statement issued by the foreign ministry said."
     found = _denial(judged_by(engine, wire_denial=0.5), text)
     assert found.actor == "the foreign ministry"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Terming the article baseless, the Spokesperson said the report was false.", True),
+        ("Spokesperson Lin Wei called the Daily Courier report a fabrication.", True),
+        ("Tomas Berg's spokesperson called the Daily Courier report about the singer a fabrication.", False),
+        ("A Nordtel spokesman called the Daily Courier report a fabrication.", False),
+    ],
+)
+def test_a_spokesperson_speaks_for_an_office_unless_a_person_or_company_is_named(
+    engine, text: str, fires: bool
+) -> None:  # noqa: ANN001
+    assert bool(_denials_alone(engine, text)) is fires

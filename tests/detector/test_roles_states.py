@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.detector.gazetteer import Gazetteer
-from tests.detector.conftest import by_pattern, finder_for
+from tests.detector.conftest import by_pattern, finder_for, judged_by
 
 
 def _buildup(engine, text: str):  # noqa: ANN001, ANN202 - test helper
@@ -354,3 +354,11 @@ def test_a_state_announcing_its_own_troops_withdrawal_issues_no_ultimatum(engine
     assert by_pattern(judged.detect(own), "ultimatum") == []
     other = "France's President Emmanuel Macron told Malian troops to withdraw from the border by Friday."
     assert by_pattern(judged.detect(other), "ultimatum")
+
+
+def test_a_former_office_holder_s_call_is_no_state_s_ultimatum(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, ultimatum=0.5)
+    text = "Former Ruritanian President Tomas Berg said Zorin should resign within a week or face prosecution."
+    assert by_pattern(judged.detect(text), "ultimatum") == []
+    [found] = by_pattern(judged.detect(text.replace("Former ", "")), "ultimatum")
+    assert found.actor == "Ruritanian President Tomas Berg"
