@@ -174,6 +174,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "outlet_words",
         "officials",
         "spokespeople",
+        "intention_verbs",
         "agent_nouns",
         "blocked_actors",
         "blocked_targets",

@@ -159,7 +159,9 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             return None
         if not finder.target_ok(spec.target_must_be, target):
             return None
-        if spec.target_must_be == "political" and finder.standing.own_side(actor, target):
+        if spec.target_must_be == "political" and (
+            finder.standing.own_side(actor, target) or _self_intended(view, anchor, target)
+        ):
             return None
         if spec.require_target and target is None:
             return None
@@ -183,6 +185,18 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     return Match(
         pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target, round(min(1.0, confidence), 3)
     )
+
+
+def _self_intended(view: SentenceView, anchor: Token, target: Role | None) -> bool:
+    """ "The king wants to abdicate", "he plans to resign": the one to go is the subject of a
+    verb of intention the departure completes, so the going is his own wish, not a demand made
+    of him ("the council told the king to abdicate" makes him the object; "Maduro needs to be
+    gone" is an obligation, not his wish)."""
+    if target is None or not target.resolved or target.view.doc is not anchor.doc or anchor.dep_ != "xcomp":
+        return False
+    if not view.hits(view.shared("intention_verbs"), {anchor.head.i}):
+        return False
+    return any(c.dep_ == "nsubj" and target.start <= c.i < target.end for c in anchor.head.children)
 
 
 OPENING_QUOTES = frozenset({"“", "«", "‘"})

@@ -92,6 +92,7 @@ class SentenceView:
                     marked.update(range(0, token.i + 2))
                     break
         marked.update(self._closing_credit(media_tokens))
+        marked.update(self._filing_credit(media_tokens))
         for token in doc:
             if token.lower_ == "according" and token.i + 1 < len(doc) and doc[token.i + 1].lower_ == "to":
                 for child in doc[token.i + 1].children:
@@ -106,6 +107,22 @@ class SentenceView:
                     if tree & media_tokens:
                         marked.update(tree)
         return marked
+
+    def _filing_credit(self, media_tokens: set[int]) -> set[int]:
+        """A bracketed outlet in a dateline, before its dash or colon: "VIENNA (AFP) - ..."
+        (read from the words alone: the dateline itself waits for the names)."""
+        doc = self.doc
+        for token in doc[1:8]:
+            if token.text != "(":
+                continue
+            closing = next((t.i for t in doc[token.i + 1 : token.i + 6] if t.text in (")", "):")), None)
+            if closing is None:
+                return set()
+            inside = set(range(token.i + 1, closing))
+            after = doc[closing + 1].text if closing + 1 < len(doc) else ""
+            dash = doc[closing].text == "):" or after in DATELINE_DASHES
+            return set(range(token.i, closing + 1)) if inside and inside <= media_tokens and dash else set()
+        return set()
 
     def _closing_credit(self, media_tokens: set[int]) -> set[int]:
         """A bracketed outlet closing the sentence, a headline's credit: "Florida Denies

@@ -187,3 +187,13 @@ def test_a_spokesperson_speaks_for_an_office_unless_a_person_or_company_is_named
     engine, text: str, fires: bool
 ) -> None:  # noqa: ANN001
     assert bool(_denials_alone(engine, text)) is fires
+
+
+def test_the_outlet_that_filed_a_story_is_no_report_denied(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.5)
+    filed = "VIENNA (AFP) - The ministry denied that it had carried out any nuclear work at the site."
+    assert by_pattern(judged.detect(filed), "wire_denial") == []
+    [found] = by_pattern(
+        judged.detect("The ministry denied an AFP report that it had done nuclear work."), "wire_denial"
+    )
+    assert found.agency == "AFP"

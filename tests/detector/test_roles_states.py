@@ -362,3 +362,16 @@ def test_a_former_office_holder_s_call_is_no_state_s_ultimatum(engine) -> None: 
     assert by_pattern(judged.detect(text), "ultimatum") == []
     [found] = by_pattern(judged.detect(text.replace("Former ", "")), "ultimatum")
     assert found.actor == "Ruritanian President Tomas Berg"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("The Ruritanian king plans to abdicate next month.", False),
+        ("Ruritania's king wants to abdicate", False),
+        ("The council told the Ruritanian king to abdicate within a week or face arrest.", True),
+        ("Washington wants President Zorin to step down within 48 hours.", True),
+    ],
+)
+def test_a_leader_s_own_wish_to_go_is_no_ultimatum(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    assert bool(by_pattern(judged_by(engine, ultimatum=0.79).detect(text), "ultimatum")) is fires
