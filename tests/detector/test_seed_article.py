@@ -30,6 +30,11 @@ def test_ultimatum_names_noem_or_trump_demanding_maduro_go(seed) -> None:  # noq
     # is no longer required (Noem's "needs to be gone", in the sentence that reports both, is).
 
 
+def test_russia_s_warning_to_the_us_is_a_threat_not_an_ultimatum(seed) -> None:  # noqa: ANN001
+    _text, detections = seed
+    assert not any("fatal mistake" in d.sentence for d in by_pattern(detections, "ultimatum"))
+
+
 def test_buildup_is_us_toward_venezuela(seed) -> None:  # noqa: ANN001
     _text, detections = seed
     [buildup] = by_pattern(detections, "military_buildup")
