@@ -40,6 +40,7 @@ from services.detector.catalog import Catalog  # noqa: E402
 from services.detector.decision import CLASSIFIER_RULE  # noqa: E402
 from services.detector.engine import DetectionEngine, load_pipeline  # noqa: E402
 from services.detector.gazetteer import default_gazetteer  # noqa: E402
+from services.detector.training.data import snippet_of  # noqa: E402
 
 EVAL = ROOT.parent / "shared" / "eval"
 SEEDS = {"ULTIMATUM": "ultimatum", "MILITARY_BUILDUP": "military_buildup", "WIRE_DENIAL": "wire_denial"}
@@ -131,8 +132,8 @@ def _by_row(records: list[dict]) -> dict[str, dict]:
     probability (a snippet alarms when any sentence does; the rules ran on the whole)."""
     rows: dict[str, dict] = {}
     for record in records:
-        row_id, _, sentence = record["id"].partition("/")
-        if not sentence:
+        row_id = snippet_of(record["id"])
+        if row_id == record["id"]:
             rows[row_id] = record
             continue
         kept = rows.setdefault(row_id, {**record, "id": row_id, "probabilities": {}})

@@ -55,7 +55,13 @@ from pathlib import Path  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from services.detector.training.data import KNOWN_EVENTS, LABELS, clean_snippet, snippet_sentences  # noqa: E402
+from services.detector.training.data import (  # noqa: E402
+    KNOWN_EVENTS,
+    LABELS,
+    clean_snippet,
+    sentence_id,
+    snippet_sentences,
+)
 
 EVAL = REPO.parent / "shared" / "eval"
 DEFAULT_OOF = REPO / "var" / "judge_oof.jsonl"  # written by `make train` (tocsin train --oof)
@@ -143,7 +149,7 @@ def general_row(record: dict, oof: dict[str, dict]) -> Row:
     the row's own are each label's highest over its sentences."""
     by_sentence: dict[str, dict[str, float]] = {}
     for number, sentence in enumerate(snippet_sentences(record["text"])):
-        found = oof.get(f"{record['id']}/{number}")
+        found = oof.get(sentence_id(record["id"], number))
         if found is not None:
             by_sentence[sentence] = found["probabilities"]
     whole = oof.get(record["id"], {}).get("probabilities", {})  # an OOF file from before the split

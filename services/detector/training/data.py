@@ -72,6 +72,16 @@ def clean_snippet(text: str) -> list[str]:
     return [" ".join(part.split()) for part in text.split("\n") if part.strip()]
 
 
+def sentence_id(snippet_id: str, number: int) -> str:
+    """The example id of a snippet's ``number``-th sentence (``<snippet id>/<n>``)."""
+    return f"{snippet_id}/{number}"
+
+
+def snippet_of(example_id: str) -> str:
+    """The snippet a sentence's example id belongs to (the id itself for any other example)."""
+    return example_id.partition("/")[0]
+
+
 def snippet_sentences(text: str) -> list[str]:
     """A general-news snippet's sentences exactly as the detector judges them: the title and
     each sentence of the description apart, cleaned and split as the engine does. Trained on
@@ -101,7 +111,7 @@ def read_file(path: Path) -> list[Example]:
             if row["id"] in KNOWN_EVENTS:
                 continue
             for number, sentence in enumerate(snippet_sentences(row["text"])):
-                examples.append(Example(f"{row['id']}/{number}", sentence, "GENERAL", row["id"], "general"))
+                examples.append(Example(sentence_id(row["id"], number), sentence, "GENERAL", row["id"], "general"))
         elif "gold_code" in row:
             examples.append(Example(row["id"], row["text"], "EVENT_CODED", row["id"], "event_coded"))
         elif row.get("label") in _CLASS_TO_LABEL or row.get("label") in _NEGATIVE_CLASSES:

@@ -74,8 +74,8 @@ class HyperParameters:
     @property
     def int8_layers(self) -> int:
         """Encoder layers the shipped graph runs with int8 weights (the lowest ones)."""
-        if self.frozen_precision == "fp32":
-            return 0
+        if self.frozen_precision == "fp32" or self.frozen_layers == 0:
+            return 0  # nothing trained on int8 output: the whole graph stays as trained
         return self.encoder_layers if self.fine_tuned_precision == "int8" else self.frozen_layers
 
     def card(self) -> dict[str, float | int | str]:

@@ -74,7 +74,7 @@ class TrainingRun:
 
 
 def _scored(results: Sequence[OutOfFold]) -> list[Scored]:
-    return [Scored(r.example.label, r.example.kind, r.probabilities) for r in results]
+    return [Scored(r.example.label, r.example.kind, r.probabilities, r.example.group) for r in results]
 
 
 def _cv_summary(results: Sequence[OutOfFold], folds: int) -> tuple[dict[str, float], dict[str, Any]]:
@@ -164,7 +164,7 @@ def choose_precision(
     layers, after quantising them and recording how it compares with all-fp32."""
     for stale in (MODEL_FILE_INT8, MODEL_FILE_INT8_FROZEN, MODEL_FILE_FP32):
         (out / stale).unlink(missing_ok=True)
-    layers = params.int8_layers if params.frozen_layers else 0
+    layers = params.int8_layers
     if layers == 0:
         shutil.copyfile(work / MODEL_FILE_FP32, out / MODEL_FILE_FP32)
         return MODEL_FILE_FP32, None
