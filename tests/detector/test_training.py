@@ -232,3 +232,17 @@ def test_cli_refuses_a_missing_data_file(tmp_path: Path, capsys: pytest.CaptureF
 
     assert main(["train", "--data", str(tmp_path / "absent.jsonl"), "--out", str(tmp_path / "m")]) == 1
     assert "no such file" in capsys.readouterr().err
+
+
+def test_general_news_alarms_are_counted_per_snippet_not_per_sentence() -> None:
+    from services.detector.training.metrics import Scored, alarms_per_1000
+
+    quiet = {label: 0.0 for label in LABELS}
+    loud = {**quiet, "ultimatum": 0.9}
+    rows = [
+        Scored("GENERAL", "general", loud, "g-1"),
+        Scored("GENERAL", "general", loud, "g-1"),  # the same snippet's second sentence
+        Scored("GENERAL", "general", quiet, "g-2"),
+        Scored("GENERAL", "general", quiet, "g-2"),
+    ]
+    assert alarms_per_1000(rows, "ultimatum", 0.5) == 500.0

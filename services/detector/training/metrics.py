@@ -19,11 +19,13 @@ TARGET_PRECISION = 0.90
 
 @dataclass(frozen=True)
 class Scored:
-    """One held-out row: its class, its kind, its probabilities."""
+    """One held-out row: its class, its kind, its probabilities, and the group it belongs to
+    (a general-news sentence's snippet)."""
 
     label: str
     kind: str
     probabilities: dict[str, float]
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,19 @@ def counts(rows: Sequence[Scored], label: str, threshold: float) -> tuple[int, i
 
 
 def alarms_per_1000(rows: Sequence[Scored], label: str | None, threshold: float | dict[str, float]) -> float:
-    """Share of general-news rows on which the label (or, with ``None``, any label) fires."""
+    """Share of general-news snippets on which the label (or, with ``None``, any label) fires
+    in one of their sentences (rows of one snippet share a group)."""
     general = [r for r in rows if r.kind == "general"]
     if not general:
         return 0.0
     limits = threshold if isinstance(threshold, dict) else {lab: threshold for lab in LABELS}
     labels = LABELS if label is None else (label,)
-    fired = sum(any(r.probabilities[lab] >= limits[lab] for lab in labels) for r in general)
-    return 1000.0 * fired / len(general)
+    snippets: dict[str, bool] = {}
+    for r in general:
+        fired = any(r.probabilities[lab] >= limits[lab] for lab in labels)
+        key = r.group or str(id(r))
+        snippets[key] = snippets.get(key, False) or fired
+    return 1000.0 * sum(snippets.values()) / len(snippets)
 
 
 def figures_at(rows: Sequence[Scored], label: str, threshold: float) -> LabelFigures:
