@@ -101,10 +101,13 @@ async def stop_event() -> AsyncIterator[asyncio.Event]:
 
 @pytest.fixture
 async def fetcher() -> AsyncIterator["Fetcher"]:
-    """The real fetcher, allowed to reach loopback, with short limits for tests."""
+    """The real fetcher, allowed to reach loopback.
+
+    Its limits are roomy on purpose: a loaded 2-core CI machine once took over two seconds to
+    complete a loopback connect. Tests about timeouts pass their own short ``total_timeout``."""
     from services.ingest.fetcher import Fetcher, FetchLimits, make_http_client
 
-    limits = FetchLimits(total_timeout=5.0, connect_timeout=2.0)
+    limits = FetchLimits(total_timeout=20.0, connect_timeout=10.0)
     async with make_http_client(True, limits) as client:
         yield Fetcher(client, limits)
 
