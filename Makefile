@@ -49,11 +49,13 @@ schema: $(TEST_STAMP)
 	$(BIN)/python -c "from models.alert import alert_event_schema_text as t; open('alerts/schema/alert-event.v1.json', 'w').write(t())"
 
 # Full training of the detector's judge: 3-fold CV by article, then all data; rewrites
-# services/detector/model (ONNX + tokenizer + card). Reads the shared data, never copies it.
+# services/detector/model (ONNX + tokenizer + card). Reads the shared data, never copies it;
+# the sentences written here (WRITTEN_DATA) are trained on in every fold and never scored.
 EVAL_DATA ?= ../shared/eval
+WRITTEN_DATA := services/detector/training/written_here.jsonl
 train: $(TEST_STAMP)
 	$(BIN)/tocsin train --data $(EVAL_DATA)/train.jsonl $(EVAL_DATA)/dev.jsonl \
-		$(EVAL_DATA)/other_events.jsonl $(EVAL_DATA)/general_news.jsonl \
+		$(EVAL_DATA)/other_events.jsonl $(EVAL_DATA)/general_news.jsonl $(WRITTEN_DATA) \
 		--folds 3 --oof var/judge_oof.jsonl
 
 bench: $(TEST_STAMP)

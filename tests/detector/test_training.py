@@ -246,3 +246,42 @@ def test_general_news_alarms_are_counted_per_snippet_not_per_sentence() -> None:
         Scored("GENERAL", "general", quiet, "g-2"),
     ]
     assert alarms_per_1000(rows, "ultimatum", 0.5) == 500.0
+
+
+def test_sentences_written_here_are_trained_on_in_every_fold_and_never_scored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.detector.training import crossval
+
+    data = _write_data(tmp_path / "shared.jsonl")
+    own = tmp_path / "written_here.jsonl"
+    own.write_text(
+        json.dumps(
+            {
+                "id": "mine-1",
+                "text": "The minister gave the envoy two days to leave.",
+                "label": "ULTIMATUM",
+                "source": "written-here:1",
+                "written_here": True,
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    examples = read_files([data, own])
+    assert [e.kind for e in examples if e.id == "mine-1"] == ["written"]
+    trained_on: list[set[str]] = []
+
+    def fake_train(chosen, *_args):  # noqa: ANN001, ANN202
+        trained_on.append({e.id for e in chosen})
+        return None
+
+    def fake_predict(_model, _states, texts, _params):  # noqa: ANN001, ANN202
+        return [[0.0] * len(LABELS) for _ in texts]
+
+    monkeypatch.setattr(crossval, "train", fake_train)
+    monkeypatch.setattr(crossval, "predict_states", fake_predict)
+    results = crossval.cross_validate(examples, tmp_path, {}, HyperParameters(), n_folds=3)  # type: ignore[arg-type]
+    assert len(trained_on) == 3 and all("mine-1" in ids for ids in trained_on)
+    assert "mine-1" not in {r.example.id for r in results}
+    assert len(results) == len(examples) - 1  # every shared sentence scored once

@@ -21,6 +21,13 @@ def write_card(directory: Path, card: dict[str, Any]) -> None:
     (directory / CARD_MD).write_text(_markdown(card), encoding="utf-8")
 
 
+def _written(entry: dict[str, Any]) -> str:
+    """How many of a file's sentences were written by this project (kept in the repository,
+    trained on in every fold, never scored)."""
+    count = entry.get("written_here", 0)
+    return f" ({count} written here: trained on in every fold, never scored)" if count else ""
+
+
 def _markdown(card: dict[str, Any]) -> str:
     base = card["base_model"]
     runtime = card["runtime"]
@@ -44,9 +51,11 @@ def _markdown(card: dict[str, Any]) -> str:
             f"- Runtime file: `{runtime['model_file']}` ({runtime['precision']}, "
             f"SHA-256 `{runtime['model_sha256']}`), max {runtime['max_length']} tokens."
         ),
-        "- Data (read at training time, never stored in the repository):",
+        "- Data (read at training time; shared data is never stored in the repository):",
     ]
-    lines += [f"  - `{d['file']}`: {d['examples']} examples, SHA-256 `{d['sha256']}`" for d in card["data"]]
+    lines += [
+        f"  - `{d['file']}`: {d['examples']} examples{_written(d)}, SHA-256 `{d['sha256']}`" for d in card["data"]
+    ]
     lines += ["", "## Hyper-parameters", "", "```", json.dumps(card["hyper_parameters"], indent=1), "```", ""]
     cv = card.get("cross_validation")
     if cv:

@@ -10,6 +10,10 @@ Three kinds of input file, told apart by their fields rather than their names so
   negatives, of which a handful are real events and are left out by id (``KNOWN_EVENTS``).
   Each snippet gives one example per sentence as the detector splits it (id ``<row id>/<n>``,
   grouped by the row id so a snippet's sentences share a fold).
+* sentences written here (labelled rows with ``"written_here": true``, e.g.
+  ``services/detector/training/written_here.jsonl``): constructions the shared data lacks,
+  written by this project. They are trained on in every fold and never scored, so
+  cross-validated figures stay figures on real news.
 
 OTHER_POSITIVE counts as negative for all three seed labels: the judge answers "is this
 sentence one of the watched patterns", not "is this geopolitics".
@@ -61,7 +65,7 @@ class Example:
     text: str
     label: str  # the file's class (ULTIMATUM, ..., NEGATIVE, GENERAL, EVENT_CODED)
     group: str  # what cross-validation folds by: the source article, else the id
-    kind: str  # "labelled" | "event_coded" | "general"
+    kind: str  # "labelled" | "written" | "event_coded" | "general"
     target: tuple[float, ...] = field(default=(0.0, 0.0, 0.0))
 
 
@@ -116,7 +120,8 @@ def read_file(path: Path) -> list[Example]:
             examples.append(Example(row["id"], row["text"], "EVENT_CODED", row["id"], "event_coded"))
         elif row.get("label") in _CLASS_TO_LABEL or row.get("label") in _NEGATIVE_CLASSES:
             group = row.get("source") or row["id"]
-            examples.append(Example(row["id"], row["text"], row["label"], group, "labelled", target_for(row["label"])))
+            kind = "written" if row.get("written_here") is True else "labelled"
+            examples.append(Example(row["id"], row["text"], row["label"], group, kind, target_for(row["label"])))
         else:
             raise DataError(f"{path}:{number}: neither a labelled sentence, an event-coded one, nor general news")
     return examples

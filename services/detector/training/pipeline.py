@@ -240,7 +240,15 @@ def run(
             "output": "logits (sigmoid per label)",
         },
         "base_model": base.card(),
-        "data": [{"file": path.name, "sha256": sha256_of(path), "examples": len(ex)} for path, ex in per_file],
+        "data": [
+            {
+                "file": path.name,
+                "sha256": sha256_of(path),
+                "examples": len(ex),
+                "written_here": sum(e.kind == "written" for e in ex),
+            }
+            for path, ex in per_file
+        ],
         "training_set": {
             "sentences": len(chosen),
             "positives": {label: int(sum(e.target[i] for e in chosen)) for i, label in enumerate(LABELS)},
