@@ -170,7 +170,7 @@ def test_shipped_graph_quantises_the_encoder_layers_and_leaves_the_head_fp32(tra
     [("int8", "int8", 6), ("int8", "fp32", 4), ("fp32", "int8", 0), ("fp32", "fp32", 0)],
 )
 def test_which_layers_the_shipped_graph_runs_in_int8(frozen: str, fine_tuned: str, layers: int) -> None:
-    params = HyperParameters(frozen_precision=frozen, fine_tuned_precision=fine_tuned)
+    params = HyperParameters(frozen_precision=frozen, fine_tuned_precision=fine_tuned, trainable_layers=2)
     assert params.int8_layers == layers
 
 
