@@ -25,7 +25,7 @@ class Scored:
     label: str
     kind: str
     probabilities: dict[str, float]
-    group: str = ""
+    group: str
 
 
 @dataclass(frozen=True)
@@ -80,8 +80,7 @@ def alarms_per_1000(rows: Sequence[Scored], label: str | None, threshold: float 
     snippets: dict[str, bool] = {}
     for r in general:
         fired = any(r.probabilities[lab] >= limits[lab] for lab in labels)
-        key = r.group or str(id(r))
-        snippets[key] = snippets.get(key, False) or fired
+        snippets[r.group] = snippets.get(r.group, False) or fired
     return 1000.0 * sum(snippets.values()) / len(snippets)
 
 
