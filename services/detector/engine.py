@@ -572,7 +572,7 @@ class DetectionEngine:
         """A detection the model made where no rule completed. Its parties are those of the
         pattern's best loose match that fell short of a required role, else those the pattern's
         loose rules read around the sentence's main verb (``alone_parties``); a denial with no
-        report in sight is of the outlet the sentence names. ``None`` where the pattern asks for
+        report in sight is of the outlet the sentence names, else of the one named just before. ``None`` where the pattern asks for
         standing (``alone_standing``) and the actor read has none."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
@@ -591,7 +591,7 @@ class DetectionEngine:
             if target is None and read.target != actor:
                 target = read.target
         if spec.reports_agency and target is None:
-            target = finder.outlet()
+            target = finder.outlet() or finder.outlet_before()
         agency = finder.agency(target) if spec.reports_agency else None
         body = _body(document.cleaned, sentence)
         probability = float(decided.probability or 0.0)

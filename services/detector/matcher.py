@@ -218,8 +218,9 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     roles the pattern's loose rules (those that count only under the model) read around the
     sentence's main verb, standing checked, named as the pattern names its parties. A role that
     fails its check is left empty rather than filled with the wrong kind of party, and the
-    failure is reported (``unfit_actor``) unless the actor is a person named bare, whose office
-    the sentence may not give."""
+    failure is reported (``unfit_actor``). A person named bare ("Lopez Obrador responded that
+    the accusations were false") is kept: the sentence may not give the office, and the name
+    is the party a reader needs, where an empty actor tells nothing."""
     view = finder.view
     if not syntax.parsed(view.doc):
         return AloneParties(None, None)
@@ -245,9 +246,8 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
             actor = finder.party(root)
-        if actor is not None and not finder.actor_ok(spec.actor_must_be, actor):
-            unfit = unfit or not bare_name(actor)
-            actor = None
+        if actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
+            unfit, actor = True, None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is not None and not finder.target_ok(spec.target_must_be, target):
             target = None
@@ -308,8 +308,8 @@ def _named(
 ) -> AloneParties:
     """Headline parties checked for standing and named as the pattern names its parties."""
     actor, target = parties
-    if not actor_fits(actor):
-        return AloneParties(None, None, unfit or not bare_name(actor))
+    if not actor_fits(actor) and not bare_name(actor):
+        return AloneParties(None, None, True)
     kept_target = target if target is not None and target_fits(target) else None
     named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, kept_target)
     return AloneParties(named_actor, named_target, unfit)

@@ -150,6 +150,11 @@ class RoleFinder:
         by the council to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
         for token in [anchor, *list(anchor.ancestors)[:3]]:
             found = self._agent(token)
+            if found is None and token.pos_ in ("NOUN", "PROPN"):
+                # "the deadline set by the junta for French forces to leave": the agent of the
+                # participle that describes the demand
+                described = (c for c in token.children if c.dep_ == "acl" and c.tag_ == "VBN")
+                found = next((a for c in described if (a := self._agent(c)) is not None), None)
             if found is not None:
                 return found
         return None
@@ -261,7 +266,29 @@ class RoleFinder:
                         if token.lower_ in ("quoted", "cited") or agent is not None:
                             return child
                         continue
-                    return self._issuer(child) or child
+                    speaker = self._issuer(child) or child
+                    if self._named(speaker):
+                        return speaker
+                    return self._named_doer(anchor, token) or speaker
+        return None
+
+    def _named(self, token: Token) -> bool:
+        """Whether a party's phrase names someone: a person, state, people or organisation."""
+        return any(t.ent_type_ in AGENT_LABELS or self.gazetteer.mentions(t.text) for t in token.subtree)
+
+    def _named_doer(self, anchor: Token, speech: Token) -> Token | None:
+        """Who the reported clause names as acting, when its speaker is nobody by name: "The
+        Maldives has asked India to withdraw ..., a senior official said" is the Maldives'
+        demand, the official its voice. The named subject of the anchor's clause or of a clause
+        between it and the speech verb ("Burkina Faso has confirmed it is asking France ...")."""
+        for token in [anchor, *anchor.ancestors]:
+            if token.i == speech.i:
+                break
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is None or subject.pos_ == "PRON" or subject.i in self.view.dateline:
+                continue
+            if not self._is_report_like(subject) and self._named(subject):
+                return subject
         return None
 
     def _issuer(self, said_by: Token) -> Token | None:
@@ -903,6 +930,18 @@ class RoleFinder:
             if start not in view.attribution:
                 phrase = self._outlet_phrase(view, start, end)
                 return Role(phrase, view, start, end)
+        return None
+
+    def outlet_before(self) -> Role | None:
+        """The latest outlet the sentences before name: whose report a denial answers when its
+        own sentence names neither report nor outlet ("The Times reported that ... ." then "The
+        president said the accusations were false"). There, an outlet that reports is the
+        report's own source, as in ``with_outlet``."""
+        for context in reversed(self._context(True)):
+            found = self._outlets(context)
+            if found:
+                start, end = found[-1]
+                return Role(self._outlet_phrase(context, start, end), context, start, end)
         return None
 
     @staticmethod

@@ -171,12 +171,15 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             start = min(start, child.left_edge.i)
         elif child.dep_ == "det" and child.lower_ in ("this", "these"):
             continue
+    own_end = end
     for child in token.rights:
         if child.dep_ in ("compound", "flat") or (  # "the embassy in Moscow", not "Condé in Conakry"
             child.dep_ == "prep"
             and child.lower_ in ("of", "in", "for")
             and child.i == end
             and token.ent_type_ != "PERSON"
+            # "the Minister for Foreign Affairs", not "the junta in Niger for French forces"
+            and (child.lower_ != "for" or end == own_end)
         ):
             end = max(end, child.right_edge.i + 1)
     while start < end and doc[start].is_punct:

@@ -102,10 +102,14 @@ class SentenceView:
             if token.lower_ not in attribution_verbs or token.pos_ not in ("VERB", "AUX"):
                 continue
             for child in token.children:
-                if child.dep_ in ("nsubj", "dobj", "dative", "agent", "iobj"):
-                    tree = {t.i for t in child.subtree}
-                    if tree & media_tokens:
-                        marked.update(tree)
+                # The outlet itself says or is told ("Reuters reported", "told the BBC"), not a
+                # report it ran ("Global Times report 'inaccurate', says the ministry"): that
+                # report is what the sentence is about.
+                if child.dep_ not in ("nsubj", "dobj", "dative", "agent", "iobj"):
+                    continue
+                named = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "agent" else [child]
+                if any(t.i in media_tokens for t in named):
+                    marked.update(t.i for t in child.subtree)
         return marked
 
     def _filing_credit(self, media_tokens: set[int]) -> set[int]:

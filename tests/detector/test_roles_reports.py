@@ -197,3 +197,30 @@ def test_the_outlet_that_filed_a_story_is_no_report_denied(engine) -> None:  # n
         judged.detect("The ministry denied an AFP report that it had done nuclear work."), "wire_denial"
     )
     assert found.agency == "AFP"
+
+
+def test_a_person_named_bare_stays_the_actor_of_a_denial_the_model_found(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, "Lena Varga responded on Friday that the accusations were false and baseless.")
+    assert found.actor == "Lena Varga"
+
+
+def test_a_denial_naming_no_report_answers_the_outlet_of_the_sentence_before(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, wire_denial=0.99).detect(
+            "The Harbour Gazette reported that the navy had lost two frigates. "
+            "The defence minister said on Monday that the accusations were false and baseless."
+        ),
+        "wire_denial",
+    )
+    assert found.target == "The Harbour Gazette"
+
+
+def test_an_outlet_s_report_a_ministry_calls_false_is_not_the_sentence_s_credit(engine) -> None:  # noqa: ANN001
+    from services.detector.view import SentenceView
+
+    lexicons = engine._catalog.lexicons
+    [doc] = engine.parse(["Global Times report 'inaccurate' and 'misleading', says the foreign ministry"])
+    view = SentenceView(doc, lexicons)
+    assert not {t.text for t in doc if t.i in view.attribution} & {"Global", "Times", "report"}
+    [credit] = engine.parse(["The ministry denied the claims, Reuters reported."])
+    assert "Reuters" in {t.text for t in credit if t.i in SentenceView(credit, lexicons).attribution}

@@ -375,3 +375,41 @@ def test_a_former_office_holder_s_call_is_no_state_s_ultimatum(engine) -> None: 
 )
 def test_a_leader_s_own_wish_to_go_is_no_ultimatum(engine, text: str, fires: bool) -> None:  # noqa: ANN001
     assert bool(by_pattern(judged_by(engine, ultimatum=0.79).detect(text), "ultimatum")) is fires
+
+
+def test_a_demand_credited_to_an_unnamed_official_is_the_named_state_s(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "Chile has asked Peru to withdraw its troops from the islands by March 15, a senior official said."
+        ),
+        "ultimatum",
+    )
+    assert (found.actor, found.target) == ("Chile", "Peru")
+
+
+def test_a_named_speaker_still_speaks_for_the_demand(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "Chile has asked Peru to withdraw its troops from the islands by March 15, Foreign Minister Anna Kell said."
+        ),
+        "ultimatum",
+    )
+    assert found.actor == "Foreign Minister Anna Kell"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("The Maldives", "MV"),
+        ("Malta", "MT"),
+        ("Burundian troops", "BI"),
+        ("Bhutan", "BT"),
+        ("the Democratic Republic of Congo", "CD"),
+        ("Congo-Brazzaville", "CG"),
+        ("Guinea-Bissau", "GW"),
+    ],
+)
+def test_every_sovereign_state_is_in_the_gazetteer(text: str, code: str) -> None:
+    from services.detector.gazetteer import default_gazetteer
+
+    assert default_gazetteer().countries(text) == [code]
