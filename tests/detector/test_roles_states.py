@@ -413,3 +413,13 @@ def test_every_sovereign_state_is_in_the_gazetteer(text: str, code: str) -> None
     from services.detector.gazetteer import default_gazetteer
 
     assert default_gazetteer().countries(text) == [code]
+
+
+def test_who_set_a_deadline_described_by_a_participle_is_the_actor(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "The deadline set by the ruling junta in Ruritania for French forces to leave the country expires today."
+        ),
+        "ultimatum",
+    )
+    assert found.actor == "ruling junta in Ruritania"
