@@ -246,7 +246,9 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
             actor = finder.party(root)
-        if actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
+        if actor is not None and not actor.resolved:
+            actor = None  # '"...," he said' with no name "he" fits: nobody known, not the wrong kind
+        elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
             unfit, actor = True, None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is not None and not finder.target_ok(spec.target_must_be, target):

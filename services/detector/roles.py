@@ -4,7 +4,8 @@ Roles are read off the dependency parse around a rule's anchor. Each role source
 file may name ("speaker", "complier", ...) is a method registered in ``registry.role_sources``
 under that name; the finder calls the registered function, never a method looked up by name. A pronoun is resolved to the
 nearest compatible entity earlier in the sentence or in the context window; when none is
-found the role keeps the pronoun and is marked unresolved rather than guessed.
+found the role keeps the pronoun and is marked unresolved rather than guessed, and a detection
+leaves that party empty.
 """
 
 from __future__ import annotations
@@ -45,8 +46,10 @@ class Role:
     def indices(self) -> set[int]:
         return set(range(self.start, self.end))
 
-    def display(self) -> str:
-        return self.text if self.resolved else f"{self.text} (unresolved)"
+    def display(self) -> str | None:
+        """The party as a detection names it: a pronoun no name fits is left empty, never
+        reported as a party ("he") nor guessed."""
+        return self.text if self.resolved else None
 
 
 class RoleFinder:

@@ -224,3 +224,8 @@ def test_an_outlet_s_report_a_ministry_calls_false_is_not_the_sentence_s_credit(
     assert not {t.text for t in doc if t.i in view.attribution} & {"Global", "Times", "report"}
     [credit] = engine.parse(["The ministry denied the claims, Reuters reported."])
     assert "Reuters" in {t.text for t in credit if t.i in SentenceView(credit, lexicons).attribution}
+
+
+def test_a_quoted_denial_by_an_unnamed_he_is_not_dropped_as_the_quote_s_outlet(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, '"The Daily Courier went ahead with the story although I told them it was untrue," he said.')
+    assert found.actor is None
