@@ -60,20 +60,27 @@ class CompiledPattern:
     lexicons: dict[str, Lexicon] | None = None  # shared lexicons with this pattern's own overrides
     # Where no match completed, the model is asked only where a word of each lexicon of one group occurs.
     alone_gate: tuple[tuple[Lexicon, ...], ...] | None = None
+    model_veto: Lexicon | None = None  # words in whose presence the model leads nowhere
 
     def alone_gate_passes(self, lowered: str) -> bool:
         """Whether the model may detect alone in the sentence: its alone-gate words occur (the
-        gate's words when the pattern names none), and its classifier lets the model stand alone."""
+        gate's words when the pattern names none), it may lead there at all, and its classifier
+        lets the model stand alone."""
         classifier = self.spec.classifier
-        if classifier is None or classifier.alone_at() > 1.0:
+        if classifier is None or classifier.alone_at() > 1.0 or self.model_vetoed(lowered):
             return False
         if self.alone_gate is None:
             return self.gate is not None and self.gate.in_lowered(lowered)
         return any(all(lexicon.in_lowered(lowered) for lexicon in group) for group in self.alone_gate)
 
     def gate_words_pass(self, lowered: str) -> bool:
-        """A gate word occurs in the (lower-cased) sentence: the model may lead there."""
-        return self.gate is not None and self.gate.in_lowered(lowered)
+        """A gate word occurs in the (lower-cased) sentence and no ``model_unless`` word does:
+        the model may lead there."""
+        return self.gate is not None and self.gate.in_lowered(lowered) and not self.model_vetoed(lowered)
+
+    def model_vetoed(self, lowered: str) -> bool:
+        """A ``model_unless`` word occurs: only the strict rules may detect in this sentence."""
+        return self.model_veto is not None and self.model_veto.in_lowered(lowered)
 
     def gate_passes(self, lowered: str, probe: TextProbe | None) -> bool:
         """Whether the sentence may reach the model: a gate word occurs, or a strict rule's
@@ -295,9 +302,10 @@ def compile_pattern(
     classifier = spec.classifier
     gate = lexicon(classifier.gate) if classifier is not None and classifier.gate else None
     alone_gate = _alone_gate(classifier.alone_gate, lexicon) if classifier is not None else None
+    veto = lexicon(classifier.model_unless) if classifier is not None and classifier.model_unless else None
     overrides = {name: lexicon([name]) for name in spec.lexicons if name in shared}
     lexicons = {**built, **overrides} if built is not None and overrides else None
-    return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate)
+    return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate, veto)
 
 
 def _alone_gate(

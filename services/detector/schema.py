@@ -112,6 +112,11 @@ class Classifier(_Strict):
         description="lexicon names: where no rule's match completed, the model is asked (and may detect "
         "alone) only when a word of one occurs, or a word of each name in one list entry; unset: the gate's words",
     )
+    model_unless: list[str] = Field(
+        default_factory=list,
+        description="lexicon names: where a word of one occurs, the model leads nowhere (no loose rule, "
+        'no detection alone): "could neither confirm nor deny a report" is no denial, however sure it is',
+    )
 
 
 class PatternSpec(_Strict):
@@ -143,16 +148,26 @@ class PatternSpec(_Strict):
         return lexicons
 
     def lexicon_names(self) -> set[str]:
-        names: set[str] = set()
-        for rule in self.rules:
-            names.update(rule.anchor)
-            for constraint in rule.constraints:
-                names.update(constraint.words)
+        return set(self.lexicon_fields())
+
+    def lexicon_fields(self) -> dict[str, str]:
+        """Every lexicon name the file uses, with the first field that uses it (for errors)."""
+        fields: dict[str, str] = {}
+        for r, rule in enumerate(self.rules):
+            for name in rule.anchor:
+                fields.setdefault(name, f"rules.{r}.anchor")
+            for c, constraint in enumerate(rule.constraints):
+                for name in constraint.words:
+                    fields.setdefault(name, f"rules.{r}.constraints.{c}.words")
         if self.classifier is not None:
-            names.update(self.classifier.gate)
+            for name in self.classifier.gate:
+                fields.setdefault(name, "classifier.gate")
             for entry in self.classifier.alone_gate or []:
-                names.update([entry] if isinstance(entry, str) else entry)
-        return names
+                for name in [entry] if isinstance(entry, str) else entry:
+                    fields.setdefault(name, "classifier.alone_gate")
+            for name in self.classifier.model_unless:
+                fields.setdefault(name, "classifier.model_unless")
+        return fields
 
 
 class PatternFileError(ValueError):
@@ -184,11 +199,12 @@ def read_pattern_file(path: Path, shared_lexicons: dict[str, list[str]]) -> Patt
     if problems:
         raise PatternFileError(path, problems)
     known = set(shared_lexicons) | set(spec.lexicons)
-    unknown = sorted(spec.lexicon_names() - known)
+    used = spec.lexicon_fields()
+    unknown = sorted(set(used) - known)
     if unknown:
         raise PatternFileError(
             path,
-            [f"rules: unknown lexicon {name!r}; expected one of {sorted(known)}" for name in unknown],
+            [f"{used[name]}: unknown lexicon {name!r}; expected one of {sorted(known)}" for name in unknown],
         )
     return spec
 

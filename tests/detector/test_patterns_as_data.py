@@ -37,13 +37,19 @@ def test_builtin_patterns_are_valid_and_loaded() -> None:
     [
         ("id: x\ntitle: X\nrules: []\n", "rules", "at least 1"),
         ("id: X Y\ntitle: X\nrules: [{id: r, anchor: [negators]}]\n", "id", "pattern"),
-        ("id: x\ntitle: X\nrules: [{id: r, anchor: [nonsense]}]\n", "rules", "unknown lexicon 'nonsense'"),
+        ("id: x\ntitle: X\nrules: [{id: r, anchor: [nonsense]}]\n", "rules.0.anchor", "unknown lexicon 'nonsense'"),
         (
             "id: x\ntitle: X\nrules: [{id: r, anchor: [negators], constraints: [{words: [negators], in: [everywhere]}]}]\n",
             "rules.0.constraints.0.in",
             "sentence",
         ),
         ("- just a list\n", "top level", "mapping"),
+        (
+            "id: x\ntitle: X\nclassifier: {label: x, threshold: 0.5, model_unless: [hedgez]}\n"
+            "rules: [{id: r, anchor: [negators]}]\n",
+            "classifier.model_unless",
+            "unknown lexicon 'hedgez'",
+        ),
     ],
 )
 def test_a_bad_pattern_names_file_field_and_expectation(tmp_path: Path, body: str, field: str, expected: str) -> None:

@@ -229,3 +229,22 @@ def test_an_outlet_s_report_a_ministry_calls_false_is_not_the_sentence_s_credit(
 def test_a_quoted_denial_by_an_unnamed_he_is_not_dropped_as_the_quote_s_outlet(engine) -> None:  # noqa: ANN001
     found = _alone(engine, '"The Daily Courier went ahead with the story although I told them it was untrue," he said.')
     assert found.actor is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Kremlin said on Monday that it could neither confirm nor deny a report in the Harbour Gazette.",
+        "The foreign ministry declined to confirm or deny the newspaper report.",
+        "The ministry did not deny the Harbour Gazette report.",
+    ],
+)
+def test_a_denial_word_said_not_to_be_one_is_no_denial_however_sure_the_model(engine, text: str) -> None:  # noqa: ANN001
+    assert _denials_alone(engine, text) == []
+
+
+def test_a_strict_rule_still_reads_a_denial_beside_a_non_denial(engine) -> None:  # noqa: ANN001
+    found = _alone(
+        engine, "The ministry did not deny that talks took place but rejected the Reuters report as fabricated."
+    )
+    assert found.rule == "denies_report"
