@@ -160,7 +160,9 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
         if not finder.target_ok(spec.target_must_be, target):
             return None
         if spec.target_must_be == "political" and (
-            finder.standing.own_side(actor, target) or _self_intended(view, anchor, target)
+            finder.standing.own_side(actor, target)
+            or _self_intended(view, anchor, target)
+            or _said_of_oneself(finder, subject_of_demand, actor, target)
         ):
             return None
         if spec.require_target and target is None:
@@ -197,6 +199,22 @@ def _self_intended(view: SentenceView, anchor: Token, target: Role | None) -> bo
     if not view.hits(view.shared("intention_verbs"), {anchor.head.i}):
         return False
     return any(c.dep_ == "nsubj" and target.start <= c.i < target.end for c in anchor.head.children)
+
+
+def _said_of_oneself(finder: RoleFinder, told: Token | None, actor: Role | None, target: Role | None) -> bool:
+    """'Maradona boarded a plane, telling fans he would return in a month': the one who is to
+    act is a pronoun for the actor himself, so the deadline is his own plan, not a demand made
+    of another party. The pronoun's party is the target found, else (no other party found to
+    be told) the one it resolves to."""
+    if told is None or told.lower_ not in ("he", "she") or actor is None or not actor.resolved:
+        return False  # a person's own plan; "gave them a week to leave" is about others
+    party = target if target is not None and target.resolved else finder.party(told)
+    if party is None or not party.resolved:
+        return False
+    if party.view is actor.view and party.indices == actor.indices:
+        return True
+    # "Diego Maradona" in the sentence before, "Maradona" here: the same name's last word
+    return party.text.split()[-1] == actor.text.split()[-1]
 
 
 OPENING_QUOTES = frozenset({"“", "«", "‘"})

@@ -423,3 +423,18 @@ def test_who_set_a_deadline_described_by_a_participle_is_the_actor(engine) -> No
         "ultimatum",
     )
     assert found.actor == "ruling junta in Ruritania"
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("Lopes boarded a plane bound for Lisbon, telling fans he would return in a month's time.", None),
+        (
+            "Lopes boarded a plane bound for Lisbon, telling fans he would return in a month's time.",
+            "Portuguese football legend Rui Lopes left for Lisbon on Monday.",
+        ),
+        ("The president said he would step down within a week.", None),
+    ],
+)
+def test_a_deadline_one_sets_oneself_is_no_ultimatum(engine, text: str, context: str | None) -> None:  # noqa: ANN001
+    assert by_pattern(judged_by(engine, ultimatum=0.9).detect(text, context), "ultimatum") == []
