@@ -573,20 +573,24 @@ class DetectionEngine:
         pattern's best loose match that fell short of a required role, else those the pattern's
         loose rules read around the sentence's main verb (``alone_parties``); a denial with no
         report in sight is of the outlet the sentence names, else of the one named just before. ``None`` where the pattern asks for
-        standing (``alone_standing``) and the actor read has none."""
+        standing (``alone_standing``) and the actor read has none, or the party it answers is no
+        report (a government's claim) and the sentence names no outlet."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
         if actor is None or target is None:
             read = alone_parties(decided.pattern, finder)
             classifier = spec.classifier
-            if (
-                (partial is None or partial.actor is None)
-                and read.unfit_actor
-                and classifier is not None
-                and classifier.alone_standing
-            ):
+            standing = classifier is not None and classifier.alone_standing
+            if standing and (partial is None or partial.actor is None) and read.unfit_actor:
                 return None  # "Huawei denied the newspaper report": the model's reading, not an official's denial
+            if (
+                standing
+                and (partial is None or partial.target is None)
+                and read.unfit_target
+                and finder.outlet() is None
+            ):
+                return None  # "Ukraine dismissed a Russian claim": a government's claim denied, no outlet in sight
             actor = actor or read.actor
             if target is None and read.target != actor:
                 target = read.target

@@ -229,6 +229,7 @@ class AloneParties:
     actor: Role | None
     target: Role | None
     unfit_actor: bool = False  # the actor read fails the loose rules' standing (not a bare name)
+    unfit_target: bool = False  # the target read fails their check (a government's claim denied)
 
 
 def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
@@ -269,11 +270,12 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
         elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
             unfit, actor = True, None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
-        if target is not None and not finder.target_ok(spec.target_must_be, target):
+        unfit_target = target is not None and not finder.target_ok(spec.target_must_be, target)
+        if unfit_target:
             target = None
-        if actor is not None or target is not None:
+        if actor is not None or target is not None or unfit_target:
             named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, target)
-            return AloneParties(named_actor, named_target, unfit)
+            return AloneParties(named_actor, named_target, unfit, unfit_target)
     return AloneParties(None, None, unfit)
 
 

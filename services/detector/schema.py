@@ -94,7 +94,8 @@ class Classifier(_Strict):
     alone_standing: bool = Field(
         default=False,
         description="a detection the model makes alone is dropped when the actor its loose rules "
-        "read fails their standing (a company, party or outlet denying); a bare personal name passes",
+        "read fails their standing (a company, party or outlet denying; a bare personal name passes), "
+        "or the target they read fails its check (a government's claim denied, not a report)",
     )
 
     def alone_at(self) -> float:

@@ -248,3 +248,12 @@ def test_a_strict_rule_still_reads_a_denial_beside_a_non_denial(engine) -> None:
         engine, "The ministry did not deny that talks took place but rejected the Reuters report as fabricated."
     )
     assert found.rule == "denies_report"
+
+
+def test_a_government_s_claim_denied_is_no_wire_denial_however_sure_the_model(engine) -> None:  # noqa: ANN001
+    text = "Chile dismissed a Peruvian claim that its troops had crossed the border, calling it fake news."
+    assert _denials_alone(engine, text) == []
+    found = _alone(
+        engine, "Chile dismissed a Harbour Gazette report that its troops had crossed the border as fake news."
+    )
+    assert found.actor == "Chile"
