@@ -350,14 +350,21 @@ class RoleFinder:
             if token.dep_ in ("acl", "relcl", "appos") and self._party_noun(head):
                 return head  # "gave Gbagbo until Monday to cede power": the party the clause hangs on
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            dative = next((c for c in head.children if c.dep_ in ("dative", "iobj")), None)
-            if token.dep_ in ("dobj", "attr") and dative is not None:
-                return dative  # "gave the junta a week to reinstate the president"
+            dative = _receiver(next((c for c in head.children if c.dep_ in ("dative", "iobj")), None))
+            if token.dep_ in ("dobj", "attr"):
+                # "gives Mexico's envoy to the country 72 hours to exit": a party given the time
+                # as the verb's other object comes before a "to" phrase a parser took for a dative
+                given = (c for c in head.children if c.dep_ == "dobj" and c.i != token.i and not self._a_time(c))
+                other = next((c for c in given if self._party_noun(c)), None)
+                if other is not None:
+                    return other
+                if dative is not None:
+                    return dative  # "gave the junta a week to reinstate the president"
             if token.dep_ in ("dobj", "attr") and subject is not None and not (token is anchor and nominal):
                 return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
-                    return child  # "ordered the ambassador to leave"
+                    return _receiver(child)  # "ordered the ambassador to leave"
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:
                     if child.dep_ in ("advcl", "xcomp", "acl") and child.i != token.i:
@@ -534,10 +541,9 @@ class RoleFinder:
 
     @role_sources.register("dative")
     def _dative(self, anchor: Token) -> Token | None:
-        for child in anchor.children:
-            if child.dep_ in ("dative", "iobj"):
-                return child
-        return None
+        """Whom the deed is given or sent to: "gave the envoy 48 hours", "sent an ultimatum to
+        Damascus" (a parser marks the preposition itself as the dative: its object is the party)."""
+        return _receiver(next((c for c in anchor.children if c.dep_ in ("dative", "iobj")), None))
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
@@ -1127,6 +1133,14 @@ def _without_places(root: Token) -> list[Token]:
         kept.append(token)
         stack.extend(c for c in token.children if not _preposition(c) or c.lower_ == "of")
     return sorted(kept, key=lambda token: token.i)
+
+
+def _receiver(dative: Token | None) -> Token | None:
+    """The party a dative names: the word itself ("gave the envoy a week"), or the object of the
+    preposition a parser marks as the dative ("gave a week to the envoy"); never "to"."""
+    if dative is None or dative.pos_ != "ADP":
+        return dative
+    return next((c for c in dative.children if c.dep_ == "pobj"), None)
 
 
 def _same(one: Role, other: Role) -> bool:

@@ -438,3 +438,15 @@ def test_who_set_a_deadline_described_by_a_participle_is_the_actor(engine) -> No
 )
 def test_a_deadline_one_sets_oneself_is_no_ultimatum(engine, text: str, context: str | None) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, ultimatum=0.9).detect(text, context), "ultimatum") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("The council sent an ultimatum to the junta to stand down within a week or face sanctions.", "junta"),
+        ("The order gives Chile's envoy to the South American country just 72 hours to exit.", "Chile's envoy"),
+    ],
+)
+def test_a_dative_preposition_is_never_the_party_told(engine, text: str, target: str) -> None:  # noqa: ANN001
+    found = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert [d.target for d in found] == [target]
