@@ -572,9 +572,10 @@ class DetectionEngine:
         """A detection the model made where no rule completed. Its parties are those of the
         pattern's best loose match that fell short of a required role, else those the pattern's
         loose rules read around the sentence's main verb (``alone_parties``); a denial with no
-        report in sight is of the outlet the sentence names, else of the one named just before. ``None`` where the pattern asks for
-        standing (``alone_standing``) and the actor read has none, or the party it answers is no
-        report (a government's claim) and the sentence names no outlet."""
+        report in sight is of the outlet the sentence names, else of the one named just before.
+        ``None`` where the pattern asks for standing (``alone_standing``) and the actor read has
+        none, or the party it answers is no report (a government's claim) and the sentence
+        names no outlet."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
