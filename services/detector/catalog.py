@@ -67,11 +67,13 @@ class CompiledPattern:
         gate's words when the pattern names none), it may lead there at all, and its classifier
         lets the model stand alone."""
         classifier = self.spec.classifier
-        if classifier is None or classifier.alone_at() > 1.0 or self.model_vetoed(lowered):
+        if classifier is None or classifier.alone_at() > 1.0:
             return False
         if self.alone_gate is None:
-            return self.gate is not None and self.gate.in_lowered(lowered)
-        return any(all(lexicon.in_lowered(lowered) for lexicon in group) for group in self.alone_gate)
+            opened = self.gate is not None and self.gate.in_lowered(lowered)
+        else:
+            opened = any(all(lexicon.in_lowered(lowered) for lexicon in group) for group in self.alone_gate)
+        return opened and not self.model_vetoed(lowered)  # the veto scanned only where the gate opened
 
     def gate_words_pass(self, lowered: str) -> bool:
         """A gate word occurs in the (lower-cased) sentence and no ``model_unless`` word does:

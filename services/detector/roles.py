@@ -142,10 +142,7 @@ class RoleFinder:
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
-        for child in anchor.children:
-            if child.dep_ == "agent":
-                return next((c for c in child.children if c.dep_ == "pobj"), None)
-        return None
+        return syntax.named_by(next((c for c in anchor.children if c.dep_ == "agent"), None))
 
     @role_sources.register("passive_agent")
     def _passive_agent(self, anchor: Token) -> Token | None:
@@ -350,7 +347,7 @@ class RoleFinder:
             if token.dep_ in ("acl", "relcl", "appos") and self._party_noun(head):
                 return head  # "gave Gbagbo until Monday to cede power": the party the clause hangs on
             subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-            dative = _receiver(next((c for c in head.children if c.dep_ in ("dative", "iobj")), None))
+            dative = syntax.named_by(next((c for c in head.children if c.dep_ in ("dative", "iobj")), None))
             if token.dep_ in ("dobj", "attr"):
                 # "gives Mexico's envoy to the country 72 hours to exit": a party given the time
                 # as the verb's other object comes before a "to" phrase a parser took for a dative
@@ -364,7 +361,7 @@ class RoleFinder:
                 return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
-                    return _receiver(child)  # "ordered the ambassador to leave"
+                    return syntax.named_by(child)  # "ordered the ambassador to leave"
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:
                     if child.dep_ in ("advcl", "xcomp", "acl") and child.i != token.i:
@@ -543,7 +540,7 @@ class RoleFinder:
     def _dative(self, anchor: Token) -> Token | None:
         """Whom the deed is given or sent to: "gave the envoy 48 hours", "sent an ultimatum to
         Damascus" (a parser marks the preposition itself as the dative: its object is the party)."""
-        return _receiver(next((c for c in anchor.children if c.dep_ in ("dative", "iobj")), None))
+        return syntax.named_by(next((c for c in anchor.children if c.dep_ in ("dative", "iobj")), None))
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
@@ -883,14 +880,12 @@ class RoleFinder:
             if end - target.start < 2 * MAX_PHRASE:
                 return Role(view.text_of(target.start, end), view, target.start, target.end)
         avoid = view.attribution | target.indices
-        outlets = [self._outlet_phrase(view, s, e) for s, e in self._outlets(view) if s not in avoid]
-        for context in [] if outlets else reversed(self._context(True)):
-            if outlets:
-                break
-            outlets = [self._outlet_phrase(context, s, e) for s, e in self._outlets(context)]
-        if not outlets:
+        named = next((self._outlet_phrase(view, s, e) for s, e in self._outlets(view) if s not in avoid), None)
+        before = self.outlet_before() if named is None else None
+        outlet = named or (before.text if before is not None else None)
+        if outlet is None:
             return target
-        return Role(f"{target.text} ({outlets[0]})", view, target.start, target.end)
+        return Role(f"{target.text} ({outlet})", view, target.start, target.end)
 
     def _attached_outlet(self, head: Token) -> Token | None:
         """The outlet a report's phrase hangs on: "a report by some media", "reports published
@@ -942,14 +937,14 @@ class RoleFinder:
         return None
 
     def outlet_before(self) -> Role | None:
-        """The latest outlet the sentences before name: whose report a denial answers when its
-        own sentence names neither report nor outlet ("The Times reported that ... ." then "The
-        president said the accusations were false"). There, an outlet that reports is the
-        report's own source, as in ``with_outlet``."""
+        """The outlet the latest sentence before that names one names first: whose report a
+        denial answers when its own sentence names no outlet ("The Times reported that ... ."
+        then "The president said the accusations were false"). There, an outlet that reports is
+        the report's own source."""
         for context in reversed(self._context(True)):
             found = self._outlets(context)
             if found:
-                start, end = found[-1]
+                start, end = found[0]
                 return Role(self._outlet_phrase(context, start, end), context, start, end)
         return None
 
@@ -1133,14 +1128,6 @@ def _without_places(root: Token) -> list[Token]:
         kept.append(token)
         stack.extend(c for c in token.children if not _preposition(c) or c.lower_ == "of")
     return sorted(kept, key=lambda token: token.i)
-
-
-def _receiver(dative: Token | None) -> Token | None:
-    """The party a dative names: the word itself ("gave the envoy a week"), or the object of the
-    preposition a parser marks as the dative ("gave a week to the envoy"); never "to"."""
-    if dative is None or dative.pos_ != "ADP":
-        return dative
-    return next((c for c in dative.children if c.dep_ == "pobj"), None)
 
 
 def _same(one: Role, other: Role) -> bool:

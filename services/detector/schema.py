@@ -148,9 +148,6 @@ class PatternSpec(_Strict):
                 raise ValueError(f"lexicon {name!r} is empty; give at least one word or phrase")
         return lexicons
 
-    def lexicon_names(self) -> set[str]:
-        return set(self.lexicon_fields())
-
     def lexicon_fields(self) -> dict[str, str]:
         """Every lexicon name the file uses, with the first field that uses it (for errors)."""
         fields: dict[str, str] = {}

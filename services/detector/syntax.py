@@ -147,6 +147,15 @@ def enclosing_marks(anchor: Token) -> set[int]:
     return indices
 
 
+def named_by(dependent: Token | None) -> Token | None:
+    """The word a dependent names: itself ("gave the envoy a week", "Reuters reported"), or the
+    object of the preposition a parser hangs on the verb as the dependent ("by the council",
+    "gave a week to the envoy"); never the preposition."""
+    if dependent is None or dependent.pos_ != "ADP":
+        return dependent
+    return next((c for c in dependent.children if c.dep_ == "pobj"), None)
+
+
 def noun_phrase(token: Token) -> tuple[int, int]:
     """A readable ``[start, end)`` around a role's head: its modifiers, not its clauses."""
     doc = token.doc

@@ -6,6 +6,7 @@ from functools import cached_property
 
 from spacy.tokens import Doc, Token
 
+from services.detector import syntax
 from services.detector.lexicon import Lexicon
 
 # Where a doc parsed from a re-cased text keeps the text as written (same length, see truecase).
@@ -107,8 +108,8 @@ class SentenceView:
                 # report is what the sentence is about.
                 if child.dep_ not in ("nsubj", "dobj", "dative", "agent", "iobj"):
                     continue
-                named = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "agent" else [child]
-                if any(t.i in media_tokens for t in named):
+                named = syntax.named_by(child)
+                if named is not None and named.i in media_tokens:
                     marked.update(t.i for t in child.subtree)
         return marked
 

@@ -377,22 +377,23 @@ def test_a_leader_s_own_wish_to_go_is_no_ultimatum(engine, text: str, fires: boo
     assert bool(by_pattern(judged_by(engine, ultimatum=0.79).detect(text), "ultimatum")) is fires
 
 
+def _sure_ultimatum(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+    """The one ultimatum in ``text`` with a judge sure of every sentence."""
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    return found
+
+
 def test_a_demand_credited_to_an_unnamed_official_is_the_named_state_s(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(
-        judged_by(engine, ultimatum=0.99).detect(
-            "Chile has asked Peru to withdraw its troops from the islands by March 15, a senior official said."
-        ),
-        "ultimatum",
+    found = _sure_ultimatum(
+        engine, "Chile has asked Peru to withdraw its troops from the islands by March 15, a senior official said."
     )
     assert (found.actor, found.target) == ("Chile", "Peru")
 
 
 def test_a_named_speaker_still_speaks_for_the_demand(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(
-        judged_by(engine, ultimatum=0.99).detect(
-            "Chile has asked Peru to withdraw its troops from the islands by March 15, Foreign Minister Anna Kell said."
-        ),
-        "ultimatum",
+    found = _sure_ultimatum(
+        engine,
+        "Chile has asked Peru to withdraw its troops from the islands by March 15, Foreign Minister Anna Kell said.",
     )
     assert found.actor == "Foreign Minister Anna Kell"
 
@@ -416,11 +417,9 @@ def test_every_sovereign_state_is_in_the_gazetteer(text: str, code: str) -> None
 
 
 def test_who_set_a_deadline_described_by_a_participle_is_the_actor(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(
-        judged_by(engine, ultimatum=0.99).detect(
-            "The deadline set by the ruling junta in Ruritania for French forces to leave the country expires today."
-        ),
-        "ultimatum",
+    found = _sure_ultimatum(
+        engine,
+        "The deadline set by the ruling junta in Ruritania for French forces to leave the country expires today.",
     )
     assert found.actor == "ruling junta in Ruritania"
 
@@ -448,5 +447,4 @@ def test_a_deadline_one_sets_oneself_is_no_ultimatum(engine, text: str, context:
     ],
 )
 def test_a_dative_preposition_is_never_the_party_told(engine, text: str, target: str) -> None:  # noqa: ANN001
-    found = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
-    assert [d.target for d in found] == [target]
+    assert _sure_ultimatum(engine, text).target == target
