@@ -270,6 +270,14 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
         elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
             unfit, actor = True, None
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
+        if target is None and not pattern.spec.reports_agency:
+            # "ordered U.N. staff to leave the country": the party the anchor's clause names (a
+            # denial's report is found by its outlet instead)
+            for token in view.doc:
+                if token.i not in view.dateline and rule.anchor.match_at(view.words, token.i):
+                    target = finder.find(list(spec.target), token, exclude=actor, accept=target_fits)
+                    if target is not None:
+                        break
         unfit_target = target is not None and not finder.target_ok(spec.target_must_be, target)
         if unfit_target:
             target = None

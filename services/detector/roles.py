@@ -202,6 +202,26 @@ class RoleFinder:
             return None
         return None
 
+    @role_sources.register("expeller")
+    def _expeller(self, anchor: Token) -> Token | None:
+        """The state whose country an envoy is told to leave, where nobody else is named acting:
+        "14 other diplomats of Iran are ordered to leave Kuwait in 45 days" is Kuwait's
+        expulsion. Only for a state's envoys, advisers or staff as the clause's subject (an
+        envoy someone "orders to leave" has a named expeller), never a leader told to leave his
+        own country ("Maduro has 48 hours to leave Venezuela")."""
+        complier = self._source("complier", anchor)
+        if complier is None or complier.lower_ not in self.view.words_of("own_people"):
+            return None
+        if complier.dep_ not in ("nsubj", "nsubjpass"):
+            return None  # "X orders the envoy to leave Peru": X acts, whoever the parse missed
+        departing = self.view.shared("departure_verbs")
+        for token in self.view.doc:
+            if token.dep_ != "dobj" or not departing.match_at(self.view.words, token.head.i):
+                continue
+            if len(self.gazetteer.countries(token.text)) == 1 and token.i not in syntax.subtree(complier):
+                return token
+        return None
+
     @role_sources.register("subject")
     def _subject(self, anchor: Token) -> Token | None:
         if anchor.dep_ == "pcomp" and anchor.head.lower_ == "as":  # "quoted an official as denying"
@@ -267,26 +287,38 @@ class RoleFinder:
                             return child
                         continue
                     speaker = self._issuer(child) or child
-                    if self._named(speaker):
-                        return speaker
-                    return self._named_doer(anchor, token) or speaker
+                    return self._named_doer(anchor, token, demanding=self._named(speaker)) or speaker
         return None
 
     def _named(self, token: Token) -> bool:
-        """Whether a party's phrase names someone: a person, state, people or organisation."""
+        """Whether a party's phrase names someone: a person, state, people or organisation, or
+        a proper noun the recogniser left untyped ("ECOWAS said")."""
+        if token.pos_ == "PROPN" and token.text[:1].isupper():
+            return True
         return any(t.ent_type_ in AGENT_LABELS or self.gazetteer.mentions(t.text) for t in token.subtree)
 
-    def _named_doer(self, anchor: Token, speech: Token) -> Token | None:
-        """Who the reported clause names as acting, when its speaker is nobody by name: "The
-        Maldives has asked India to withdraw ..., a senior official said" is the Maldives'
-        demand, the official its voice. The named subject of the anchor's clause or of a clause
-        between it and the speech verb ("Burkina Faso has confirmed it is asking France ...")."""
+    def _named_doer(self, anchor: Token, speech: Token, demanding: bool = False) -> Token | None:
+        """Who the reported clause names as acting: "The Maldives has asked India to withdraw
+        ..., a senior official said" is the Maldives' demand, the official its voice. The named
+        subject of the anchor's clause or of a clause between it and the speech verb ("Burkina
+        Faso has confirmed it is asking France ..."), never the one who is to comply ("Maduro
+        has 48 hours to leave, Trump said"). With ``demanding`` (the speaker is named) only the
+        subject of a demand below what is said ("Russia said it would pull back after
+        Washington demanded they leave" is Washington's), not of any clause ("Putin made it
+        clear that Russia will continue unless Ukraine complies" stays Putin's) nor of the
+        demand said itself ("Chile has asked Peru to withdraw, its foreign minister said")."""
+        complier = self._source("complier", anchor)
+        demands = self.view.shared("demand_verbs") if demanding else None
         for token in [anchor, *anchor.ancestors]:
             if token.i == speech.i:
                 break
             subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
             if subject is None or subject.pos_ == "PRON" or subject.i in self.view.dateline:
                 continue
+            if complier is not None and subject.i == complier.i:
+                continue
+            if demands is not None and (token.head.i == speech.i or not demands.match_at(self.view.words, token.i)):
+                continue  # "Chile has asked Peru to ..., its minister said": the named voice of the demand
             if not self._is_report_like(subject) and self._named(subject):
                 return subject
         return None
@@ -346,7 +378,7 @@ class RoleFinder:
             head = token.head
             if token.dep_ in ("acl", "relcl", "appos") and self._party_noun(head):
                 return head  # "gave Gbagbo until Monday to cede power": the party the clause hangs on
-            subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            subject = syntax.verb_subject(head)
             dative = syntax.named_by(next((c for c in head.children if c.dep_ in ("dative", "iobj")), None))
             if token.dep_ in ("dobj", "attr"):
                 # "gives Mexico's envoy to the country 72 hours to exit": a party given the time
@@ -558,7 +590,10 @@ class RoleFinder:
         )
 
     def _is_report_like(self, token: Token) -> bool:
-        tree = syntax.subtree(token)
+        """A report, an empty reference, or a phrase naming a medium ("the newspaper said", "RFA,
+        an unofficial media source"); a relative clause does not count ("Kiptoo, who was named
+        in a Daily Nation report")."""
+        tree = syntax.subtree(token) - {i for c in token.children if c.dep_ == "relcl" for i in syntax.subtree(c)}
         return (
             bool(self.view.hits(self.view.shared("report_nouns"), {token.i}))
             or (token.lower_ in self.view.words_of("empty_references"))

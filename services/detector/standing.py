@@ -25,8 +25,8 @@ class Standing:
         self.gazetteer = gazetteer
 
     def agentive(self, role: Role) -> bool:
-        """Can this filler act? A name, an official body, a state described ("the kingdom"), a
-        group or company, a pronoun."""
+        """Can this filler act? A name (an acronym included), an official body, a state
+        described ("the kingdom"), a group or company, a pronoun."""
         if not role.resolved:
             return True
         view, indices = role.view, role.indices
@@ -34,6 +34,9 @@ class Standing:
             return True
         if self.gazetteer.mentions(role.text):
             return True
+        head = view.doc[role.start : role.end].root
+        if head.pos_ == "PROPN" and head.text.isupper() and len(head.text) > 1:
+            return True  # an acronym the recogniser left untyped: "ECOMOG said"
         return any(
             view.has_shared(name, indices)
             for name in ("officials", "blocked_actors", "companies", "media_nouns", "agent_nouns", "polity_nouns")
@@ -118,7 +121,9 @@ class Standing:
         view, indices = target.view, target.indices
         if kind == "political":
             # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
-            if view.has_shared("blocked_targets", indices) and not view.has_shared("officials", indices):
+            if view.has_shared("blocked_targets", indices) and not (
+                view.has_shared("officials", indices) or self._of_a_state(target)
+            ):
                 return False
             if self.own_people(target):
                 return False
@@ -145,6 +150,17 @@ class Standing:
             if view.hits(view.shared("own_people"), {head.i}):
                 return True
         return False
+
+    def _of_a_state(self, target: Role) -> bool:
+        """Staff named as a state's or an international body's ("U.S. and British staff of the
+        United Nations", "French embassy employees"), whom a government may order out; not a
+        company's ("Google employees"), and not citizens or tourists (no government's agents)."""
+        view = target.view
+        if not view.has_shared("mission_staff", target.indices) or view.has_shared("companies", target.indices):
+            return False
+        return bool(self.gazetteer.countries(target.text)) or any(
+            view.doc[i].ent_type_ in ("GPE", "NORP") for i in target.indices
+        )
 
     def own_people(self, target: Role) -> bool:
         """ "ordered its diplomats to leave": a state instructing its own people, not an ultimatum."""

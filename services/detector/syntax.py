@@ -102,6 +102,19 @@ def clause_subject(anchor: Token) -> Token | None:
     return None
 
 
+def verb_subject(verb: Token) -> Token | None:
+    """A verb's subject, or for a verb coordinated with an earlier one the subject they share
+    ("the consul was declared persona non grata and given 72 hours to leave": the consul is
+    given the time), which a parser attaches to the first verb only."""
+    token = verb
+    for _ in range(4):
+        subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None or token.dep_ != "conj" or token.head is token or token.head.pos_ not in ("VERB", "AUX"):
+            return subject
+        token = token.head
+    return None
+
+
 def governors(anchor: Token, hops: int = 3) -> set[int]:
     """Ancestors up to ``hops`` away with their particles and auxiliaries, and the anchor's own."""
     indices: set[int] = set()

@@ -257,3 +257,11 @@ def test_a_government_s_claim_denied_is_no_wire_denial_however_sure_the_model(en
         engine, "Chile dismissed a Harbour Gazette report that its troops had crossed the border as fake news."
     )
     assert found.actor == "Chile"
+
+
+def test_a_relative_clause_naming_a_report_does_not_make_the_official_a_medium(engine) -> None:  # noqa: ANN001
+    found = _alone(
+        engine,
+        "Treasury Principal Secretary Anna Kell, who was named in a Daily Courier report, dismissed the claims as false.",
+    )
+    assert found.actor == "Treasury Principal Secretary Anna Kell"

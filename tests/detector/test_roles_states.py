@@ -448,3 +448,56 @@ def test_a_deadline_one_sets_oneself_is_no_ultimatum(engine, text: str, context:
 )
 def test_a_dative_preposition_is_never_the_party_told(engine, text: str, target: str) -> None:  # noqa: ANN001
     assert _sure_ultimatum(engine, text).target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # the second verb of "were declared ... and given" shares the first one's subject
+        (
+            "The minister said the Ruritanian consul and his deputy were declared persona non grata "
+            "and given 72 hours to leave the country.",
+            "Ruritanian consul",
+        ),
+        # staff a state posts abroad may be ordered out (a company's may not)
+        (
+            "The Borduria authorities have ordered British and American staff to leave the country within a month.",
+            "British and American staff",
+        ),
+    ],
+)
+def test_those_ordered_out_are_the_ultimatum_s_target(engine, text: str, target: str) -> None:  # noqa: ANN001
+    assert target in (_sure_ultimatum(engine, text).target or "")
+
+
+def test_an_acronym_the_recogniser_left_untyped_speaks_for_the_demand(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(
+        engine,
+        "The junta in Ruritania has one week to free the president or face military action, the sub regional "
+        "grouping, ECOMOG said on Sunday.",
+    )
+    assert found.actor == "ECOMOG"
+
+
+def test_staff_of_a_company_are_still_no_party_to_an_ultimatum(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(engine, "The Borduria authorities ordered the airline's staff to leave within a month.")
+    assert found.target is None
+
+
+def test_a_demand_reported_by_the_other_side_is_the_demanding_state_s(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(
+        engine, "Borduria said it would pull back some troops within a day after Ruritania demanded they leave now."
+    )
+    assert found.actor == "Ruritania"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Chile's ambassador and four other diplomats are ordered to leave Peru within 45 days.", "Peru"),
+        # a leader told to leave is not expelled by his own country
+        ("President Zorin has 48 hours to leave Peru or face military action.", None),
+    ],
+)
+def test_the_country_an_envoy_must_leave_expels_him(engine, text: str, actor: str | None) -> None:  # noqa: ANN001
+    assert _sure_ultimatum(engine, text).actor == actor
