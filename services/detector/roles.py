@@ -822,6 +822,8 @@ class RoleFinder:
         for token in view.doc:
             if token.i in view.dateline or token.dep_ not in ("amod", "compound", "nsubj"):
                 continue
+            if token.dep_ != "nsubj" and view.has_shared("state_edges", {token.head.i}):
+                continue  # "the Ukrainian border" is the side approached, not whose forces
             code = self.gazetteer.code_of(token.text)
             if code is None or code == besides or not self._demonym(token, code):
                 continue

@@ -501,3 +501,20 @@ def test_a_demand_reported_by_the_other_side_is_the_demanding_state_s(engine) ->
 )
 def test_the_country_an_envoy_must_leave_expels_him(engine, text: str, actor: str | None) -> None:  # noqa: ANN001
     assert _sure_ultimatum(engine, text).actor == actor
+
+
+def test_a_demonym_on_a_border_is_the_side_approached_not_whose_forces(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, military_buildup=0.99).detect(
+            "Tanks and troops were moved to Moldova, 20 miles from the Romanian border."
+        ),
+        "military_buildup",
+    )
+    assert found.actor != "Romania"
+
+
+def test_a_state_ordering_its_own_staff_out_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    detected = judged_by(engine, ultimatum=0.99).detect(
+        "The Department of State ordered the departure of U.S. direct hire employees due to the fighting."
+    )
+    assert by_pattern(detected, "ultimatum") == []
