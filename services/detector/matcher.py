@@ -244,6 +244,10 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     if not syntax.parsed(view.doc):
         return AloneParties(None, None)
     roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
+    # "New Delhi: The Congress rejected ...": a parser may hang the sentence on its dateline
+    roots = roots or [
+        t for t in view.doc if t.pos_ in ("VERB", "AUX") and t.i not in view.dateline and t.head.i in view.dateline
+    ]
     if not roots:
         return AloneParties(None, None)
     root = roots[0]

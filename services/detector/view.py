@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from services.detector import syntax
+from services.detector.gazetteer import default_gazetteer
 from services.detector.lexicon import Lexicon
 
 # Where a doc parsed from a re-cased text keeps the text as written (same length, see truecase).
@@ -165,7 +166,7 @@ class SentenceView:
                     # before a colon, a dateline is in capitals or carries a date or a bracket.
                     colon = token.text[-1] == ":"
                     filed = any(t.is_upper or t.like_num or t.ent_type_ == "DATE" or t.text in "([" for t in before)
-                    return set(range(token.i + 1)) if filed or not colon else set()
+                    return set(range(token.i + 1)) if filed or not colon or _a_city(before) else set()
                 return set()
             if not _in_dateline(token):
                 return set()
@@ -181,6 +182,17 @@ class SentenceView:
         span = self.doc[start:end]
         original = self.doc.user_data.get(ORIGINAL_TEXT)
         return span.text if original is None else original[span.start_char : span.end_char]
+
+
+def _a_city(words: Span) -> bool:
+    """A city the gazetteer knows, written as a place ("New Delhi: The Congress rejected ..."):
+    before a colon it tells where a story was filed, where a country's own name ("Bangladesh:
+    Myanmar digs in") is a headline's topic and a leader's ("Trump: ...") its speaker."""
+    if not all(t.ent_type_ in ("GPE", "LOC") for t in words):
+        return False
+    gazetteer = default_gazetteer()
+    code = gazetteer.code_of(words.text)
+    return code is not None and words.text != gazetteer.name_of(code) and not gazetteer.derived(words.text)
 
 
 def _in_dateline(token: Token) -> bool:

@@ -265,3 +265,15 @@ def test_a_relative_clause_naming_a_report_does_not_make_the_official_a_medium(e
         "Treasury Principal Secretary Anna Kell, who was named in a Daily Courier report, dismissed the claims as false.",
     )
     assert found.actor == "Treasury Principal Secretary Anna Kell"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # a city before a colon is where the story was filed: the party is the one after it
+        ('New Delhi: The Congress on Monday rejected as "entirely false" a report that its leader may quit.', False),
+        ("Islamabad: The Foreign Office on Monday rejected as baseless a report in the Daily Courier.", True),
+    ],
+)
+def test_a_city_before_a_colon_is_a_dateline_not_the_party(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    assert bool(_denials_alone(engine, text)) is fires
