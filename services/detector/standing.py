@@ -51,9 +51,11 @@ class Standing:
 
     def official(self, view: SentenceView, indices: set[int]) -> bool:
         """A government, ministry, military, embassy or office-holder; not a company, an outlet
-        or a sports body ("the Spanish Football Federation")."""
+        or a sports body ("the Spanish Football Federation"). A relative clause in the phrase
+        says nothing of its standing ("the sister of a man who died in police custody")."""
         if any(view.has_shared(name, indices) for name in ("companies", "blocked_actors", "sports")):
             return False
+        indices = indices - {i for t in indices if view.doc[t].dep_ == "relcl" for i in syntax.subtree(view.doc[t])}
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
             return False
         # "press secretary", "the military's media wing": a medium's word inside an office's name

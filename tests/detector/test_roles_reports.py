@@ -277,3 +277,16 @@ def test_a_relative_clause_naming_a_report_does_not_make_the_official_a_medium(e
 )
 def test_a_city_before_a_colon_is_a_dateline_not_the_party(engine, text: str, fires: bool) -> None:  # noqa: ANN001
     assert bool(_denials_alone(engine, text)) is fires
+
+
+def test_a_relative_clause_says_nothing_of_a_party_s_standing(engine) -> None:  # noqa: ANN001
+    from services.detector import syntax
+
+    [doc] = engine.parse(["The sister of a man who died in the custody of the interior ministry spoke on Monday."])
+    finder = finder_for(engine, doc)
+    sister = next(t for t in doc if t.text == "sister")
+    assert not finder.standing.official(finder.view, syntax.subtree(sister))
+    [doc] = engine.parse(["The minister, who took office in May, spoke on Monday."])
+    finder = finder_for(engine, doc)
+    minister = next(t for t in doc if t.text == "minister")
+    assert finder.standing.official(finder.view, syntax.subtree(minister))
