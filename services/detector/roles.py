@@ -593,7 +593,7 @@ class RoleFinder:
         """A report, an empty reference, or a phrase naming a medium ("the newspaper said", "RFA,
         an unofficial media source"); a relative clause does not count ("Kiptoo, who was named
         in a Daily Nation report")."""
-        tree = syntax.subtree(token) - {i for c in token.children if c.dep_ == "relcl" for i in syntax.subtree(c)}
+        tree = syntax.without_relative_clauses(token.doc, syntax.subtree(token))
         return (
             bool(self.view.hits(self.view.shared("report_nouns"), {token.i}))
             or (token.lower_ in self.view.words_of("empty_references"))

@@ -52,10 +52,10 @@ class Standing:
     def official(self, view: SentenceView, indices: set[int]) -> bool:
         """A government, ministry, military, embassy or office-holder; not a company, an outlet
         or a sports body ("the Spanish Football Federation"). A relative clause in the phrase
-        says nothing of its standing ("the sister of a man who died in police custody")."""
+        says nothing of its standing ("the sister of a man who died in the ministry's custody")."""
         if any(view.has_shared(name, indices) for name in ("companies", "blocked_actors", "sports")):
             return False
-        indices = indices - {i for t in indices if view.doc[t].dep_ == "relcl" for i in syntax.subtree(view.doc[t])}
+        indices = syntax.without_relative_clauses(view.doc, indices)
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
             return False
         # "press secretary", "the military's media wing": a medium's word inside an office's name

@@ -50,6 +50,12 @@ def window(doc: Doc, start: int, end: int, before: int = WINDOW, after: int = WI
     return set(range(max(0, start - before), min(len(doc), end + after)))
 
 
+def without_relative_clauses(doc: Doc, indices: set[int]) -> set[int]:
+    """``indices`` less the relative clauses among them: "the sister of a man who died in the
+    ministry's custody" says nothing of the sister's standing through its clause."""
+    return indices - {i for t in indices if doc[t].dep_ == "relcl" for i in subtree(doc[t])}
+
+
 def described_things(anchor: Token) -> list[Token]:
     """The anchor's objects: what is denied, deployed, ordered, or called false."""
     found: list[Token] = []
