@@ -32,12 +32,16 @@ run: $(STAMP)
 	@$(if $(filter $(STARTER),$(CONFIG)),echo "$(STARTER_NOTE)",true)
 	$(BIN)/tocsin run $(if $(CONFIG),--config $(CONFIG),)
 
+# The suite mostly waits on brokers, processes and sockets, so four workers share the two
+# cores well (pytest-xdist; work stealing evens out the long fault scenarios).
+# TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 4
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # The unit tier for the inner loop: no broker, no browser, no subprocess fleets.
 test-quick: $(TEST_STAMP)
-	$(BIN)/python -m pytest -q -m "not broker and not postgres and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal -m "not broker and not postgres and not slow" $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check services alerts models tests bench

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 
 from services.platform.supervisor import Supervisor
@@ -60,6 +61,15 @@ async def test_tocsin_run_never_says_ready_when_a_service_refuses_its_config(tmp
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(embedded, "Supervisor", RefusingSupervisor)
     settings = Settings(http={"port": free_port()}, database={"url": f"sqlite+aiosqlite:///{tmp_path / 't.db'}"})
-    with pytest.raises(embedded.ServiceRefusedConfig, match="tocsin ingest refused its configuration"):
-        await asyncio.wait_for(embedded.run_everything(settings, asyncio.Event()), 120)
+    # run_everything exports the embedded broker's address (and the metrics folder) into this
+    # process's environment for the API it serves; put it back, or every later test in this
+    # process would read a dead broker's address from TOCSIN_KAFKA_BOOTSTRAP.
+    saved = dict(os.environ)
+    try:
+        with pytest.raises(embedded.ServiceRefusedConfig, match="tocsin ingest refused its configuration"):
+            await asyncio.wait_for(embedded.run_everything(settings, asyncio.Event()), 120)
+        assert os.environ.get("TOCSIN_KAFKA_BOOTSTRAP"), "the embedded broker's address is exported"
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     assert "Tocsin is running" not in capsys.readouterr().out

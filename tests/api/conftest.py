@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from tests.api.live import LiveApi, ServerRun, open_live
-
-POSTGRES_ENV = "TOCSIN_TEST_POSTGRES_URL"
-_databases = itertools.count()
-
-
-async def _admin_execute(base_url: str, statement: str) -> None:
-    import asyncpg
-
-    url = make_url(base_url)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password, database=url.database
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+from tests.support.postgres import scratch_postgres
 
 
 async def _serve(tmp_path: Path, database_url: str | None) -> AsyncIterator[LiveApi]:
@@ -51,14 +33,6 @@ async def any_live(request, tmp_path) -> AsyncIterator[LiveApi]:
         async for api in _serve(tmp_path, None):
             yield api
         return
-    base = os.environ.get(POSTGRES_ENV)
-    if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set; PostgreSQL variant skipped")
-    name = f"tocsin_api_{os.getpid()}_{next(_databases)}"
-    await _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}"')
-    await _admin_execute(base, f'CREATE DATABASE "{name}"')
-    try:
-        async for api in _serve(tmp_path, make_url(base).set(database=name).render_as_string(hide_password=False)):
+    async with scratch_postgres("PostgreSQL variant skipped", prefix="tocsin_api") as url:
+        async for api in _serve(tmp_path, url):
             yield api
-    finally:
-        await _admin_execute(base, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,9 +18,9 @@ from models import DOCUMENTS, Document
 from services.platform.config import KafkaSettings, Settings
 from tests.conftest import OWN_FIXTURES
 from tests.ingest.feedserver import FeedServer
+from tests.support.postgres import scratch_postgres
 
 INGEST_FIXTURES = OWN_FIXTURES / "ingest"
-POSTGRES_URL = os.environ.get("TOCSIN_TEST_POSTGRES_URL")
 
 
 @pytest.fixture
@@ -44,13 +43,13 @@ def sqlite_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """SQLite always; PostgreSQL too when TOCSIN_TEST_POSTGRES_URL is set."""
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """SQLite always; a scratch PostgreSQL database too when TOCSIN_TEST_POSTGRES_URL is set."""
     if request.param == "sqlite":
-        return sqlite_url(tmp_path)
-    if not POSTGRES_URL:
-        pytest.skip("TOCSIN_TEST_POSTGRES_URL is not set; PostgreSQL variant skipped")
-    return POSTGRES_URL
+        yield sqlite_url(tmp_path)
+        return
+    async with scratch_postgres("PostgreSQL variant skipped", prefix="tocsin_ingest") as url:
+        yield url
 
 
 class DocumentReader:

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from services.platform.storage import open_database
-from tests.alerts.conftest import scratch_postgres
 from tests.alerts.factories import detection, signal
 from tests.alerts.receivers import Receiver, Reply
 from tests.reliability.alerter_harness import alerter_config, produce, start_alerter, stop_alerter, wait_for_rows
 from tests.reliability.tcp_proxy import CuttableProxy
+from tests.support.postgres import scratch_postgres
 
 pytestmark = [pytest.mark.broker, pytest.mark.postgres]
 
