@@ -21,7 +21,7 @@ from services.platform.broker import free_port
 from tests.conftest import OWN_FIXTURES, SEED_ARTICLE
 from tests.support.feeds import rss_with_article
 from tests.support.http_servers import LoopbackServer
-from tests.support.processes import TocsinProcess, pid_alive
+from tests.support.processes import TocsinProcess, descendants, pid_alive
 from tests.support.webhooks import verify_standard_webhook
 
 pytestmark = pytest.mark.broker
@@ -33,25 +33,6 @@ SECOND_ITEM = (
 )
 READY_BOUND = 60.0  # generous: start-up time is measured and printed, not asserted
 DELIVERY_BOUND = 30.0  # the issue's "within 30 s" from ready
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid``, read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        found.extend(children)
-        frontier.extend(children)
-    return found
 
 
 def _strings(value: object) -> list[str]:
@@ -124,7 +105,7 @@ def test_feed_item_reaches_a_signed_webhook(kind: str, stop_signal: int, tmp_pat
                 assert len(more) > before and second.hits, f"no webhook for the second item\n{run.describe()}"
                 steady = more[before].received_at - second.hits[0]
                 posts = more
-            family = _descendants(run.pid)
+            family = descendants(run.pid)
             assert len(family) >= 4, f"expected broker + 3 services under tocsin run, got {family}"
             if stop_signal == signal.SIGKILL:
                 run.process.kill()  # a crash of the parent

@@ -33,7 +33,7 @@ from services.platform.broker import free_port
 from services.platform.config import KafkaSettings
 from tests.ingest.feedserver import FeedServer, Reply
 from tests.stream.kafka_io import read_topic
-from tests.support.processes import TocsinProcess, pid_alive
+from tests.support.processes import TocsinProcess, descendants, pid_alive
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
@@ -79,26 +79,8 @@ class GrowingFeeds:
         )
 
 
-def _family(pid: int) -> list[int]:
-    """``pid`` and every process below it, read from /proc."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-    found, frontier = [pid], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        found.extend(children)
-        frontier.extend(children)
-    return found
-
-
 def _detect_worker(run: TocsinProcess) -> int:
-    for pid in _family(run.pid):
+    for pid in [run.pid, *descendants(run.pid)]:
         try:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
@@ -156,7 +138,7 @@ def _start(config_file: Path, workdir: Path) -> TocsinProcess:
 
 
 def _kill_family(run: TocsinProcess) -> None:
-    family = _family(run.pid)
+    family = [run.pid, *descendants(run.pid)]
     for pid in family:
         try:
             os.kill(pid, signal.SIGKILL)
