@@ -491,7 +491,9 @@ class RoleFinder:
             if (t.i in marked or t.lower_ in reach) and t.i not in dateline
         )
         edge = next((state for state in edges if state is not None), None)
-        if edge is not None and anchor.pos_ == "NOUN":  # "sent tanks to its border with Iraq in a buildup ..."
+        # "sent tanks to its border with Iraq in a buildup ...", and "deployed to Belarus, 15 miles
+        # from the Ukrainian border": how near forces come to a state names it over where they went.
+        if edge is not None and (anchor.pos_ == "NOUN" or any(t.lower_ in reach for t in self.view.doc)):
             return edge
         destinations = [
             t

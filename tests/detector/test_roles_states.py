@@ -61,6 +61,16 @@ def test_a_state_within_reach_of_the_staging_place_is_the_target(engine) -> None
     assert found.target == "Democratic Republic of the Congo"
 
 
+def test_a_state_whose_border_forces_come_near_outranks_the_country_they_went_to(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Russia has moved tanks and artillery to Belarus, barely 10 miles from the Polish border.")
+    assert (found.actor, found.target) == ("Russia", "Poland")
+
+
+def test_a_region_of_a_country_counts_as_that_country(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Russia is massing troops and armour in Crimea, satellite images show.")
+    assert "UA" in found.countries and "RU" in found.countries
+
+
 def test_a_dateline_country_is_neither_whose_forces_nor_where_they_go(engine) -> None:  # noqa: ANN001
     found = _buildup(
         engine,
