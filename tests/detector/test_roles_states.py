@@ -71,6 +71,18 @@ def test_a_region_of_a_country_counts_as_that_country(engine) -> None:  # noqa: 
     assert "UA" in found.countries and "RU" in found.countries
 
 
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        ("Serb troops are massing along the Bosnian border.", "Serbia"),
+        ("The USS Nimitz was sent to the Gulf of Oman this week as tensions with Iran rise.", "United States"),
+        ("The Revolutionary Guards have massed 20,000 troops near the Iraqi border.", "Iran"),
+    ],
+)
+def test_forces_known_by_a_state_s_own_words_are_that_state_s(engine, text: str, actor: str) -> None:  # noqa: ANN001
+    assert _buildup(judged_by(engine, military_buildup=0.99), text).actor == actor
+
+
 def test_a_dateline_country_is_neither_whose_forces_nor_where_they_go(engine) -> None:  # noqa: ANN001
     found = _buildup(
         engine,
