@@ -312,7 +312,7 @@ class RoleFinder:
         for token in [anchor, *anchor.ancestors]:
             if token.i == speech.i:
                 break
-            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is None or subject.pos_ == "PRON" or subject.i in self.view.dateline:
                 continue
             if complier is not None and subject.i == complier.i:

@@ -172,6 +172,15 @@ def test_an_acronym_in_brackets_belongs_to_the_name(engine) -> None:  # noqa: AN
     assert found.actor == "The Southern African Development Community (SADC)"
 
 
+def test_a_named_state_behind_a_dateline_is_the_actor_not_its_unnamed_voice(engine) -> None:  # noqa: ANN001
+    text = (
+        "NAIROBI (AP) — Kenya has asked Somalia to withdraw its soldiers from the border town within a week, "
+        "a government spokesman said on Monday."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("Kenya", "Somalia")
+
+
 def test_a_subject_parsed_as_the_datelines_apposition_is_the_actor(engine) -> None:  # noqa: ANN001
     found = _ultimatum(
         engine,
