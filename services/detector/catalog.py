@@ -192,6 +192,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "own_people",
         "mission_staff",
         "demand_verbs",
+        "answer_verbs",
         "departure_verbs",
         "person_titles",
         "role_lead_words",

@@ -389,8 +389,14 @@ class RoleFinder:
                     return other
                 if dative is not None:
                     return dative  # "gave the junta a week to reinstate the president"
-            if token.dep_ in ("dobj", "attr") and subject is not None and not (token is anchor and nominal):
-                return subject  # "Maduro has 48 hours to leave" (not "X issued an ultimatum")
+            answered = token is anchor and nominal and head.lower_ in self.view.words_of("answer_verbs")
+            if (
+                token.dep_ in ("dobj", "attr")
+                and subject is not None
+                and (answered or not (token is anchor and nominal))
+            ):
+                # "Maduro has 48 hours to leave", "want Qatar to meet the ultimatum" (not "X issued an ultimatum")
+                return subject
             for child in head.children:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
                     return syntax.named_by(child)  # "ordered the ambassador to leave"

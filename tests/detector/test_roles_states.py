@@ -172,6 +172,18 @@ def test_an_acronym_in_brackets_belongs_to_the_name(engine) -> None:  # noqa: AN
     assert found.actor == "The Southern African Development Community (SADC)"
 
 
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        ("Iraq rejected the ultimatum issued by Washington on Monday.", "Washington", "Iraq"),
+        ("Saudi Arabia and Egypt want Qatar to meet the ten-point ultimatum by Sunday.", "Saudi Arabia", "Qatar"),
+    ],
+)
+def test_who_meets_or_rejects_an_ultimatum_is_the_one_it_was_put_to(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert (found.actor, found.target) == (actor, target)
+
+
 def test_a_named_state_behind_a_dateline_is_the_actor_not_its_unnamed_voice(engine) -> None:  # noqa: ANN001
     text = (
         "NAIROBI (AP) — Kenya has asked Somalia to withdraw its soldiers from the border town within a week, "
