@@ -211,6 +211,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "outlet_prepositions",
         "publishing_verbs",
         "time_spans",
+        "vessel_prefixes",
         "accusation_verbs",
         "sports",
         "claim_nouns",

@@ -137,6 +137,7 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
         subject_of_demand = finder.token_from(list(spec.target), anchor)
         if subject_of_demand is not None and subject_of_demand.pos_ != "PRON":
             avoid.add(subject_of_demand.i)
+            avoid |= finder.reported_content(subject_of_demand)  # a denier is never inside the report
         actor = finder.find(
             list(spec.actor),
             anchor,

@@ -590,6 +590,20 @@ class RoleFinder:
                 return subject
         return None
 
+    @role_sources.register("subject_outside_report")
+    def _subject_outside_report(self, anchor: Token) -> Token | None:
+        """The enclosing clause's subject, looked for above any report the anchor sits in: who
+        calls a report false is never a party of what it says ("slammed the reports of a deal
+        allowing China to use a base as fake news", where the parse hangs "as fake news" on the
+        report's "use")."""
+        ancestors = list(anchor.ancestors)
+        reports = [k for k, token in enumerate(ancestors) if self._is_report_noun(token)]
+        for token in ancestors[reports[-1] + 1 :] if reports else ancestors:
+            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
+            if subject is not None and not self._is_report_like(subject):
+                return subject
+        return None
+
     # ---- text and resolution -------------------------------------------------------------
 
     def _is_report_noun(self, token: Token) -> bool:
@@ -607,6 +621,15 @@ class RoleFinder:
             or (token.lower_ in self.view.words_of("empty_references"))
             or (bool([m for m in self.view.media if m[0] in tree]) and not self.standing.official(self.view, tree))
         )
+
+    def reported_content(self, token: Token) -> frozenset[int]:
+        """The words of a report the role ``token`` names, when it names one ("the recent reports
+        of a secret deal allowing China to use a base"): what the report says, where nobody
+        denying it stands; a relative clause is about the report, not in it ("the reports, which
+        the White House denied"). Empty for a party that is no report."""
+        if token.doc is not self.view.doc or not self._is_report_noun(token):
+            return frozenset()
+        return frozenset(syntax.without_relative_clauses(token.doc, syntax.subtree(token))) - {token.i}
 
     def _view_of(self, token: Token) -> SentenceView | None:
         """The sentence ``token`` is in: this one, or one of the context."""
@@ -804,6 +827,10 @@ class RoleFinder:
             return role
         view = role.view
         head = view.doc[role.start : role.end].root
+        for token in view.doc[role.start : role.end]:  # "the USS Abraham Lincoln": a navy's ship
+            code = self.gazetteer.code_of(token.text) if view.has_shared("vessel_prefixes", {token.i}) else None
+            if code is not None:
+                return self._named_state(role, None, code)
         if head.ent_type_ == "PERSON":
             return role
         own = self.gazetteer.code_of(role.text)

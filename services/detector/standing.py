@@ -68,6 +68,12 @@ class Standing:
                 # "the Spokesperson" a tagger takes for an organisation is still a spokesperson
                 if any(view.has_shared(name, inner) for name in ("officials", "spokespeople")):
                     continue
+                # "Government spokesman Phay Siphan": a name after the title is the office-holder's,
+                # however the tagger labels it ("Nokia spokesman" stays a company's)
+                if ent.start - 1 in indices and any(
+                    view.has_shared(name, {ent.start - 1}) for name in ("officials", "spokespeople")
+                ):
+                    continue
                 if not self.gazetteer.mentions(ent.text):
                     return False
         if view.has_shared("officials", indices):

@@ -203,18 +203,28 @@ def noun_phrase(token: Token) -> tuple[int, int]:
     for child in token.rights:
         if child.dep_ in ("compound", "flat") or (  # "the embassy in Moscow", not "Condé in Conakry"
             child.dep_ == "prep"
-            and child.lower_ in ("of", "in", "for")
+            # "troops from neighbouring Laos": whose they are, for a common noun naming nobody
+            and (child.lower_ in ("of", "in", "for") or (child.lower_ == "from" and _from_a_party(token, child)))
             and child.i == end
             and token.ent_type_ != "PERSON"
             # "the Minister for Foreign Affairs", not "the junta in Niger for French forces"
             and (child.lower_ != "for" or end == own_end)
         ):
-            end = max(end, child.right_edge.i + 1)
+            # "troops from Laos that crossed the border": the phrase, not the clause on its noun
+            end = max(end, max(without_relative_clauses(doc, subtree(child))) + 1)
     while start < end and doc[start].is_punct:
         start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
     return start, end
+
+
+def _from_a_party(head: Token, preposition: Token) -> bool:
+    """ "troops from neighbouring Laos": a common noun's "from" naming whose it is (a state,
+    people or organisation), not when ("the report from the day before")."""
+    return not head.ent_type_ and any(
+        t.ent_type_ in ("GPE", "NORP", "ORG") for c in preposition.children if c.dep_ == "pobj" for t in c.subtree
+    )
 
 
 def titled_name(start: int, end: int, doc: Doc, reach: int = 5) -> tuple[int, int]:

@@ -290,3 +290,66 @@ def test_a_relative_clause_says_nothing_of_a_party_s_standing(engine) -> None:  
     finder = finder_for(engine, doc)
     minister = next(t for t in doc if t.text == "minister")
     assert finder.standing.official(finder.view, syntax.subtree(minister))
+
+
+def test_who_calls_a_report_fake_is_never_a_party_of_what_it_says(engine) -> None:  # noqa: ANN001
+    # The parse hangs "as the worst of fake news" on the report's own "use", whose subject is Vietnam.
+    doc = engine.nlp(
+        "Government spokesman Sok Dara dismissed the recent reports of a secret pact allowing Vietnam "
+        "to use a Cambodian port as the worst of fake news."
+    )
+    finder = finder_for(engine, doc)
+    news = next(t for t in doc if t.text == "news")
+    assert finder._source("enclosing_subject", news).text == "Vietnam"  # the parse this test is about
+    assert finder._source("subject_outside_report", news).text == "Dara"
+
+
+def test_a_name_after_an_official_title_is_the_office_holder_s_however_tagged(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Span
+
+    from services.detector.gazetteer import default_gazetteer
+    from services.detector.standing import Standing
+    from services.detector.view import SentenceView
+
+    standing = Standing(default_gazetteer())
+    for text, official in (
+        ("Government spokesman Phay Sopheap slammed the reports.", True),
+        ("Norcom spokesman Phay Sopheap slammed the reports.", False),
+    ):
+        doc = engine.nlp(text)
+        doc.ents = [Span(doc, 2, 4, label="ORG")]  # the tagger's slip, made certain
+        if not official:
+            doc.ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 2, 4, label="ORG")]
+        view = SentenceView(doc, engine._catalog.lexicons)
+        assert standing.official(view, {0, 1, 2, 3}) is official, text
+
+
+def test_who_denied_a_report_in_its_relative_clause_still_denies_it(engine) -> None:  # noqa: ANN001
+    detected = judged_by(engine, wire_denial=0.99).detect(
+        "The spokeswoman said she had received many questions about the reports, which have been "
+        "denied by the Elysee Palace."
+    )
+    assert "the Elysee Palace" in {d.actor for d in by_pattern(detected, "wire_denial")}
+
+
+@pytest.mark.parametrize(
+    ("text", "target", "agency"),
+    [
+        # an outlet's initials
+        ("Iran rebukes WSJ claims on plans to attack Saudi Arabia as baseless", "WSJ", "WSJ"),
+        # "The Information" is an outlet; "The information spread in ..." is not
+        (
+            '"The information spread in the Georgian media about the shelling is false," the Defence '
+            "Ministry of Armenia said.",
+            None,
+            None,
+        ),
+        # "from the day before" says when, not whose
+        ("Officials said the report from the day before was false.", "report", None),
+    ],
+)
+def test_outlets_are_names_and_reports_keep_their_own_words(engine, text: str, target, agency) -> None:  # noqa: ANN001
+    [found] = by_pattern(judged_by(engine, wire_denial=0.99).detect(text), "wire_denial")
+    if target is not None:
+        assert found.target == target
+    assert found.agency == agency

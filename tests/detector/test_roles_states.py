@@ -561,3 +561,25 @@ def test_a_state_ordering_its_own_staff_out_is_no_ultimatum(engine) -> None:  # 
         "The Department of State ordered the departure of U.S. direct hire employees due to the fighting."
     )
     assert by_pattern(detected, "ultimatum") == []
+
+
+def test_a_navy_s_ship_named_after_a_person_stands_for_its_state(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, military_buildup=0.99).detect(
+            "The USS Abraham Lincoln aircraft carrier strike group has entered the Arabian Sea amid "
+            "escalating tensions with Iran."
+        ),
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("United States", "Iran")
+
+
+def test_forces_a_demand_is_put_to_are_named_with_whose_they_are(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "Prime Minister Hun Sen said troops from neighbouring Laos that crossed the border in April "
+            "must withdraw by Thursday or face force."
+        ),
+        "ultimatum",
+    )
+    assert found.target == "troops from neighbouring Laos"
