@@ -212,6 +212,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "publishing_verbs",
         "time_spans",
         "vessel_prefixes",
+        "media_occasions",
         "accusation_verbs",
         "sports",
         "claim_nouns",

@@ -270,6 +270,10 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
             actor = finder.party(root)
+            if actor is not None and any(c.dep_ == "dobj" for c in root.children) and actor.start < root.i:
+                # "Maldives President issues March 15 deadline ...": a noun with an object is a
+                # verb the tagger misread; who is named before it acts
+                actor = Role(view.text_of(actor.start, root.i), view, actor.start, root.i)
         if actor is not None and not actor.resolved:
             actor = None  # '"...," he said' with no name "he" fits: nobody known, not the wrong kind
         elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):

@@ -346,14 +346,22 @@ class RoleFinder:
 
     @role_sources.register("report")
     def _report(self, anchor: Token) -> Token | None:
-        reports = self.view.shared("report_nouns")
+        view = self.view
+        reports = view.shared("report_nouns")
+        other = view.covered(view.shared("media_occasions"))
+
+        def a_word_of_something_else(end: int) -> bool:  # "the press conference", "a news briefing"
+            last = view.doc[end - 1]
+            return last.dep_ == "compound" and last.head.i in other
+
         for thing in syntax.described_things(anchor):
             tree = syntax.subtree(thing)
-            for start, _end in self.view.hits(reports, tree) + [m for m in self.view.referenced_media if m[0] in tree]:
-                return self.view.doc[start]
-        for start, _end in self.view.spans(reports):
-            if start not in self.view.attribution:
-                return self.view.doc[start]
+            for start, end in view.hits(reports, tree) + [m for m in view.referenced_media if m[0] in tree]:
+                if not a_word_of_something_else(end):
+                    return view.doc[start]
+        for start, end in view.spans(reports):
+            if start not in view.attribution and not a_word_of_something_else(end):
+                return view.doc[start]
         return None
 
     @role_sources.register("complier")
@@ -585,6 +593,21 @@ class RoleFinder:
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
         for token in anchor.ancestors:
+            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
+            if subject is not None and not self._is_report_like(subject):
+                return subject
+        return None
+
+    @role_sources.register("subject_above_answer")
+    def _subject_above_answer(self, anchor: Token) -> Token | None:
+        """The enclosing clause's subject, passing over a clause in which a party answers a
+        demand inside another clause: who "meets", "rejects" or "defies" it was given it ("want
+        Qatar to meet the ultimatum in return for an end to the boycott" is the demand of those who
+        want it). A main clause's answer stays ("X accepted a request to extend the deadline")."""
+        answers = self.view.words_of("answer_verbs")
+        for token in anchor.ancestors:
+            if token.lower_ in answers and token.pos_ in ("VERB", "AUX") and token.dep_ in ("ccomp", "xcomp"):
+                continue
             subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is not None and not self._is_report_like(subject):
                 return subject

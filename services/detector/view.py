@@ -33,7 +33,9 @@ class SentenceView:
             if lexicon.cased:  # "the independent inquiry" is no outlet; "The Independent" is
                 # A name ends on a capital: "the Times", "The Information", not "The information spread".
                 cased = lexicon.cased
-                cached = [(s, e) for s, e in cached if tuple(self.words[s:e]) not in cased or not self.doc[e - 1].is_lower]
+                cached = [
+                    (s, e) for s, e in cached if tuple(self.words[s:e]) not in cased or not self.doc[e - 1].is_lower
+                ]
             self._spans[id(lexicon)] = cached
         return cached
 

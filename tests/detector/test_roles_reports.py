@@ -346,6 +346,13 @@ def test_who_denied_a_report_in_its_relative_clause_still_denies_it(engine) -> N
         ),
         # "from the day before" says when, not whose
         ("Officials said the report from the day before was false.", "report", None),
+        # a press conference is no report
+        (
+            "Jansen ended the press conference by criticizing the Herald's irresponsible decision to "
+            "falsely report that the premier was informed.",
+            "report (Herald)",
+            "Herald",
+        ),
     ],
 )
 def test_outlets_are_names_and_reports_keep_their_own_words(engine, text: str, target, agency) -> None:  # noqa: ANN001

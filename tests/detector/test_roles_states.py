@@ -583,3 +583,24 @@ def test_forces_a_demand_is_put_to_are_named_with_whose_they_are(engine) -> None
         "ultimatum",
     )
     assert found.target == "troops from neighbouring Laos"
+
+
+def test_who_must_meet_an_ultimatum_others_want_met_is_its_target_not_its_issuer(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "Kenya, Uganda and Tanzania want Burundi to meet the 10-point ultimatum in return for an end "
+            "to a month-long trade blockade of the country."
+        ),
+        "ultimatum",
+    )
+    assert found.actor.startswith("Kenya") and found.target == "Burundi"
+
+
+def test_a_headline_verb_read_as_a_noun_is_not_part_of_who_acts(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        judged_by(engine, ultimatum=0.99).detect(
+            "Maldives President issues March 15 deadline for Indian troop withdrawal"
+        ),
+        "ultimatum",
+    )
+    assert found.actor == "Maldives President"
