@@ -74,6 +74,8 @@ class Standing:
                     view.has_shared(name, {ent.start - 1}) for name in ("officials", "spokespeople")
                 ):
                     continue
+                if _initials_in_brackets(view, ent.start, ent.end):
+                    continue  # "Egypt's State Information Service (SIS)": the body's own initials
                 if not self.gazetteer.mentions(ent.text):
                     return False
         if view.has_shared("officials", indices):
@@ -242,3 +244,17 @@ def bare_name(role: Role) -> bool:
     """A person's name and nothing else ("Demirel", "Dmitry Peskov"): no title, no body."""
     tokens = role.view.doc[role.start : role.end]
     return role.resolved and all(t.ent_type_ == "PERSON" or t.is_punct for t in tokens)
+
+
+def _initials_in_brackets(view: SentenceView, start: int, end: int) -> bool:
+    """A name in brackets that is only capitals ("(SIS)", "(ISPR)"): the initials of the
+    phrase before it, which says nothing the phrase itself does not."""
+    doc = view.doc
+    inside = doc[start:end]
+    return (
+        start > 0
+        and end < len(doc)
+        and doc[start - 1].text == "("
+        and doc[end].text == ")"
+        and all(t.text.isupper() for t in inside)
+    )

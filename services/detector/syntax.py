@@ -216,6 +216,9 @@ def noun_phrase(token: Token) -> tuple[int, int]:
         start += 1
     while end > start and doc[end - 1].is_punct:
         end -= 1
+    words = [t.text for t in doc[start:end]]
+    if end < len(doc) and doc[end].text == ")" and words.count("(") > words.count(")"):
+        end += 1  # "the British Broadcasting Corporation (BBC)": the bracket the name opened
     return start, end
 
 

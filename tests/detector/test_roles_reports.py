@@ -360,3 +360,30 @@ def test_outlets_are_names_and_reports_keep_their_own_words(engine, text: str, t
     if target is not None:
         assert found.target == target
     assert found.agency == agency
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # "biased" and "any such" are denial words the model may act on alone beside a medium
+        (
+            '"This kind of biased news is spread by some foreign circles to poison relations between our '
+            'two countries," Omar Haidari said.',
+            "Omar Haidari",
+        ),
+        (
+            "“We have never signed any such deal as reported by foreign media outlets,” the defence minister stressed.",
+            None,
+        ),
+        # a body's initials in brackets are no second, unknown organisation
+        (
+            "Kenya’s Government Communication Office (GCO) accused the Daily Courier of spreading lies in "
+            "an article on its website.",
+            "Kenya's Government Communication Office (GCO)",
+        ),
+    ],
+)
+def test_a_sure_model_reads_denials_worded_without_a_rule_s_words(engine, text: str, actor) -> None:  # noqa: ANN001
+    [found] = by_pattern(judged_by(engine, wire_denial=0.9).detect(text), "wire_denial")
+    if actor is not None:
+        assert found.actor == actor
