@@ -112,6 +112,8 @@ class Standing:
             return False
         if kind == "not_blocked":
             return not actor.view.has_shared("companies", actor.indices)
+        if kind == "official_or_named" and _a_name_only(actor) and not self._titles(actor):
+            return True  # "..., Demirel said": a person the sentence gives no office, nor a wrong one
         return self.official(actor.view, actor.indices | self._titles(actor))
 
     @staticmethod
@@ -258,3 +260,12 @@ def _initials_in_brackets(view: SentenceView, start: int, end: int) -> bool:
         and doc[end].text == ")"
         and all(t.text.isupper() for t in inside)
     )
+
+
+def _a_name_only(role: Role) -> bool:
+    """A bare name: a person's ("Dmitry Peskov"), or one word the tagger typed otherwise
+    ("..., Demirel said" read as an organisation); no title, no common noun."""
+    tokens = [t for t in role.view.doc[role.start : role.end] if not t.is_punct]
+    if bare_name(role):
+        return True
+    return len(tokens) == 1 and tokens[0].pos_ == "PROPN" and tokens[0].ent_type_ in ("PERSON", "ORG", "")

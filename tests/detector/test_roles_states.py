@@ -604,3 +604,14 @@ def test_a_headline_verb_read_as_a_noun_is_not_part_of_who_acts(engine) -> None:
         "ultimatum",
     )
     assert found.actor == "Maldives President"
+
+
+@pytest.mark.parametrize(
+    ("probability", "fires"),
+    [(0.97, True), (0.5, False)],  # a loose rule counts only where the model is sure
+)
+def test_a_sure_model_takes_a_bare_name_s_demand(engine, probability: float, fires: bool) -> None:  # noqa: ANN001
+    detected = judged_by(engine, ultimatum=probability).detect(
+        '"Syria must stop sheltering the rebel leader and end all support to the movement," Demirel said.'
+    )
+    assert [d.actor for d in by_pattern(detected, "ultimatum")] == (["Demirel"] if fires else [])
