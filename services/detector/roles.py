@@ -275,7 +275,11 @@ class RoleFinder:
         for token in candidates:
             if not speech.match_at(self.view.words, token.i):
                 continue
-            for child in token.children:
+            children = list(token.children)
+            if not any(c.dep_ in ("nsubj", "nsubjpass") for c in children):
+                shared = syntax.verb_subject(token)  # "Aliyev spoke to Al Arabiya and said that ..."
+                children += [shared] if shared is not None else []
+            for child in children:
                 # A speaking outlet stays (an editorial's demand is not a state's); a report does not.
                 if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_noun(child):
                     if child.dep_ == "nsubjpass":

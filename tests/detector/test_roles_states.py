@@ -615,3 +615,11 @@ def test_a_sure_model_takes_a_bare_name_s_demand(engine, probability: float, fir
         '"Syria must stop sheltering the rebel leader and end all support to the movement," Demirel said.'
     )
     assert [d.actor for d in by_pattern(detected, "ultimatum")] == (["Demirel"] if fires else [])
+
+
+def test_the_speaker_of_a_second_verb_is_the_subject_both_share(engine) -> None:  # noqa: ANN001
+    detected = judged_by(engine, ultimatum=0.9).detect(
+        "Shortly after his speech, Tokayev spoke to Reuters and said that Kyrgyzstan must commit to a "
+        "full withdrawal of its troops from his country's territory."
+    )
+    assert [(d.actor, d.target) for d in by_pattern(detected, "ultimatum")] == [("Tokayev", "Kyrgyzstan")]
