@@ -201,6 +201,9 @@ class Standing:
                     child.ent_type_ in ("GPE", "NORP", "ORG") or self.gazetteer.mentions(child.text)
                 ):
                     return True
+            # "a report by the ministry", "a report released by the Health Ministry"
+            publishers = [token, *(c for c in token.children if c.dep_ == "acl")]
+            for child in (c for word in publishers for c in word.children):
                 if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
                     for inner in child.subtree:
                         if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):

@@ -387,3 +387,24 @@ def test_a_sure_model_reads_denials_worded_without_a_rule_s_words(engine, text: 
     [found] = by_pattern(judged_by(engine, wire_denial=0.9).detect(text), "wire_denial")
     if actor is not None:
         assert found.actor == actor
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # a report a ministry released is a government's claim, not a medium's
+        (
+            "Major Levi, the head of the army's foreign press desk, denied a report released by the "
+            "Palestinian Health Ministry in Gaza that two men had been killed in a strike.",
+            False,
+        ),
+        (
+            "Major Levi, the head of the army's foreign press desk, denied a report released by the Daily "
+            "Post that two men had been killed in a strike.",
+            True,
+        ),
+    ],
+)
+def test_who_released_a_report_says_whether_it_is_a_medium_s(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    detected = by_pattern(judged_by(engine, wire_denial=0.97).detect(text), "wire_denial")
+    assert bool(detected) is fires
