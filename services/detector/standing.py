@@ -108,8 +108,8 @@ class Standing:
             return kind == "not_blocked"
         if not actor.resolved:
             return kind == "not_blocked"
-        if actor.view.has_shared("blocked_actors", actor.indices):
-            return False
+        if actor.view.has_shared("blocked_actors", actor.indices | self._titles(actor)):
+            return False  # "Francisco de Mata Vela, head of the Constitutional Court": a court's
         if kind == "not_blocked":
             return not actor.view.has_shared("companies", actor.indices)
         if kind == "official_or_named" and _a_name_only(actor) and not self._titles(actor):

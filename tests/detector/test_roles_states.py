@@ -623,3 +623,19 @@ def test_the_speaker_of_a_second_verb_is_the_subject_both_share(engine) -> None:
         "full withdrawal of its troops from his country's territory."
     )
     assert [(d.actor, d.target) for d in by_pattern(detected, "ultimatum")] == [("Tokayev", "Kyrgyzstan")]
+
+
+def test_a_court_s_head_named_with_his_title_is_no_party_to_an_ultimatum(engine) -> None:  # noqa: ANN001
+    detected = judged_by(engine, ultimatum=0.99).detect(
+        "However, by midday Tomas Herrera, head of Peru's Constitutional Court, said that it had issued a "
+        "temporary injunction blocking the order to expel the ambassador."
+    )
+    assert by_pattern(detected, "ultimatum") == []
+
+
+def test_a_time_of_day_before_a_name_is_not_part_of_the_party(engine) -> None:  # noqa: ANN001
+    from services.detector.roles import _without_lead
+
+    doc = engine.nlp("By midday Tomas Herrera said the envoy must leave.")
+    finder = finder_for(engine, doc)
+    assert _without_lead(finder.view, 1, 4) == 2  # "midday Tomas Herrera" starts at "Tomas"
