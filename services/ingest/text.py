@@ -43,7 +43,29 @@ _HTML_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class _TextCollector(HTMLParser):
+class ForgivingHTMLParser(HTMLParser):
+    """``HTMLParser`` that skips a malformed declaration instead of crashing on it.
+
+    The standard library's parser raises ``AssertionError`` on some broken markup ("<![0", a
+    marked section with no name): a hostile or truncated page would end the poll with an
+    unexpected error. Here the bad declaration's "<!" is dropped and parsing goes on; anything
+    else the parser cannot read ends the page where it stands, keeping what was read.
+    """
+
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            return i + 2
+
+    def feed(self, data: str) -> None:
+        try:
+            super().feed(data)
+        except AssertionError:
+            self.rawdata = ""  # the rest is unreadable: keep what was parsed before it
+
+
+class _TextCollector(ForgivingHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []

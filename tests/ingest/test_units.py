@@ -105,6 +105,15 @@ class TestText:
     def test_pre_keeps_line_breaks(self) -> None:
         assert html_to_text("<pre>a\nb</pre>") == "a\nb"
 
+    @pytest.mark.parametrize("markup", ["<![0", "<p>kept</p><![0 rest", "<p>kept</p><![if x]>"])
+    def test_a_malformed_declaration_is_skipped_not_raised(self, markup: str) -> None:
+        # The standard library's HTMLParser raises AssertionError on "<![0" (found by the fuzzer).
+        from services.ingest.kinds.telegram import parse_channel_page
+
+        assert parse_channel_page(markup) == []
+        text = html_to_text(markup)
+        assert "kept" in text or markup == "<![0"
+
     def test_language_codes(self) -> None:
         assert normalise_language("en-US") == "en"
         assert normalise_language("pt_BR") == "pt"

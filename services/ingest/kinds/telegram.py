@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from html.parser import HTMLParser
 from typing import Any
 
 from pydantic import Field, model_validator
@@ -14,7 +13,7 @@ from models import Document
 from services.ingest.fetcher import Fetcher
 from services.ingest.kinds.base import Cursor, Harvest, PayloadInvalid, SourceKind, SourceOptions, SourceSpec
 from services.ingest.kinds.documents import make_document, parse_iso_datetime
-from services.ingest.text import clean_text, collapse_whitespace
+from services.ingest.text import ForgivingHTMLParser, clean_text, collapse_whitespace
 
 TELEGRAM = "https://t.me"
 _CHANNEL = re.compile(r"^[A-Za-z0-9_]{4,64}$")
@@ -48,7 +47,7 @@ class ChannelMessage:
         return clean_text("".join(self.text_parts))
 
 
-class _PreviewParser(HTMLParser):
+class _PreviewParser(ForgivingHTMLParser):
     """Collects each ``data-post`` message: its first message-text block, time and author.
 
     Depth is tracked per element so nested ``js-message_text`` blocks and reply quotes do
