@@ -670,7 +670,13 @@ class RoleFinder:
             return None
         pronouns = view.words_of("person_pronouns") | view.words_of("group_pronouns")
         if token.lower_ in pronouns and token.pos_ == "PRON":
-            return self._resolve(token, exclude) if view is self.view else None
+            if view is not self.view:
+                return None
+            shared = _object_before(token, self._people_word)  # "summoned the envoy and told him to leave"
+            named = self._role_for(shared, exclude) if shared is not None else None
+            if named is not None and (exclude is None or not _same(named, exclude)):
+                return named
+            return self._resolve(token, exclude)
         if view is self.view and self._polity_description(
             token
         ):  # "gave the Gulf nation 10 days": the state named before
@@ -701,6 +707,11 @@ class RoleFinder:
                 break
         start = _without_lead(view, start, end)
         return Role(view.text_of(start, end), view, start, end)
+
+    def _people_word(self, token: Token) -> bool:
+        """A common noun for people who can be told to act: envoys, officials, a leader."""
+        names = ("own_people", "officials", "mission_staff", "leader_nouns", "person_titles")
+        return any(self.view.has_shared(name, {token.i}) for name in names)
 
     def _polity_description(self, token: Token) -> bool:
         """A definite description of a state that names none: "the country", "the Gulf nation"."""
@@ -1227,6 +1238,32 @@ def _without_places(root: Token) -> list[Token]:
         kept.append(token)
         stack.extend(c for c in token.children if not _preposition(c) or c.lower_ == "of")
     return sorted(kept, key=lambda token: token.i)
+
+
+def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | None:
+    """Whom a pronoun object stands for when its verb is coordinated with an earlier one that
+    names him: "declared the official persona non grata and asked him to leave", "spoke to
+    Mubarak and told him", "accused the diplomats of ... and gave them 72 hours". The earlier
+    verb's object (or the object of its "to"): a name, or a word ``people`` takes for people
+    (not "declared X persona non grata"), agreeing in number."""
+    if pronoun.dep_ not in ("dobj", "dative", "iobj", "nsubj") or pronoun.head.dep_ != "conj":
+        return None
+    if pronoun.dep_ == "nsubj" and pronoun.head.dep_ != "conj":
+        return None
+    first = pronoun.head.head
+    objects = [c for c in first.children if c.dep_ in ("dobj", "dative")]
+    objects += [
+        g for c in first.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
+    ]
+    plural = pronoun.lower_ in ("them", "they")
+    for thing in objects:
+        if thing.pos_ not in ("NOUN", "PROPN") or not (thing.ent_type_ or people(thing)):
+            continue
+        if plural == (thing.tag_ in ("NNS", "NNPS")) or (
+            plural and " and " in " ".join(t.lower_ for t in thing.subtree)
+        ):
+            return thing
+    return None
 
 
 def _same(one: Role, other: Role) -> bool:

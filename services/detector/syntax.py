@@ -209,6 +209,8 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             and token.ent_type_ != "PERSON"
             # "the Minister for Foreign Affairs", not "the junta in Niger for French forces"
             and (child.lower_ != "for" or end == own_end)
+            # "the diplomats of spying" is what they are accused of, not who they are
+            and not any(g.dep_ == "pcomp" or g.tag_ == "VBG" for g in child.children)
         ):
             # "troops from Laos that crossed the border": the phrase, not the clause on its noun
             end = max(end, max(without_relative_clauses(doc, subtree(child))) + 1)

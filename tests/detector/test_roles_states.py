@@ -639,3 +639,20 @@ def test_a_time_of_day_before_a_name_is_not_part_of_the_party(engine) -> None:  
     doc = engine.nlp("By midday Tomas Herrera said the envoy must leave.")
     finder = finder_for(engine, doc)
     assert _without_lead(finder.view, 1, 4) == 2  # "midday Tomas Herrera" starts at "Tomas"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Thailand accused the two diplomats of spying and gave them 72 hours to leave.", "two diplomats"),
+        # the idiom is no person: the pronoun stays unresolved rather than naming it
+        (
+            "Pakistan has declared Indian High Commission official persona non grata and asked him to leave "
+            "Pakistan within 24 hours.",
+            None,
+        ),
+    ],
+)
+def test_a_pronoun_object_of_a_second_verb_is_whom_the_first_verb_names(engine, text: str, target) -> None:  # noqa: ANN001
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert found.target == target
