@@ -656,3 +656,15 @@ def test_a_time_of_day_before_a_name_is_not_part_of_the_party(engine) -> None:  
 def test_a_pronoun_object_of_a_second_verb_is_whom_the_first_verb_names(engine, text: str, target) -> None:  # noqa: ANN001
     [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
     assert found.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Peru urges Bolivia to boost troops at the border", False),
+        ("Bolivia sends more troops to the Peruvian border", True),
+    ],
+)
+def test_a_call_on_another_state_to_deploy_is_no_buildup_by_the_caller(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    detected = by_pattern(judged_by(engine, military_buildup=0.95).detect(text), "military_buildup")
+    assert bool(detected) is fires
