@@ -668,3 +668,10 @@ def test_a_pronoun_object_of_a_second_verb_is_whom_the_first_verb_names(engine, 
 def test_a_call_on_another_state_to_deploy_is_no_buildup_by_the_caller(engine, text: str, fires: bool) -> None:  # noqa: ANN001
     detected = by_pattern(judged_by(engine, military_buildup=0.95).detect(text), "military_buildup")
     assert bool(detected) is fires
+
+
+def test_forces_used_in_a_strike_are_no_buildup(engine) -> None:  # noqa: ANN001
+    detected = judged_by(engine, military_buildup=0.95).detect(
+        "Early on Wednesday, Syria fired more than a dozen missiles at bases in northern Jordan."
+    )
+    assert by_pattern(detected, "military_buildup") == []
