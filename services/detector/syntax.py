@@ -205,7 +205,7 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             child.dep_ == "prep"
             # "troops from neighbouring Laos": whose they are, for a common noun naming nobody
             and (child.lower_ in ("of", "in", "for") or (child.lower_ == "from" and _from_a_party(token, child)))
-            and child.i == end
+            and end - 1 <= child.i <= end  # (an entity may end on its "of": "The Royal Embassy of")
             and token.ent_type_ != "PERSON"
             # "the Minister for Foreign Affairs", not "the junta in Niger for French forces"
             and (child.lower_ != "for" or end == own_end)

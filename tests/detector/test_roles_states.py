@@ -675,3 +675,16 @@ def test_forces_used_in_a_strike_are_no_buildup(engine) -> None:  # noqa: ANN001
         "Early on Wednesday, Syria fired more than a dozen missiles at bases in northern Jordan."
     )
     assert by_pattern(detected, "military_buildup") == []
+
+
+def test_a_name_the_recogniser_ends_on_of_keeps_what_follows(engine) -> None:  # noqa: ANN001
+    from spacy.tokens import Span
+
+    from services.detector.syntax import noun_phrase
+
+    doc = engine.nlp("The Royal Embassy of Jordan rejects these allegations.")
+    doc.ents = [Span(doc, 0, 4, label="ORG")]  # "The Royal Embassy of", as the tagger once read it
+    embassy = next(t for t in doc if t.text == "Embassy")
+    assert embassy.head.text != "of" and any(c.text == "of" for c in embassy.children)  # the parse it is about
+    start, end = noun_phrase(embassy)
+    assert doc[start:end].text == "The Royal Embassy of Jordan"
