@@ -43,6 +43,13 @@ _INVISIBLE = re.compile(
     "\U000e0001\U000e0020-\U000e007f\U000e0100-\U000e01ef]+"
 )
 
+# Pictographs and symbols (emoji, dingbats, arrows, geometric shapes): one space each, which
+# keeps every offset. A post's "❗️Reports by AP are a lie" otherwise reaches the tokenizer as
+# one word "❗Reports", and the report is never found.
+_PICTOGRAPHS = re.compile(
+    "[\u2190-\u21ff\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff\U0001f000-\U0001faff]"
+)
+
 
 @dataclass(frozen=True)
 class CleanText:
@@ -66,8 +73,11 @@ class CleanText:
 
 
 def clean(text: str) -> CleanText:
-    """Strips invisible characters and normalises quotes, keeping an offset map."""
+    """Strips invisible characters, normalises quotes and spaces out pictographs, keeping an
+    offset map."""
     translated = _same_length(text)
+    if not translated.isascii():
+        translated = _PICTOGRAPHS.sub(" ", translated)
     pieces: list[str] = []
     clean_starts: list[int] = []
     original_starts: list[int] = []

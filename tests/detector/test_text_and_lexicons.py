@@ -20,6 +20,14 @@ class TestHygiene:
     def test_tabs_and_non_breaking_spaces_become_spaces(self) -> None:
         assert clean("a\tb\u00a0c").text == "a b c"
 
+    def test_pictographs_become_spaces_so_a_glued_word_is_its_own(self) -> None:
+        text = "\u2757\ufe0fReports by AP are a LIE \U0001f1fa\U0001f1f8 30\u00b0"
+        cleaned = clean(text)
+        assert cleaned.text == " Reports by AP are a LIE    30\u00b0"  # one space per pictograph
+        start = cleaned.text.index("Reports")
+        begin, end = cleaned.original_span(start, start + len("Reports"))
+        assert text[begin:end] == "Reports"
+
 
 class TestSentences:
     def test_splits_on_newlines_and_end_punctuation_not_abbreviations(self) -> None:
