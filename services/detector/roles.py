@@ -1246,16 +1246,14 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
     Mubarak and told him", "accused the diplomats of ... and gave them 72 hours". The earlier
     verb's object (or the object of its "to"): a name, or a word ``people`` takes for people
     (not "declared X persona non grata"), agreeing in number."""
-    if pronoun.dep_ not in ("dobj", "dative", "iobj", "nsubj") or pronoun.head.dep_ != "conj":
-        return None
-    if pronoun.dep_ == "nsubj" and pronoun.head.dep_ != "conj":
+    if pronoun.dep_ not in ("dobj", "dative", "iobj") or pronoun.head.dep_ != "conj":
         return None
     first = pronoun.head.head
     objects = [c for c in first.children if c.dep_ in ("dobj", "dative")]
     objects += [
         g for c in first.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
     ]
-    plural = pronoun.lower_ in ("them", "they")
+    plural = pronoun.lower_ == "them"
     for thing in objects:
         if thing.pos_ not in ("NOUN", "PROPN") or not (thing.ent_type_ or people(thing)):
             continue
