@@ -10,6 +10,7 @@ leaves that party empty.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Callable
 
@@ -596,11 +597,7 @@ class RoleFinder:
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
-        for token in anchor.ancestors:
-            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
-            if subject is not None and not self._is_report_like(subject):
-                return subject
-        return None
+        return self._first_subject(anchor.ancestors)
 
     @role_sources.register("subject_above_answer")
     def _subject_above_answer(self, anchor: Token) -> Token | None:
@@ -609,13 +606,11 @@ class RoleFinder:
         Qatar to meet the ultimatum in return for an end to the boycott" is the demand of those who
         want it). A main clause's answer stays ("X accepted a request to extend the deadline")."""
         answers = self.view.words_of("answer_verbs")
-        for token in anchor.ancestors:
-            if token.lower_ in answers and token.pos_ in ("VERB", "AUX") and token.dep_ in ("ccomp", "xcomp"):
-                continue
-            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
-            if subject is not None and not self._is_report_like(subject):
-                return subject
-        return None
+        return self._first_subject(
+            token
+            for token in anchor.ancestors
+            if not (token.lower_ in answers and token.pos_ in ("VERB", "AUX") and token.dep_ in ("ccomp", "xcomp"))
+        )
 
     @role_sources.register("subject_outside_report")
     def _subject_outside_report(self, anchor: Token) -> Token | None:
@@ -625,7 +620,11 @@ class RoleFinder:
         report's "use")."""
         ancestors = list(anchor.ancestors)
         reports = [k for k, token in enumerate(ancestors) if self._is_report_noun(token)]
-        for token in ancestors[reports[-1] + 1 :] if reports else ancestors:
+        return self._first_subject(ancestors[reports[-1] + 1 :] if reports else ancestors)
+
+    def _first_subject(self, clauses: Iterable[Token]) -> Token | None:
+        """The first of ``clauses`` (heads, innermost first) with a subject that is no report."""
+        for token in clauses:
             subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is not None and not self._is_report_like(subject):
                 return subject
