@@ -48,6 +48,7 @@ from services.platform.broker import free_port  # noqa: E402
 from services.platform.broker.memory_watch import MIB, resident_bytes  # noqa: E402
 from services.platform.config import KafkaSettings  # noqa: E402
 from services.platform.kafka import make_producer  # noqa: E402
+from tests.support.processes import descendants  # noqa: E402
 
 OUT = REPO / "bench" / "out"
 SUBSCRIPTIONS = 20
@@ -200,19 +201,7 @@ def role_of(pid: int) -> str:
 
 def family_rss(pid: int) -> dict[str, float]:
     """VmRSS (MB) of ``pid`` and every descendant, summed per role (broker, detect, …)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-    family, frontier = [pid], [pid]
-    while frontier:
-        current = frontier.pop()
-        children = [child for child, parent in parents.items() if parent == current]
-        family.extend(children)
-        frontier.extend(children)
+    family = [pid, *descendants(pid)]
     by_role: dict[str, float] = {}
     for member in family:
         resident = resident_bytes(member)

@@ -1252,13 +1252,12 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
     objects += [
         g for c in first.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
     ]
-    plural = pronoun.lower_ == "them"
+    plural = pronoun.lower_ == "them"  # (the parse used here carries no morphology)
     for thing in objects:
         if thing.pos_ not in ("NOUN", "PROPN") or not (thing.ent_type_ or people(thing)):
             continue
-        if plural == (thing.tag_ in ("NNS", "NNPS")) or (
-            plural and " and " in " ".join(t.lower_ for t in thing.subtree)
-        ):
+        # "them" for "the diplomats" or for "the ambassador and the consul"
+        if plural == (thing.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in thing.children)):
             return thing
     return None
 

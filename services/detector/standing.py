@@ -108,13 +108,14 @@ class Standing:
             return kind == "not_blocked"
         if not actor.resolved:
             return kind == "not_blocked"
-        if actor.view.has_shared("blocked_actors", actor.indices | self._titles(actor)):
+        titles = self._titles(actor)
+        if actor.view.has_shared("blocked_actors", actor.indices | titles):
             return False  # "Francisco de Mata Vela, head of the Constitutional Court": a court's
         if kind == "not_blocked":
             return not actor.view.has_shared("companies", actor.indices)
-        if kind == "official_or_named" and _a_name_only(actor) and not self._titles(actor):
+        if kind == "official_or_named" and not titles and _a_name_only(actor):
             return True  # "..., Demirel said": a person the sentence gives no office, nor a wrong one
-        return self.official(actor.view, actor.indices | self._titles(actor))
+        return self.official(actor.view, actor.indices | titles)
 
     @staticmethod
     def _titles(role: Role) -> set[int]:
@@ -255,20 +256,19 @@ def _initials_in_brackets(view: SentenceView, start: int, end: int) -> bool:
     """A name in brackets that is only capitals ("(SIS)", "(ISPR)"): the initials of the
     phrase before it, which says nothing the phrase itself does not."""
     doc = view.doc
-    inside = doc[start:end]
     return (
-        start > 0
+        0 < start
         and end < len(doc)
         and doc[start - 1].text == "("
         and doc[end].text == ")"
-        and all(t.text.isupper() for t in inside)
+        and all(t.text.isupper() for t in doc[start:end])
     )
 
 
 def _a_name_only(role: Role) -> bool:
     """A bare name: a person's ("Dmitry Peskov"), or one word the tagger typed otherwise
     ("..., Demirel said" read as an organisation); no title, no common noun."""
-    tokens = [t for t in role.view.doc[role.start : role.end] if not t.is_punct]
     if bare_name(role):
         return True
+    tokens = [t for t in role.view.doc[role.start : role.end] if not t.is_punct]
     return len(tokens) == 1 and tokens[0].pos_ == "PROPN" and tokens[0].ent_type_ in ("PERSON", "ORG", "")
