@@ -216,6 +216,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "accusation_verbs",
         "sports",
         "claim_nouns",
+        "receiving_verbs",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

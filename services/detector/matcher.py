@@ -255,6 +255,7 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     loose = [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules)
     unfit = _unfit_doer(finder, root, loose[0].spec.actor_must_be)
     headline = _headline_parties(finder, root, [rule.anchor for rule in loose])
+    first: AloneParties | None = None
     for rule in loose:
         spec = rule.spec
         actor_kind, target_kind = spec.actor_must_be, spec.target_must_be
@@ -292,8 +293,14 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
             target = None
         if actor is not None or target is not None or unfit_target:
             named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, target)
-            return AloneParties(named_actor, named_target, unfit, unfit_target)
-    return AloneParties(None, None, unfit)
+            found = AloneParties(named_actor, named_target, unfit, unfit_target)
+            if target is not None or unfit_target:
+                return found
+            # "Bush has warned the Taliban that time is running out": a later loose rule may
+            # read the target the first one could not (a threat's object); the first rule's
+            # parties stand when none does
+            first = first or found
+    return first or AloneParties(None, None, unfit)
 
 
 def _headline_parties(finder: RoleFinder, root: Token, anchors: list[Lexicon]) -> tuple[Role, Role | None] | None:

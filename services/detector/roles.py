@@ -230,11 +230,12 @@ class RoleFinder:
             if quoted is not None:
                 return quoted
         subject = syntax.clause_subject(anchor)
-        if subject is None or self._is_report_like(subject):
-            return None
+        if subject is None or self._is_report_like(subject) or self._receiving_verb(anchor) is not None:
+            return None  # "Maduro received an ultimatum": who receives it is its target
         if subject.dep_ == "nsubjpass" and subject.head.lower_ not in self.view.words_of("raising_verbs"):
             return None
-        return subject
+        # "A statement from the Foreign Ministry denied ...": who issued it acts
+        return self._issuer(subject) or subject
 
     @role_sources.register("owner")
     def _owner(self, anchor: Token) -> Token | None:
@@ -403,6 +404,7 @@ class RoleFinder:
                 if dative is not None:
                     return dative  # "gave the junta a week to reinstate the president"
             answered = token is anchor and nominal and head.lower_ in self.view.words_of("answer_verbs")
+            answered = answered or (token is anchor and self._receiving_verb(anchor) is not None)
             if (
                 token.dep_ in ("dobj", "attr")
                 and subject is not None
@@ -589,6 +591,34 @@ class RoleFinder:
     def _possessor(self, anchor: Token) -> Token | None:
         return next((c for c in anchor.children if c.dep_ == "poss"), None)
 
+    @role_sources.register("sender")
+    def _sender(self, anchor: Token) -> Token | None:
+        """Who sent a deed its target received: Trump in "Maduro received an ultimatum from
+        Trump", NATO in "Serbia faces a NATO ultimatum"; ``None`` unless the anchor is what a
+        receiving verb's subject gets."""
+        verb = self._receiving_verb(anchor)
+        if verb is None:
+            return None
+        for holder in (anchor, verb):
+            for child in holder.children:
+                if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+                    sent_by = next((c for c in child.children if c.dep_ == "pobj"), None)
+                    if sent_by is not None:
+                        return sent_by
+        for child in anchor.children:
+            if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN" and child.i < anchor.i:
+                named = child.ent_type_ in AGENT_LABELS or self.gazetteer.mentions(child.text)
+                if named and not self.gazetteer.derived(child.text):
+                    return child
+        return None
+
+    def _receiving_verb(self, anchor: Token) -> Token | None:
+        """The verb whose subject receives the anchor's deed ("Honduras gets ultimatum",
+        "Serbia faces a deadline"), or ``None``."""
+        if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ not in ("dobj", "obj"):
+            return None
+        return anchor.head if anchor.head.lower_ in self.view.words_of("receiving_verbs") else None
+
     @role_sources.register("dative")
     def _dative(self, anchor: Token) -> Token | None:
         """Whom the deed is given or sent to: "gave the envoy 48 hours", "sent an ultimatum to
@@ -606,10 +636,12 @@ class RoleFinder:
         Qatar to meet the ultimatum in return for an end to the boycott" is the demand of those who
         want it). A main clause's answer stays ("X accepted a request to extend the deadline")."""
         answers = self.view.words_of("answer_verbs")
+        received = self._receiving_verb(anchor)
         return self._first_subject(
             token
             for token in anchor.ancestors
             if not (token.lower_ in answers and token.pos_ in ("VERB", "AUX") and token.dep_ in ("ccomp", "xcomp"))
+            and (received is None or token.i != received.i)
         )
 
     @role_sources.register("subject_outside_report")

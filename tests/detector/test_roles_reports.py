@@ -408,3 +408,8 @@ def test_a_sure_model_reads_denials_worded_without_a_rule_s_words(engine, text: 
 def test_who_released_a_report_says_whether_it_is_a_medium_s(engine, text: str, fires: bool) -> None:  # noqa: ANN001
     detected = by_pattern(judged_by(engine, wire_denial=0.97).detect(text), "wire_denial")
     assert bool(detected) is fires
+
+
+def test_who_issued_a_statement_that_denies_is_the_actor(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "A statement from the Foreign Ministry denied the Reuters report on the talks.")
+    assert (found.actor, found.agency) == ("the Foreign Ministry", "Reuters")

@@ -184,6 +184,34 @@ def test_who_meets_or_rejects_an_ultimatum_is_the_one_it_was_put_to(engine, text
     assert (found.actor, found.target) == (actor, target)
 
 
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        (
+            "Venezuela received an ultimatum from Washington to free the prisoners within a week.",
+            "Washington",
+            "Venezuela",
+        ),
+        ("Serbia faces a NATO ultimatum to withdraw its troops from Kosovo by Friday.", "NATO", "Serbia"),
+        ("Honduras Gets Ultimatum From American Nations", "American Nations", "Honduras"),
+    ],
+)
+def test_who_receives_an_ultimatum_is_its_target_and_who_sent_it_the_actor(
+    engine,  # noqa: ANN001
+    text: str,
+    actor: str,
+    target: str,
+) -> None:
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert (found.actor, found.target) == (actor, target)
+
+
+def test_a_warning_s_object_is_the_target_of_an_ultimatum_the_model_reads_alone(engine) -> None:  # noqa: ANN001
+    text = "US President George W Bush has warned Afghanistan's ruling Taliban that time is running out."
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("US President George W Bush", "Afghanistan's ruling Taliban")
+
+
 def test_a_named_state_behind_a_dateline_is_the_actor_not_its_unnamed_voice(engine) -> None:  # noqa: ANN001
     text = (
         "NAIROBI (AP) — Kenya has asked Somalia to withdraw its soldiers from the border town within a week, "
@@ -688,3 +716,8 @@ def test_a_name_the_recogniser_ends_on_of_keeps_what_follows(engine) -> None:  #
     assert embassy.head.text != "of" and any(c.text == "of" for c in embassy.children)  # the parse it is about
     start, end = noun_phrase(embassy)
     assert doc[start:end].text == "The Royal Embassy of Jordan"
+
+
+def test_a_state_s_guard_corps_massed_is_a_buildup_by_that_state(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Iran has massed 70,000 Revolutionary Guards in the border area, officials said.")
+    assert (found.actor, found.rule) == ("Iran", "deploys_forces")
