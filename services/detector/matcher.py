@@ -303,12 +303,16 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     return first or AloneParties(None, None, unfit)
 
 
-def _headline_parties(finder: RoleFinder, root: Token, anchors: list[Lexicon]) -> tuple[Role, Role | None] | None:
+def _headline_parties(
+    finder: RoleFinder, root: Token, anchors: list[Lexicon], with_object: bool = False
+) -> tuple[Role, Role | None] | None:
     """A headline whose verb the tagger took for a noun: "Peruvian Foreign Ministry orders
     Venezuelan diplomats to leave ..." (root "orders"), "Chavez orders U.S. ambassador to
     leave ..." ("orders" inside the root's phrase). The verb is the first word of the root's
     phrase that a loose rule's anchor lists; whoever is named before it acts, and the phrase
-    after it (the root's object, else the rest of the root's phrase) is the target."""
+    after it (the root's object, else the rest of the root's phrase) is the target. With
+    ``with_object`` a root noun with an object is such a verb even when no anchor lists it
+    ("Guyana President issues April 30 deadline ...")."""
     view = finder.view
     words = view.words
     if root.pos_ not in ("NOUN", "PROPN"):
@@ -317,6 +321,8 @@ def _headline_parties(finder: RoleFinder, root: Token, anchors: list[Lexicon]) -
     pivot = next(
         (t for t in phrase if t.i > phrase[0].i and any(anchor.match_at(words, t.i) for anchor in anchors)), None
     )
+    if pivot is None and with_object and any(c.dep_ in ("dobj", "appos") for c in root.rights):
+        pivot = root
     if pivot is None:
         return None
     start = phrase[0].i
@@ -341,7 +347,7 @@ def _headline(finder: RoleFinder, pattern: CompiledPattern) -> tuple[Role, Role 
     roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
     if not roots:
         return None
-    return _headline_parties(finder, roots[0], [rule.anchor for rule in pattern.rules])
+    return _headline_parties(finder, roots[0], [rule.anchor for rule in pattern.rules], with_object=True)
 
 
 def _named(

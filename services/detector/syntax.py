@@ -148,8 +148,12 @@ def negation_chain(anchor: Token) -> list[Token]:
 
 
 def modifiers(anchor: Token) -> set[int]:
-    """Negators, modals, determiners and markers on the anchor and the heads of its clause."""
-    return {child.i for token in negation_chain(anchor) for child in token.children if child.dep_ in MODIFIER_DEPS}
+    """Negators, modals, determiners and markers on the anchor and the heads of its clause, and
+    the "neither ... nor" a coordinated verb is denied by ("would neither confirm nor deny")."""
+    found = {child.i for token in negation_chain(anchor) for child in token.children if child.dep_ in MODIFIER_DEPS}
+    if anchor.dep_ == "conj":
+        found |= {c.i for c in anchor.head.children if c.dep_ in ("cc", "preconj") and c.lower_ in ("nor", "neither")}
+    return found
 
 
 def enclosing_marks(anchor: Token) -> set[int]:

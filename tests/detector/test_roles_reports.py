@@ -114,7 +114,7 @@ def test_a_sports_body_denying_a_report_is_no_official_denial(engine) -> None:  
 
 
 def test_a_town_the_tagger_does_not_know_before_a_date_is_a_dateline(engine) -> None:  # noqa: ANN001
-    text = "Gjilan, 6 May 2017 - The Ministry of Foreign Affairs refuted the recent writings in Serbian media about armed groups."
+    text = "Prizren, 9 March 2019 - The Ministry of Foreign Affairs refuted last week's stories in Albanian media about smuggling."
     [found] = _denials_alone(engine, text)
     assert found.actor == "The Ministry of Foreign Affairs"
 
@@ -234,7 +234,7 @@ def test_a_quoted_denial_by_an_unnamed_he_is_not_dropped_as_the_quote_s_outlet(e
 @pytest.mark.parametrize(
     "text",
     [
-        "The Kremlin said on Monday that it could neither confirm nor deny a report in the Harbour Gazette.",
+        "On Tuesday the Kremlin would neither confirm nor deny a story carried by the Harbour Gazette.",
         "The foreign ministry declined to confirm or deny the newspaper report.",
         "The ministry did not deny the Harbour Gazette report.",
     ],
@@ -271,7 +271,10 @@ def test_a_relative_clause_naming_a_report_does_not_make_the_official_a_medium(e
     ("text", "fires"),
     [
         # a city before a colon is where the story was filed: the party is the one after it
-        ('New Delhi: The Congress on Monday rejected as "entirely false" a report that its leader may quit.', False),
+        (
+            'Chennai: The Congress party on Friday dismissed as "wholly false" a report that its chief would resign.',
+            False,
+        ),
         ("Islamabad: The Foreign Office on Monday rejected as baseless a report in the Daily Courier.", True),
     ],
 )
@@ -336,7 +339,7 @@ def test_who_denied_a_report_in_its_relative_clause_still_denies_it(engine) -> N
     ("text", "target", "agency"),
     [
         # an outlet's initials
-        ("Iran rebukes WSJ claims on plans to attack Saudi Arabia as baseless", "WSJ", "WSJ"),
+        ("Oman rebukes WSJ claims about a secret port deal as baseless", "WSJ", "WSJ"),
         # "The Information" is an outlet; "The information spread in ..." is not
         (
             '"The information spread in the Georgian media about the shelling is false," the Defence '

@@ -207,9 +207,9 @@ def test_who_receives_an_ultimatum_is_its_target_and_who_sent_it_the_actor(
 
 
 def test_a_warning_s_object_is_the_target_of_an_ultimatum_the_model_reads_alone(engine) -> None:  # noqa: ANN001
-    text = "US President George W Bush has warned Afghanistan's ruling Taliban that time is running out."
+    text = "Brazilian President Luiz Lula has warned Venezuela's ruling junta that its time is running out."
     [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
-    assert (found.actor, found.target) == ("US President George W Bush", "Afghanistan's ruling Taliban")
+    assert (found.actor, found.target) == ("Brazilian President Luiz Lula", "Venezuela's ruling junta")
 
 
 def test_a_named_state_behind_a_dateline_is_the_actor_not_its_unnamed_voice(engine) -> None:  # noqa: ANN001
@@ -411,8 +411,8 @@ def test_a_buildup_actor_naming_no_state_gives_way_to_whose_forces_they_are(engi
 def test_a_state_within_miles_of_an_outpost_named_in_apposition_is_the_target(engine) -> None:  # noqa: ANN001
     found = _buildup(
         engine,
-        "Peru has flexed its military muscle by deploying six stealth bombers from Lima to Isla Alba, "
-        "a strategic Indian Ocean outpost just over 2,000 miles from Chile.",
+        "Peru showed its strength by moving four heavy bombers from Lima to Isla Alba, "
+        "a remote Pacific airstrip some 1,500 miles from Chile.",
     )
     assert (found.actor, found.target) == ("Peru", "Chile")
 
@@ -421,7 +421,7 @@ def test_a_state_announcing_its_own_troops_withdrawal_issues_no_ultimatum(engine
     from tests.detector.conftest import judged_by
 
     judged = judged_by(engine, ultimatum=0.5)
-    own = "French troops to withdraw from Niger by year-end says France's President Emmanuel Macron"
+    own = "Belgian soldiers to leave Mali by December, says Belgium's Prime Minister Alexander De Croo"
     assert by_pattern(judged.detect(own), "ultimatum") == []
     other = "France's President Emmanuel Macron told Malian troops to withdraw from the border by Friday."
     assert by_pattern(judged.detect(other), "ultimatum")
@@ -490,7 +490,7 @@ def test_every_sovereign_state_is_in_the_gazetteer(text: str, code: str) -> None
 def test_who_set_a_deadline_described_by_a_participle_is_the_actor(engine) -> None:  # noqa: ANN001
     found = _sure_ultimatum(
         engine,
-        "The deadline set by the ruling junta in Ruritania for French forces to leave the country expires today.",
+        "The deadline fixed by the ruling junta in Ruritania for Belgian troops to quit its territory runs out tonight.",
     )
     assert found.actor == "ruling junta in Ruritania"
 
@@ -514,7 +514,7 @@ def test_a_deadline_one_sets_oneself_is_no_ultimatum(engine, text: str, context:
     ("text", "target"),
     [
         ("The council sent an ultimatum to the junta to stand down within a week or face sanctions.", "junta"),
-        ("The order gives Chile's envoy to the South American country just 72 hours to exit.", "Chile's envoy"),
+        ("The decree gives Chile's consul to the Andean nation only 48 hours to exit.", "Chile's consul"),
     ],
 )
 def test_a_dative_preposition_is_never_the_party_told(engine, text: str, target: str) -> None:  # noqa: ANN001
@@ -586,7 +586,7 @@ def test_a_demonym_on_a_border_is_the_side_approached_not_whose_forces(engine) -
 
 def test_a_state_ordering_its_own_staff_out_is_no_ultimatum(engine) -> None:  # noqa: ANN001
     detected = judged_by(engine, ultimatum=0.99).detect(
-        "The Department of State ordered the departure of U.S. direct hire employees due to the fighting."
+        "The State Department ordered the departure of U.S. embassy staff because of the unrest."
     )
     assert by_pattern(detected, "ultimatum") == []
 
@@ -594,8 +594,8 @@ def test_a_state_ordering_its_own_staff_out_is_no_ultimatum(engine) -> None:  # 
 def test_a_navy_s_ship_named_after_a_person_stands_for_its_state(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(
         judged_by(engine, military_buildup=0.99).detect(
-            "The USS Abraham Lincoln aircraft carrier strike group has entered the Arabian Sea amid "
-            "escalating tensions with Iran."
+            "The USS Theodore Roosevelt carrier strike group has entered the Gulf of Oman amid "
+            "rising tensions with Iran."
         ),
         "military_buildup",
     )
@@ -627,11 +627,11 @@ def test_who_must_meet_an_ultimatum_others_want_met_is_its_target_not_its_issuer
 def test_a_headline_verb_read_as_a_noun_is_not_part_of_who_acts(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(
         judged_by(engine, ultimatum=0.99).detect(
-            "Maldives President issues March 15 deadline for Indian troop withdrawal"
+            "Guyana President issues April 30 deadline for Venezuelan troop withdrawal"
         ),
         "ultimatum",
     )
-    assert found.actor == "Maldives President"
+    assert found.actor == "Guyana President"
 
 
 @pytest.mark.parametrize(
@@ -647,16 +647,16 @@ def test_a_sure_model_takes_a_bare_name_s_demand(engine, probability: float, fir
 
 def test_the_speaker_of_a_second_verb_is_the_subject_both_share(engine) -> None:  # noqa: ANN001
     detected = judged_by(engine, ultimatum=0.9).detect(
-        "Shortly after his speech, Tokayev spoke to Reuters and said that Kyrgyzstan must commit to a "
-        "full withdrawal of its troops from his country's territory."
+        "After the summit, Tokayev spoke to Reuters and said that Kyrgyzstan must agree to a "
+        "complete pullout of its soldiers from the disputed valley."
     )
     assert [(d.actor, d.target) for d in by_pattern(detected, "ultimatum")] == [("Tokayev", "Kyrgyzstan")]
 
 
 def test_a_court_s_head_named_with_his_title_is_no_party_to_an_ultimatum(engine) -> None:  # noqa: ANN001
     detected = judged_by(engine, ultimatum=0.99).detect(
-        "However, by midday Tomas Herrera, head of Peru's Constitutional Court, said that it had issued a "
-        "temporary injunction blocking the order to expel the ambassador."
+        "By evening, however, Tomas Herrera, head of Peru's Constitutional Court, said it had granted an "
+        "interim order halting the expulsion of the ambassador."
     )
     assert by_pattern(detected, "ultimatum") == []
 
@@ -675,8 +675,8 @@ def test_a_time_of_day_before_a_name_is_not_part_of_the_party(engine) -> None:  
         ("Thailand accused the two diplomats of spying and gave them 72 hours to leave.", "two diplomats"),
         # the idiom is no person: the pronoun stays unresolved rather than naming it
         (
-            "Pakistan has declared Indian High Commission official persona non grata and asked him to leave "
-            "Pakistan within 24 hours.",
+            "Pakistan has declared Indian consulate official persona non grata and asked him to quit "
+            "Pakistan within 48 hours.",
             None,
         ),
     ],
@@ -700,7 +700,7 @@ def test_a_call_on_another_state_to_deploy_is_no_buildup_by_the_caller(engine, t
 
 def test_forces_used_in_a_strike_are_no_buildup(engine) -> None:  # noqa: ANN001
     detected = judged_by(engine, military_buildup=0.95).detect(
-        "Early on Wednesday, Syria fired more than a dozen missiles at bases in northern Jordan."
+        "Late on Sunday, Syria launched about twenty rockets at camps in northern Jordan."
     )
     assert by_pattern(detected, "military_buildup") == []
 
@@ -719,5 +719,48 @@ def test_a_name_the_recogniser_ends_on_of_keeps_what_follows(engine) -> None:  #
 
 
 def test_a_state_s_guard_corps_massed_is_a_buildup_by_that_state(engine) -> None:  # noqa: ANN001
-    found = _buildup(engine, "Iran has massed 70,000 Revolutionary Guards in the border area, officials said.")
-    assert (found.actor, found.rule) == ("Iran", "deploys_forces")
+    found = _buildup(engine, "Tehran has massed 30,000 Revolutionary Guards near the frontier, a general said.")
+    assert (found.actor, found.rule) == ("Tehran", "deploys_forces")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "actor", "target"),
+    [
+        ("Moscow had set Kyiv a strict timeline for surrendering the port city.", "sets_deadline", "Moscow", "Kyiv"),
+        (
+            "The president issued a June 1 deadline for the withdrawal of the foreign troops.",
+            "sets_deadline",
+            "president",
+            "withdrawal of the foreign troops",
+        ),
+        (
+            "The foreign ministry said the Iranian ambassador must return to Tehran with immediate effect.",
+            "demands_compliance_by_deadline",
+            "foreign ministry",
+            "Iranian ambassador",
+        ),
+        (
+            "The prime minister warned of serious consequences if Hamas does not release the hostages.",
+            "threatens_force_on_condition",
+            "prime minister",
+            "Hamas",
+        ),
+    ],
+)
+def test_a_demand_worded_with_a_timeline_an_act_or_consequences_is_an_ultimatum(
+    engine,  # noqa: ANN001
+    text: str,
+    rule: str,
+    actor: str,
+    target: str,
+) -> None:
+    found = _ultimatum(engine, text)
+    assert (found.rule, found.actor, found.target) == (rule, actor, target)
+
+
+def test_a_withdrawal_one_is_not_opposed_to_is_no_demand_however_sure_the_model(engine) -> None:  # noqa: ANN001
+    text = (
+        '"We are not opposed to a withdrawal, but we propose that the details be worked out by a joint '
+        'committee," the minister said.'
+    )
+    assert not by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
