@@ -764,3 +764,21 @@ def test_a_withdrawal_one_is_not_opposed_to_is_no_demand_however_sure_the_model(
         'committee," the minister said.'
     )
     assert not by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+
+
+def test_forces_pulled_to_a_border_are_a_buildup(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine, "The border service accused Uzbekistan of pulling troops and armour to the disputed border."
+    )
+    assert (found.actor, found.rule) == ("Uzbekistan", "moves_forces_toward")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia pulled its troops back from the border on Friday.",
+        "Russia moved its tanks away from the border with Ukraine.",
+    ],
+)
+def test_forces_moved_back_or_away_are_no_buildup_however_sure_the_model(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup") == []
