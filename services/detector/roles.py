@@ -366,8 +366,9 @@ class RoleFinder:
                 if not a_word_of_something_else(end):
                     return view.doc[start]
         for start, end in view.spans(reports):
-            if start not in view.attribution and not a_word_of_something_else(end):
-                return view.doc[start]
+            called = view.doc[end - 1].dep_ == "pobj" and view.doc[end - 1].head.lower_ == "as"
+            if start not in view.attribution and not a_word_of_something_else(end) and not called:
+                return view.doc[start]  # not what a denied claim is called: "dismissed ... as fake news"
         return None
 
     @role_sources.register("complier")

@@ -416,3 +416,11 @@ def test_who_released_a_report_says_whether_it_is_a_medium_s(engine, text: str, 
 def test_who_issued_a_statement_that_denies_is_the_actor(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "A statement from the Foreign Ministry denied the Reuters report on the talks.")
     assert (found.actor, found.agency) == ("the Foreign Ministry", "Reuters")
+
+
+def test_what_a_denied_claim_is_called_is_not_the_report(engine) -> None:  # noqa: ANN001
+    # "fake news" names the claim denied, not a report: no report, no denial the rules back
+    detected = judged_by(engine, wire_denial=0.5).detect(
+        "The army dismissed rebel claims of heavy losses as fake news."
+    )
+    assert by_pattern(detected, "wire_denial") == []
