@@ -1003,12 +1003,13 @@ class RoleFinder:
         codes = self.gazetteer.countries(role.text)
         return codes[0] if len(codes) == 1 else None
 
-    def with_outlet(self, target: Role | None) -> Role | None:
+    def with_outlet(self, target: Role | None, actor: Role | None = None) -> Role | None:
         """A denied report named with the outlet that ran it: "reports published by Indian media",
         "the report (The Washington Free Beacon)". The outlet is the one the report's phrase hangs
         on ("a report in the Daily Post"), else one named elsewhere in the sentence (never its
         own attribution: "..., Reuters reported" tells who reports the denial), else the latest
-        one in the sentences before (there, attribution is the report's own source). A report
+        one in the sentences before (there, attribution is the report's own source), never one
+        in the ``actor``'s own words ("Director General of International Media"). A report
         that names its outlet, or with no outlet in sight, keeps its words."""
         if target is None or not target.resolved or target.view is not self.view:
             return target
@@ -1022,6 +1023,8 @@ class RoleFinder:
             if end - target.start < 2 * MAX_PHRASE:
                 return Role(view.text_of(target.start, end), view, target.start, target.end)
         avoid = view.attribution | target.indices
+        if actor is not None and actor.view is view:
+            avoid = avoid | set(range(actor.start, actor.end))
         named = next((self._outlet_phrase(view, s, e) for s, e in self._outlets(view) if s not in avoid), None)
         before = self.outlet_before() if named is None else None
         outlet = named or (before.text if before is not None else None)
@@ -1184,7 +1187,7 @@ def _reports_with_outlet(
     finder: RoleFinder, actor: Role | None, target: Role | None
 ) -> tuple[Role | None, Role | None]:
     """The actor as written; a denied report named with the outlet that ran it."""
-    return actor, finder.with_outlet(target)
+    return actor, finder.with_outlet(target, actor)
 
 
 LEAD_POS = frozenset({"ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART", "INTJ"})

@@ -58,13 +58,17 @@ class Standing:
         indices = syntax.without_relative_clauses(view.doc, indices)
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):
             return False
-        # "press secretary", "the military's media wing": a medium's word inside an office's name
+        # "press secretary", "the military's media wing": a medium's word inside an office's name,
+        # or in its portfolio ("Director General of International Media")
         offices = {i for s, e in view.spans(view.shared("officials")) for i in range(s, e)}
+        offices |= _portfolios(view, offices)
         if any(s in indices and s not in offices for s, _e in view.spans(view.shared("media_nouns"))):
             return False
         for ent in view.doc.ents:
             if ent.start in indices and ent.label_ == "ORG":
                 inner = set(range(ent.start, ent.end))
+                if inner <= offices:
+                    continue
                 # "the Spokesperson" a tagger takes for an organisation is still a spokesperson
                 if any(view.has_shared(name, inner) for name in ("officials", "spokespeople")):
                     continue
@@ -244,6 +248,19 @@ class Standing:
                 if view.hits(words, set(range(ent.start, ent.end))):
                     return True
         return False
+
+
+def _portfolios(view: SentenceView, offices: set[int]) -> set[int]:
+    """What an office is "of": "Minister of Information and Media", "Director General of
+    International Media" (the office's field, which names no outlet)."""
+    if not syntax.parsed(view.doc):
+        return set()
+    found: set[int] = set()
+    for i in offices:
+        for child in view.doc[i].children:
+            if child.dep_ == "prep" and child.lower_ == "of" and child.i not in offices:
+                found |= syntax.subtree(child)
+    return found
 
 
 def bare_name(role: Role) -> bool:

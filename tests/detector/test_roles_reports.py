@@ -424,3 +424,13 @@ def test_what_a_denied_claim_is_called_is_not_the_report(engine) -> None:  # noq
         "The army dismissed rebel claims of heavy losses as fake news."
     )
     assert by_pattern(detected, "wire_denial") == []
+
+
+def test_an_office_of_the_media_is_an_official_and_names_no_outlet(engine) -> None:  # noqa: ANN001
+    text = (
+        "Carlos Ruiz, Director General of International Media for the president's office, denied that any "
+        "agency had spied on reporters as the article suggests."
+    )
+    [found] = by_pattern(judged_by(engine, wire_denial=0.8).detect(text), "wire_denial")
+    assert found.actor == "Carlos Ruiz, Director General of International Media"
+    assert "International Media" not in found.target
