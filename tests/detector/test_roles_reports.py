@@ -434,3 +434,19 @@ def test_an_office_of_the_media_is_an_official_and_names_no_outlet(engine) -> No
     [found] = by_pattern(judged_by(engine, wire_denial=0.8).detect(text), "wire_denial")
     assert found.actor == "Carlos Ruiz, Director General of International Media"
     assert "International Media" not in found.target
+
+
+@pytest.mark.parametrize(
+    ("text", "probability", "target"),
+    [
+        ("The government is forced to answer the brutal untruths spread by the media about the vote.", 0.8, "media"),
+        (
+            "The prime minister's spokesman said he did not recognise the newspaper's account of the meeting.",
+            0.05,  # below the loose rules' threshold: a strict rule must read it
+            "the newspaper's account of the meeting",
+        ),
+    ],
+)
+def test_untruths_and_an_account_not_recognised_are_denials(engine, text: str, probability: float, target: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(judged_by(engine, wire_denial=probability).detect(text), "wire_denial")
+    assert found.target == target
