@@ -782,3 +782,12 @@ def test_forces_pulled_to_a_border_are_a_buildup(engine) -> None:  # noqa: ANN00
 )
 def test_forces_moved_back_or_away_are_no_buildup_however_sure_the_model(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup") == []
+
+
+def test_who_signals_what_follows_an_unmet_condition_is_the_actor(engine) -> None:  # noqa: ANN001
+    text = (
+        "If Lebanon refuses to comply by Friday, the Gulf states signaled, they will keep their ports closed "
+        "to its ships indefinitely."
+    )
+    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("Gulf states", "Lebanon")
