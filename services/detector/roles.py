@@ -281,6 +281,8 @@ class RoleFinder:
             if not any(c.dep_ in ("nsubj", "nsubjpass") for c in children):
                 shared = syntax.verb_subject(token)  # "Aliyev spoke to Al Arabiya and said that ..."
                 children += [shared] if shared is not None else []
+            if any(c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in children):
+                continue  # '"I say to Hamas: ...," Netanyahu warned': the quote's speaker is outside it
             for child in children:
                 # A speaking outlet stays (an editorial's demand is not a state's); a report does not.
                 if child.dep_ in ("nsubj", "nsubjpass") and not self._is_report_noun(child):

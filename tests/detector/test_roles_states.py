@@ -791,3 +791,12 @@ def test_who_signals_what_follows_an_unmet_condition_is_the_actor(engine) -> Non
     )
     [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
     assert (found.actor, found.target) == ("Gulf states", "Lebanon")
+
+
+def test_a_quote_s_first_person_speaker_is_the_one_named_outside_it(engine) -> None:  # noqa: ANN001
+    text = (
+        "\u201cI say to Hezbollah: If you don't hand over the prisoners, there will be consequences you can't "
+        "imagine,\u201d Netanyahu warned."
+    )
+    [found] = by_pattern(judged_by(engine, ultimatum=0.5).detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("Netanyahu", "Hezbollah")
