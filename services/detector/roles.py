@@ -406,8 +406,12 @@ class RoleFinder:
                     return other
                 if dative is not None:
                     return dative  # "gave the junta a week to reinstate the president"
-            answered = token is anchor and nominal and head.lower_ in self.view.words_of("answer_verbs")
-            answered = answered or (token is anchor and self._receiving_verb(anchor) is not None)
+            # "Iraq rejected the ultimatum", "Maduro received an ultimatum": who answers or receives it
+            answered = (
+                token is anchor
+                and nominal
+                and (head.lower_ in self.view.words_of("answer_verbs") or self._receiving_verb(anchor) is not None)
+            )
             if (
                 token.dep_ in ("dobj", "attr")
                 and subject is not None

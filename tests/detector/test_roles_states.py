@@ -180,7 +180,7 @@ def test_an_acronym_in_brackets_belongs_to_the_name(engine) -> None:  # noqa: AN
     ],
 )
 def test_who_meets_or_rejects_an_ultimatum_is_the_one_it_was_put_to(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text)
     assert (found.actor, found.target) == (actor, target)
 
 
@@ -202,13 +202,13 @@ def test_who_receives_an_ultimatum_is_its_target_and_who_sent_it_the_actor(
     actor: str,
     target: str,
 ) -> None:
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text)
     assert (found.actor, found.target) == (actor, target)
 
 
 def test_a_warning_s_object_is_the_target_of_an_ultimatum_the_model_reads_alone(engine) -> None:  # noqa: ANN001
     text = "Brazilian President Luiz Lula has warned Venezuela's ruling junta that its time is running out."
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text)
     assert (found.actor, found.target) == ("Brazilian President Luiz Lula", "Venezuela's ruling junta")
 
 
@@ -448,9 +448,9 @@ def test_a_leader_s_own_wish_to_go_is_no_ultimatum(engine, text: str, fires: boo
     assert bool(by_pattern(judged_by(engine, ultimatum=0.79).detect(text), "ultimatum")) is fires
 
 
-def _sure_ultimatum(engine, text: str):  # noqa: ANN001, ANN202 - test helper
-    """The one ultimatum in ``text`` with a judge sure of every sentence."""
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+def _sure_ultimatum(engine, text: str, probability: float = 0.99):  # noqa: ANN001, ANN202 - test helper
+    """The one ultimatum in ``text`` with a judge giving every sentence ``probability`` (sure by default)."""
+    [found] = by_pattern(judged_by(engine, ultimatum=probability).detect(text), "ultimatum")
     return found
 
 
@@ -682,7 +682,7 @@ def test_a_time_of_day_before_a_name_is_not_part_of_the_party(engine) -> None:  
     ],
 )
 def test_a_pronoun_object_of_a_second_verb_is_whom_the_first_verb_names(engine, text: str, target) -> None:  # noqa: ANN001
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text)
     assert found.target == target
 
 
@@ -789,7 +789,7 @@ def test_who_signals_what_follows_an_unmet_condition_is_the_actor(engine) -> Non
         "If Lebanon refuses to comply by Friday, the Gulf states signaled, they will keep their ports closed "
         "to its ships indefinitely."
     )
-    [found] = by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text)
     assert (found.actor, found.target) == ("Gulf states", "Lebanon")
 
 
@@ -798,5 +798,5 @@ def test_a_quote_s_first_person_speaker_is_the_one_named_outside_it(engine) -> N
         "\u201cI say to Hezbollah: If you don't hand over the prisoners, there will be consequences you can't "
         "imagine,\u201d Netanyahu warned."
     )
-    [found] = by_pattern(judged_by(engine, ultimatum=0.5).detect(text), "ultimatum")
+    found = _sure_ultimatum(engine, text, 0.5)
     assert (found.actor, found.target) == ("Netanyahu", "Hezbollah")
