@@ -217,6 +217,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "sports",
         "claim_nouns",
         "receiving_verbs",
+        "honorifics",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

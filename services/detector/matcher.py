@@ -321,7 +321,7 @@ def _headline_parties(
     pivot = next(
         (t for t in phrase if t.i > phrase[0].i and any(anchor.match_at(words, t.i) for anchor in anchors)), None
     )
-    if pivot is None and with_object and any(c.dep_ in ("dobj", "appos") for c in root.rights):
+    if pivot is None and with_object and any(_an_object(c) for c in root.rights):
         pivot = root
     if pivot is None:
         return None
@@ -338,6 +338,14 @@ def _headline_parties(
         return actor, Role(view.text_of(pivot.i + 1, root.i + 1), view, pivot.i + 1, root.i + 1)
     following = next((c for c in root.rights if c.dep_ in ("appos", "dobj", "npadvmod", "attr")), None)
     return actor, finder.party(following) if following is not None else None
+
+
+def _an_object(token: Token) -> bool:
+    """A root noun's right child that reads as its object ("Guyana President issues April 30
+    deadline"), not a name set off by a comma ("Serbia's Foreign Minister, Ivica Dacic, ...")."""
+    if token.dep_ == "dobj":
+        return True
+    return token.dep_ == "appos" and token.left_edge.i > 0 and token.doc[token.left_edge.i - 1].text != ","
 
 
 def _headline(finder: RoleFinder, pattern: CompiledPattern) -> tuple[Role, Role | None] | None:

@@ -230,8 +230,12 @@ class RoleFinder:
             if quoted is not None:
                 return quoted
         subject = syntax.clause_subject(anchor)
-        if subject is None or self._is_report_like(subject) or self._receiving_verb(anchor) is not None:
+        if subject is None or self._receiving_verb(anchor) is not None:
             return None  # "Maduro received an ultimatum": who receives it is its target
+        # "Serbia's Foreign Minister, Ivica Dacic, called a news report a big lie", parsed as a
+        # minister described by a clause: the clause is what the subject does, not what it is
+        if self._is_report_like(subject, besides=self._clause_below(subject, anchor)):
+            return None
         if subject.dep_ == "nsubjpass" and subject.head.lower_ not in self.view.words_of("raising_verbs"):
             return None
         # "A statement from the Foreign Ministry denied ...": who issued it acts
@@ -323,6 +327,8 @@ class RoleFinder:
             subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
             if subject is None or subject.pos_ == "PRON" or subject.i in self.view.dateline:
                 continue
+            if subject.i == anchor.i:  # "told him that Egypt's transition must begin now"
+                continue
             if complier is not None and subject.i == complier.i:
                 continue
             if demands is not None and (token.head.i == speech.i or not demands.match_at(self.view.words, token.i)):
@@ -333,7 +339,8 @@ class RoleFinder:
 
     def _issuer(self, said_by: Token) -> Token | None:
         """Who issued a statement that speaks: "a statement from the Prime Minister's Office
-        read" (a ``from``, ``by`` or ``of`` phrase, or "issued by"), else ``None``."""
+        read" (a ``from``, ``by`` or ``of`` phrase, or "issued by"), or who issued the statement
+        it is the object of ("the ministry released a statement denying ..."), else ``None``."""
         if not self.view.hits(self.view.shared("address_words"), {said_by.i}):
             return None
         for child in said_by.children:
@@ -345,6 +352,8 @@ class RoleFinder:
                 agent = self._agent(child)
                 if agent is not None:
                     return agent
+        if said_by.dep_ == "dobj":  # "the federation released a statement denying ...": who released it
+            return syntax.verb_subject(said_by.head)
         return None
 
     @role_sources.register("object")
@@ -676,11 +685,20 @@ class RoleFinder:
             self.view.hits(self.view.shared("report_nouns"), {token.i})
         )
 
-    def _is_report_like(self, token: Token) -> bool:
+    @staticmethod
+    def _clause_below(head: Token, anchor: Token) -> frozenset[int]:
+        """The words of the clause under ``head`` that holds ``anchor`` (empty when ``anchor``
+        is not below ``head``)."""
+        for child in head.children:
+            if anchor.i in syntax.subtree(child) and child.dep_ in ("acl", "relcl"):
+                return frozenset(syntax.subtree(child))
+        return frozenset()
+
+    def _is_report_like(self, token: Token, besides: frozenset[int] = frozenset()) -> bool:
         """A report, an empty reference, or a phrase naming a medium ("the newspaper said", "RFA,
         an unofficial media source"); a relative clause does not count ("Kiptoo, who was named
-        in a Daily Nation report")."""
-        tree = syntax.without_relative_clauses(token.doc, syntax.subtree(token))
+        in a Daily Nation report"), nor the words ``besides``."""
+        tree = syntax.without_relative_clauses(token.doc, syntax.subtree(token)) - besides
         return (
             bool(self.view.hits(self.view.shared("report_nouns"), {token.i}))
             or (token.lower_ in self.view.words_of("empty_references"))
@@ -806,6 +824,11 @@ class RoleFinder:
                     return role
         if person is None:
             person = pronoun.lower_ in self.view.words_of("person_pronouns")
+        sayer = self._sayer(pronoun) if person else None
+        if sayer is not None:  # "The PM's spokesman said he did not recognise this account"
+            role = self._role_for(sayer, exclude)
+            if role is not None and (exclude is None or not _same(role, exclude)):
+                return role
         quote: set[int] = set()
         if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
             quote = syntax.subtree(pronoun.head)
@@ -835,6 +858,26 @@ class RoleFinder:
                     if exclude is None or not (_same(role, exclude) or role.text in exclude.text):
                         return role
         return Role(pronoun.text, self.view, pronoun.i, pronoun.i + 1, resolved=False)
+
+    def _sayer(self, pronoun: Token) -> Token | None:
+        """Who says what a "he" or "she" does, when that one is a person named or titled: "the
+        PM's official spokesman said he did not recognise ..." (the subject of the speech verb
+        whose reported clause the pronoun is the subject of). Which person a reported "he" is
+        goes first to the one reporting, not to the last name before him."""
+        if pronoun.dep_ not in ("nsubj", "nsubjpass") or pronoun.lower_ not in ("he", "she"):
+            return None
+        clause = pronoun.head
+        if clause.dep_ != "ccomp" or clause.head is clause or clause.i < clause.head.i:
+            return None  # '"He must step down," the minister said': a quote put first is another's
+        speech = clause.head
+        if not self.view.shared("speech_verbs").match_at(self.view.words, speech.i):
+            return None
+        subject = next((c for c in speech.children if c.dep_ == "nsubj"), None)
+        if subject is None or subject.pos_ == "PRON":
+            return None
+        if subject.ent_type_ == "PERSON" or self._people_word(subject):
+            return subject
+        return None
 
     def _antecedents(self, view: SentenceView, person: bool, pronoun: bool = True) -> list[tuple[int, int]]:
         """Candidate antecedents in ``view``, in text order, as readable phrases. A demonym

@@ -264,9 +264,15 @@ def _portfolios(view: SentenceView, offices: set[int]) -> set[int]:
 
 
 def bare_name(role: Role) -> bool:
-    """A person's name and nothing else ("Demirel", "Dmitry Peskov"): no title, no body."""
+    """A person's name and nothing else ("Demirel", "Dmitry Peskov", "Mr Yilmaz"): no title,
+    no body; a courtesy word before the name gives it no office."""
     tokens = role.view.doc[role.start : role.end]
-    return role.resolved and all(t.ent_type_ == "PERSON" or t.is_punct for t in tokens)
+    courtesy = role.view.words_of("honorifics")
+    return (
+        role.resolved
+        and any(t.ent_type_ == "PERSON" for t in tokens)
+        and all(t.ent_type_ == "PERSON" or t.is_punct or t.lower_ in courtesy for t in tokens)
+    )
 
 
 def _initials_in_brackets(view: SentenceView, start: int, end: int) -> bool:

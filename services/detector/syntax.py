@@ -12,6 +12,9 @@ from spacy.tokens import Doc, Token
 OBJECT_DEPS = frozenset({"dobj", "obj", "nsubjpass", "attr", "oprd", "dative", "iobj"})
 OBJECT_PREPS = frozenset({"of", "to", "for", "about", "on", "against", "over"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl"})
+# Conjunctions of a clause set beside another ("..., as officials accused Baku of massing
+# troops"), which that other clause's modal or hedge does not reach.
+ASIDE_MARKS = frozenset({"as", "while", "whereas", "because", "since", "although", "though"})
 CLAUSE_CLIMB = frozenset({"xcomp", "conj", "aux", "auxpass", "acomp", "attr", "oprd"})
 NEGATION_CLIMB = frozenset(
     {
@@ -122,11 +125,24 @@ def verb_subject(verb: Token) -> Token | None:
 
 
 def governors(anchor: Token, hops: int = 3) -> set[int]:
-    """Ancestors up to ``hops`` away with their particles and auxiliaries, and the anchor's own."""
+    """Ancestors up to ``hops`` away with their particles and auxiliaries, and the anchor's own.
+
+    The climb stops at a clause set beside another by its conjunction ("as", "while",
+    "because"): the clause it hangs on does not govern it ("South Sudan warned that conflict could flare, as an official accused
+    Khartoum of massing troops" is no hypothetical massing). The verb a conjunct is coordinated with does not govern it
+    either ("denied sending soldiers but acknowledged it had massed troops"), though that
+    verb's auxiliaries do ("could mass troops and deploy ships")."""
     indices: set[int] = set()
-    chain = [anchor, *list(anchor.ancestors)[:hops]]
+    chain = [anchor]
+    for _ in range(hops):
+        token = chain[-1]
+        if token.head is token or (
+            token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in token.children)
+        ):
+            break  # "..., as officials accused Baku of massing troops" (not "gave it ten days to leave")
+        chain.append(token.head)
     for position, token in enumerate(chain):
-        if position:
+        if position and chain[position - 1].dep_ != "conj":
             indices.add(token.i)
         for child in token.children:
             if child.dep_ in ("prt", "aux", "auxpass", "mark") or (

@@ -48,13 +48,13 @@ def test_a_press_conference_is_no_outlet(engine) -> None:  # noqa: ANN001
     assert found.target == "report"
 
 
-def _denials_alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+def _denials_alone(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
     """The wire denials an engine finds in ``text`` with a judge certain of every sentence."""
-    return by_pattern(judged_by(engine, wire_denial=0.99).detect(text), "wire_denial")
+    return by_pattern(judged_by(engine, wire_denial=0.99).detect(text, context), "wire_denial")
 
 
-def _alone(engine, text: str):  # noqa: ANN001, ANN202 - test helper
-    [found] = _denials_alone(engine, text)
+def _alone(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = _denials_alone(engine, text, context)
     return found
 
 
@@ -450,3 +450,42 @@ def test_an_office_of_the_media_is_an_official_and_names_no_outlet(engine) -> No
 def test_untruths_and_an_account_not_recognised_are_denials(engine, text: str, probability: float, target: str) -> None:  # noqa: ANN001
     [found] = by_pattern(judged_by(engine, wire_denial=probability).detect(text), "wire_denial")
     assert found.target == target
+
+
+def test_a_minister_set_off_by_his_name_is_the_one_calling_the_story_a_lie(engine) -> None:  # noqa: ANN001
+    text = (
+        "Ruritania\u2019s Interior Minister, Ivan Petrov, called \u201ca shameless lie\u201d a story published by "
+        "the Daily Courier that the army had left the capital."
+    )
+    found = _denial(engine, text)
+    assert found.actor == "Ruritania's Interior Minister, Ivan Petrov"
+    assert by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup") == []
+
+
+def test_a_he_said_by_a_spokesman_is_the_spokesman(engine) -> None:  # noqa: ANN001
+    found = _alone(
+        engine,
+        'The president\'s chief spokesman said he "did not recognise" this account of the talks.',
+        "Opposition leader Ivan Petrov told the Sunday Herald that the meeting had ended in a shouting match.",
+    )
+    assert found.actor == "The president's chief spokesman"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        (
+            "The defence ministry released a statement on Sunday denying a report published by the Harbour "
+            "Gazette that two frigates had sunk.",
+            "defence ministry",
+        ),
+        (
+            "The national rugby union has released an official statement denying a report published by the "
+            "Harbour Gazette about a brawl after the final.",
+            None,
+        ),
+    ],
+)
+def test_a_statement_denying_a_report_is_its_issuer_s_denial(engine, text: str, actor: str | None) -> None:  # noqa: ANN001
+    found = by_pattern(engine.detect(text), "wire_denial")
+    assert [d.actor for d in found] == ([actor] if actor else [])

@@ -800,3 +800,31 @@ def test_a_quote_s_first_person_speaker_is_the_one_named_outside_it(engine) -> N
     )
     found = _sure_ultimatum(engine, text, 0.5)
     assert (found.actor, found.target) == ("Netanyahu", "Hezbollah")
+
+
+def test_the_demand_said_is_never_its_own_doer(engine) -> None:  # noqa: ANN001
+    text = (
+        "President Varga said he spoke to Ivan Petrov again on Monday and told him that Ruritania's transition "
+        'to a new government "must begin now."'
+    )
+    found = _sure_ultimatum(engine, text)
+    assert found.actor == "President Varga"
+
+
+def test_a_courtesy_title_before_a_name_gives_no_office(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(engine, "Earlier Mr Petrov demanded that Serbia hand over the rebel commander.")
+    assert (found.actor, found.target) == ("Mr Petrov", "Serbia")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the verb a conjunct is coordinated with does not govern it
+        "Eritrea, speaking before the African Union, denied again on Friday that it had sent soldiers into "
+        "neighbouring Ethiopia in pursuit of rebels but acknowledged it had massed troops along the border.",
+        # nor does the clause an adverbial clause hangs on
+        "Fighting could resume within days, as officials in Yerevan accused Azerbaijan of massing troops on the border.",
+    ],
+)
+def test_a_buildup_is_not_hedged_by_a_neighbouring_clause(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(judged_by(engine, military_buildup=0.5).detect(text), "military_buildup")
