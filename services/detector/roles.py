@@ -372,7 +372,7 @@ class RoleFinder:
             return last.dep_ == "compound" and last.head.i in other
 
         for thing in syntax.described_things(anchor):
-            tree = syntax.subtree(thing)
+            tree = syntax.own_subtree(thing)
             for start, end in view.hits(reports, tree) + [m for m in view.referenced_media if m[0] in tree]:
                 if not a_word_of_something_else(end):
                     return view.doc[start]

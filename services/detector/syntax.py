@@ -91,8 +91,22 @@ def object_tokens(anchor: Token) -> set[int]:
             indices.update(t.i for t in thing.lefts for t in t.subtree)
             indices.update(s.i for c in thing.rights if c.i != anchor.i and c.dep_ != "relcl" for s in c.subtree)
         else:
-            indices.update(subtree(thing))
+            indices.update(own_subtree(thing))
     return indices
+
+
+def own_subtree(thing: Token) -> set[int]:
+    """A phrase without the "who" clauses about someone inside it: "allegations by officials
+    who say U.S.-funded broadcasters ..." are the officials' allegations, whatever the clause
+    about them says. A clause about the phrase's head stays ("the claims, which Reuters first
+    reported"), as does one about a thing ("a list of units that a blog claimed ...")."""
+    inner = {
+        i
+        for t in thing.subtree
+        if t.dep_ == "relcl" and t.head.i != thing.i and any(c.lower_ in ("who", "whom") for c in t.children)
+        for i in subtree(t)
+    }
+    return subtree(thing) - inner
 
 
 def clause_subject(anchor: Token) -> Token | None:

@@ -489,3 +489,18 @@ def test_a_he_said_by_a_spokesman_is_the_spokesman(engine) -> None:  # noqa: ANN
 def test_a_statement_denying_a_report_is_its_issuer_s_denial(engine, text: str, actor: str | None) -> None:  # noqa: ANN001
     found = by_pattern(engine.detect(text), "wire_denial")
     assert [d.actor for d in found] == ([actor] if actor else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a medium named beside the denial, with no report of it denied
+        "Speaking to the Daily Courier, the foreign minister rejected any talks with the rebels.",
+        "The foreign minister, who owns two newspapers, rejected any talks with the rebels.",
+        # broadcasters named in a clause about the ones whose allegations are rejected
+        "The foreign ministry rejected allegations by opposition leaders who say state broadcasters are "
+        "spreading propaganda.",
+    ],
+)
+def test_a_rejection_near_a_medium_is_no_denial_of_its_report(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(engine.detect(text), "wire_denial") == []
