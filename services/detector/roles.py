@@ -143,6 +143,10 @@ class RoleFinder:
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
+        """The "by" agent of a passive. A verb with a subject of its own is active, so its "by"
+        phrase belongs to the object ("has contradicted claims by Foreign Minister Downer")."""
+        if any(c.dep_ == "nsubj" for c in anchor.children):
+            return None
         return syntax.named_by(next((c for c in anchor.children if c.dep_ == "agent"), None))
 
     @role_sources.register("passive_agent")

@@ -504,3 +504,18 @@ def test_a_statement_denying_a_report_is_its_issuer_s_denial(engine, text: str, 
 )
 def test_a_rejection_near_a_medium_is_no_denial_of_its_report(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(engine.detect(text), "wire_denial") == []
+
+
+@pytest.mark.parametrize(("subject", "agent"), [(False, "minister"), (True, None)])
+def test_only_a_verb_without_a_subject_has_a_by_agent(engine, subject: bool, agent: str | None) -> None:  # noqa: ANN001
+    """A parse that hangs "by the minister" on the verb, as a parser may after a long subject:
+    with a subject of its own the verb is active, and the "by" phrase is the claims' author."""
+    from spacy.tokens import Doc
+
+    words = ["The", "journalist", "has", "contradicted", "claims", "by", "the", "minister", "."]
+    heads = [1, 3, 3, 3, 3, 3, 7, 5, 3]
+    deps = ["det", "nsubj" if subject else "dep", "aux", "ROOT", "dobj", "agent", "det", "pobj", "punct"]
+    pos = ["DET", "NOUN", "AUX", "VERB", "NOUN", "ADP", "DET", "NOUN", "PUNCT"]
+    doc = Doc(engine.nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    found = finder_for(engine, doc).token_from(["agent"], doc[3])
+    assert (found.text if found is not None else None) == agent
