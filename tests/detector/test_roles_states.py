@@ -828,3 +828,11 @@ def test_a_courtesy_title_before_a_name_gives_no_office(engine) -> None:  # noqa
 )
 def test_a_buildup_is_not_hedged_by_a_neighbouring_clause(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, military_buildup=0.5).detect(text), "military_buildup")
+
+
+def test_a_move_that_is_a_noun_moves_no_forces(engine) -> None:  # noqa: ANN001
+    text = (
+        "In a historic move that could extend its borders to the Black Sea, the European Union recommended on "
+        "Monday setting Moldova on a course for full membership."
+    )
+    assert by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup") == []
