@@ -966,8 +966,10 @@ class RoleFinder:
         for token in view.doc[role.start : role.end]:
             if token.i == head.i and not self.gazetteer.mentions(head.text):
                 continue
+            # "a column of Azerbaijani tanks": the demonym of what the head counts is the head's
+            counted = token.head.dep_ == "pobj" and token.head.head.lower_ == "of" and token.head.head.head.i == head.i
             for name, code in self.gazetteer.named(token.text):
-                if code != besides and (token.i <= head.i or token.dep_ in ("pobj", "poss")):
+                if code != besides and (token.i <= head.i or token.dep_ in ("pobj", "poss") or counted):
                     written = name if _a_name(token) and not _abbreviation(name) else None
                     return self._named_state(role, written, code)
         return role

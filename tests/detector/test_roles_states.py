@@ -836,3 +836,21 @@ def test_a_move_that_is_a_noun_moves_no_forces(engine) -> None:  # noqa: ANN001
         "Monday setting Moldova on a course for full membership."
     )
     assert by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        ("Thousands of Armenian troops are lined up along the border with Azerbaijan.", "Armenia", "Azerbaijan"),
+        ("Georgia warned of an influx of Russian troops near the border.", "Russia", "Georgia"),
+    ],
+)
+def test_forces_lined_up_or_flowing_in_are_a_buildup_by_rule(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
+    found = _buildup(engine, text)
+    assert (found.actor, found.target) == (actor, target)
+
+
+def test_a_column_of_a_state_s_tanks_is_the_state_s(engine) -> None:  # noqa: ANN001
+    text = "A column of Azerbaijani tanks crossed into Armenia on Sunday, witnesses said."
+    [found] = by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup")
+    assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
