@@ -218,6 +218,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "claim_nouns",
         "receiving_verbs",
         "honorifics",
+        "opinion_pieces",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -40,7 +40,7 @@ class Match:
 def anchor_head(view: SentenceView, start: int, end: int) -> Token:
     """The syntactic head of a matched phrase: the token whose own head lies outside it."""
     doc = view.doc
-    heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head is t]
+    heads = [t for t in doc[start:end] if not start <= t.head.i < end or t.head.i == t.i]
     content = [t for t in heads if t.dep_ not in FUNCTION_DEPS]
     if content:
         return content[0]

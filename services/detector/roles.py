@@ -102,18 +102,21 @@ class RoleFinder:
     ) -> Role | None:
         """The first role from ``sources`` (in order) that ``accept`` takes, else the first found.
 
-        A rejected role that is clearly a wrong kind of agent (a company, protesters, a coach)
-        ends the search: a later source must not replace the real, disqualifying filler.
+        A rejected role that is clearly a wrong kind of agent (a company, protesters, a coach),
+        or a headline's credit of the wrong kind, ends the search: a later source must not
+        replace the real, disqualifying filler.
         Tokens in ``avoid`` (the evidence: the troops deployed, the one told to leave) are never
-        the role; with ``agentive`` a filler must be able to act ("satellite imagery" cannot).
+        the role, but for a headline's credit; with ``agentive`` a filler must be able to act ("satellite imagery" cannot).
         """
         first: Role | None = None
         for source in sources:
+            # a headline's credit speaks for the whole headline, its own words included
+            avoided = frozenset() if source == "headline_credit" else avoid
             token = self._beyond_dateline(self._source(source, anchor))
-            if token is None or (token.doc is self.view.doc and token.i in avoid) or self._a_time(token):
+            if token is None or (token.doc is self.view.doc and token.i in avoided) or self._a_time(token):
                 continue  # "denied on Monday", "given a week": a date or a span of time is never a party
             role = self._role_for(token, exclude)
-            if role is not None and role.view is self.view and role.indices & avoid:
+            if role is not None and role.view is self.view and role.indices & avoided:
                 continue
             if role is not None and agentive and not self.standing.agentive(role):
                 continue
@@ -121,8 +124,8 @@ class RoleFinder:
                 continue
             if accept is None or accept(role):
                 return role
-            if self.standing.disqualifying(role):
-                return role
+            if self.standing.disqualifying(role) or source == "headline_credit":
+                return role  # "... false statistics: China Daily editorial": the paper's, whoever the words name
             first = first or role
         return first
 
@@ -276,6 +279,21 @@ class RoleFinder:
                         return inner
         return None
 
+    @role_sources.register("headline_credit")
+    def _headline_credit(self, anchor: Token) -> Token | None:
+        """Who speaks in a headline credited to them: an office ("... – Communications
+        Ministry") or an opinion piece (": China Daily editorial"); the head of the closing
+        phrase. An outlet credited alone ("Pakistan denies report of CIA bases: Dawn") only
+        carries the news, so nobody is read from it."""
+        credit = self.view.headline_credit
+        if credit is None:
+            return None
+        start, end = credit
+        words = set(range(start, end))
+        if not (self.standing.official(self.view, words) or self.view.has_shared("opinion_pieces", words)):
+            return None
+        return next((t for t in self.view.doc[start:end] if not start <= t.head.i < end or t.head.i == t.i), None)
+
     @role_sources.register("speaker")
     def _speaker(self, anchor: Token) -> Token | None:
         speech = self.view.shared("speech_verbs")
@@ -388,7 +406,7 @@ class RoleFinder:
 
     @role_sources.register("complier")
     def _complier(self, anchor: Token) -> Token | None:
-        if anchor.dep_ == "aux" and anchor.head is not anchor:  # "Syria must stop ...": who must
+        if anchor.dep_ == "aux" and anchor.head.i != anchor.i:  # "Syria must stop ...": who must
             subject = next((c for c in anchor.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None:
                 return subject
@@ -403,8 +421,8 @@ class RoleFinder:
                     return pobj
         token = anchor
         for _ in range(3):
-            if token.head is token:
-                return None
+            # At the root the root is its own head: its other objects are still read ("issued an
+            # ultimatum and asked the doctors to return": the doctors).
             head = token.head
             if token.dep_ in ("acl", "relcl", "appos") and self._party_noun(head):
                 return head  # "gave Gbagbo until Monday to cede power": the party the clause hangs on
@@ -498,7 +516,7 @@ class RoleFinder:
     @staticmethod
     def _destination_roots(anchor: Token) -> list[Token]:
         roots = [anchor, *syntax.described_things(anchor)]
-        if anchor.dep_ in ("xcomp", "conj") and anchor.head is not anchor:
+        if anchor.dep_ in ("xcomp", "conj") and anchor.head.i != anchor.i:
             roots.append(anchor.head)
         return roots
 
@@ -737,6 +755,9 @@ class RoleFinder:
             if named is not None and (exclude is None or not _same(named, exclude)):
                 return named
             return self._resolve(token, exclude)
+        credit = view.headline_credit
+        if credit is not None and credit[0] <= token.i < credit[1]:  # "... – Communications Ministry"
+            return Role(view.text_of(*credit), view, *credit)
         if view is self.view and self._polity_description(
             token
         ):  # "gave the Gulf nation 10 days": the state named before
@@ -752,6 +773,8 @@ class RoleFinder:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
         # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
         for child in token.children:
+            if credit is not None and child.i >= credit[0]:
+                continue  # a headline's credit is not a name of the phrase it closes
             if (
                 child.dep_ == "appos"
                 and (child.ent_type_ or child.pos_ == "PROPN")
@@ -871,7 +894,7 @@ class RoleFinder:
         if pronoun.dep_ not in ("nsubj", "nsubjpass") or pronoun.lower_ not in ("he", "she"):
             return None
         clause = pronoun.head
-        if clause.dep_ != "ccomp" or clause.head is clause or clause.i < clause.head.i:
+        if clause.dep_ != "ccomp" or clause.head.i == clause.i or clause.i < clause.head.i:
             return None  # '"He must step down," the minister said': a quote put first is another's
         speech = clause.head
         if not self.view.shared("speech_verbs").match_at(self.view.words, speech.i):

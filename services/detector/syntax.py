@@ -74,7 +74,7 @@ def described_things(anchor: Token) -> list[Token]:
     if anchor.dep_ == "advmod" and anchor.head.pos_ in ("VERB", "AUX"):  # "journalists wrote falsely"
         found.extend(c for c in anchor.head.children if c.dep_ in ("nsubj", "dobj"))
     first = anchor
-    while first.dep_ == "conj" and first.pos_ in ("NOUN", "ADJ", "PROPN") and first.head is not first:
+    while first.dep_ == "conj" and first.pos_ in ("NOUN", "ADJ", "PROPN") and first.head.i != first.i:
         first = first.head  # "false and misleading": the first conjunct carries the relation
     if first.dep_ in ("acomp", "attr", "oprd"):
         for child in first.head.children:
@@ -116,10 +116,10 @@ def clause_subject(anchor: Token) -> Token | None:
         for child in token.children:
             if child.dep_ in SUBJECT_DEPS and child.lower_ not in RELATIVE_PRONOUNS and child.i != anchor.i:
                 return child
-        if token.dep_ in CLAUSE_CLIMB and token.head is not token:
+        if token.dep_ in CLAUSE_CLIMB and token.head.i != token.i:
             token = token.head
             continue
-        if token.dep_ in ("relcl", "acl") and token.head is not token:
+        if token.dep_ in ("relcl", "acl") and token.head.i != token.i:
             return token.head
         return None
     return None
@@ -132,7 +132,12 @@ def verb_subject(verb: Token) -> Token | None:
     token = verb
     for _ in range(4):
         subject = next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None or token.dep_ != "conj" or token.head is token or token.head.pos_ not in ("VERB", "AUX"):
+        if (
+            subject is not None
+            or token.dep_ != "conj"
+            or token.head.i == token.i
+            or token.head.pos_ not in ("VERB", "AUX")
+        ):
             return subject
         token = token.head
     return None
@@ -150,7 +155,7 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
     chain = [anchor]
     for _ in range(hops):
         token = chain[-1]
-        if token.head is token or (
+        if token.head.i == token.i or (
             token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in token.children)
         ):
             break  # "..., as officials accused Baku of massing troops" (not "gave it ten days to leave")
@@ -170,7 +175,7 @@ def negation_chain(anchor: Token) -> list[Token]:
     chain = [anchor]
     token = anchor
     for _ in range(3):
-        if token.dep_ not in NEGATION_CLIMB or token.head is token:
+        if token.dep_ not in NEGATION_CLIMB or token.head.i == token.i:
             break
         token = token.head
         chain.append(token)

@@ -149,6 +149,33 @@ class SentenceView:
         return set(range(opening, len(doc))) if opening is not None else set()
 
     @cached_property
+    def headline_credit(self) -> tuple[int, int] | None:
+        """Who a headline is credited to, after its last dash or colon: "Treat Myjoyonline
+        publication with contempt – Communications Ministry", "... false statistics: China
+        Daily editorial". A short phrase of names and nouns closing the sentence (no verb, at
+        most five words), after words that say something; ``None`` otherwise."""
+        doc = self.doc
+        end = len(doc)
+        while end > 0 and doc[end - 1].is_punct and doc[end - 1].text not in DATELINE_DASHES:
+            end -= 1
+        for token in reversed(doc[:end]):
+            # a dash set off by spaces, or a colon: not the hyphen of "Iran-US talks"
+            spaced = bool(token.whitespace_) and (token.text == ":" or bool(doc[token.i - 1].whitespace_))
+            if token.text in DATELINE_DASHES and token.i > 0 and spaced and token.i not in self.dateline:
+                start = token.i + 1
+                phrase = doc[start:end]
+                if not 1 <= len(phrase) <= 5 or start < 4:
+                    return None
+                if any(t.pos_ in ("VERB", "AUX") or t.like_num for t in phrase):
+                    return None
+                if not any(t.pos_ in ("PROPN", "NOUN") for t in phrase) or not phrase[0].text[:1].isupper():
+                    return None
+                return start, end
+            if token.pos_ in ("VERB", "AUX"):
+                return None
+        return None
+
+    @cached_property
     def dateline(self) -> set[int]:
         """A leading dateline, "NAIROBI, Kenya —", "Pristina, 6 May 2017 -" or "Delhi [India],
         Mar. 3 (ANI):": where the story was filed, never a party. Names, places, dates and

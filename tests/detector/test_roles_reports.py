@@ -519,3 +519,24 @@ def test_only_a_verb_without_a_subject_has_a_by_agent(engine, subject: bool, age
     doc = Doc(engine.nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
     found = finder_for(engine, doc).token_from(["agent"], doc[3])
     assert (found.text if found is not None else None) == agent
+
+
+def test_a_headline_credited_to_an_office_is_its_denial(engine) -> None:  # noqa: ANN001
+    found = _alone(engine, "Treat the Harbour Gazette story with contempt \u2013 Interior Ministry")
+    assert (found.actor, found.target) == ("Interior Ministry", "Harbour Gazette story")
+
+
+def test_a_headline_credited_to_an_editorial_is_the_paper_s_word(engine) -> None:  # noqa: ANN001
+    text = "Western claims of forced labour in the province are lies and false statistics: Global Post editorial"
+    assert _denials_alone(engine, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lebanon denies Reuters report on Hezbollah-Israel talks",  # a hyphen is no credit's dash
+        "Pakistan denies report of CIA bases: Dawn",  # an outlet credited alone only carries the news
+    ],
+)
+def test_a_headline_credit_that_is_no_speaker_leaves_the_denier(engine, text: str) -> None:  # noqa: ANN001
+    assert _alone(engine, text).actor in ("Lebanon", "Pakistan")
