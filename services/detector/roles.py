@@ -411,7 +411,7 @@ class RoleFinder:
             if subject is not None:
                 return subject
         for child in anchor.children:
-            if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.dep_ in ("nsubj", "nsubjpass") and not self._addresses_someone(anchor):
                 return child
         nominal = anchor.pos_ in ("NOUN", "PROPN")
         for child in anchor.children:
@@ -474,6 +474,18 @@ class RoleFinder:
             if subject is not None:
                 return subject
         return None
+
+    def _addresses_someone(self, verb: Token) -> bool:
+        """A demanding or saying verb with someone as its object ("Bush has warned the Taliban
+        that time is running out", "ordered the envoy to leave"): its subject is the one who
+        demands, and the one addressed is who must comply."""
+        view = self.view
+        if verb.pos_ != "VERB" or not (
+            view.shared("demand_verbs").match_at(view.words, verb.i)
+            or view.shared("speech_verbs").match_at(view.words, verb.i)
+        ):
+            return False
+        return any(c.dep_ in ("dobj", "dative", "iobj") and self._party_noun(c) for c in verb.children)
 
     def _party_noun(self, token: Token) -> bool:
         """A noun naming a party (a name, an office, a polity), not a span of time."""

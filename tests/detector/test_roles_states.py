@@ -854,3 +854,8 @@ def test_a_column_of_a_state_s_tanks_is_the_state_s(engine) -> None:  # noqa: AN
     text = "A column of Azerbaijani tanks crossed into Armenia on Sunday, witnesses said."
     [found] = by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup")
     assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
+
+
+def test_who_is_warned_must_comply_not_who_warns(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(engine, "Prime Minister Ivan Petrov has warned Hamas that time is running out.", 0.9)
+    assert (found.actor, found.target) == ("Prime Minister Ivan Petrov", "Hamas")
