@@ -9,13 +9,14 @@ from pathlib import Path
 import yaml
 
 GAZETTEER_FILE = Path(__file__).with_name("gazetteer.yaml")
+BORDERS_FILE = Path(__file__).with_name("borders.yaml")
 MEMO_TEXTS = 50_000
 
 
 class Gazetteer:
     """Finds names, demonyms, capitals and leaders, and maps them to country codes."""
 
-    def __init__(self, names: dict[str, list[str]]) -> None:
+    def __init__(self, names: dict[str, list[str]], borders: list[dict[str, list[str]]] | None = None) -> None:
         self._code_of: dict[str, str] = {}
         self._name_of: dict[str, str] = {}
         for code, aliases in names.items():
@@ -28,10 +29,30 @@ class Gazetteer:
         self._mentions: dict[str, bool] = {}
         alternatives = sorted(self._code_of, key=len, reverse=True)
         self._pattern = re.compile(r"(?<![\w.])(" + "|".join(re.escape(a) for a in alternatives) + r")(?![\w])(?!-\w)")
+        self._lines: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        for line in borders or []:
+            states = frozenset(str(code).upper() for code in line["states"])
+            if len(states) != 2:
+                raise ValueError(f"border line {line!r} must name two states")
+            written = "|".join(re.escape(str(name)) for name in sorted(line["names"], key=len, reverse=True))
+            self._lines.append((re.compile(r"(?<![\w])(?:" + written + r")(?![\w])"), states))
 
     @classmethod
-    def from_file(cls, path: Path = GAZETTEER_FILE) -> "Gazetteer":
-        return cls(yaml.safe_load(path.read_text(encoding="utf-8")))
+    def from_file(cls, path: Path = GAZETTEER_FILE, borders: Path | None = BORDERS_FILE) -> "Gazetteer":
+        lines = yaml.safe_load(borders.read_text(encoding="utf-8")) if borders is not None else None
+        return cls(yaml.safe_load(path.read_text(encoding="utf-8")), lines)
+
+    def across(self, text: str, own: str) -> tuple[str, tuple[int, int]] | None:
+        """The state across a named line ``text`` mentions from ``own``'s side ("along the Line of
+        Control" from Pakistan: India), with where the line is named; ``None`` unless the lines
+        named from that side all face one state."""
+        found = [
+            (other, match.span())
+            for pattern, states in self._lines
+            if own in states and (match := pattern.search(text)) is not None
+            for other in states - {own}
+        ]
+        return found[0] if len({other for other, _ in found}) == 1 else None
 
     def countries(self, *texts: str | None) -> list[str]:
         """Codes of every country mentioned in ``texts``, in order of first mention."""

@@ -1086,6 +1086,22 @@ class RoleFinder:
         name = written or self.gazetteer.name_of(code) or role.text
         return Role(name, role.view, role.start, role.end, role.resolved)
 
+    def across_line(self, target: Role | None, own: str | None) -> Role | None:
+        """The state across a named line between two states ("troops along the Line of Control"
+        from Pakistan's side face India), where the target read is no state of that line (a
+        place on it, "Kotli", or another state the sentence names, "the LAC with China")."""
+        if own is None:
+            return None
+        view = self.view
+        found = self.gazetteer.across(view.doc.text, own)
+        if found is None or self.state_code(target) in (own, found[0]):
+            return None
+        other, (first, last) = found
+        line = view.doc.char_span(first, last, alignment_mode="expand")
+        if line is None:
+            return None
+        return Role(self.gazetteer.name_of(other) or other, view, line.start, line.end)
+
     def state_code(self, role: Role | None) -> str | None:
         """The country a (state-named) party is, if it names exactly one."""
         if role is None or not role.resolved:
@@ -1263,6 +1279,7 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     actor = finder.as_state(actor)
     own = finder.state_code(actor)
     target = finder.a_state_approached(finder.as_state(target, besides=own), own)
+    target = finder.across_line(target, own) or target
     if actor is None or finder.state_code(actor) is None:
         # Nobody acting, or someone naming no state ("the president", "officials", an unknown
         # minister): the near side of the border the forces went to ("Chad's border with

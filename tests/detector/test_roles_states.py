@@ -859,3 +859,25 @@ def test_a_column_of_a_state_s_tanks_is_the_state_s(engine) -> None:  # noqa: AN
 def test_who_is_warned_must_comply_not_who_warns(engine) -> None:  # noqa: ANN001
     found = _sure_ultimatum(engine, "Prime Minister Ivan Petrov has warned Hamas that time is running out.", 0.9)
     assert (found.actor, found.target) == ("Prime Minister Ivan Petrov", "Hamas")
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Pakistan has moved two more brigades close to the Line of Control near Muzaffarabad.", "India"),
+        # the line named from the actor's side decides, not another the sentence names
+        ("While tensions simmer on the LAC with China, Pakistan has rushed troops to the LoC near Kotli.", "India"),
+        ("North Korea has moved long-range artillery closer to the DMZ.", "South Korea"),
+    ],
+)
+def test_forces_sent_to_a_named_line_face_the_state_across_it(engine, text: str, target: str) -> None:  # noqa: ANN001
+    assert _buildup(engine, text).target == target
+
+
+def test_a_named_line_is_matched_as_written() -> None:
+    lines = [{"states": ["IN", "CN"], "names": ["LAC"]}]
+    gazetteer = Gazetteer({"IN": ["India"], "PK": ["Pakistan"], "CN": ["China"]}, lines)
+    assert gazetteer.across("troops along the LAC", "IN") == ("CN", (17, 20))
+    assert gazetteer.across("a lac in the hills", "IN") is None
+    with pytest.raises(ValueError, match="two states"):
+        Gazetteer({}, [{"states": ["IN"], "names": ["LAC"]}])
