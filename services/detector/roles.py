@@ -800,6 +800,10 @@ class RoleFinder:
                 else:
                     start, end = name_start, name_end
                 break
+        else:
+            named = _name_set_off_after(token, end)
+            if named is not None:  # "has given the President of The Gambia, Mr. Yahya Jammeh, till ..."
+                end = named
         start = _without_lead(view, start, end)
         return Role(view.text_of(start, end), view, start, end)
 
@@ -1249,6 +1253,24 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             return view.text_of(start, end)
         return None
+
+
+def _name_set_off_after(token: Token, end: int) -> int | None:
+    """Where a person's name set off by commas right after ``token``'s phrase ends, when the
+    parser hung it beside the phrase as a second object ("has given the President of The
+    Gambia, Mr. Yahya Jammeh, till midnight"): the name is the phrase's, not another party."""
+    doc = token.doc
+    if token.dep_ not in ("dobj", "dative", "nsubj", "nsubjpass") or end + 2 >= len(doc) or doc[end].text != ",":
+        return None
+    name = doc[end + 1 :]
+    stop = next((t.i for t in name if t.is_punct and t.text not in (".", "-")), None)
+    if stop is None or doc[stop].text != "," or stop - end > 5:
+        return None
+    inner = doc[end + 1 : stop]
+    root = inner.root
+    if root.head.i != token.head.i or root.dep_ != token.dep_ or not any(t.ent_type_ == "PERSON" for t in inner):
+        return None
+    return stop
 
 
 def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:

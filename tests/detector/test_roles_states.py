@@ -881,3 +881,36 @@ def test_a_named_line_is_matched_as_written() -> None:
     assert gazetteer.across("a lac in the hills", "IN") is None
     with pytest.raises(ValueError, match="two states"):
         Gazetteer({}, [{"states": ["IN"], "names": ["LAC"]}])
+
+
+def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_object(engine) -> None:  # noqa: ANN001
+    """A parse that hangs "Mr. Ivan Petrov" on the verb beside "the President of Gabon", as a
+    parser may in a long sentence: the name is the president's, the party one."""
+    from spacy.tokens import Doc
+
+    words = [
+        "ECOWAS",
+        "has",
+        "given",
+        "the",
+        "President",
+        "of",
+        "Gabon",
+        ",",
+        "Mr.",
+        "Ivan",
+        "Petrov",
+        ",",
+        "a",
+        "week",
+    ]
+    heads = [2, 2, 2, 4, 2, 4, 5, 2, 10, 10, 2, 2, 13, 2]
+    deps = ["nsubj", "aux", "ROOT", "det", "dobj", "prep", "pobj", "punct", "compound", "compound", "dobj"]
+    deps += ["punct", "det", "npadvmod"]
+    pos = ["PROPN", "AUX", "VERB", "DET", "PROPN", "ADP", "PROPN", "PUNCT", "PROPN", "PROPN", "PROPN", "PUNCT", "DET"]
+    pos += ["NOUN"]
+    ents = ["B-ORG", "O", "O", "O", "O", "O", "B-GPE", "O", "O", "B-PERSON", "I-PERSON", "O", "O", "O"]
+    spaces = [words[k + 1] != "," if k + 1 < len(words) else False for k in range(len(words))]
+    doc = Doc(engine.nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, ents=ents)
+    role = finder_for(engine, doc)._role_for(doc[4], None)
+    assert role.text == "President of Gabon, Mr. Ivan Petrov"
