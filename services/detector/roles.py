@@ -801,9 +801,9 @@ class RoleFinder:
                     start, end = name_start, name_end
                 break
         else:
-            named = _name_set_off_after(token, end)
-            if named is not None:  # "has given the President of The Gambia, Mr. Yahya Jammeh, till ..."
-                end = named
+            name_end_at = _name_set_off_after(token, end)
+            if name_end_at is not None:  # "has given the President of The Gambia, Mr. Yahya Jammeh, till ..."
+                end = name_end_at
         start = _without_lead(view, start, end)
         return Role(view.text_of(start, end), view, start, end)
 
