@@ -914,3 +914,25 @@ def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_o
     doc = Doc(engine.nlp.vocab, words=words, spaces=spaces, heads=heads, deps=deps, pos=pos, ents=ents)
     role = finder_for(engine, doc)._role_for(doc[4], None)
     assert role.text == "President of Gabon, Mr. Ivan Petrov"
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        (
+            "If Hezbollah does not free the captured soldiers by Friday, all hell will break loose, the defence "
+            "minister said.",
+            "defence minister",
+            "Hezbollah",
+        ),
+        (
+            "If the junta does not release the president by Sunday, its leaders will pay a heavy price, the "
+            "foreign minister warned.",
+            "foreign minister",
+            "junta",
+        ),
+    ],
+)
+def test_an_idiom_of_reprisal_on_an_unmet_demand_is_an_ultimatum(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == (actor, target)
