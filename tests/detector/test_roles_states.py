@@ -936,3 +936,12 @@ def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_o
 def test_an_idiom_of_reprisal_on_an_unmet_demand_is_an_ultimatum(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == (actor, target)
+
+
+def test_a_last_chance_to_comply_is_a_time_limit(engine) -> None:  # noqa: ANN001
+    text = (
+        "Demanding that Serbia withdraw its police from the province, NATO warned on Monday that the talks were "
+        "Belgrade's last chance for a peaceful settlement."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("NATO", "Serbia")
