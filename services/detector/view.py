@@ -152,8 +152,24 @@ class SentenceView:
     def headline_credit(self) -> tuple[int, int] | None:
         """Who a headline is credited to, after its last dash or colon: "Treat Myjoyonline
         publication with contempt – Communications Ministry", "... false statistics: China
-        Daily editorial". A short phrase of names and nouns closing the sentence (no verb, at
-        most five words), after words that say something; ``None`` otherwise."""
+        Daily editorial", or before a colon that opens it: "Finance Minister: Anadolu News
+        Agency circulates rumors". A short phrase of names and nouns (no verb, at most five
+        words) beside words that say something; ``None`` otherwise."""
+        return self._closing_credit_phrase() or self._opening_credit_phrase()
+
+    def _opening_credit_phrase(self) -> tuple[int, int] | None:
+        doc = self.doc
+        colon = next((t.i for t in doc[1:5] if t.text == ":"), None)
+        if colon is None or self.dateline or len(doc) - colon < 4:
+            return None
+        phrase = doc[:colon]
+        if any(t.pos_ in ("VERB", "AUX") or t.like_num for t in phrase):
+            return None
+        if not all(t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "PART") for t in phrase):
+            return None
+        return 0, colon
+
+    def _closing_credit_phrase(self) -> tuple[int, int] | None:
         doc = self.doc
         end = len(doc)
         while end > 0 and doc[end - 1].is_punct and doc[end - 1].text not in DATELINE_DASHES:

@@ -540,3 +540,9 @@ def test_a_headline_credited_to_an_editorial_is_the_paper_s_word(engine) -> None
 )
 def test_a_headline_credit_that_is_no_speaker_leaves_the_denier(engine, text: str) -> None:  # noqa: ANN001
     assert _alone(engine, text).actor in ("Lebanon", "Pakistan")
+
+
+def test_a_headline_opened_by_an_office_and_a_colon_is_its_word(engine) -> None:  # noqa: ANN001
+    text = "Finance Minister: Harbour News Agency circulates rumors"
+    [found] = by_pattern(judged_by(engine, wire_denial=0.2).detect(text), "wire_denial")
+    assert (found.actor, found.target) == ("Finance Minister", "Harbour News Agency")
