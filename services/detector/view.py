@@ -167,6 +167,8 @@ class SentenceView:
             return None
         if not all(t.pos_ in ("PROPN", "NOUN", "ADJ", "DET", "PART") for t in phrase):
             return None
+        if all(t.ent_type_ in ("GPE", "LOC", "NORP") or t.pos_ in ("DET", "PART") for t in phrase):
+            return None  # "Bangladesh: Myanmar digs in ...": a headline's topic, not who speaks
         return 0, colon
 
     def _closing_credit_phrase(self) -> tuple[int, int] | None:

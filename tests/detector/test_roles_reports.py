@@ -546,3 +546,8 @@ def test_a_headline_opened_by_an_office_and_a_colon_is_its_word(engine) -> None:
     text = "Finance Minister: Harbour News Agency circulates rumors"
     [found] = by_pattern(judged_by(engine, wire_denial=0.2).detect(text), "wire_denial")
     assert (found.actor, found.target) == ("Finance Minister", "Harbour News Agency")
+
+
+def test_a_place_before_a_headline_s_colon_is_its_topic_not_its_speaker(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "Ukraine: Russia denies report of troop losses in Kherson")
+    assert found.actor == "Russia"
