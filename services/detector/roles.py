@@ -451,8 +451,12 @@ class RoleFinder:
                 # "Maduro has 48 hours to leave", "want Qatar to meet the ultimatum" (not "X issued an ultimatum")
                 return subject
             for child in head.children:
+                # "ordered the ambassador to leave"; not what a coordinated verb did ("Gaddafi
+                # has lost legitimacy and must step down": Gaddafi, not the legitimacy)
+                if token.dep_ == "conj":
+                    break
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
-                    return syntax.named_by(child)  # "ordered the ambassador to leave"
+                    return syntax.named_by(child)
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:
                     if child.dep_ in ("advcl", "xcomp", "acl") and child.i != token.i:

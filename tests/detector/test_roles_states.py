@@ -945,3 +945,12 @@ def test_a_last_chance_to_comply_is_a_time_limit(engine) -> None:  # noqa: ANN00
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == ("NATO", "Serbia")
+
+
+def test_who_must_step_down_after_a_coordinated_verb_is_its_subject_not_its_object(engine) -> None:  # noqa: ANN001
+    text = (
+        "Serbian leader Ivan Petrov and his ruling clique have lost legitimacy and must step down to end the "
+        "violence, the French and British leaders said on Thursday."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("French and British leaders", "Serbian leader Ivan Petrov")
