@@ -155,9 +155,7 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
     chain = [anchor]
     for _ in range(hops):
         token = chain[-1]
-        if token.head.i == token.i or (
-            token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in token.children)
-        ):
+        if token.head.i == token.i or _set_aside(token):
             break  # "..., as officials accused Baku of massing troops" (not "gave it ten days to leave")
         chain.append(token.head)
     for position, token in enumerate(chain):
@@ -171,11 +169,18 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
     return indices
 
 
+def _set_aside(clause: Token) -> bool:
+    """An adverbial clause set beside another by its conjunction ("as", "while", "because")."""
+    return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in clause.children)
+
+
 def negation_chain(anchor: Token) -> list[Token]:
+    """The anchor and the heads a negation on them reaches it through; not past a clause set
+    beside another ("the view hasn't changed, as they called on the leadership to step aside")."""
     chain = [anchor]
     token = anchor
     for _ in range(3):
-        if token.dep_ not in NEGATION_CLIMB or token.head.i == token.i:
+        if token.dep_ not in NEGATION_CLIMB or token.head.i == token.i or _set_aside(token):
             break
         token = token.head
         chain.append(token)

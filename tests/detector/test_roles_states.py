@@ -954,3 +954,11 @@ def test_who_must_step_down_after_a_coordinated_verb_is_its_subject_not_its_obje
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == ("French and British leaders", "Serbian leader Ivan Petrov")
+
+
+def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # noqa: ANN001
+    text = (
+        "French officials said Paris's position hasn't changed, as they called on the Serbian leadership to step aside."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == "Serbian leadership"
