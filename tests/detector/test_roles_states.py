@@ -962,3 +962,11 @@ def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # no
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert found.target == "Serbian leadership"
+
+
+def test_troops_told_to_retreat_by_a_day_are_given_an_ultimatum(engine) -> None:  # noqa: ANN001
+    text = (
+        "Prime Minister Hun Sen said on Friday that Thai troops who crossed the border in May must retreat by Thursday."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("Prime Minister Hun Sen", "Thai troops")
