@@ -970,3 +970,8 @@ def test_troops_told_to_retreat_by_a_day_are_given_an_ultimatum(engine) -> None:
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == ("Prime Minister Hun Sen", "Thai troops")
+
+
+def test_an_ultimatum_received_is_an_ultimatum(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect("Serbia Gets Ultimatum From European Nations"), "ultimatum")
+    assert (found.actor, found.target) == ("European Nations", "Serbia")
