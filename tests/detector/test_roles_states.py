@@ -975,3 +975,21 @@ def test_troops_told_to_retreat_by_a_day_are_given_an_ultimatum(engine) -> None:
 def test_an_ultimatum_received_is_an_ultimatum(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect("Serbia Gets Ultimatum From European Nations"), "ultimatum")
     assert (found.actor, found.target) == ("European Nations", "Serbia")
+
+
+@pytest.mark.parametrize(
+    ("text", "actor", "target"),
+    [
+        ("Armenia pulls heavy equipment to the border with Azerbaijan", "Armenia", "Azerbaijan"),
+        (
+            "In a few weeks, thousands more Russian troops are scheduled to head to the border with Ukraine.",
+            "Russia",
+            "Ukraine",
+        ),
+    ],
+)
+def test_heavy_equipment_and_troops_heading_to_a_border_are_a_buildup(
+    engine, text: str, actor: str, target: str
+) -> None:  # noqa: ANN001
+    found = _buildup(engine, text)
+    assert (found.actor, found.target) == (actor, target)
