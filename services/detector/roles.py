@@ -104,14 +104,15 @@ class RoleFinder:
 
         A rejected role that is clearly a wrong kind of agent (a company, protesters, a coach),
         or a headline's credit of the wrong kind, ends the search: a later source must not
-        replace the real, disqualifying filler.
-        Tokens in ``avoid`` (the evidence: the troops deployed, the one told to leave) are never
-        the role, but for a headline's credit; with ``agentive`` a filler must be able to act ("satellite imagery" cannot).
+        replace the real, disqualifying filler. Tokens in ``avoid`` (the evidence: the troops
+        deployed, the one told to leave) are never the role, but for a headline's credit, which
+        speaks for the whole headline, its own words included; with ``agentive`` a filler must
+        be able to act ("satellite imagery" cannot).
         """
         first: Role | None = None
         for source in sources:
-            # a headline's credit speaks for the whole headline, its own words included
-            avoided = frozenset() if source == "headline_credit" else avoid
+            credited = source == "headline_credit"
+            avoided = frozenset() if credited else avoid
             token = self._beyond_dateline(self._source(source, anchor))
             if token is None or (token.doc is self.view.doc and token.i in avoided) or self._a_time(token):
                 continue  # "denied on Monday", "given a week": a date or a span of time is never a party
@@ -124,7 +125,7 @@ class RoleFinder:
                 continue
             if accept is None or accept(role):
                 return role
-            if self.standing.disqualifying(role) or source == "headline_credit":
+            if credited or self.standing.disqualifying(role):
                 return role  # "... false statistics: China Daily editorial": the paper's, whoever the words name
             first = first or role
         return first
@@ -292,7 +293,7 @@ class RoleFinder:
         words = set(range(start, end))
         if not (self.standing.official(self.view, words) or self.view.has_shared("opinion_pieces", words)):
             return None
-        return next((t for t in self.view.doc[start:end] if not start <= t.head.i < end or t.head.i == t.i), None)
+        return self.view.doc[start:end].root
 
     @role_sources.register("speaker")
     def _speaker(self, anchor: Token) -> Token | None:
@@ -450,11 +451,10 @@ class RoleFinder:
             ):
                 # "Maduro has 48 hours to leave", "want Qatar to meet the ultimatum" (not "X issued an ultimatum")
                 return subject
-            for child in head.children:
-                # "ordered the ambassador to leave"; not what a coordinated verb did ("Gaddafi
-                # has lost legitimacy and must step down": Gaddafi, not the legitimacy)
-                if token.dep_ == "conj":
-                    break
+            # "ordered the ambassador to leave"; not what a coordinated verb did ("Gaddafi has
+            # lost legitimacy and must step down": Gaddafi, not the legitimacy)
+            objects = [] if token.dep_ == "conj" else head.children
+            for child in objects:
                 if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
                     return syntax.named_by(child)
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"

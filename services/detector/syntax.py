@@ -147,16 +147,17 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
     """Ancestors up to ``hops`` away with their particles and auxiliaries, and the anchor's own.
 
     The climb stops at a clause set beside another by its conjunction ("as", "while",
-    "because"): the clause it hangs on does not govern it ("South Sudan warned that conflict could flare, as an official accused
-    Khartoum of massing troops" is no hypothetical massing). The verb a conjunct is coordinated with does not govern it
-    either ("denied sending soldiers but acknowledged it had massed troops"), though that
-    verb's auxiliaries do ("could mass troops and deploy ships")."""
+    "because"): the clause it hangs on does not govern it ("South Sudan warned that conflict
+    could flare, as an official accused Khartoum of massing troops" is no hypothetical
+    massing). The verb a conjunct is coordinated with does not govern it either ("denied
+    sending soldiers but acknowledged it had massed troops"), though that verb's auxiliaries
+    do ("could mass troops and deploy ships")."""
     indices: set[int] = set()
     chain = [anchor]
     for _ in range(hops):
         token = chain[-1]
         if token.head.i == token.i or _set_aside(token):
-            break  # "..., as officials accused Baku of massing troops" (not "gave it ten days to leave")
+            break
         chain.append(token.head)
     for position, token in enumerate(chain):
         if position and chain[position - 1].dep_ != "conj":

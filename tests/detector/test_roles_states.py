@@ -838,18 +838,6 @@ def test_a_move_that_is_a_noun_moves_no_forces(engine) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup") == []
 
 
-@pytest.mark.parametrize(
-    ("text", "actor", "target"),
-    [
-        ("Thousands of Armenian troops are lined up along the border with Azerbaijan.", "Armenia", "Azerbaijan"),
-        ("Georgia warned of an influx of Russian troops near the border.", "Russia", "Georgia"),
-    ],
-)
-def test_forces_lined_up_or_flowing_in_are_a_buildup_by_rule(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
-    found = _buildup(engine, text)
-    assert (found.actor, found.target) == (actor, target)
-
-
 def test_a_column_of_a_state_s_tanks_is_the_state_s(engine) -> None:  # noqa: ANN001
     text = "A column of Azerbaijani tanks crossed into Armenia on Sunday, witnesses said."
     [found] = by_pattern(judged_by(engine, military_buildup=0.7).detect(text), "military_buildup")
@@ -919,6 +907,7 @@ def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_o
 @pytest.mark.parametrize(
     ("text", "actor", "target"),
     [
+        # idioms of reprisal on an unmet demand
         (
             "If Hezbollah does not free the captured soldiers by Friday, all hell will break loose, the defence "
             "minister said.",
@@ -931,29 +920,34 @@ def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_o
             "foreign minister",
             "junta",
         ),
+        # a last chance to comply is a time limit
+        (
+            "Demanding that Serbia withdraw its police from the province, NATO warned on Monday that the talks were "
+            "Belgrade's last chance for a peaceful settlement.",
+            "NATO",
+            "Serbia",
+        ),
+        # who must step down after a coordinated verb is its subject, not that verb's object
+        (
+            "Serbian leader Ivan Petrov and his ruling clique have lost legitimacy and must step down to end the "
+            "violence, the French and British leaders said on Thursday.",
+            "French and British leaders",
+            "Serbian leader Ivan Petrov",
+        ),
+        # troops told to retreat by a day
+        (
+            "Prime Minister Hun Sen said on Friday that Thai troops who crossed the border in May must retreat by "
+            "Thursday.",
+            "Prime Minister Hun Sen",
+            "Thai troops",
+        ),
+        # an ultimatum received is one
+        ("Serbia Gets Ultimatum From European Nations", "European Nations", "Serbia"),
     ],
 )
-def test_an_idiom_of_reprisal_on_an_unmet_demand_is_an_ultimatum(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
+def test_an_ultimatum_read_by_rule_names_its_parties(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == (actor, target)
-
-
-def test_a_last_chance_to_comply_is_a_time_limit(engine) -> None:  # noqa: ANN001
-    text = (
-        "Demanding that Serbia withdraw its police from the province, NATO warned on Monday that the talks were "
-        "Belgrade's last chance for a peaceful settlement."
-    )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
-    assert (found.actor, found.target) == ("NATO", "Serbia")
-
-
-def test_who_must_step_down_after_a_coordinated_verb_is_its_subject_not_its_object(engine) -> None:  # noqa: ANN001
-    text = (
-        "Serbian leader Ivan Petrov and his ruling clique have lost legitimacy and must step down to end the "
-        "violence, the French and British leaders said on Thursday."
-    )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
-    assert (found.actor, found.target) == ("French and British leaders", "Serbian leader Ivan Petrov")
 
 
 def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # noqa: ANN001
@@ -964,22 +958,11 @@ def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # no
     assert found.target == "Serbian leadership"
 
 
-def test_troops_told_to_retreat_by_a_day_are_given_an_ultimatum(engine) -> None:  # noqa: ANN001
-    text = (
-        "Prime Minister Hun Sen said on Friday that Thai troops who crossed the border in May must retreat by Thursday."
-    )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
-    assert (found.actor, found.target) == ("Prime Minister Hun Sen", "Thai troops")
-
-
-def test_an_ultimatum_received_is_an_ultimatum(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect("Serbia Gets Ultimatum From European Nations"), "ultimatum")
-    assert (found.actor, found.target) == ("European Nations", "Serbia")
-
-
 @pytest.mark.parametrize(
     ("text", "actor", "target"),
     [
+        ("Thousands of Armenian troops are lined up along the border with Azerbaijan.", "Armenia", "Azerbaijan"),
+        ("Georgia warned of an influx of Russian troops near the border.", "Russia", "Georgia"),
         ("Armenia pulls heavy equipment to the border with Azerbaijan", "Armenia", "Azerbaijan"),
         (
             "In a few weeks, thousands more Russian troops are scheduled to head to the border with Ukraine.",
@@ -988,7 +971,7 @@ def test_an_ultimatum_received_is_an_ultimatum(engine) -> None:  # noqa: ANN001
         ),
     ],
 )
-def test_heavy_equipment_and_troops_heading_to_a_border_are_a_buildup(
+def test_forces_lined_up_flowing_in_or_heading_to_a_border_are_a_buildup_by_rule(
     engine, text: str, actor: str, target: str
 ) -> None:  # noqa: ANN001
     found = _buildup(engine, text)
