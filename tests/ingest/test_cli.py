@@ -93,6 +93,7 @@ class TestSources:
             await database.close()
 
         asyncio.run(record())
+        capsys.readouterr()  # the set-up's own log lines (structlog unconfigured in this process) are not the table
         assert main(["sources", "--config", config]) == 0
         table = capsys.readouterr().out.splitlines()
         assert table[0].split()[:3] == ["ID", "KIND", "STATE"]
