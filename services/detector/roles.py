@@ -645,6 +645,27 @@ class RoleFinder:
     def _possessor(self, anchor: Token) -> Token | None:
         return next((c for c in anchor.children if c.dep_ == "poss"), None)
 
+    @role_sources.register("act_doer")
+    def _act_doer(self, anchor: Token) -> Token | None:
+        """Who is to carry out an act named as a noun: "Russia's withdrawal", "the withdrawal
+        of Syrian troops", "full Armenian withdrawal" (a demonym before the act is its doer)."""
+        owner = self._possessor(anchor)
+        if owner is not None:
+            return owner
+        for child in anchor.children:
+            if child.dep_ == "prep" and child.lower_ == "of":
+                done_by = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if done_by is not None:
+                    return done_by
+        return next(
+            (
+                c
+                for c in anchor.children
+                if c.dep_ in ("amod", "compound") and c.i < anchor.i and self.gazetteer.derived(c.text)
+            ),
+            None,
+        )
+
     @role_sources.register("sender")
     def _sender(self, anchor: Token) -> Token | None:
         """Who sent a deed its target received: Trump in "Maduro received an ultimatum from
@@ -1090,6 +1111,13 @@ class RoleFinder:
         head = view.doc[target.start : target.end].root
         return target if head.ent_type_ or head.pos_ == "PROPN" else None
 
+    def demonym_as_state(self, role: Role | None) -> Role | None:
+        """``role``, or its country's name where it is one demonym and nothing else."""
+        if role is None or not role.resolved or role.end - role.start != 1 or not self.gazetteer.derived(role.text):
+            return role
+        code = self.gazetteer.code_of(role.text)
+        return role if code is None else self._named_state(role, None, code)
+
     def _named_state(self, role: Role, written: str | None, code: str) -> Role:
         name = written or self.gazetteer.name_of(code) or role.text
         return Role(name, role.view, role.start, role.end, role.resolved)
@@ -1294,8 +1322,9 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
 
 @party_namings.register("as_written")
 def _parties_as_written(finder: RoleFinder, actor: Role | None, target: Role | None) -> tuple[Role | None, Role | None]:
-    """The parties in the sentence's own words."""
-    return actor, target
+    """The parties in the sentence's own words; a party that is a demonym alone ("Armenian" of
+    "full Armenian withdrawal") is named as its country, which is what the word stands for."""
+    return finder.demonym_as_state(actor), finder.demonym_as_state(target)
 
 
 @party_namings.register("states")

@@ -976,3 +976,22 @@ def test_forces_lined_up_flowing_in_or_heading_to_a_border_are_a_buildup_by_rule
 ) -> None:  # noqa: ANN001
     found = _buildup(engine, text)
     assert (found.actor, found.target) == (actor, target)
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # the demonym before the act is who is to do it, named as its country
+        ("Chad's president demands a full Libyan withdrawal before any ceasefire.", "Libya"),
+        ("Ruritania demanded the withdrawal of Bordurian troops from the valley within 48 hours.", "Bordurian troops"),
+    ],
+)
+def test_a_demanded_act_with_a_condition_is_an_ultimatum_on_who_is_to_do_it(engine, text: str, target: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.rule, found.target) == ("demands_act_on_condition", target)
+
+
+def test_a_call_for_a_withdrawal_with_no_condition_or_limit_is_diplomacy(engine) -> None:  # noqa: ANN001
+    assert not by_pattern(
+        engine.detect("Ruritania called for the withdrawal of Bordurian troops from the valley."), "ultimatum"
+    )
