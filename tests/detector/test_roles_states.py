@@ -969,6 +969,10 @@ def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # no
             "Russia",
             "Ukraine",
         ),
+        # armoured cars are forces; a neighbouring state is where they went
+        ("A convoy of Kenyan lorries and armoured cars has crossed into neighbouring Uganda.", "Kenya", "Uganda"),
+        # a common misspelling of battalions, as a headline has it
+        ("Chad Sends 12 Batallions to the Sudanese Border", "Chad", "Sudan"),
     ],
 )
 def test_forces_lined_up_flowing_in_or_heading_to_a_border_are_a_buildup_by_rule(
