@@ -71,7 +71,39 @@ class RoleFinder:
         return self.standing.actor_ok(kind, actor)
 
     def target_ok(self, kind: str, target: Role | None) -> bool:
-        return self.standing.target_ok(kind, target)
+        if not self.standing.target_ok(kind, target):
+            return False
+        return not (kind == "not_government_claim" and target is not None and self._a_claim_before(target))
+
+    def _a_claim_before(self, target: Role) -> bool:
+        """A denied report named by nothing but a word for it ("the report", "a fake story",
+        "lies") in a sentence naming no outlet, answering the sentence before, where a state or
+        an official body made the claim and no outlet is named: "The army accused Rwanda of
+        sending troops." then "Rwanda's spokesman said it was a fake story"; "rejected the U.S.
+        intelligence report" then "described the report as false"."""
+        view = self.view
+        if target.view is not view or self.outlet() is not None or view.referenced_media:
+            return False
+        words = view.shared("report_nouns"), view.shared("claim_nouns"), view.lexicons.get("falsity")
+        bare = set().union(*(view.covered(lexicon) for lexicon in words if lexicon is not None))
+        if not all(i in bare or view.doc[i].is_punct or view.doc[i].pos_ == "DET" for i in target.indices):
+            return False
+        for before in self._context(True)[-1:]:
+            if before.referenced_media or self._outlets(before):
+                return False
+            for _start, end in [
+                *before.spans(before.shared("report_nouns")),
+                *before.spans(before.shared("claim_nouns")),
+            ]:
+                head = before.doc[end - 1]
+                if self.standing.government_claim(Role(head.text, before, head.i, head.i + 1)):
+                    return True
+            for start, _end in before.spans(before.shared("accusation_verbs")):
+                verb = before.doc[start]
+                accuser = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+                if accuser is not None and self.standing.official(before, syntax.subtree(accuser)):
+                    return True
+        return False
 
     # ---- sources -------------------------------------------------------------------------
 

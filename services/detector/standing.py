@@ -123,13 +123,7 @@ class Standing:
 
     @staticmethod
     def _titles(role: Role) -> set[int]:
-        """The office a named person is given beside the name: "Garba Shehu, the president's
-        spokesman" (an apposition of the name, which the role itself leaves out)."""
-        view = role.view
-        head = view.doc[role.start : role.end].root
-        if head.ent_type_ != "PERSON":
-            return set()
-        return {i for child in head.children if child.dep_ == "appos" for i in syntax.subtree(child)}
+        return titles_of(role)
 
     def target_ok(self, kind: str, target: Role | None) -> bool:
         """Whether ``target`` meets a rule's ``target_must_be``."""
@@ -187,7 +181,8 @@ class Standing:
         return owned and bool(view.hits(view.shared("own_people"), {head.i}))
 
     def government_claim(self, target: Role) -> bool:
-        """A denied "report" that is not a media report: "a U.S. report", "the IAEA report".
+        """A denied "report" that is not a media report: "a U.S. report", "the IAEA report",
+        "rebel claims".
 
         The report (or the word calling it false) is attributed to a state, an official body or
         a non-media organisation, and nothing in it names a news outlet.
@@ -203,7 +198,10 @@ class Standing:
         for token in heads:
             for child in token.children:
                 if child.dep_ in ("compound", "amod", "poss", "nmod") and (
-                    child.ent_type_ in ("GPE", "NORP", "ORG") or self.gazetteer.mentions(child.text)
+                    child.ent_type_ in ("GPE", "NORP", "ORG")
+                    or self.gazetteer.mentions(child.text)
+                    # "rebel claims", "the army's account": a party's word, no outlet's
+                    or any(view.has_shared(name, {child.i}) for name in ("agent_nouns", "blocked_actors"))
                 ):
                     return True
             # "a report by the ministry", "a report released by the Health Ministry"
@@ -263,15 +261,40 @@ def _portfolios(view: SentenceView, offices: set[int]) -> set[int]:
     return found
 
 
+def titles_of(role: Role) -> set[int]:
+    """The office a named person is given beside the name, which the role itself leaves out:
+    "Garba Shehu, the president's spokesman" (an apposition of the name), or "Party Secretary
+    for Information, Simon Moyo said" (a title set off by a comma just before the name, which a
+    parser hangs on the verb)."""
+    view = role.view
+    doc = view.doc
+    head = doc[role.start : role.end].root
+    if head.ent_type_ != "PERSON":
+        return set()
+    found = {i for child in head.children if child.dep_ == "appos" for i in syntax.subtree(child)}
+    comma = role.start - 1
+    if comma > 0 and doc[comma].text == "," and head.dep_ in ("nsubj", "nsubjpass"):
+        for sibling in head.head.children:
+            if sibling.i >= comma:
+                continue
+            tree = syntax.subtree(sibling)
+            clause = any(doc[i].dep_ in ("nsubj", "nsubjpass") for i in tree)
+            titled = any(view.has_shared(name, tree) for name in ("officials", "spokespeople", "person_titles"))
+            if max(tree) == comma - 1 and titled and not clause:
+                found |= tree
+    return found
+
+
 def bare_name(role: Role) -> bool:
     """A person's name and nothing else ("Demirel", "Dmitry Peskov", "Mr Yilmaz"): no title,
-    no body; a courtesy word before the name gives it no office."""
+    no body, none given beside it either; a courtesy word before the name gives it no office."""
     tokens = role.view.doc[role.start : role.end]
     courtesy = role.view.words_of("honorifics")
     return (
         role.resolved
         and any(t.ent_type_ == "PERSON" for t in tokens)
         and all(t.ent_type_ == "PERSON" or t.is_punct or t.lower_ in courtesy for t in tokens)
+        and not titles_of(role)
     )
 
 

@@ -551,3 +551,39 @@ def test_a_headline_opened_by_an_office_and_a_colon_is_its_word(engine) -> None:
 def test_a_place_before_a_headline_s_colon_is_its_topic_not_its_speaker(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "Ukraine: Russia denies report of troop losses in Kherson")
     assert found.actor == "Russia"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        # a claim credited to rebels is a party's, whatever the ministry calls it
+        ("The Chadian army dismisses rebel claims of heavy casualties as 'fake news'", False),
+        ("The Chadian army dismisses Daily Courier claims of heavy casualties as 'fake news'", True),
+    ],
+)
+def test_a_claim_credited_to_rebels_is_no_media_report(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    assert bool(by_pattern(judged_by(engine, wire_denial=0.5).detect(text), "wire_denial")) is fires
+
+
+def test_a_party_title_set_off_before_a_name_is_the_name_s_standing(engine) -> None:  # noqa: ANN001
+    text = (
+        "ZANU-PF Secretary for Information and Publicity, Tomas Berg has admonished false news peddlers to stop "
+        "feeding people with unconfirmed information."
+    )
+    assert _denials_alone(engine, text) == []
+    assert _denials_alone(engine, text.replace("ZANU-PF Secretary", "Information Ministry Secretary"))
+
+
+@pytest.mark.parametrize(
+    ("context", "fires"),
+    [
+        # "it" and "the story" answer the army's accusation, a state's claim
+        ("The armed forces of Borduria have accused Ruritania of sending special forces across the border.", False),
+        ("Ruritania rejected the Bordurian intelligence report released on Friday.", False),
+        # an outlet ran the story: the same words deny a media report
+        ("The Daily Courier said Ruritania had sent special forces across the border.", True),
+    ],
+)
+def test_a_story_named_bare_answers_the_claim_of_the_sentence_before(engine, context: str, fires: bool) -> None:  # noqa: ANN001
+    text = "Ruritania's army spokesman said the story was fake and the report false."
+    assert bool(_denials_alone(engine, text, context)) is fires
