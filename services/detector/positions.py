@@ -59,6 +59,16 @@ def _sentence(place: Place) -> set[int]:
     return place.view.everything
 
 
+@positions.register("undated")
+def _undated(place: Place) -> set[int]:
+    """The sentence minus clauses that only date it by another event ("on June 13th, the same
+    day that peacekeepers completed their withdrawal"): that event is not the sentence's."""
+    if not place.parsed:
+        return place.view.everything
+    view = place.view
+    return view.everything - syntax.dating_clauses(view.doc, view.words_of("time_spans"))
+
+
 @positions.register("reference")
 def _reference(place: Place) -> set[int]:
     """The sentence minus its attribution ("according to Reuters" is the source, not the topic)."""

@@ -578,7 +578,9 @@ class RoleFinder:
         to, then such states elsewhere in the sentence, then the other destinations.
         """
         own = self._own_states(anchor)
-        dateline = self.view.dateline
+        # a clause that only dates the move ("the same day that Qatari peacekeepers left") is
+        # no more where forces go than the dateline is
+        dateline = self.view.dateline | self._dating()
         near: list[tuple[int, int, Token]] = []
         for root in self._destination_roots(anchor):
             for token, depth in _without_clauses(root):
@@ -1120,17 +1122,24 @@ class RoleFinder:
             return False
         return token.ent_type_ == "NORP" or self.gazetteer.derived(token.text) or token.text[:3] == own[:3]
 
+    def _dating(self) -> set[int]:
+        """The sentence's clauses that only date it (``syntax.dating_clauses``)."""
+        view = self.view
+        return syntax.dating_clauses(view.doc, view.words_of("time_spans")) if syntax.parsed(view.doc) else set()
+
     def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
         """A buildup's target that names no state ("the area", "the island", "the ADIZ") or the
-        actor's own: the one other state the sentence names, if there is exactly one; else a
-        named place as written; else nothing (a common noun is no party)."""
+        actor's own: the one other state the sentence names (outside a clause that only dates
+        it), if there is exactly one; else a named place as written; else nothing (a common
+        noun is no party)."""
         code = self.state_code(target)
         if target is not None and (not target.resolved or (code is not None and code != own)):
             return target
         view = self.view
         others: dict[str, tuple[int, int]] = {}
+        dating = self._dating()
         for ent in view.doc.ents:
-            if ent.start in view.dateline or ent.label_ == "PERSON":
+            if ent.start in view.dateline or ent.label_ == "PERSON" or ent.start in dating:
                 continue
             for other in self.gazetteer.countries(ent.text):
                 if other != own:

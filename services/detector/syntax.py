@@ -170,6 +170,18 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
     return indices
 
 
+def dating_clauses(doc: Doc, time_words: frozenset[str]) -> set[int]:
+    """Relative clauses of a date or a time ("the same day that ...", "the week when ..."):
+    another event named only to date the sentence's own. The head is known by its word, as
+    candidates are matched before entities are recognised."""
+    found: set[int] = set()
+    for token in doc:
+        head = token.head
+        if token.dep_ == "relcl" and (head.lower_ in time_words or head.ent_type_ in ("DATE", "TIME")):
+            found |= subtree(token)
+    return found
+
+
 def _set_aside(clause: Token) -> bool:
     """An adverbial clause set beside another by its conjunction ("as", "while", "because")."""
     return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in clause.children)

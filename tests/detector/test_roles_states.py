@@ -999,3 +999,16 @@ def test_a_call_for_a_withdrawal_with_no_condition_or_limit_is_diplomacy(engine)
     assert not by_pattern(
         engine.detect("Ruritania called for the withdrawal of Bordurian troops from the valley."), "ultimatum"
     )
+
+
+def test_a_clause_that_only_dates_a_buildup_neither_vetoes_it_nor_names_its_target(engine) -> None:  # noqa: ANN001
+    text = (
+        "Chad says Libyan troops began moving into disputed areas on the coast on Monday, the same day that "
+        "Nigerian peacekeepers completed their withdrawal."
+    )
+    found = _buildup(engine, text)
+    assert (found.actor, found.target) == ("Libya", "Chad")
+    # the same peacekeepers in the sentence's own clause still make it no buildup
+    assert not by_pattern(
+        engine.detect("Libyan troops and Nigerian peacekeepers began moving into the area."), "military_buildup"
+    )
