@@ -29,6 +29,7 @@ DESTINATION_PREPS = (
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
+AMOUNT_LABELS = frozenset({"QUANTITY", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "DATE", "TIME"})
 MAX_PHRASE = 10
 OUTLET_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 
@@ -1150,6 +1151,8 @@ class RoleFinder:
         if target is None or target.view is not view or code is not None:
             return None if code is not None else target  # the actor's own country is no target
         head = view.doc[target.start : target.end].root
+        if head.ent_type_ in AMOUNT_LABELS:
+            return None  # "moved to within 200 yards of the shrine": a distance is no place
         return target if head.ent_type_ or head.pos_ == "PROPN" else None
 
     def demonym_as_state(self, role: Role | None) -> Role | None:

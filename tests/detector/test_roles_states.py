@@ -1012,3 +1012,8 @@ def test_a_clause_that_only_dates_a_buildup_neither_vetoes_it_nor_names_its_targ
     assert not by_pattern(
         engine.detect("Libyan troops and Nigerian peacekeepers began moving into the area."), "military_buildup"
     )
+
+
+def test_a_distance_forces_come_within_is_no_target(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Iraqi forces moved to within 200 yards of the Imam Ali Shrine.")
+    assert (found.actor, found.target) == ("Iraq", None)
