@@ -95,12 +95,17 @@ class Standing:
 
     @staticmethod
     def _a_person_s(view: SentenceView, indices: set[int]) -> bool:
-        """A spokesperson named as a person's ("Irrfan Khan's spokesperson"): a private
-        principal, where a bare "the spokesperson" or "spokesperson Geng Shuang" speaks for an
-        office."""
+        """A spokesperson named as a person's ("Irrfan Khan's spokesperson", "the actor's
+        spokesman"): a private principal, where a bare "the spokesperson", "spokesperson Geng
+        Shuang" or "the ministry's spokesman" speaks for an office."""
         for i in indices:
             token = view.doc[i]
-            if token.dep_ == "poss" and token.ent_type_ == "PERSON":
+            if token.dep_ != "poss":
+                continue
+            if token.ent_type_ == "PERSON":
+                return True
+            public = ("officials", "polity_nouns", "agent_nouns", "leader_nouns", "person_titles")
+            if token.pos_ == "NOUN" and not any(view.has_shared(name, {i}) for name in public):
                 return True
         return False
 

@@ -587,3 +587,12 @@ def test_a_party_title_set_off_before_a_name_is_the_name_s_standing(engine) -> N
 def test_a_story_named_bare_answers_the_claim_of_the_sentence_before(engine, context: str, fires: bool) -> None:  # noqa: ANN001
     text = "Ruritania's army spokesman said the story was fake and the report false."
     assert bool(_denials_alone(engine, text, context)) is fires
+
+
+@pytest.mark.parametrize(
+    ("speaker", "fires"),
+    [("The actor's spokesman", False), ("The singer's spokeswoman", False), ("The ministry's spokesman", True)],
+)
+def test_a_spokesperson_speaks_for_an_office_only_when_the_principal_is_one(engine, speaker: str, fires: bool) -> None:  # noqa: ANN001
+    text = f"{speaker} said the story in the Daily Courier was completely untrue."
+    assert bool(by_pattern(judged_by(engine, wire_denial=0.3).detect(text), "wire_denial")) is fires
