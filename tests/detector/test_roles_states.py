@@ -1017,3 +1017,14 @@ def test_a_clause_that_only_dates_a_buildup_neither_vetoes_it_nor_names_its_targ
 def test_a_distance_forces_come_within_is_no_target(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "Iraqi forces moved to within 200 yards of the Imam Ali Shrine.")
     assert (found.actor, found.target) == ("Iraq", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UEFA threatened to expel the federation from the competition unless it paid the fine by Monday.",
+        "FIFA gave the federation until Friday to reinstate its board or face suspension from the World Cup.",
+    ],
+)
+def test_a_sports_body_s_deadline_is_no_ultimatum(engine, text: str) -> None:  # noqa: ANN001
+    assert not by_pattern(judged_by(engine, ultimatum=0.5).detect(text), "ultimatum")
