@@ -581,6 +581,8 @@ class DetectionEngine:
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
         if actor is None or target is None:
             read = alone_parties(decided.pattern, finder)
+            if read.blocked:
+                return None  # "the opposition leader demanded ...": no state's act, whatever the model reads
             classifier = spec.classifier
             standing = classifier is not None and classifier.alone_standing
             if standing and (partial is None or partial.actor is None) and read.unfit_actor:
@@ -588,10 +590,12 @@ class DetectionEngine:
             if (
                 standing
                 and (partial is None or partial.target is None)
-                and read.unfit_target
+                and (read.unfit_target or (read.target is None and finder.standing.party_claim(finder.view)))
                 and finder.outlet() is None
             ):
-                return None  # "Ukraine dismissed a Russian claim": a government's claim denied, no outlet in sight
+                # "Ukraine dismissed a Russian claim", "rejected the opposition's claims": a
+                # government's or a party's claim denied, no outlet in sight
+                return None
             actor = actor or read.actor
             if target is None and read.target != actor:
                 target = read.target

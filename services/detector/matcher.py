@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Token
 
@@ -231,9 +231,27 @@ class AloneParties:
     target: Role | None
     unfit_actor: bool = False  # the actor read fails the loose rules' standing (not a bare name)
     unfit_target: bool = False  # the target read fails their check (a government's claim denied)
+    blocked: bool = False  # the main clause's subject is plainly no state's voice (opposition, protesters)
 
 
 def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
+    """``read_alone_parties``, and whether the main clause's subject is a blocked actor ("the
+    opposition leader demanded that the government resign within 24 hours"): whatever the model
+    reads there, it is no state's demand, denial or deployment."""
+    read = read_alone_parties(pattern, finder)
+    view = finder.view
+    if not syntax.parsed(view.doc):
+        return read
+    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
+    subjects = [c for root in roots[:1] for c in root.children if c.dep_ in syntax.SUBJECT_DEPS]
+    for subject in subjects:
+        role = finder.party(subject)
+        if role is not None and role.resolved and not finder.actor_ok("not_blocked", role):
+            return replace(read, blocked=True)
+    return read
+
+
+def read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     """The parties of a detection the model made with no rule's candidate in the sentence: the
     roles the pattern's loose rules (those that count only under the model) read around the
     sentence's main verb, standing checked, named as the pattern names its parties. A role that

@@ -231,11 +231,15 @@ class Standing:
     def _answers_a_party_claim(self, target: Role) -> bool:
         """Whether the sentence's claim is a state's or an official body's ("a Russian claim",
         "allegations by Cambodian officials"): then "fake news" labels that claim, no report."""
+        return self.party_claim(target.view, besides=target.indices)
+
+    def party_claim(self, view: SentenceView, besides: set[int] | frozenset[int] = frozenset()) -> bool:
+        """Whether the sentence names a claim (outside ``besides``) that a state, an official
+        body or another party made ("the opposition's claims", "rebel claims")."""
         from services.detector.roles import Role
 
-        view = target.view
         for start, end in view.spans(view.shared("claim_nouns")):
-            if start in target.indices:
+            if start in besides:
                 continue
             head = view.doc[end - 1]
             phrase = Role(head.text, view, head.i, head.i + 1)

@@ -596,3 +596,10 @@ def test_a_story_named_bare_answers_the_claim_of_the_sentence_before(engine, con
 def test_a_spokesperson_speaks_for_an_office_only_when_the_principal_is_one(engine, speaker: str, fires: bool) -> None:  # noqa: ANN001
     text = f"{speaker} said the story in the Daily Courier was completely untrue."
     assert bool(by_pattern(judged_by(engine, wire_denial=0.3).detect(text), "wire_denial")) is fires
+
+
+def test_a_party_s_claims_denied_are_no_media_report_however_sure_the_model(engine) -> None:  # noqa: ANN001
+    assert (
+        _denials_alone(engine, "The minister rejected the opposition's claims that the figures were fabricated.") == []
+    )
+    assert _denials_alone(engine, "The minister rejected the Daily Courier's claims that the figures were fabricated.")

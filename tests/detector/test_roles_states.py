@@ -1028,3 +1028,12 @@ def test_a_distance_forces_come_within_is_no_target(engine) -> None:  # noqa: AN
 )
 def test_a_sports_body_s_deadline_is_no_ultimatum(engine, text: str) -> None:  # noqa: ANN001
     assert not by_pattern(judged_by(engine, ultimatum=0.5).detect(text), "ultimatum")
+
+
+def test_an_opposition_leader_s_demand_is_no_ultimatum_however_sure_the_model(engine) -> None:  # noqa: ANN001
+    text = "Ruritania's opposition leader Tomas Berg demanded that the government resign within 24 hours."
+    assert not by_pattern(judged_by(engine, ultimatum=0.99).detect(text), "ultimatum")
+    official = text.replace("opposition leader", "foreign minister").replace(
+        "the government", "the Bordurian government"
+    )
+    assert by_pattern(judged_by(engine, ultimatum=0.99).detect(official), "ultimatum")
