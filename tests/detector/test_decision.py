@@ -138,9 +138,12 @@ def test_the_model_alone_names_the_parties_its_loose_rules_read(engine, tmp_path
     found = _only(judged.detect(BARE))
     assert found is not None and (found.actor, found.target) == ("trade officials", None)
     # A party that fails the loose rules' standing is left out, not named.
-    unofficial = BARE.replace("trade officials", "trade unionists")
+    unofficial = BARE.replace("trade officials", "trade consultants")
     found = _only(_engine(engine, tmp_path, StubJudge({unofficial: 0.8})).detect(unofficial))
     assert found is not None and found.actor is None
+    # A blocked actor as the main clause's subject is plainly no state's voice: no detection.
+    blocked = BARE.replace("trade officials", "trade unionists")
+    assert _only(_engine(engine, tmp_path, StubJudge({blocked: 0.8})).detect(blocked)) is None
 
 
 def test_the_model_alone_keeps_the_parties_of_a_loose_match_short_of_a_required_role(engine, tmp_path) -> None:  # noqa: ANN001
