@@ -1037,3 +1037,12 @@ def test_an_opposition_leader_s_demand_is_no_ultimatum_however_sure_the_model(en
         "the government", "the Bordurian government"
     )
     assert by_pattern(judged_by(engine, ultimatum=0.99).detect(official), "ultimatum")
+
+
+@pytest.mark.parametrize("party", ["insurgents", "guerrillas", "separatists"])
+def test_armed_groups_told_to_comply_are_an_ultimatum_s_target(engine, party: str) -> None:  # noqa: ANN001
+    text = (
+        f"Ruritania's government gave {party} in the valley until Friday to hand over their leader or face an assault."
+    )
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.target or "").startswith(party)
