@@ -1437,6 +1437,8 @@ def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple
 
     def is_subject(span: tuple[int, int]) -> bool:
         root = view.doc[span[0] : span[1]].root
+        if root.dep_ == "pobj" and root.head.lower_ in ("from", "of"):
+            root = root.head.head  # "Leaders from ECOWAS have ordered ...": the body the subject is of
         return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ == "nsubj")
 
     return [s for s in latest_first if is_subject(s)] + [s for s in latest_first if not is_subject(s)]

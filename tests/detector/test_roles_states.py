@@ -1046,3 +1046,14 @@ def test_armed_groups_told_to_comply_are_an_ultimatum_s_target(engine, party: st
     )
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.target or "").startswith(party)
+
+
+def test_they_is_the_body_the_subject_before_belongs_to_not_a_name_inside_the_target(engine) -> None:  # noqa: ANN001
+    context = "Leaders from the Southern Union (SU) have ordered the deployment of a regional force to Ruritania."
+    text = "The move comes after the expiry of a one-week ultimatum they gave to Ruritania's junta to stand down."
+    [found] = by_pattern(engine.detect(text, context), "ultimatum")
+    assert found.target == "Ruritania's junta"
+    assert "Southern Union" in (found.actor or "")
+    # with nobody named before, "they" is left unresolved: never the state inside the target
+    [alone] = by_pattern(engine.detect(text), "ultimatum")
+    assert alone.actor is None
