@@ -181,6 +181,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "media_outlets",
         "media_nouns",
         "outlet_words",
+        "media_overseers",
         "officials",
         "spokespeople",
         "intention_verbs",

@@ -248,11 +248,14 @@ class Standing:
         return False
 
     def media_entity(self, view: SentenceView, indices: set[int]) -> bool:
-        """An organisation name that reads as a news outlet ("Middle East Eye", "Daily Sabah")."""
+        """An organisation name that reads as a news outlet ("Middle East Eye", "Daily Sabah"),
+        not an official body named for the media it oversees ("the National Media Commission",
+        "the Ministry of Information and Media")."""
         words = view.shared("outlet_words")
         for ent in view.doc.ents:
             if ent.label_ == "ORG" and ent.start in indices:
-                if view.hits(words, set(range(ent.start, ent.end))):
+                name = set(range(ent.start, ent.end))
+                if view.hits(words, name) and not view.has_shared("media_overseers", name):
                     return True
         return False
 

@@ -603,3 +603,16 @@ def test_a_party_s_claims_denied_are_no_media_report_however_sure_the_model(engi
         _denials_alone(engine, "The minister rejected the opposition's claims that the figures were fabricated.") == []
     )
     assert _denials_alone(engine, "The minister rejected the Daily Courier's claims that the figures were fabricated.")
+
+
+def test_a_regulator_named_for_the_media_is_no_outlet_and_a_statesman_paper_is(engine) -> None:  # noqa: ANN001
+    text = (
+        "The minister has denied the allegation and threatened to file a complaint against the New Statesman "
+        "at the National Media Commission."
+    )
+    found = _alone(engine, text)
+    assert found.target == "the New Statesman"
+    regulator_only = (
+        "The ministry dismissed the claims as fake news and said it would complain to the National Media Commission."
+    )
+    assert _alone(engine, regulator_only).target is None
