@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -24,10 +25,17 @@ async def produce_documents(kafka: KafkaSettings, documents: list[Document], pau
 
 
 async def read_topic(
-    kafka: KafkaSettings, topic: str, until: int, timeout: float, quiet_after: float = 0.0
+    kafka: KafkaSettings,
+    topic: str,
+    until: int,
+    timeout: float,
+    quiet_after: float = 0.0,
+    key: Callable[[ConsumerRecord], object] | None = None,
 ) -> list[ConsumerRecord]:
     """Records from the start of ``topic`` until ``until`` arrived (then ``quiet_after`` more
-    seconds, to catch extras such as duplicates) or ``timeout`` passed."""
+    seconds, to catch extras such as duplicates) or ``timeout`` passed. With ``key``, ``until``
+    counts distinct keys: a worker killed before committing leaves records its successor
+    writes again, which must not end the wait before every key has arrived."""
     consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka.bootstrap, auto_offset_reset="earliest", group_id=None)
     await consumer.start()
     records: list[ConsumerRecord] = []
@@ -36,7 +44,8 @@ async def read_topic(
     settle_until: float | None = None
     try:
         while loop.time() < deadline:
-            if settle_until is None and len(records) >= until:
+            arrived = len({key(r) for r in records}) if key is not None else len(records)
+            if settle_until is None and arrived >= until:
                 settle_until = loop.time() + quiet_after
             if settle_until is not None and loop.time() >= settle_until:
                 break

@@ -107,7 +107,14 @@ async def test_killing_one_of_two_workers_skips_nothing_and_duplicates_no_story(
         await asyncio.sleep(1.5)  # mid-stream
         first.stop(signal.SIGKILL)
         await producing
-        events = await read_topic(kafka, kafka.detections_topic, until=DOCUMENTS, timeout=180, quiet_after=3)
+        events = await read_topic(
+            kafka,
+            kafka.detections_topic,
+            until=DOCUMENTS,
+            timeout=180,
+            quiet_after=3,
+            key=lambda record: DETECTION_EVENTS.decode(record.value).document.id,
+        )
         signal_records = await read_topic(kafka, kafka.signals_topic, until=1, timeout=30, quiet_after=3)
         details = second.describe()
 
