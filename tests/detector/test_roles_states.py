@@ -1057,3 +1057,19 @@ def test_they_is_the_body_the_subject_before_belongs_to_not_a_name_inside_the_ta
     # with nobody named before, "they" is left unresolved: never the state inside the target
     [alone] = by_pattern(engine.detect(text), "ultimatum")
     assert alone.actor is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a date to comply by is a time limit
+        "Chad must halt its missile tests by 25 November, Libyan officials said.",
+        "Chad must halt its missile tests by November 25, Libyan officials said.",
+        "Chad must halt its missile tests by January, Libyan officials said.",
+        # suspending is complying
+        "Chad must suspend its missile tests or face referral to the Security Council, Libyan officials said.",
+    ],
+)
+def test_a_date_to_comply_by_and_a_suspension_make_an_ultimatum(engine, text: str) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == "Chad"
