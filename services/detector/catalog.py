@@ -208,6 +208,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "reach_words",
         "polity_nouns",
         "leader_nouns",
+        "leaving_acts",
         "address_words",
         "outlet_prepositions",
         "publishing_verbs",

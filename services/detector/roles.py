@@ -683,11 +683,14 @@ class RoleFinder:
     @role_sources.register("act_doer")
     def _act_doer(self, anchor: Token) -> Token | None:
         """Who is to carry out an act named as a noun: "Russia's withdrawal", "the withdrawal
-        of Syrian troops", "full Armenian withdrawal" (a demonym before the act is its doer)."""
+        of Syrian troops", "full Armenian withdrawal" (a demonym before the act is its doer).
+        The "of" phrase names the doer of an act of leaving only: in "the release of the
+        hostages" it is what the act is done to."""
         owner = self._possessor(anchor)
         if owner is not None:
             return owner
-        for child in anchor.children:
+        leaving = self.view.has_shared("leaving_acts", {anchor.i})
+        for child in anchor.children if leaving else ():
             if child.dep_ == "prep" and child.lower_ == "of":
                 done_by = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if done_by is not None:
@@ -1155,6 +1158,18 @@ class RoleFinder:
             return None  # "moved to within 200 yards of the shrine": a distance is no place
         return target if head.ent_type_ or head.pos_ == "PROPN" else None
 
+    def leaver(self, role: Role | None) -> Role | None:
+        """``role``, or who is to leave where it names an act of leaving with its doer in it
+        ("Indian troop withdrawal" -> India, "the withdrawal of French troops" -> French troops)."""
+        if role is None or not role.resolved or role.view is not self.view:
+            return role
+        head = self.view.doc[role.start : role.end].root
+        if not self.view.has_shared("leaving_acts", {head.i}):
+            return role
+        doer = self._act_doer(head)
+        found = self._role_for(doer, None) if doer is not None else None
+        return found if found is not None and found.resolved else role
+
     def demonym_as_state(self, role: Role | None) -> Role | None:
         """``role``, or its country's name where it is one demonym and nothing else."""
         if role is None or not role.resolved or role.end - role.start != 1 or not self.gazetteer.derived(role.text):
@@ -1367,8 +1382,10 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
 @party_namings.register("as_written")
 def _parties_as_written(finder: RoleFinder, actor: Role | None, target: Role | None) -> tuple[Role | None, Role | None]:
     """The parties in the sentence's own words; a party that is a demonym alone ("Armenian" of
-    "full Armenian withdrawal") is named as its country, which is what the word stands for."""
-    return finder.demonym_as_state(actor), finder.demonym_as_state(target)
+    "full Armenian withdrawal") is named as its country, which is what the word stands for,
+    and a target read as an act of leaving ("a deadline for Indian troop withdrawal") as who
+    is to leave."""
+    return finder.demonym_as_state(actor), finder.demonym_as_state(finder.leaver(target))
 
 
 @party_namings.register("states")

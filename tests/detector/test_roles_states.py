@@ -731,7 +731,7 @@ def test_a_state_s_guard_corps_massed_is_a_buildup_by_that_state(engine) -> None
             "The president issued a June 1 deadline for the withdrawal of the foreign troops.",
             "sets_deadline",
             "president",
-            "withdrawal of the foreign troops",
+            "foreign troops",
         ),
         (
             "The foreign ministry said the Iranian ambassador must return to Tehran with immediate effect.",
@@ -1073,3 +1073,13 @@ def test_they_is_the_body_the_subject_before_belongs_to_not_a_name_inside_the_ta
 def test_a_date_to_comply_by_and_a_suspension_make_an_ultimatum(engine, text: str) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert found.target == "Chad"
+
+
+def test_an_act_of_leaving_read_as_the_target_is_named_by_who_is_to_leave(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(engine, "Chad's president issues March 15 deadline for Libyan troop withdrawal")
+    assert found.target == "Libya"
+
+
+def test_what_a_release_is_of_is_no_party_told_to_comply(engine) -> None:  # noqa: ANN001
+    text = "Chad demanded the release of the jailed rebels within 48 hours."
+    assert all("rebels" not in (d.target or "") for d in by_pattern(engine.detect(text), "ultimatum"))
