@@ -1402,6 +1402,16 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
         # Sudan"), else whose forces by demonym ("More Turkish Troops Move to the Iraq Border").
         fallback = finder.border_owner(target) or finder.forces_by_demonym(besides=finder.state_code(target))
         actor = fallback or actor
+    if actor is None and target is not None:
+        # "According to Turkish officials, the convoy ... headed towards the border to enter
+        # Syria", read with Turkey approached and nobody acting: the state the sentence's
+        # demonyms name (its forces' or officials') acts, and the other state named is
+        # approached (where there is none, the reading stands: a target is required)
+        own_forces = finder.forces_by_demonym(besides=None)
+        code = finder.state_code(own_forces)
+        approached = finder.a_state_approached(None, code) if code is not None else None
+        if code == finder.state_code(target) and approached is not None:
+            return own_forces, approached
     return actor, target
 
 

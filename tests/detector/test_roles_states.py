@@ -1083,3 +1083,9 @@ def test_an_act_of_leaving_read_as_the_target_is_named_by_who_is_to_leave(engine
 def test_what_a_release_is_of_is_no_party_told_to_comply(engine) -> None:  # noqa: ANN001
     text = "Chad demanded the release of the jailed rebels within 48 hours."
     assert all("rebels" not in (d.target or "") for d in by_pattern(engine.detect(text), "ultimatum"))
+
+
+def test_the_state_named_by_demonym_acts_and_the_other_state_is_approached(engine) -> None:  # noqa: ANN001
+    text = "According to Chadian officials, the column left the capital on Monday and headed towards the eastern border to enter Sudan."
+    [found] = by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup")
+    assert (found.actor, found.target) == ("Chad", "Sudan")
