@@ -209,6 +209,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "polity_nouns",
         "leader_nouns",
         "leaving_acts",
+        "sighting_verbs",
         "address_words",
         "outlet_prepositions",
         "publishing_verbs",

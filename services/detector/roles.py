@@ -215,11 +215,19 @@ class RoleFinder:
         verb = self._accusation(anchor)
         return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None) if verb is not None else None
 
+    def _sighting(self, anchor: Token) -> Token | None:
+        """The verb whose subject saw or reported the deed the anchor names as its object:
+        "Taipei reported another surge of warplanes", "has detected a build-up of forces"."""
+        if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ not in ("dobj", "obj"):
+            return None
+        return anchor.head if self.view.has_shared("sighting_verbs", {anchor.head.i}) else None
+
     @role_sources.register("accuser")
     def _accuser(self, anchor: Token) -> Token | None:
         """Who accuses, when the deed names no state it approaches: A in "A accused B of massing
-        troops on their border" (the border the two share)."""
-        verb = self._accusation(anchor)
+        troops on their border" (the border the two share); likewise who saw or reported a deed
+        named as a noun ("Taipei reported a surge of warplanes near the island")."""
+        verb = self._accusation(anchor) or self._sighting(anchor)
         if verb is None:
             return None
         approached = self._approached(anchor)
@@ -273,6 +281,8 @@ class RoleFinder:
         subject = syntax.clause_subject(anchor)
         if subject is None or self._receiving_verb(anchor) is not None:
             return None  # "Maduro received an ultimatum": who receives it is its target
+        if self._sighting(anchor) is not None:
+            return None  # "Taipei reported a surge of warplanes": who saw it did not do it
         # "Serbia's Foreign Minister, Ivica Dacic, called a news report a big lie", parsed as a
         # minister described by a clause: the clause is what the subject does, not what it is
         if self._is_report_like(subject, besides=self._clause_below(subject, anchor)):

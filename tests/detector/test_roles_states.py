@@ -1089,3 +1089,15 @@ def test_the_state_named_by_demonym_acts_and_the_other_state_is_approached(engin
     text = "According to Chadian officials, the column left the capital on Monday and headed towards the eastern border to enter Sudan."
     [found] = by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup")
     assert (found.actor, found.target) == ("Chad", "Sudan")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Manila reported another surge of Chinese warships near the shoal on Monday.",
+        "Manila said it had detected a build-up of Chinese warships near the shoal.",
+    ],
+)
+def test_who_reports_or_detects_a_buildup_is_its_target_not_its_actor(engine, text: str) -> None:  # noqa: ANN001
+    found = _buildup(engine, text)
+    assert (found.actor, found.target) == ("China", "Manila")
