@@ -235,10 +235,10 @@ class AloneParties:
 
 
 def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
-    """``read_alone_parties``, and whether the main clause's subject is a blocked actor ("the
+    """``_read_alone_parties``, and whether the main clause's subject is a blocked actor ("the
     opposition leader demanded that the government resign within 24 hours"): whatever the model
     reads there, it is no state's demand, denial or deployment."""
-    read = read_alone_parties(pattern, finder)
+    read = _read_alone_parties(pattern, finder)
     view = finder.view
     if not syntax.parsed(view.doc):
         return read
@@ -251,7 +251,7 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     return read
 
 
-def read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
+def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     """The parties of a detection the model made with no rule's candidate in the sentence: the
     roles the pattern's loose rules (those that count only under the model) read around the
     sentence's main verb, standing checked, named as the pattern names its parties. A role that

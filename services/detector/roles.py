@@ -92,13 +92,8 @@ class RoleFinder:
         for before in self._context(True)[-1:]:
             if before.referenced_media or self._outlets(before):
                 return False
-            for _start, end in [
-                *before.spans(before.shared("report_nouns")),
-                *before.spans(before.shared("claim_nouns")),
-            ]:
-                head = before.doc[end - 1]
-                if self.standing.government_claim(Role(head.text, before, head.i, head.i + 1)):
-                    return True
+            if self.standing.party_claim(before, nouns=("report_nouns", "claim_nouns")):
+                return True
             for start, _end in before.spans(before.shared("accusation_verbs")):
                 verb = before.doc[start]
                 accuser = next((c for c in verb.children if c.dep_ == "nsubj"), None)

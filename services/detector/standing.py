@@ -233,12 +233,18 @@ class Standing:
         "allegations by Cambodian officials"): then "fake news" labels that claim, no report."""
         return self.party_claim(target.view, besides=target.indices)
 
-    def party_claim(self, view: SentenceView, besides: set[int] | frozenset[int] = frozenset()) -> bool:
-        """Whether the sentence names a claim (outside ``besides``) that a state, an official
-        body or another party made ("the opposition's claims", "rebel claims")."""
+    def party_claim(
+        self,
+        view: SentenceView,
+        besides: set[int] | frozenset[int] = frozenset(),
+        nouns: tuple[str, ...] = ("claim_nouns",),
+    ) -> bool:
+        """Whether the sentence names a claim (a word of the shared lexicons ``nouns``, outside
+        ``besides``) that a state, an official body or another party made ("the opposition's
+        claims", "rebel claims", with report nouns too "the U.S. intelligence report")."""
         from services.detector.roles import Role
 
-        for start, end in view.spans(view.shared("claim_nouns")):
+        for start, end in (span for name in nouns for span in view.spans(view.shared(name))):
             if start in besides:
                 continue
             head = view.doc[end - 1]
