@@ -486,6 +486,7 @@ class RoleFinder:
                 token.dep_ in ("dobj", "attr")
                 and subject is not None
                 and (answered or not (token is anchor and nominal))
+                and not self._defines_the_act(head, subject)
             ):
                 # "Maduro has 48 hours to leave", "want Qatar to meet the ultimatum" (not "X issued an ultimatum")
                 return subject
@@ -506,7 +507,11 @@ class RoleFinder:
                     pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                     if pobj is not None and pobj.i != anchor.i and pobj.ent_type_ not in ("DATE", "TIME"):
                         return pobj  # "called on Lukashenko to step down"
-            if subject is not None and token.dep_ in ("xcomp", "conj", "ccomp", "advcl"):
+            if (
+                subject is not None
+                and token.dep_ in ("xcomp", "conj", "ccomp", "advcl")
+                and not self._defines_the_act(head, subject)
+            ):
                 return subject  # "Maduro needs to be gone"
             if token.dep_ not in ("xcomp", "conj", "dobj", "attr", "appos", "pobj", "prep", "acl", "relcl"):
                 return None
@@ -528,6 +533,18 @@ class RoleFinder:
         ):
             return False
         return any(c.dep_ in ("dobj", "dative", "iobj") and self._party_noun(c) for c in verb.children)
+
+    def _defines_the_act(self, verb: Token, subject: Token) -> bool:
+        """A copula whose subject is a common noun naming no party: "the only way to avoid war
+        is to accept exile" says what the one told must do, not who must do it."""
+        return (
+            verb.pos_ == "AUX"  # a copula heading its clause, not a helper of another verb
+            and verb.dep_ not in ("aux", "auxpass")
+            and subject.pos_ == "NOUN"
+            and not subject.ent_type_
+            and not self._party_noun(subject)
+            and not self._people_word(subject)
+        )
 
     def _party_noun(self, token: Token) -> bool:
         """A noun naming a party (a name, an office, a polity), not a span of time."""

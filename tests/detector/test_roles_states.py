@@ -1101,3 +1101,9 @@ def test_the_state_named_by_demonym_acts_and_the_other_state_is_approached(engin
 def test_who_reports_or_detects_a_buildup_is_its_target_not_its_actor(engine, text: str) -> None:  # noqa: ANN001
     found = _buildup(engine, text)
     assert (found.actor, found.target) == ("China", "Manila")
+
+
+def test_what_the_only_way_is_says_what_the_one_told_must_do_not_who(engine) -> None:  # noqa: ANN001
+    text = "The president will tell the Ruritanian leader the only way to avoid war is to accept exile."
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert found.target == "Ruritanian leader"
