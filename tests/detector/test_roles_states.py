@@ -1107,3 +1107,17 @@ def test_what_the_only_way_is_says_what_the_one_told_must_do_not_who(engine) -> 
     text = "The president will tell the Ruritanian leader the only way to avoid war is to accept exile."
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert found.target == "Ruritanian leader"
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Ruritania on Friday warned of a complete break with Chad unless it meets the list of demands.", True),
+        # a condition on no party told to act is a forecast, not an ultimatum
+        ("The central bank warned that interest rates must rise unless consumer spending slows.", False),
+    ],
+)
+def test_a_warning_conditioned_on_another_party_s_act_is_an_ultimatum(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    found = by_pattern(engine.detect(text), "ultimatum")
+    assert bool(found) is fires
+    assert not found or found[0].target == "Chad"
