@@ -80,6 +80,9 @@ class Standing:
                     continue
                 if _initials_in_brackets(view, ent.start, ent.end):
                     continue  # "Egypt's State Information Service (SIS)": the body's own initials
+                after = view.doc[ent.end] if ent.end < len(view.doc) else None
+                if after is not None and not after.is_punct and offices & {ent.end, ent.end + 1}:
+                    continue  # "Anti-Blockade Policies Deputy Minister": the office's portfolio before it
                 if not self.gazetteer.mentions(ent.text):
                     return False
         if view.has_shared("officials", indices):

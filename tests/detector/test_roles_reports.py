@@ -616,3 +616,12 @@ def test_a_regulator_named_for_the_media_is_no_outlet_and_a_statesman_paper_is(e
         "The ministry dismissed the claims as fake news and said it would complain to the National Media Commission."
     )
     assert _alone(engine, regulator_only).target is None
+
+
+def test_a_portfolio_named_before_an_office_does_not_make_the_office_holder_an_organisation_s(engine) -> None:  # noqa: ANN001
+    text = (
+        "On Monday, Chad's Anti-Sanctions Policies Deputy Minister Tomas Berg denounced a smear campaign "
+        "carried out through the dissemination of fake news."
+    )
+    found = by_pattern(judged_by(engine, wire_denial=0.3).detect(text), "wire_denial")
+    assert found and "Deputy Minister" in (found[0].actor or "")
