@@ -239,16 +239,26 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     opposition leader demanded that the government resign within 24 hours"): whatever the model
     reads there, it is no state's demand, denial or deployment."""
     read = _read_alone_parties(pattern, finder)
-    view = finder.view
-    if not syntax.parsed(view.doc):
+    root = _main_root(finder.view) if syntax.parsed(finder.view.doc) else None
+    if root is None:
         return read
-    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
-    subjects = [c for root in roots[:1] for c in root.children if c.dep_ in syntax.SUBJECT_DEPS]
+    subjects = [c for c in root.children if c.dep_ in syntax.SUBJECT_DEPS]
     for subject in subjects:
         role = finder.party(subject)
         if role is not None and role.resolved and not finder.actor_ok("not_blocked", role):
             return replace(read, blocked=True)
     return read
+
+
+def _main_root(view: SentenceView, hung_on_dateline: bool = False) -> Token | None:
+    """The sentence's main verb outside its dateline; with ``hung_on_dateline``, else a verb
+    the parser hung on the dateline ("New Delhi: The Congress rejected ...")."""
+    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
+    if not roots and hung_on_dateline:
+        roots = [
+            t for t in view.doc if t.pos_ in ("VERB", "AUX") and t.i not in view.dateline and t.head.i in view.dateline
+        ]
+    return roots[0] if roots else None
 
 
 def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
@@ -262,14 +272,9 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
     view = finder.view
     if not syntax.parsed(view.doc):
         return AloneParties(None, None)
-    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
-    # "New Delhi: The Congress rejected ...": a parser may hang the sentence on its dateline
-    roots = roots or [
-        t for t in view.doc if t.pos_ in ("VERB", "AUX") and t.i not in view.dateline and t.head.i in view.dateline
-    ]
-    if not roots:
+    root = _main_root(view, hung_on_dateline=True)
+    if root is None:
         return AloneParties(None, None)
-    root = roots[0]
     loose = [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules)
     unfit = _unfit_doer(finder, root, loose[0].spec.actor_must_be)
     headline = _headline_parties(finder, root, [rule.anchor for rule in loose])
@@ -369,11 +374,10 @@ def _an_object(token: Token) -> bool:
 def _headline(finder: RoleFinder, pattern: CompiledPattern) -> tuple[Role, Role | None] | None:
     """The parties of a headline whose verb the tagger took for a noun (``_headline_parties``),
     the verb being any word a rule of the pattern is anchored on."""
-    view = finder.view
-    roots = [t for t in view.doc if t.dep_ == "ROOT" and t.i not in view.dateline]
-    if not roots:
+    root = _main_root(finder.view)
+    if root is None:
         return None
-    return _headline_parties(finder, roots[0], [rule.anchor for rule in pattern.rules], with_object=True)
+    return _headline_parties(finder, root, [rule.anchor for rule in pattern.rules], with_object=True)
 
 
 def _named(

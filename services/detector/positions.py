@@ -63,10 +63,7 @@ def _sentence(place: Place) -> set[int]:
 def _undated(place: Place) -> set[int]:
     """The sentence minus clauses that only date it by another event ("on June 13th, the same
     day that peacekeepers completed their withdrawal"): that event is not the sentence's."""
-    if not place.parsed:
-        return place.view.everything
-    view = place.view
-    return view.everything - syntax.dating_clauses(view.doc, view.words_of("time_spans"))
+    return place.view.everything - place.view.dating_clauses()
 
 
 @positions.register("reference")

@@ -29,7 +29,7 @@ DESTINATION_PREPS = (
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "NORP", "FAC"})
 TIME_LABELS = frozenset({"DATE", "TIME"})
-AMOUNT_LABELS = frozenset({"QUANTITY", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "DATE", "TIME"})
+AMOUNT_LABELS = TIME_LABELS | {"QUANTITY", "CARDINAL", "ORDINAL", "PERCENT", "MONEY"}
 MAX_PHRASE = 10
 OUTLET_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
 
@@ -603,7 +603,7 @@ class RoleFinder:
         own = self._own_states(anchor)
         # a clause that only dates the move ("the same day that Qatari peacekeepers left") is
         # no more where forces go than the dateline is
-        dateline = self.view.dateline | self._dating()
+        dateline = self.view.dateline | self.view.dating_clauses()
         near: list[tuple[int, int, Token]] = []
         for root in self._destination_roots(anchor):
             for token, depth in _without_clauses(root):
@@ -1148,11 +1148,6 @@ class RoleFinder:
             return False
         return token.ent_type_ == "NORP" or self.gazetteer.derived(token.text) or token.text[:3] == own[:3]
 
-    def _dating(self) -> set[int]:
-        """The sentence's clauses that only date it (``syntax.dating_clauses``)."""
-        view = self.view
-        return syntax.dating_clauses(view.doc, view.words_of("time_spans")) if syntax.parsed(view.doc) else set()
-
     def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
         """A buildup's target that names no state ("the area", "the island", "the ADIZ") or the
         actor's own: the one other state the sentence names (outside a clause that only dates
@@ -1163,7 +1158,7 @@ class RoleFinder:
             return target
         view = self.view
         others: dict[str, tuple[int, int]] = {}
-        dating = self._dating()
+        dating = self.view.dating_clauses()
         for ent in view.doc.ents:
             if ent.start in view.dateline or ent.label_ == "PERSON" or ent.start in dating:
                 continue
@@ -1431,9 +1426,10 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
         # approached (where there is none, the reading stands: a target is required)
         own_forces = finder.forces_by_demonym(besides=None)
         code = finder.state_code(own_forces)
-        approached = finder.a_state_approached(None, code) if code is not None else None
-        if code == finder.state_code(target) and approached is not None:
-            return own_forces, approached
+        if code is not None and code == finder.state_code(target):
+            approached = finder.a_state_approached(None, code)
+            if approached is not None:
+                return own_forces, approached
     return actor, target
 
 

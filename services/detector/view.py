@@ -78,6 +78,13 @@ class SentenceView:
     def everything(self) -> set[int]:
         return set(range(len(self.doc)))
 
+    def dating_clauses(self) -> set[int]:
+        """Clauses that only date the sentence by another event (``syntax.dating_clauses``);
+        not cached, as entities recognised after the first look may date more of them."""
+        if not syntax.parsed(self.doc):
+            return set()
+        return syntax.dating_clauses(self.doc, self.words_of("time_spans"))
+
     @cached_property
     def media(self) -> list[tuple[int, int]]:
         """Media outlets and media nouns ("Reuters", "British newspapers")."""

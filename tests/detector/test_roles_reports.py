@@ -53,6 +53,11 @@ def _denials_alone(engine, text: str, context: str | None = None):  # noqa: ANN0
     return by_pattern(judged_by(engine, wire_denial=0.99).detect(text, context), "wire_denial")
 
 
+def _fires(engine, text: str, probability: float) -> bool:  # noqa: ANN001 - test helper
+    """Whether a wire denial is found in ``text`` with a judge giving every sentence ``probability``."""
+    return bool(by_pattern(judged_by(engine, wire_denial=probability).detect(text), "wire_denial"))
+
+
 def _alone(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
     [found] = _denials_alone(engine, text, context)
     return found
@@ -136,7 +141,7 @@ def test_a_predicate_adjective_before_the_article_is_not_part_of_the_report(engi
     ],
 )
 def test_fake_news_labelling_a_state_s_claim_is_no_wire_denial(engine, text: str, fires: bool) -> None:  # noqa: ANN001
-    assert bool(by_pattern(judged_by(engine, wire_denial=0.5).detect(text), "wire_denial")) is fires
+    assert _fires(engine, text, 0.5) is fires
 
 
 @pytest.mark.parametrize(
@@ -562,7 +567,7 @@ def test_a_place_before_a_headline_s_colon_is_its_topic_not_its_speaker(engine) 
     ],
 )
 def test_a_claim_credited_to_rebels_is_no_media_report(engine, text: str, fires: bool) -> None:  # noqa: ANN001
-    assert bool(by_pattern(judged_by(engine, wire_denial=0.5).detect(text), "wire_denial")) is fires
+    assert _fires(engine, text, 0.5) is fires
 
 
 def test_a_party_title_set_off_before_a_name_is_the_name_s_standing(engine) -> None:  # noqa: ANN001
@@ -595,7 +600,7 @@ def test_a_story_named_bare_answers_the_claim_of_the_sentence_before(engine, con
 )
 def test_a_spokesperson_speaks_for_an_office_only_when_the_principal_is_one(engine, speaker: str, fires: bool) -> None:  # noqa: ANN001
     text = f"{speaker} said the story in the Daily Courier was completely untrue."
-    assert bool(by_pattern(judged_by(engine, wire_denial=0.3).detect(text), "wire_denial")) is fires
+    assert _fires(engine, text, 0.3) is fires
 
 
 def test_a_party_s_claims_denied_are_no_media_report_however_sure_the_model(engine) -> None:  # noqa: ANN001
