@@ -217,7 +217,7 @@ class Lexicon:
             for first, group in self.scanned_by_first:
                 if _word_matches(first, word):
                     entries.extend(group)
-            found = tuple(sorted(entries, key=lambda entry: -len(entry.words)))
+            found = tuple(sorted(entries, key=lambda entry: -len(entry.words)) if len(entries) > 1 else entries)
             if len(self.memo) >= MEMO_WORDS:
                 self.memo.clear()  # bounded: hostile text must not grow it without end
             self.memo[word] = found
@@ -231,11 +231,23 @@ class Lexicon:
         return 0
 
     def spans(self, words: Sequence[str]) -> list[tuple[int, int]]:
-        """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first."""
+        """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first.
+
+        Asked of every candidate sentence for every lexicon a rule reads, and most words start
+        no entry: a remembered word with no entries is skipped without a call."""
         found: list[tuple[int, int]] = []
+        memo = self.memo
         index = 0
-        while index < len(words):
-            length = self.match_at(words, index)
+        count = len(words)
+        while index < count:
+            candidates = memo.get(words[index])
+            if candidates is None:
+                candidates = self._candidates(words[index])
+            length = 0
+            for entry in candidates:
+                if entry.matches_at(words, index):
+                    length = len(entry.words)
+                    break
             if length:
                 found.append((index, index + length))
                 index += length
