@@ -1151,16 +1151,17 @@ class RoleFinder:
     def a_state_approached(self, target: Role | None, own: str | None) -> Role | None:
         """A buildup's target that names no state ("the area", "the island", "the ADIZ") or the
         actor's own: the one other state the sentence names (outside a clause that only dates
-        it), if there is exactly one; else a named place as written; else nothing (a common
-        noun is no party)."""
+        it and the words that only credit an outlet: "Turkish newspapers reported"), if there is
+        exactly one; else a named place as written; else nothing (a common noun is no party)."""
         code = self.state_code(target)
         if target is not None and (not target.resolved or (code is not None and code != own)):
             return target
         view = self.view
         others: dict[str, tuple[int, int]] = {}
         dating = self.view.dating_clauses()
+        credit = view.attribution
         for ent in view.doc.ents:
-            if ent.start in view.dateline or ent.label_ == "PERSON" or ent.start in dating:
+            if ent.start in view.dateline or ent.label_ == "PERSON" or ent.start in dating or ent.start in credit:
                 continue
             for other in self.gazetteer.countries(ent.text):
                 if other != own:

@@ -1121,3 +1121,10 @@ def test_a_warning_conditioned_on_another_party_s_act_is_an_ultimatum(engine, te
     found = by_pattern(engine.detect(text), "ultimatum")
     assert bool(found) is fires
     assert not found or found[0].target == "Chad"
+
+
+def test_outlets_that_tell_of_a_buildup_name_no_state_it_approaches(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine, "Turkish newspapers reported on Monday that more troops were being sent to the southern border region."
+    )
+    assert (found.actor, found.target) == ("Turkey", None)
