@@ -1128,3 +1128,10 @@ def test_outlets_that_tell_of_a_buildup_name_no_state_it_approaches(engine) -> N
         engine, "Turkish newspapers reported on Monday that more troops were being sent to the southern border region."
     )
     assert (found.actor, found.target) == ("Turkey", None)
+
+
+@pytest.mark.parametrize("maker", ["carmaker", "chipmaker", "shipbuilder"])
+def test_a_maker_named_in_one_word_is_a_company_not_a_state_building_up_forces(engine, maker: str) -> None:  # noqa: ANN001
+    # a model in doubt (below the threshold for loose rules): only a strict rule could count
+    text = f"The Korean {maker} is building up its forces in Europe with a new plant in Poland."
+    assert by_pattern(judged_by(engine, military_buildup=0.3).detect(text), "military_buildup") == []
