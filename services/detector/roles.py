@@ -494,7 +494,14 @@ class RoleFinder:
             # lost legitimacy and must step down": Gaddafi, not the legitimacy)
             objects = [] if token.dep_ == "conj" else head.children
             for child in objects:
-                if child.dep_ in ("dobj", "dative", "iobj") and child.i != token.i and not self._a_time(child):
+                # "said that Kyiv had until Friday to withdraw", with "that" parsed as the object
+                # of "had": a complementizer is no one ordered
+                if (
+                    child.dep_ in ("dobj", "dative", "iobj")
+                    and child.i != token.i
+                    and not self._a_time(child)
+                    and child.lower_ not in syntax.RELATIVE_PRONOUNS
+                ):
                     return syntax.named_by(child)
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:

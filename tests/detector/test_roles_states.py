@@ -1135,3 +1135,9 @@ def test_a_maker_named_in_one_word_is_a_company_not_a_state_building_up_forces(e
     # a model in doubt (below the threshold for loose rules): only a strict rule could count
     text = f"The Korean {maker} is building up its forces in Europe with a new plant in Poland."
     assert by_pattern(judged_by(engine, military_buildup=0.3).detect(text), "military_buildup") == []
+
+
+def test_a_complementizer_parsed_as_an_object_is_no_one_told_to_comply(engine) -> None:  # noqa: ANN001
+    text = "Mr Putin told reporters in Moscow that Kyiv had until the end of the week to withdraw its forces from the region."
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("Mr Putin", "Kyiv")
