@@ -207,6 +207,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "state_edges",
         "reach_words",
         "polity_nouns",
+        "official_bodies",
         "leader_nouns",
         "leaving_acts",
         "sighting_verbs",

@@ -1017,7 +1017,8 @@ class RoleFinder:
     def _antecedents(self, view: SentenceView, person: bool, pronoun: bool = True) -> list[tuple[int, int]]:
         """Candidate antecedents in ``view``, in text order, as readable phrases. A demonym
         describing someone ("the Canadian ambassador") names a state "the country" may refer
-        to, but nothing a pronoun ("it") does."""
+        to, but nothing a pronoun ("it") does, except the official body it describes ("the
+        Chinese defence ministry ... It rejected the report")."""
         wanted = {"PERSON"} if person else {"ORG", "GPE", "NORP"}
         found: list[tuple[int, int]] = []
         covered: set[int] = set()
@@ -1026,6 +1027,10 @@ class RoleFinder:
             if ent.label_ not in wanted:
                 continue
             if pronoun and ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
+                body = ent.root.head
+                if parsed and ent.root.dep_ == "amod" and body.lower_ in view.words_of("official_bodies"):
+                    found.append(syntax.noun_phrase(body))  # "the Chinese defence ministry": what "it" may be
+                    covered.update(range(ent.start, ent.end))
                 continue
             if parsed:
                 start, end = syntax.noun_phrase(ent.root)

@@ -630,3 +630,10 @@ def test_a_portfolio_named_before_an_office_does_not_make_the_office_holder_an_o
     )
     found = by_pattern(judged_by(engine, wire_denial=0.3).detect(text), "wire_denial")
     assert found and "Deputy Minister" in (found[0].actor or "")
+
+
+@pytest.mark.parametrize("body", ["defence ministry", "embassy", "military"])
+def test_it_stands_for_the_official_body_a_demonym_described_before(engine, body: str) -> None:  # noqa: ANN001
+    context = f"The Chinese {body} held its monthly briefing on Thursday."
+    found = _denial(engine, "It rejected a Reuters report that the navy was preparing a blockade.", context)
+    assert found.actor == f"Chinese {body}"
