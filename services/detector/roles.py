@@ -1036,7 +1036,7 @@ class RoleFinder:
                 start, end = syntax.noun_phrase(ent.root)
             else:
                 start, end = syntax.titled_name(ent.start, ent.end, view.doc)
-            start, end = min(start, ent.start), max(end, ent.end)
+            start, end = min(start, ent.start), max(end, syntax.without_possessive_mark(view.doc, ent.start, ent.end))
             if end - start > MAX_PHRASE:
                 start, end = ent.start, ent.end
             found.append((start, end))

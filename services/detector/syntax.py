@@ -273,12 +273,19 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             end = max(end, max(without_relative_clauses(doc, subtree(child))) + 1)
     while start < end and doc[start].is_punct:
         start += 1
-    while end > start and doc[end - 1].is_punct:
-        end -= 1
+    end = without_possessive_mark(doc, start, end)
     words = [t.text for t in doc[start:end]]
     if end < len(doc) and doc[end].text == ")" and words.count("(") > words.count(")"):
         end += 1  # "the British Broadcasting Corporation (BBC)": the bracket the name opened
     return start, end
+
+
+def without_possessive_mark(doc: Doc, start: int, end: int) -> int:
+    """The end of ``[start, end)`` without closing punctuation or a possessive mark, which a
+    recognised name may take in ("South Korea's" of "South Korea's military said")."""
+    while end > start and (doc[end - 1].is_punct or (doc[end - 1].tag_ == "POS" and end > start + 1)):
+        end -= 1
+    return end
 
 
 def _from_a_party(head: Token, preposition: Token) -> bool:

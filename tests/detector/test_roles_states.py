@@ -1141,3 +1141,10 @@ def test_a_complementizer_parsed_as_an_object_is_no_one_told_to_comply(engine) -
     text = "Mr Putin told reporters in Moscow that Kyiv had until the end of the week to withdraw its forces from the region."
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == ("Mr Putin", "Kyiv")
+
+
+def test_a_state_named_as_a_possessor_is_named_without_its_possessive_mark(engine) -> None:  # noqa: ANN001
+    found = _buildup(
+        engine, "Pyongyang has deployed thousands of additional troops along the border, South Korea's military said."
+    )
+    assert found.target == "South Korea"
