@@ -1148,3 +1148,10 @@ def test_a_state_named_as_a_possessor_is_named_without_its_possessive_mark(engin
         engine, "Pyongyang has deployed thousands of additional troops along the border, South Korea's military said."
     )
     assert found.target == "South Korea"
+
+
+@pytest.mark.parametrize("span", ["One Week", "One Month", "Two Months"])
+def test_a_time_allowed_in_a_singular_or_in_months_reaches_the_model(engine, span: str) -> None:  # noqa: ANN001
+    text = f"US Gives Iran {span} to Respond to Nuclear Offer"
+    [found] = by_pattern(judged_by(engine, ultimatum=0.9).detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("US", "Iran")
