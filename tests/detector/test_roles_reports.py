@@ -637,3 +637,14 @@ def test_it_stands_for_the_official_body_a_demonym_described_before(engine, body
     context = f"The Chinese {body} held its monthly briefing on Thursday."
     found = _denial(engine, "It rejected a Reuters report that the navy was preparing a blockade.", context)
     assert found.actor == f"Chinese {body}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The minister declined to comment on a report in the Financial Times.",
+        "The ministry did not respond to a request for comment on the Financial Times report.",
+    ],
+)
+def test_no_answer_to_a_report_is_no_denial_however_sure_the_model(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(judged_by(engine, wire_denial=0.95).detect(text), "wire_denial") == []
