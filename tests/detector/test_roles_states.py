@@ -1155,3 +1155,15 @@ def test_a_time_allowed_in_a_singular_or_in_months_reaches_the_model(engine, spa
     text = f"US Gives Iran {span} to Respond to Nuclear Offer"
     [found] = by_pattern(judged_by(engine, ultimatum=0.9).detect(text), "ultimatum")
     assert (found.actor, found.target) == ("US", "Iran")
+
+
+def test_a_date_until_which_time_is_given_is_a_deadline(engine) -> None:  # noqa: ANN001
+    text = "The Security Council gave Iraq until March 1 to withdraw from Kuwait."  # ("until 1 March" was one)
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("The Security Council", "Iraq")
+
+
+def test_a_demand_or_its_consequences_reaches_the_model(engine) -> None:  # noqa: ANN001
+    text = "China told the Philippines to remove its vessel from the shoal immediately or bear the consequences."
+    [found] = by_pattern(judged_by(engine, ultimatum=0.95).detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("China", "Philippines")
