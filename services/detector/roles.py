@@ -186,7 +186,7 @@ class RoleFinder:
         """The "by" agent of the passive the anchor hangs from: "the general was given ten days
         by the council to hand over ..." (the anchor's own, else its governing verbs' within a clause)."""
         for token in [anchor, *list(anchor.ancestors)[:3]]:
-            found = self._agent(token)
+            found = self._agent(token) or self._agent_on_object(token)
             if found is None and token.pos_ in ("NOUN", "PROPN"):
                 # "the deadline set by the junta for French forces to leave": the agent of the
                 # participle that describes the demand
@@ -195,6 +195,16 @@ class RoleFinder:
             if found is not None:
                 return found
         return None
+
+    @staticmethod
+    def _agent_on_object(token: Token) -> Token | None:
+        """A passive's "by" phrase the parser hung on its object: "was given a deadline by the EU"
+        (the giver, not a deadline set by someone else for the object)."""
+        verb = token.head
+        if token.dep_ != "dobj" or not any(c.dep_ == "auxpass" for c in verb.children):
+            return None
+        by = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        return syntax.named_by(next((c for c in by.children if c.dep_ == "pobj"), None)) if by is not None else None
 
     def _accusation(self, anchor: Token) -> Token | None:
         """The verb of "A accused B of massing troops" when the anchor is what B is accused of."""
@@ -477,10 +487,16 @@ class RoleFinder:
                 if dative is not None:
                     return dative  # "gave the junta a week to reinstate the president"
             # "Iraq rejected the ultimatum", "Maduro received an ultimatum": who answers or receives it
+            # "was given a deadline", "was handed an ultimatum": the passive's subject receives it
+            received = subject is not None and subject.dep_ == "nsubjpass" and token.dep_ == "dobj"
             answered = (
                 token is anchor
                 and nominal
-                and (head.lower_ in self.view.words_of("answer_verbs") or self._receiving_verb(anchor) is not None)
+                and (
+                    head.lower_ in self.view.words_of("answer_verbs")
+                    or self._receiving_verb(anchor) is not None
+                    or received
+                )
             )
             if (
                 token.dep_ in ("dobj", "attr")

@@ -1167,3 +1167,9 @@ def test_a_demand_or_its_consequences_reaches_the_model(engine) -> None:  # noqa
     text = "China told the Philippines to remove its vessel from the shoal immediately or bear the consequences."
     [found] = by_pattern(judged_by(engine, ultimatum=0.95).detect(text), "ultimatum")
     assert (found.actor, found.target) == ("China", "Philippines")
+
+
+def test_who_is_given_a_deadline_in_the_passive_must_comply_and_the_by_phrase_gives_it(engine) -> None:  # noqa: ANN001
+    text = "Serbia's prime minister was given a deadline by the EU to change the law or lose funding."
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == ("EU", "Serbia's prime minister")
