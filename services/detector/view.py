@@ -25,6 +25,7 @@ class SentenceView:
         self.words = [token.lower_ for token in doc]
         self._spans: dict[int, list[tuple[int, int]]] = {}
         self._covered: dict[int, frozenset[int]] = {}
+        self._dating: dict[int, frozenset[int]] = {}
 
     def spans(self, lexicon: Lexicon) -> list[tuple[int, int]]:
         cached = self._spans.get(id(lexicon))
@@ -78,12 +79,18 @@ class SentenceView:
     def everything(self) -> set[int]:
         return set(range(len(self.doc)))
 
-    def dating_clauses(self) -> set[int]:
+    def dating_clauses(self) -> frozenset[int]:
         """Clauses that only date the sentence by another event (``syntax.dating_clauses``);
-        not cached, as entities recognised after the first look may date more of them."""
+        remembered for the entities known when asked, as entities recognised after the first
+        look may date more of them."""
         if not syntax.parsed(self.doc):
-            return set()
-        return syntax.dating_clauses(self.doc, self.words_of("time_spans"))
+            return frozenset()
+        key = len(self.doc.ents)
+        found = self._dating.get(key)
+        if found is None:
+            found = frozenset(syntax.dating_clauses(self.doc, self.words_of("time_spans")))
+            self._dating[key] = found
+        return found
 
     @cached_property
     def media(self) -> list[tuple[int, int]]:
