@@ -1173,3 +1173,20 @@ def test_who_is_given_a_deadline_in_the_passive_must_comply_and_the_by_phrase_gi
     text = "Serbia's prime minister was given a deadline by the EU to change the law or lose funding."
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == ("EU", "Serbia's prime minister")
+
+
+@pytest.mark.parametrize(
+    "text,parties",
+    [
+        (
+            "Beijing told Manila to remove the ship from the shoal by Friday or face consequences.",
+            ("Beijing", "Manila"),
+        ),
+        ("The EU told Minsk to reverse the decision within a week or face new sanctions.", ("EU", "Minsk")),
+    ],
+)
+def test_removing_or_reversing_something_by_a_deadline_is_complying(
+    engine, text: str, parties: tuple[str, str]
+) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    assert (found.actor, found.target) == parties
