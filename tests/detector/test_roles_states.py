@@ -1190,3 +1190,9 @@ def test_removing_or_reversing_something_by_a_deadline_is_complying(
 ) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect(text), "ultimatum")
     assert (found.actor, found.target) == parties
+
+
+def test_forces_put_on_alert_are_a_buildup_by_their_state_not_by_whoever_provoked_it(engine) -> None:  # noqa: ANN001
+    text = "Greece has put its armed forces on alert after Turkey sent a survey ship into disputed waters."
+    [found] = by_pattern(judged_by(engine, military_buildup=0.9).detect(text), "military_buildup")
+    assert (found.actor, found.target) == ("Greece", "Turkey")
