@@ -232,6 +232,9 @@ def named_by(dependent: Token | None) -> Token | None:
     return next((c for c in dependent.children if c.dep_ == "pobj"), None)
 
 
+ARTICLES = frozenset({"the", "a", "an"})
+
+
 def noun_phrase(token: Token) -> tuple[int, int]:
     """A readable ``[start, end)`` around a role's head: its modifiers, not its clauses."""
     doc = token.doc
@@ -256,6 +259,13 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             start = min(start, child.left_edge.i)
         elif child.dep_ == "det" and child.lower_ in ("this", "these"):
             continue
+    # 'dismissed as "groundless" a Financial Times report': a quoted word the parser hung on the
+    # head is said of it, not part of its name
+    quoted = next((i + 1 for i in range(token.i - 1, start - 1, -1) if doc[i].is_quote), None)
+    if quoted is not None:
+        start = quoted
+        while start < token.i and doc[start].dep_ == "det" and doc[start].lower_ in ARTICLES:
+            start += 1
     own_end = end
     for child in token.rights:
         if child.dep_ in ("compound", "flat") or (  # "the embassy in Moscow", not "Condé in Conakry"

@@ -648,3 +648,10 @@ def test_it_stands_for_the_official_body_a_demonym_described_before(engine, body
 )
 def test_no_answer_to_a_report_is_no_denial_however_sure_the_model(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, wire_denial=0.95).detect(text), "wire_denial") == []
+
+
+def test_a_quoted_word_said_of_the_report_is_not_part_of_its_name(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine, 'Beijing on Monday dismissed as "groundless" a Financial Times report that it planned a base.'
+    )
+    assert found.target == "Financial Times report"
