@@ -116,6 +116,11 @@ def clause_subject(anchor: Token) -> Token | None:
         for child in token.children:
             if child.dep_ in SUBJECT_DEPS and child.lower_ not in RELATIVE_PRONOUNS and child.i != anchor.i:
                 return child
+        if token.pos_ == "VERB":
+            # "Pentagon Rejects Report ...": a headline's name taken for a compound on its verb
+            named = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
+            if named:
+                return named[-1]
         if token.dep_ in CLAUSE_CLIMB and token.head.i != token.i:
             token = token.head
             continue

@@ -655,3 +655,8 @@ def test_a_quoted_word_said_of_the_report_is_not_part_of_its_name(engine) -> Non
         engine, 'Beijing on Monday dismissed as "groundless" a Financial Times report that it planned a base.'
     )
     assert found.target == "Financial Times report"
+
+
+def test_a_headline_name_parsed_as_a_compound_on_its_verb_is_its_subject(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "Pentagon Rejects Report of Secret Troop Deployment")
+    assert found.actor == "Pentagon"
