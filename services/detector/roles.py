@@ -207,9 +207,10 @@ class RoleFinder:
         return syntax.named_by(next((c for c in by.children if c.dep_ == "pobj"), None)) if by is not None else None
 
     def _accusation(self, anchor: Token) -> Token | None:
-        """The verb of "A accused B of massing troops" when the anchor is what B is accused of."""
+        """The verb of "A accused B of massing troops" (or "of a troop buildup") when the anchor
+        is what B is accused of."""
         for token in [anchor, *list(anchor.ancestors)[:3]]:
-            if token.dep_ == "pcomp" and token.head.lower_ == "of":
+            if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "of":
                 verb = token.head.head
                 return verb if verb.lower_ in self.view.words_of("accusation_verbs") else None
         return None

@@ -1196,3 +1196,8 @@ def test_forces_put_on_alert_are_a_buildup_by_their_state_not_by_whoever_provoke
     text = "Greece has put its armed forces on alert after Turkey sent a survey ship into disputed waters."
     [found] = by_pattern(judged_by(engine, military_buildup=0.9).detect(text), "military_buildup")
     assert (found.actor, found.target) == ("Greece", "Turkey")
+
+
+def test_who_is_accused_of_a_buildup_named_as_a_noun_builds_up(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Armenia accused Azerbaijan of a military buildup on the border.")
+    assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
