@@ -62,9 +62,19 @@ class Entry:
         tail = "" if self.words[-1].endswith("*") else r"(?![\w])"
         return body + tail
 
+    @cached_property
+    def plain(self) -> list[str] | None:
+        """The words as a list when none is a pattern ("#", "...*"): matched by one comparison."""
+        if any(w == "#" or w.endswith("*") for w in self.words):
+            return None
+        return list(self.words)
+
     def matches_at(self, words: Sequence[str], index: int) -> bool:
         if index + len(self.words) > len(words):
             return False
+        plain = self.plain
+        if plain is not None:
+            return list(words[index : index + len(plain)]) == plain
         return all(_word_matches(w, words[index + k]) for k, w in enumerate(self.words))
 
 
