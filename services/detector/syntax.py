@@ -289,6 +289,9 @@ def noun_phrase(token: Token) -> tuple[int, int]:
     while start < end and doc[start].is_punct:
         start += 1
     end = without_possessive_mark(doc, start, end)
+    # "foreign ministry later" recognised as one name: an adverb of the verb after it is no part
+    while end - 1 > token.i and doc[end - 1].pos_ == "ADV" and not start <= doc[end - 1].head.i < end:
+        end -= 1
     words = [t.text for t in doc[start:end]]
     if end < len(doc) and doc[end].text == ")" and words.count("(") > words.count(")"):
         end += 1  # "the British Broadcasting Corporation (BBC)": the bracket the name opened

@@ -660,3 +660,10 @@ def test_a_quoted_word_said_of_the_report_is_not_part_of_its_name(engine) -> Non
 def test_a_headline_name_parsed_as_a_compound_on_its_verb_is_its_subject(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "Pentagon Rejects Report of Secret Troop Deployment")
     assert found.actor == "Pentagon"
+
+
+def test_an_adverb_recognised_into_the_name_before_it_is_no_part_of_the_party(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine, "Iran's foreign ministry later rejected the report.", "The Daily Courier reported the talks."
+    )
+    assert found.actor == "Iran's foreign ministry"
