@@ -1421,6 +1421,13 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
     for ent in view.doc.ents:
         if ent.label_ == "ORG" and ent.start <= start < ent.end:
             start, end = min(start, ent.start), max(end, ent.end)
+    # "the Sydney Morning Herald", "Sahara Reporters" (recognised as no organisation, or not at
+    # all): the capitalised names compounded on the word that marked the outlet
+    doc = view.doc
+    while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+        if not start <= doc[start - 1].head.i < end:
+            break
+        start -= 1
     if view.doc[start].lower_ == "the" and end - start > 1:
         start += 1
     return start, end

@@ -667,3 +667,20 @@ def test_an_adverb_recognised_into_the_name_before_it_is_no_part_of_the_party(en
         engine, "Iran's foreign ministry later rejected the report.", "The Daily Courier reported the talks."
     )
     assert found.actor == "Iran's foreign ministry"
+
+
+@pytest.mark.parametrize(
+    "text,agency",
+    [
+        (
+            "The defence ministry denied a report by the Sydney Morning Herald that troops had left.",
+            "Sydney Morning Herald",
+        ),
+        (
+            'The Nigerian presidency described as "fake news" a Sahara Reporters story claiming the president was ill.',
+            "Sahara Reporters",
+        ),
+    ],
+)
+def test_the_agency_is_the_outlet_s_whole_name_not_the_word_that_marked_it(engine, text: str, agency: str) -> None:  # noqa: ANN001
+    assert _denial(engine, text).agency == agency
