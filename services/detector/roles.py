@@ -519,6 +519,11 @@ class RoleFinder:
                     and not self._a_time(child)
                     and child.lower_ not in syntax.RELATIVE_PRONOUNS
                 ):
+                    # "Trump Gives Maduro Deadline to Leave": a name parsed as a compound on what
+                    # is given is whom it is given to
+                    given_to = [c for c in child.lefts if c.dep_ == "compound" and c.ent_type_ in AGENT_LABELS]
+                    if given_to and child.pos_ == "NOUN" and not self._party_noun(child):
+                        return given_to[0]
                     return syntax.named_by(child)
             if token is anchor and nominal:  # "set a deadline for Damascus to accept the plan"
                 for child in head.children:

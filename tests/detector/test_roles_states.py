@@ -1201,3 +1201,8 @@ def test_forces_put_on_alert_are_a_buildup_by_their_state_not_by_whoever_provoke
 def test_who_is_accused_of_a_buildup_named_as_a_noun_builds_up(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "Armenia accused Azerbaijan of a military buildup on the border.")
     assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
+
+
+def test_a_name_parsed_as_a_compound_on_what_is_given_is_whom_it_is_given_to(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect("Trump Gives Maduro Deadline to Leave Venezuela"), "ultimatum")
+    assert (found.actor, found.target) == ("Trump", "Maduro")
