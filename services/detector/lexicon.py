@@ -244,20 +244,13 @@ class Lexicon:
         """Non-overlapping ``(start, end)`` word ranges matching an entry, longest first.
 
         Asked of every candidate sentence for every lexicon a rule reads, and most words start
-        no entry: a remembered word with no entries is skipped without a call."""
+        no entry: a word remembered to start none is skipped without a call."""
         found: list[tuple[int, int]] = []
         memo = self.memo
         index = 0
         count = len(words)
         while index < count:
-            candidates = memo.get(words[index])
-            if candidates is None:
-                candidates = self._candidates(words[index])
-            length = 0
-            for entry in candidates:
-                if entry.matches_at(words, index):
-                    length = len(entry.words)
-                    break
+            length = 0 if memo.get(words[index]) == () else self.match_at(words, index)
             if length:
                 found.append((index, index + length))
                 index += length

@@ -1433,7 +1433,7 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
         if not start <= doc[start - 1].head.i < end:
             break
         start -= 1
-    if view.doc[start].lower_ == "the" and end - start > 1:
+    if doc[start].lower_ == "the" and end - start > 1:
         start += 1
     return start, end
 

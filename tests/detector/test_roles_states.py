@@ -16,6 +16,11 @@ def _buildup(engine, text: str):  # noqa: ANN001, ANN202 - test helper
     return found
 
 
+def _ultimatum(engine, text: str):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text), "ultimatum")
+    return found
+
+
 def test_demonyms_of_a_buildup_are_named_as_their_countries(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "Scores of Turkish tanks are massing along the Syrian border.")
     assert (found.actor, found.target) == ("Turkey", "Syria")
@@ -217,7 +222,7 @@ def test_a_named_state_behind_a_dateline_is_the_actor_not_its_unnamed_voice(engi
         "NAIROBI (AP) — Kenya has asked Somalia to withdraw its soldiers from the border town within a week, "
         "a government spokesman said on Monday."
     )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == ("Kenya", "Somalia")
 
 
@@ -301,7 +306,7 @@ def test_the_leader_described_by_country_is_the_person_named_before(engine) -> N
         "The French government issued an ultimatum to Viktor Krall, demanding that the Moldovan "
         "leader leave the capital within 48 hours."
     )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == "Viktor Krall"
 
 
@@ -333,7 +338,7 @@ def test_where_nobody_is_found_acting_the_forces_demonym_names_the_state(engine)
     ],
 )
 def test_a_quoted_you_is_whom_the_quote_addresses(engine, text: str, addressee: str) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == addressee
 
 
@@ -355,7 +360,7 @@ def test_staff_of_an_official_body_may_be_ordered_out_a_company_s_may_not(engine
     text = (
         "The Moldovan government has ordered British staff of the United Nations to leave the country within a month."
     )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == "British staff of the United Nations"
     assert (
         by_pattern(engine.detect("A retailer gave staff of its warehouse 48 hours to leave the site."), "ultimatum")
@@ -946,7 +951,7 @@ def test_a_name_set_off_after_a_title_is_the_title_s_though_parsed_as_a_second_o
     ],
 )
 def test_an_ultimatum_read_by_rule_names_its_parties(engine, text: str, actor: str, target: str) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == (actor, target)
 
 
@@ -954,7 +959,7 @@ def test_a_negation_does_not_reach_a_clause_set_beside_it(engine) -> None:  # no
     text = (
         "French officials said Paris's position hasn't changed, as they called on the Serbian leadership to step aside."
     )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == "Serbian leadership"
 
 
@@ -991,7 +996,7 @@ def test_forces_lined_up_flowing_in_or_heading_to_a_border_are_a_buildup_by_rule
     ],
 )
 def test_a_demanded_act_with_a_condition_is_an_ultimatum_on_who_is_to_do_it(engine, text: str, target: str) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.rule, found.target) == ("demands_act_on_condition", target)
 
 
@@ -1044,7 +1049,7 @@ def test_armed_groups_told_to_comply_are_an_ultimatum_s_target(engine, party: st
     text = (
         f"Ruritania's government gave {party} in the valley until Friday to hand over their leader or face an assault."
     )
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.target or "").startswith(party)
 
 
@@ -1071,7 +1076,7 @@ def test_they_is_the_body_the_subject_before_belongs_to_not_a_name_inside_the_ta
     ],
 )
 def test_a_date_to_comply_by_and_a_suspension_make_an_ultimatum(engine, text: str) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == "Chad"
 
 
@@ -1105,7 +1110,7 @@ def test_who_reports_or_detects_a_buildup_is_its_target_not_its_actor(engine, te
 
 def test_what_the_only_way_is_says_what_the_one_told_must_do_not_who(engine) -> None:  # noqa: ANN001
     text = "The president will tell the Ruritanian leader the only way to avoid war is to accept exile."
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert found.target == "Ruritanian leader"
 
 
@@ -1139,7 +1144,7 @@ def test_a_maker_named_in_one_word_is_a_company_not_a_state_building_up_forces(e
 
 def test_a_complementizer_parsed_as_an_object_is_no_one_told_to_comply(engine) -> None:  # noqa: ANN001
     text = "Mr Putin told reporters in Moscow that Kyiv had until the end of the week to withdraw its forces from the region."
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == ("Mr Putin", "Kyiv")
 
 
@@ -1159,7 +1164,7 @@ def test_a_time_allowed_in_a_singular_or_in_months_reaches_the_model(engine, spa
 
 def test_a_date_until_which_time_is_given_is_a_deadline(engine) -> None:  # noqa: ANN001
     text = "The Security Council gave Iraq until March 1 to withdraw from Kuwait."  # ("until 1 March" was one)
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == ("The Security Council", "Iraq")
 
 
@@ -1171,7 +1176,7 @@ def test_a_demand_or_its_consequences_reaches_the_model(engine) -> None:  # noqa
 
 def test_who_is_given_a_deadline_in_the_passive_must_comply_and_the_by_phrase_gives_it(engine) -> None:  # noqa: ANN001
     text = "Serbia's prime minister was given a deadline by the EU to change the law or lose funding."
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == ("EU", "Serbia's prime minister")
 
 
@@ -1188,7 +1193,7 @@ def test_who_is_given_a_deadline_in_the_passive_must_comply_and_the_by_phrase_gi
 def test_removing_or_reversing_something_by_a_deadline_is_complying(
     engine, text: str, parties: tuple[str, str]
 ) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+    found = _ultimatum(engine, text)
     assert (found.actor, found.target) == parties
 
 
