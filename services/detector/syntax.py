@@ -231,8 +231,19 @@ def enclosing_marks(anchor: Token) -> set[int]:
 def named_by(dependent: Token | None) -> Token | None:
     """The word a dependent names: itself ("gave the envoy a week", "Reuters reported"), or the
     object of the preposition a parser hangs on the verb as the dependent ("by the council",
-    "gave a week to the envoy"); never the preposition."""
-    if dependent is None or dependent.pos_ != "ADP":
+    "gave a week to the envoy"); never the preposition. An adjective the parser took for the
+    object, with the name it qualifies parsed as a second object right after it ("told the
+    paramilitary Rapid Support Forces to disarm"), names what that second object names."""
+    if dependent is None:
+        return None
+    if dependent.pos_ == "ADJ":
+        qualified = (
+            c
+            for c in dependent.head.children
+            if c.dep_ == dependent.dep_ and c.pos_ in ("PROPN", "NOUN") and c.left_edge.i == dependent.i + 1
+        )
+        return next(qualified, dependent)
+    if dependent.pos_ != "ADP":
         return dependent
     return next((c for c in dependent.children if c.dep_ == "pobj"), None)
 

@@ -1211,3 +1211,12 @@ def test_who_is_accused_of_a_buildup_named_as_a_noun_builds_up(engine) -> None: 
 def test_a_name_parsed_as_a_compound_on_what_is_given_is_whom_it_is_given_to(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect("Trump Gives Maduro Deadline to Leave Venezuela"), "ultimatum")
     assert (found.actor, found.target) == ("Trump", "Maduro")
+
+
+def test_an_adjective_parsed_as_the_object_names_the_party_it_qualifies(engine) -> None:  # noqa: ANN001
+    # parsed with "paramilitary" and "Forces" as two objects of "told"
+    found = _ultimatum(
+        engine,
+        "The general told the paramilitary Rapid Support Forces they had until Sunday to hand over their weapons.",
+    )
+    assert (found.actor, found.target) == ("general", "Rapid Support Forces")
