@@ -1425,7 +1425,7 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
             start, end = s, e
     for ent in view.doc.ents:
         if ent.label_ == "ORG" and ent.start <= start < ent.end:
-            start, end = min(start, ent.start), max(end, ent.end)
+            start, end = min(start, ent.start), max(end, syntax.entity_end(view.doc, ent.start, ent.end))
     # "the Sydney Morning Herald", "Sahara Reporters" (recognised as no organisation, or not at
     # all): the capitalised names compounded on the word that marked the outlet
     doc = view.doc

@@ -212,12 +212,15 @@ class Standing:
                     or any(view.has_shared(name, {child.i}) for name in ("agent_nouns", "blocked_actors"))
                 ):
                     return True
-            # "a report by the ministry", "a report released by the Health Ministry"
+            # "a report by the ministry", "a report released by the Health Ministry", "claims by
+            # the opposition"
             publishers = [token, *(c for c in token.children if c.dep_ == "acl")]
             for child in (c for word in publishers for c in word.children):
                 if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
                     for inner in child.subtree:
-                        if view.has_shared("officials", {inner.i}) or inner.ent_type_ in ("GPE", "NORP", "ORG"):
+                        if inner.ent_type_ in ("GPE", "NORP", "ORG") or any(
+                            view.has_shared(name, {inner.i}) for name in ("officials", "agent_nouns", "blocked_actors")
+                        ):
                             return True
         return False
 

@@ -249,6 +249,16 @@ def named_by(dependent: Token | None) -> Token | None:
 
 
 ARTICLES = frozenset({"the", "a", "an"})
+# Words no name ends on: a recogniser's entity running on into the clause after it ("a report by
+# the Daily Telegraph that Mnangagwa was ill" tagged "the Daily Telegraph that").
+_NEVER_LAST = frozenset({"SCONJ", "CCONJ", "DET", "PRON", "AUX"})
+
+
+def entity_end(doc: Doc, start: int, end: int) -> int:
+    """The end of the entity span ``[start, end)`` without words no name ends on."""
+    while end - start > 1 and doc[end - 1].pos_ in _NEVER_LAST:
+        end -= 1
+    return end
 
 
 def noun_phrase(token: Token) -> tuple[int, int]:
@@ -260,6 +270,7 @@ def noun_phrase(token: Token) -> tuple[int, int]:
             start -= 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
+        end = max(entity_end(doc, start, end), token.i + 1)
     else:
         start, end = token.i, token.i + 1
     for child in token.lefts:

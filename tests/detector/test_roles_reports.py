@@ -608,6 +608,11 @@ def test_a_party_s_claims_denied_are_no_media_report_however_sure_the_model(engi
         _denials_alone(engine, "The minister rejected the opposition's claims that the figures were fabricated.") == []
     )
     assert _denials_alone(engine, "The minister rejected the Daily Courier's claims that the figures were fabricated.")
+    # the party named after "by"
+    assert (
+        _denials_alone(engine, "The minister denied claims by the opposition that the figures were fabricated.") == []
+    )
+    assert _denials_alone(engine, "The minister denied claims by the Daily Courier that the figures were fabricated.")
 
 
 def test_a_regulator_named_for_the_media_is_no_outlet_and_a_statesman_paper_is(engine) -> None:  # noqa: ANN001
@@ -684,3 +689,11 @@ def test_an_adverb_recognised_into_the_name_before_it_is_no_part_of_the_party(en
 )
 def test_the_agency_is_the_outlet_s_whole_name_not_the_word_that_marked_it(engine, text: str, agency: str) -> None:  # noqa: ANN001
     assert _denial(engine, text).agency == agency
+
+
+def test_an_outlet_recognised_with_the_clause_after_it_is_named_without_it(engine) -> None:  # noqa: ANN001
+    # the recogniser tags "the Daily Telegraph that" as one organisation
+    found = _denial(
+        engine, "Zimbabwe's information ministry rubbished a report by the Daily Telegraph that Mnangagwa was ill."
+    )
+    assert (found.agency, found.target) == ("Daily Telegraph", "report by the Daily Telegraph")
