@@ -199,9 +199,14 @@ class RoleFinder:
     @staticmethod
     def _agent_on_object(token: Token) -> Token | None:
         """A passive's "by" phrase the parser hung on its object: "was given a deadline by the EU"
-        (the giver, not a deadline set by someone else for the object)."""
+        (the giver, not a deadline set by someone else for the object), or on the time it gives
+        ("was given until the end of the week by Israel")."""
         verb = token.head
-        if token.dep_ != "dobj" or not any(c.dep_ == "auxpass" for c in verb.children):
+        if token.dep_ == "pobj" and verb.dep_ == "prep" and verb.lower_ in ("until", "till"):
+            verb = verb.head
+        elif token.dep_ != "dobj":
+            return None
+        if not any(c.dep_ == "auxpass" for c in verb.children):
             return None
         by = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "by"), None)
         return syntax.named_by(next((c for c in by.children if c.dep_ == "pobj"), None)) if by is not None else None

@@ -1220,3 +1220,16 @@ def test_an_adjective_parsed_as_the_object_names_the_party_it_qualifies(engine) 
         "The general told the paramilitary Rapid Support Forces they had until Sunday to hand over their weapons.",
     )
     assert (found.actor, found.target) == ("general", "Rapid Support Forces")
+
+
+def test_the_agent_of_a_passive_hung_on_the_time_given_is_the_actor(engine) -> None:  # noqa: ANN001
+    # "by Egypt" parsed on "end", the object of "until"
+    found = _ultimatum(
+        engine, "Hamas was given until the end of the month by Egypt to withdraw its fighters from the crossing."
+    )
+    assert (found.actor, found.target) == ("Egypt", "Hamas")
+
+
+def test_a_demanded_closure_within_a_time_limit_is_an_ultimatum(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(engine, "Ankara demanded the closure of the rebel camps in northern Iraq within two weeks.")
+    assert (found.rule, found.actor) == ("demands_act_on_condition", "Ankara")
