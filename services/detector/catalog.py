@@ -208,6 +208,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "reach_words",
         "polity_nouns",
         "official_bodies",
+        "plural_pronouns",
         "leader_nouns",
         "leaving_acts",
         "sighting_verbs",

@@ -1002,8 +1002,9 @@ class RoleFinder:
 
         earlier = list(reversed(self._context(True)))
         is_pronoun = pronoun.pos_ == "PRON"
-        pools = [(self.view, before(self._antecedents(self.view, person, is_pronoun)))] + [
-            (view, self._antecedents(view, person, is_pronoun)) for view in earlier
+        plural = pronoun.lower_ in self.view.words_of("plural_pronouns")
+        pools = [(self.view, before(self._antecedents(self.view, person, is_pronoun, plural)))] + [
+            (view, self._antecedents(view, person, is_pronoun, plural)) for view in earlier
         ]
         if person:  # names first; an office-holder ("the ambassador") only when no name fits
             pools += [(self.view, before(self._titled(self.view)))] + [(view, self._titled(view)) for view in earlier]
@@ -1041,11 +1042,14 @@ class RoleFinder:
             return subject
         return None
 
-    def _antecedents(self, view: SentenceView, person: bool, pronoun: bool = True) -> list[tuple[int, int]]:
+    def _antecedents(
+        self, view: SentenceView, person: bool, pronoun: bool = True, plural: bool = False
+    ) -> list[tuple[int, int]]:
         """Candidate antecedents in ``view``, in text order, as readable phrases. A demonym
         describing someone ("the Canadian ambassador") names a state "the country" may refer
         to, but nothing a pronoun ("it") does, except the official body it describes ("the
-        Chinese defence ministry ... It rejected the report")."""
+        Chinese defence ministry ... It rejected the report") and, for a ``plural`` pronoun,
+        the officials it describes ("Chinese officials ... They described the article as ...")."""
         wanted = {"PERSON"} if person else {"ORG", "GPE", "NORP"}
         found: list[tuple[int, int]] = []
         covered: set[int] = set()
@@ -1055,7 +1059,10 @@ class RoleFinder:
                 continue
             if pronoun and ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
                 body = ent.root.head
-                if parsed and ent.root.dep_ == "amod" and body.lower_ in view.words_of("official_bodies"):
+                officials = body.lower_ in view.words_of("official_bodies") or (
+                    plural and body.tag_ == "NNS" and view.has_shared("officials", {body.i})
+                )
+                if parsed and ent.root.dep_ == "amod" and officials:
                     found.append(syntax.noun_phrase(body))  # "the Chinese defence ministry": what "it" may be
                     covered.update(range(ent.start, ent.end))
                 continue

@@ -697,3 +697,12 @@ def test_an_outlet_recognised_with_the_clause_after_it_is_named_without_it(engin
         engine, "Zimbabwe's information ministry rubbished a report by the Daily Telegraph that Mnangagwa was ill."
     )
     assert (found.agency, found.target) == ("Daily Telegraph", "report by the Daily Telegraph")
+
+
+def test_they_resolves_to_officials_a_demonym_describes_in_the_sentence_before(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine,
+        'They described a Daily Courier article on the talks as "malicious fabrication".',
+        "Iranian officials reacted angrily on Monday.",
+    )
+    assert (found.actor, found.agency) == ("Iranian officials", "Daily Courier")
