@@ -452,6 +452,9 @@ class RoleFinder:
             tree = syntax.own_subtree(thing)
             for start, end in view.hits(reports, tree) + [m for m in view.referenced_media if m[0] in tree]:
                 if not a_word_of_something_else(end):
+                    last = view.doc[end - 1]
+                    if last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i in tree:
+                        return last.head  # "the Al Jazeera investigation": the outlet's work, named with it
                     return view.doc[start]
         for start, end in view.spans(reports):
             called = view.doc[end - 1].dep_ == "pobj" and view.doc[end - 1].head.lower_ == "as"

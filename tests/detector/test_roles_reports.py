@@ -706,3 +706,8 @@ def test_they_resolves_to_officials_a_demonym_describes_in_the_sentence_before(e
         "Iranian officials reacted angrily on Monday.",
     )
     assert (found.actor, found.agency) == ("Iranian officials", "Daily Courier")
+
+
+def test_an_outlet_named_on_its_work_is_denied_with_the_work(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "The interior ministry rejected the Al Jazeera investigation as fabricated.")
+    assert (found.target, found.agency) == ("Al Jazeera investigation", "Al Jazeera")
