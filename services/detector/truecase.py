@@ -42,10 +42,21 @@ def is_title_case(text: str) -> bool:
 class Truecaser:
     """Lower-cases the common words of a title-case line; other text passes unchanged."""
 
-    def __init__(self, words: Iterable[str], prefixes: Iterable[str], names: Callable[[str], list[tuple[int, int]]]):
+    def __init__(
+        self,
+        words: Iterable[str],
+        prefixes: Iterable[str],
+        names: Callable[[str], list[tuple[int, int]]],
+        cased_phrases: Iterable[tuple[str, ...]] = (),
+    ):
         self._words = frozenset(words) | frozenset(STOP_WORDS)
         self._prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
         self._names = names
+        # Names of several words a case-sensitive lexicon lists ("New York Times"), by first
+        # word: kept whole, though a word of them is common elsewhere ("times" of "# times").
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in sorted(set(cased_phrases), key=len, reverse=True):
+            self._phrases.setdefault(phrase[0], []).append(phrase)
 
     @classmethod
     def from_lexicons(cls, lexicons: Iterable[Lexicon], names: Callable[[str], list[tuple[int, int]]]) -> Truecaser:
@@ -53,16 +64,19 @@ class Truecaser:
         the entries that must be capitalised to match."""
         words: set[str] = set()
         prefixes: set[str] = set()
+        phrases: set[tuple[str, ...]] = set()
         for lexicon in lexicons:
             for entry in lexicon.entries:
                 if entry.words in lexicon.cased:
+                    if len(entry.words) > 1 and all(word.isalpha() for word in entry.words):
+                        phrases.add(entry.words)
                     continue
                 for word in entry.words:
                     if word.endswith("*") and len(word) > MIN_PREFIX:
                         prefixes.add(word[:-1])
                     elif word.isalpha():
                         words.add(word)
-        return cls(words, prefixes, names)
+        return cls(words, prefixes, names, phrases)
 
     def common(self, lowered: str) -> bool:
         """A word that is not a name when it starts a title-case headline word."""
@@ -71,7 +85,7 @@ class Truecaser:
     def __call__(self, text: str) -> str:
         if not is_title_case(text):
             return text
-        kept = [range(start, end) for start, end in self._names(text)]
+        kept = [range(start, end) for start, end in [*self._names(text), *self._cased_names(text)]]
         chars = list(text)
         for match in _WORD.finditer(text):
             word, start = match.group(), match.start()
@@ -82,3 +96,17 @@ class Truecaser:
                 continue
             chars[start : match.end()] = lowered
         return "".join(chars)
+
+    def _cased_names(self, text: str) -> list[tuple[int, int]]:
+        """Where the words of a case-sensitive lexicon's name of several words occur."""
+        if not self._phrases:
+            return []
+        found = list(_WORD.finditer(text))
+        lowered = [match.group().lower() for match in found]
+        spans: list[tuple[int, int]] = []
+        for index, first in enumerate(lowered):
+            for phrase in self._phrases.get(first, ()):
+                if tuple(lowered[index : index + len(phrase)]) == phrase:
+                    spans.append((found[index].start(), found[index + len(phrase) - 1].end()))
+                    break
+        return spans

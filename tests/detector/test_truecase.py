@@ -32,6 +32,17 @@ def test_common_words_are_lowered_and_names_keep_their_capitals() -> None:
     assert truecase("The White House denies the report.") == "The White House denies the report."
 
 
+def test_a_name_of_several_words_a_case_sensitive_lexicon_lists_keeps_its_capitals() -> None:
+    truecase = Truecaser({"denies", "report", "times"}, set(), default_gazetteer().spans, [("new", "york", "times")])
+    assert truecase("Kremlin Denies New York Times Report") == "Kremlin denies New York Times report"
+    assert truecase("Kremlin Denies Zorblat Times Report") == "Kremlin denies Zorblat times report"
+
+
+def test_a_title_case_headline_names_the_outlet_of_a_denied_report(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(engine.detect("Kremlin Denies Financial Times Report On Troop Losses"), "wire_denial")
+    assert (found.agency, found.target) == ("Financial Times", "Financial Times Report")
+
+
 def test_a_title_case_headline_names_the_parties_of_a_buildup(engine) -> None:  # noqa: ANN001
     [found] = by_pattern(engine.detect("Chad Moves Troops Toward Sudanese Border"), "military_buildup")
     assert (found.actor, found.target) == ("Chad", "Sudan")
