@@ -251,7 +251,7 @@ def named_by(dependent: Token | None) -> Token | None:
 ARTICLES = frozenset({"the", "a", "an"})
 # Words no name ends on: a recogniser's entity running on into the clause after it ("a report by
 # the Daily Telegraph that Mnangagwa was ill" tagged "the Daily Telegraph that").
-_NEVER_LAST = frozenset({"SCONJ", "CCONJ", "DET", "PRON", "AUX"})
+_NEVER_LAST = frozenset({"SCONJ", "CCONJ", "DET", "PRON", "AUX", "PART"})
 
 
 def entity_end(doc: Doc, start: int, end: int) -> int:

@@ -711,3 +711,14 @@ def test_they_resolves_to_officials_a_demonym_describes_in_the_sentence_before(e
 def test_an_outlet_named_on_its_work_is_denied_with_the_work(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "The interior ministry rejected the Al Jazeera investigation as fabricated.")
     assert (found.target, found.agency) == ("Al Jazeera investigation", "Al Jazeera")
+
+
+def test_the_report_an_outlet_ran_is_denied_not_the_outlet_s_first_word(engine) -> None:  # noqa: ANN001
+    text = 'The ministry dismissed as "nonsense" a report in the Sunday Telegraph that the chancellor would be moved.'
+    found = _denial(judged_by(engine, wire_denial=0.99), text)
+    assert (found.target, found.agency) == ("report in the Sunday Telegraph", "Sunday Telegraph")
+
+
+def test_an_outlet_recognised_with_its_possessive_mark_is_named_without_it(engine) -> None:  # noqa: ANN001
+    found = _denial(engine, "Ministers rejected the Daily Mail's claims that the asylum figures were wrong.")
+    assert found.agency == "Daily Mail"
