@@ -1233,3 +1233,13 @@ def test_the_agent_of_a_passive_hung_on_the_time_given_is_the_actor(engine) -> N
 def test_a_demanded_closure_within_a_time_limit_is_an_ultimatum(engine) -> None:  # noqa: ANN001
     found = _ultimatum(engine, "Ankara demanded the closure of the rebel camps in northern Iraq within two weeks.")
     assert (found.rule, found.actor) == ("demands_act_on_condition", "Ankara")
+
+
+def test_he_resolves_to_a_chief_named_by_office_in_the_sentence_before(engine) -> None:  # noqa: ANN001
+    [found] = by_pattern(
+        engine.detect(
+            "He ordered two more battalions to the frontier with Somalia.", "The Kenyan army chief visited the border."
+        ),
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Kenya", "Somalia")
