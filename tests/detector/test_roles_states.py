@@ -1243,3 +1243,11 @@ def test_he_resolves_to_a_chief_named_by_office_in_the_sentence_before(engine) -
         "military_buildup",
     )
     assert (found.actor, found.target) == ("Kenya", "Somalia")
+
+
+def test_elections_demanded_by_a_deadline_are_complied_with(engine) -> None:  # noqa: ANN001
+    found = _ultimatum(engine, "The regional bloc gave Guinea's junta until the end of the year to organise elections.")
+    assert (found.actor, found.target) == ("regional bloc", "Guinea's junta")
+    # an opposition's demand of its own government is no ultimatum
+    text = "The opposition leader gave the government until Friday to call elections or face mass protests."
+    assert by_pattern(engine.detect(text), "ultimatum") == []
