@@ -11,13 +11,13 @@ from services.detector.gazetteer import Gazetteer
 from tests.detector.conftest import by_pattern, finder_for, judged_by
 
 
-def _buildup(engine, text: str):  # noqa: ANN001, ANN202 - test helper
-    [found] = by_pattern(engine.detect(text), "military_buildup")
+def _buildup(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text, context), "military_buildup")
     return found
 
 
-def _ultimatum(engine, text: str):  # noqa: ANN001, ANN202 - test helper
-    [found] = by_pattern(engine.detect(text), "ultimatum")
+def _ultimatum(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text, context), "ultimatum")
     return found
 
 
@@ -144,11 +144,6 @@ def test_a_described_state_with_no_named_country_before_keeps_its_words(engine) 
     assert "nation" in found.target
 
 
-def _ultimatum(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
-    [found] = by_pattern(engine.detect(text, context), "ultimatum")
-    return found
-
-
 def test_the_agent_of_a_passive_demand_is_the_actor(engine) -> None:  # noqa: ANN001
     found = _ultimatum(engine, "General Ortega was given a week by the council to hand over power or face arrest.")
     assert (found.actor, found.target) == ("council", "General Ortega")
@@ -270,12 +265,10 @@ def test_a_dateline_country_is_not_whose_forces_the_apposition_names(engine) -> 
 
 
 def test_an_agentless_buildup_takes_its_actor_from_the_sentence_before(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(
-        engine.detect(
-            "More troops were sent to the border with Lebanon overnight.",
-            "Israel announced a call-up of reservists on Sunday.",
-        ),
-        "military_buildup",
+    found = _buildup(
+        engine,
+        "More troops were sent to the border with Lebanon overnight.",
+        "Israel announced a call-up of reservists on Sunday.",
     )
     assert (found.actor, found.target) == ("Israel", "Lebanon")
 
@@ -1209,7 +1202,7 @@ def test_who_is_accused_of_a_buildup_named_as_a_noun_builds_up(engine) -> None: 
 
 
 def test_a_name_parsed_as_a_compound_on_what_is_given_is_whom_it_is_given_to(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(engine.detect("Trump Gives Maduro Deadline to Leave Venezuela"), "ultimatum")
+    found = _ultimatum(engine, "Trump Gives Maduro Deadline to Leave Venezuela")
     assert (found.actor, found.target) == ("Trump", "Maduro")
 
 
@@ -1236,11 +1229,10 @@ def test_a_demanded_closure_within_a_time_limit_is_an_ultimatum(engine) -> None:
 
 
 def test_he_resolves_to_a_chief_named_by_office_in_the_sentence_before(engine) -> None:  # noqa: ANN001
-    [found] = by_pattern(
-        engine.detect(
-            "He ordered two more battalions to the frontier with Somalia.", "The Kenyan army chief visited the border."
-        ),
-        "military_buildup",
+    found = _buildup(
+        engine,
+        "He ordered two more battalions to the frontier with Somalia.",
+        "The Kenyan army chief visited the border.",
     )
     assert (found.actor, found.target) == ("Kenya", "Somalia")
 
