@@ -448,28 +448,33 @@ class RoleFinder:
             last = view.doc[end - 1]
             return last.dep_ == "compound" and last.head.i in other
 
-        reported = view.covered(reports)
         for thing in syntax.described_things(anchor):
             tree = syntax.own_subtree(thing)
-            media = [m for m in view.referenced_media if m[0] in tree]
-            for start, end in view.hits(reports, tree) + media:
-                if a_word_of_something_else(end):
-                    continue
-                if (start, end) not in media:
+            for start, end in view.hits(reports, tree):
+                if not a_word_of_something_else(end):
                     return view.doc[start]
-                last = view.doc[end - 1]
-                if last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i in tree:
-                    return last.head  # "the Al Jazeera investigation": the outlet's work, named with it
-                root = view.doc[start:end].root
-                ran = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("in", "by") else None
-                if ran is not None and ran.i in reported:
-                    return ran  # "a report in the Sunday Telegraph": the report the outlet ran
-                return root
+            for start, end in view.referenced_media:
+                if start in tree and not a_word_of_something_else(end):
+                    return self._medium_denied(start, end, tree)
         for start, end in view.spans(reports):
             called = view.doc[end - 1].dep_ == "pobj" and view.doc[end - 1].head.lower_ == "as"
             if start not in view.attribution and not a_word_of_something_else(end) and not called:
                 return view.doc[start]  # not what a denied claim is called: "dismissed ... as fake news"
         return None
+
+    def _medium_denied(self, start: int, end: int, tree: set[int]) -> Token:
+        """The word naming what a medium at ``[start, end)`` stands for in the denied thing
+        ``tree``: its work ("the Al Jazeera investigation"), the report it ran ("a report in
+        the Sunday Telegraph"), else the medium by its head ("the Sunday Telegraph")."""
+        view = self.view
+        last = view.doc[end - 1]
+        if last.dep_ == "compound" and last.head.pos_ == "NOUN" and last.head.i in tree:
+            return last.head
+        root = view.doc[start:end].root
+        ran = root.head.head if root.dep_ == "pobj" and root.head.lower_ in ("in", "by") else None
+        if ran is not None and ran.i in view.covered(view.shared("report_nouns")):
+            return ran
+        return root
 
     @role_sources.register("complier")
     def _complier(self, anchor: Token) -> Token | None:
