@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from services.detector.lexicon import Lexicon
+from services.detector.lexicon import Entry, Lexicon
 
 # Words a title-case style may leave in lower case ("Hugo Chavez Sends 10 Batallions to
 # Colombian Border"): they neither make nor break the case of a line.
@@ -47,16 +47,16 @@ class Truecaser:
         words: Iterable[str],
         prefixes: Iterable[str],
         names: Callable[[str], list[tuple[int, int]]],
-        cased_phrases: Iterable[tuple[str, ...]] = (),
+        cased_phrases: Iterable[Entry] = (),
     ):
         self._words = frozenset(words) | frozenset(STOP_WORDS)
         self._prefixes = tuple(sorted(set(prefixes), key=len, reverse=True))
         self._names = names
         # Names of several words a case-sensitive lexicon lists ("New York Times"), by first
         # word: kept whole, though a word of them is common elsewhere ("times" of "# times").
-        self._phrases: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in sorted(set(cased_phrases), key=len, reverse=True):
-            self._phrases.setdefault(phrase[0], []).append(phrase)
+        self._phrases: dict[str, list[Entry]] = {}
+        for phrase in sorted(set(cased_phrases), key=lambda e: len(e.words), reverse=True):
+            self._phrases.setdefault(phrase.words[0], []).append(phrase)
 
     @classmethod
     def from_lexicons(cls, lexicons: Iterable[Lexicon], names: Callable[[str], list[tuple[int, int]]]) -> Truecaser:
@@ -64,12 +64,12 @@ class Truecaser:
         the entries that must be capitalised to match."""
         words: set[str] = set()
         prefixes: set[str] = set()
-        phrases: set[tuple[str, ...]] = set()
+        phrases: set[Entry] = set()
         for lexicon in lexicons:
             for entry in lexicon.entries:
                 if entry.words in lexicon.cased:
                     if len(entry.words) > 1 and all(word.isalpha() for word in entry.words):
-                        phrases.add(entry.words)
+                        phrases.add(entry)
                     continue
                 for word in entry.words:
                     if word.endswith("*") and len(word) > MIN_PREFIX:
@@ -85,9 +85,10 @@ class Truecaser:
     def __call__(self, text: str) -> str:
         if not is_title_case(text):
             return text
-        kept = [range(start, end) for start, end in [*self._names(text), *self._cased_names(text)]]
+        words = list(_WORD.finditer(text))
+        kept = [range(start, end) for start, end in [*self._names(text), *self._cased_names(words)]]
         chars = list(text)
-        for match in _WORD.finditer(text):
+        for match in words:
             word, start = match.group(), match.start()
             lowered = word.lower()
             if start == 0 or word.isupper() or len(lowered) != len(word) or not self.common(lowered):
@@ -97,16 +98,14 @@ class Truecaser:
             chars[start : match.end()] = lowered
         return "".join(chars)
 
-    def _cased_names(self, text: str) -> list[tuple[int, int]]:
-        """Where the words of a case-sensitive lexicon's name of several words occur."""
+    def _cased_names(self, words: list[re.Match[str]]) -> list[tuple[int, int]]:
+        """Where, among a line's ``words``, a case-sensitive lexicon's name of several words occurs."""
         if not self._phrases:
             return []
-        found = list(_WORD.finditer(text))
-        lowered = [match.group().lower() for match in found]
+        lowered = [match.group().lower() for match in words]
         spans: list[tuple[int, int]] = []
         for index, first in enumerate(lowered):
-            for phrase in self._phrases.get(first, ()):
-                if tuple(lowered[index : index + len(phrase)]) == phrase:
-                    spans.append((found[index].start(), found[index + len(phrase) - 1].end()))
-                    break
+            phrase = next((e for e in self._phrases.get(first, ()) if e.matches_at(lowered, index)), None)
+            if phrase is not None:
+                spans.append((words[index].start(), words[index + len(phrase.words) - 1].end()))
         return spans

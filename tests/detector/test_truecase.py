@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.detector.gazetteer import default_gazetteer
+from services.detector.lexicon import Entry
 from services.detector.truecase import Truecaser, is_title_case
 from tests.detector.conftest import by_pattern, judged_by
 
@@ -33,7 +34,9 @@ def test_common_words_are_lowered_and_names_keep_their_capitals() -> None:
 
 
 def test_a_name_of_several_words_a_case_sensitive_lexicon_lists_keeps_its_capitals() -> None:
-    truecase = Truecaser({"denies", "report", "times"}, set(), default_gazetteer().spans, [("new", "york", "times")])
+    truecase = Truecaser(
+        {"denies", "report", "times"}, set(), default_gazetteer().spans, [Entry.parse("New York Times")]
+    )
     assert truecase("Kremlin Denies New York Times Report") == "Kremlin denies New York Times report"
     assert truecase("Kremlin Denies Zorblat Times Report") == "Kremlin denies Zorblat times report"
 
