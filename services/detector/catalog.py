@@ -224,6 +224,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "receiving_verbs",
         "honorifics",
         "opinion_pieces",
+        "books",
     }
 )
 LEXICON_PROPERTIES = frozenset({"words", "case_sensitive"})

@@ -495,6 +495,8 @@ class DetectionEngine:
                     best: Match | None = None
                     for rule in chosen.rules:
                         for match in check.matches.get(id(rule), []):
+                            if match.target_unproven and chosen.probability is not None and not chosen.model_led:
+                                continue  # a party of unknown standing: the judge must lead
                             if best is None or match.confidence > best.confidence:
                                 best = match
                     # Alone only where the pattern's alone gate let the model in: a sentence judged

@@ -35,6 +35,9 @@ class Match:
     actor: Role | None
     target: Role | None
     confidence: float
+    # a political target only the recogniser vouches for ("Microsoft", "Yukos"): the rule may not
+    # stand on it alone, the judge must lead (see ``Standing.political_by_name``)
+    target_unproven: bool = False
 
 
 def anchor_head(view: SentenceView, start: int, end: int) -> Token:
@@ -185,8 +188,22 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             confidence *= UNRESOLVED_ACTOR
         if target is None:
             confidence *= MISSING_TARGET
+    unproven = (
+        spec.target_must_be == "political"
+        and target is not None
+        and target.resolved
+        and not finder.standing.political_by_name(target)
+    )
     return Match(
-        pattern, rule, candidate.start, candidate.end, candidate.triggers, actor, target, round(min(1.0, confidence), 3)
+        pattern,
+        rule,
+        candidate.start,
+        candidate.end,
+        candidate.triggers,
+        actor,
+        target,
+        round(min(1.0, confidence), 3),
+        unproven,
     )
 
 

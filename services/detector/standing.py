@@ -98,16 +98,20 @@ class Standing:
 
     @staticmethod
     def _a_person_s(view: SentenceView, indices: set[int]) -> bool:
-        """A spokesperson named as a person's ("Irrfan Khan's spokesperson", "the actor's
-        spokesman"): a private principal, where a bare "the spokesperson", "spokesperson Geng
+        """A spokesperson named as a person's ("Irrfan Khan's spokesperson", "a spokeswoman for
+        the singer"): a private principal, where a bare "the spokesperson", "spokesperson Geng
         Shuang" or "the ministry's spokesman" speaks for an office."""
+        public = ("officials", "polity_nouns", "agent_nouns", "leader_nouns", "person_titles")
         for i in indices:
             token = view.doc[i]
-            if token.dep_ != "poss":
+            # "Irrfan Khan's spokesperson", or "a spokeswoman for the singer"
+            principal = token.dep_ == "poss" or (
+                token.dep_ == "pobj" and token.head.lower_ == "for" and token.head.head.i in indices
+            )
+            if not principal:
                 continue
             if token.ent_type_ == "PERSON":
                 return True
-            public = ("officials", "polity_nouns", "agent_nouns", "leader_nouns", "person_titles")
             if token.pos_ == "NOUN" and not any(view.has_shared(name, {i}) for name in public):
                 return True
         return False
@@ -146,12 +150,29 @@ class Standing:
                 return False
             if self.own_people(target):
                 return False
-            if view.has_shared("political_targets", indices) or self.gazetteer.mentions(target.text):
+            head = view.doc[target.start : target.end].root
+            if view.has_shared("blocked_actors", {head.i}) and not view.has_shared("officials", indices):
+                return False  # "gave the UK Independence Party an ultimatum": a party, a club, a court
+            if self.political_by_name(target):
                 return True
             return any(view.doc[i].ent_type_ in AGENT_LABELS for i in indices)
         if self.government_claim(target):
             return False
         return not (self._only_a_label(target) and self._answers_a_party_claim(target))
+
+    def political_by_name(self, target: Role) -> bool:
+        """A target whose words make it a state's party: a leader, government, army or rebels,
+        an official body, or a name the gazetteer knows. A name the recogniser merely tags
+        (an organisation, a person) may be a company's or anybody's: its standing is unproven,
+        and only a sure judge may make a demand on it an ultimatum ("gave Microsoft until the
+        end of the month to comply")."""
+        view, indices = target.view, target.indices
+        return (
+            view.has_shared("political_targets", indices)
+            or view.has_shared("officials", indices)
+            or self.gazetteer.mentions(target.text)
+            or any(view.doc[i].ent_type_ in ("GPE", "NORP", "PERSON") for i in indices)
+        )
 
     def own_side(self, actor: Role | None, target: Role | None) -> bool:
         """A demand on the actor's own people ("France's President Emmanuel Macron" and "French
@@ -190,7 +211,7 @@ class Standing:
 
     def government_claim(self, target: Role) -> bool:
         """A denied "report" that is not a media report: "a U.S. report", "the IAEA report",
-        "rebel claims".
+        "rebel claims", "the reports in a new book".
 
         The report (or the word calling it false) is attributed to a state, an official body or
         a non-media organisation, and nothing in it names a news outlet.
@@ -212,6 +233,11 @@ class Standing:
                     or any(view.has_shared(name, {child.i}) for name in ("agent_nouns", "blocked_actors"))
                 ):
                     return True
+            # "the reports in a new book": an author's, no outlet's
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "in":
+                    if any(view.has_shared("books", {inner.i}) for inner in child.children if inner.dep_ == "pobj"):
+                        return True
             # "a report by the ministry", "a report released by the Health Ministry", "claims by
             # the opposition"
             publishers = [token, *(c for c in token.children if c.dep_ == "acl")]

@@ -722,3 +722,16 @@ def test_the_report_an_outlet_ran_is_denied_not_the_outlet_s_first_word(engine) 
 def test_an_outlet_recognised_with_its_possessive_mark_is_named_without_it(engine) -> None:  # noqa: ANN001
     found = _denial(engine, "Ministers rejected the Daily Mail's claims that the asylum figures were wrong.")
     assert found.agency == "Daily Mail"
+
+
+def test_a_spokesperson_for_a_private_person_has_no_official_standing(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.5)
+    text = "A spokeswoman for the singer denied tabloid reports that she had split from her husband."
+    assert by_pattern(judged.detect(text), "wire_denial") == []
+    assert by_pattern(judged.detect(text.replace("the singer", "the ministry")), "wire_denial")
+
+
+def test_reports_in_a_book_are_no_media_report(engine) -> None:  # noqa: ANN001
+    text = "The finance minister denied the reports in a new book that he had clashed with the president."
+    assert by_pattern(engine.detect(text), "wire_denial") == []
+    assert by_pattern(engine.detect(text.replace("a new book", "the Coastal Ledger")), "wire_denial")

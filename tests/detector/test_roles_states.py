@@ -1243,3 +1243,36 @@ def test_elections_demanded_by_a_deadline_are_complied_with(engine) -> None:  # 
     # an opposition's demand of its own government is no ultimatum
     text = "The opposition leader gave the government until Friday to call elections or face mass protests."
     assert by_pattern(engine.detect(text), "ultimatum") == []
+
+
+def test_a_demand_on_an_organisation_the_rules_cannot_place_waits_for_a_sure_judge(engine) -> None:  # noqa: ANN001
+    text = (
+        "The European Commission gave Microsoft until the end of the month to comply with its ruling or face penalties."
+    )
+    assert by_pattern(judged_by(engine, ultimatum=0.5).detect(text), "ultimatum") == []
+    [found] = by_pattern(judged_by(engine, ultimatum=0.9).detect(text), "ultimatum")
+    assert found.target == "Microsoft"
+    # a state the gazetteer knows stands without the judge leading
+    state = text.replace("Microsoft", "Ukraine")
+    [found] = by_pattern(judged_by(engine, ultimatum=0.5).detect(state), "ultimatum")
+    assert found.target == "Ukraine"
+
+
+def test_a_tax_office_s_deadline_for_a_company_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    text = "Russian tax officials gave Yukos a deadline of Friday to pay its back taxes."
+    assert by_pattern(engine.detect(text), "ultimatum") == []
+    assert by_pattern(
+        engine.detect("Russian officials gave Ukraine a deadline of Friday to withdraw its troops."), "ultimatum"
+    )
+
+
+def test_time_granted_until_a_date_to_act_or_else_is_an_ultimatum(engine) -> None:  # noqa: ANN001
+    text = "The United States gave China until the end of the year to revalue its currency or face tariffs."
+    found = _ultimatum(engine, text)
+    assert (found.actor, found.target) == ("The United States", "China")
+
+
+def test_a_party_is_no_target_of_an_ultimatum(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, ultimatum=0.9)
+    text = "Ruritanian President Tomas Berg gave the Green Party until Friday to leave the coalition or face new elections."
+    assert by_pattern(judged.detect(text), "ultimatum") == []
