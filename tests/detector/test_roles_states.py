@@ -1276,3 +1276,8 @@ def test_a_party_is_no_target_of_an_ultimatum(engine) -> None:  # noqa: ANN001
     judged = judged_by(engine, ultimatum=0.9)
     text = "Ruritanian President Tomas Berg gave the Green Party until Friday to leave the coalition or face new elections."
     assert by_pattern(judged.detect(text), "ultimatum") == []
+
+
+def test_forces_crossing_into_a_country_are_a_buildup_toward_it(engine) -> None:  # noqa: ANN001
+    found = _buildup(engine, "Ruritanian troops crossed into Somalia on Monday.")
+    assert found.target == "Somalia"
