@@ -916,6 +916,12 @@ class RoleFinder:
             named = self._resolve(token, exclude, person=True)
             if named.resolved and self._same_country(named.text, token):
                 return named
+        if view is self.view:
+            counted = self._counted(token)
+            if counted is not None:  # "The two were ordered to leave": the two employees named before
+                named = self._role_for(counted, exclude)
+                if named is not None and (exclude is None or not _same(named, exclude)):
+                    return named
         start, end = syntax.noun_phrase(token)
         if end - start > MAX_PHRASE:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
@@ -942,6 +948,25 @@ class RoleFinder:
                 end = name_end_at
         start = _without_lead(view, start, end)
         return Role(view.text_of(start, end), view, start, end)
+
+    def _counted(self, token: Token) -> Token | None:
+        """What a bare definite number stands for ("The two were ordered to leave"): the nearest
+        earlier noun counted by the same number, in this sentence or the ones before ("two
+        employees of the French Embassy"); ``None`` for any other word."""
+        if token.pos_ != "NUM" or not any(c.dep_ == "det" for c in token.children):
+            return None
+        for view in [self.view, *reversed(self._context(True))]:
+            counted = [
+                t.head
+                for t in view.doc
+                if t.dep_ == "nummod"
+                and t.lower_ == token.lower_
+                and t.head.pos_ in ("NOUN", "PROPN")
+                and (view is not self.view or t.i < token.i)
+            ]
+            if counted:
+                return counted[-1]
+        return None
 
     def _people_word(self, token: Token) -> bool:
         """A common noun for people who can be told to act: envoys, officials, a leader."""

@@ -1281,3 +1281,20 @@ def test_a_party_is_no_target_of_an_ultimatum(engine) -> None:  # noqa: ANN001
 def test_forces_crossing_into_a_country_are_a_buildup_toward_it(engine) -> None:  # noqa: ANN001
     found = _buildup(engine, "Ruritanian troops crossed into Somalia on Monday.")
     assert found.target == "Somalia"
+
+
+def test_a_bare_number_names_the_party_counted_before(engine) -> None:  # noqa: ANN001
+    context = "The Ruritanian Foreign Ministry summoned the ambassador over two employees of the French Embassy."
+    found = _ultimatum(engine, "The two were ordered to leave the country within 48 hours, it said.", context)
+    assert found.target == "two employees of the French Embassy"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Ruritanian government rushed reinforcements to the border city to quell an uprising.",
+        "The Ruritanian army sent troops to the border province to contain the unrest.",
+    ],
+)
+def test_forces_sent_against_an_uprising_or_unrest_are_no_buildup(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(engine.detect(text), "military_buildup") == []
