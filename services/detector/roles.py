@@ -1121,6 +1121,9 @@ class RoleFinder:
             if not person and parsed and token.i not in covered and self._polity_description(token):
                 found.append(syntax.noun_phrase(token))  # "the kingdom gave ... what it called"
                 continue
+            if not person and pronoun and parsed and token.i not in covered and self._official_subject(view, token):
+                found.append(syntax.noun_phrase(token))  # "The defence ministry said ... It rejected"
+                continue
             if token.i in covered or token.pos_ != "PROPN" or not self.gazetteer.mentions(token.text):
                 continue
             if not person:
@@ -1128,6 +1131,18 @@ class RoleFinder:
             elif self._a_leader(token):  # "Maduro" tagged as an organisation is still a person
                 found.append((token.i, token.i + 1))
         return sorted(found)
+
+    @staticmethod
+    def _official_subject(view: SentenceView, token: Token) -> bool:
+        """An official body named by its common noun as a clause's subject ("the defence
+        ministry said", "the army announced"): what a later "it" may stand for."""
+        return (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.pos_ in ("NOUN", "PROPN")  # "the defence ministry": tagged a name at times
+            and not token.ent_type_
+            and token.lower_ in view.words_of("official_bodies")
+            and any(c.dep_ == "det" and c.lower_ == "the" for c in token.children)
+        )
 
     def _a_leader(self, token: Token) -> bool:
         """A name the gazetteer knows as a country's leader or official, not its name, demonym

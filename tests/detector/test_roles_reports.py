@@ -735,3 +735,18 @@ def test_reports_in_a_book_are_no_media_report(engine) -> None:  # noqa: ANN001
     text = "The finance minister denied the reports in a new book that he had clashed with the president."
     assert by_pattern(engine.detect(text), "wire_denial") == []
     assert by_pattern(engine.detect(text.replace("a new book", "the Coastal Ledger")), "wire_denial")
+
+
+def test_it_stands_for_an_official_body_named_by_its_common_noun_before(engine) -> None:  # noqa: ANN001
+    found = _denial(
+        engine,
+        "It rejected a Reuters report that troops had crossed the border.",
+        "The defence ministry issued a statement on Tuesday.",
+    )
+    assert (found.actor, found.target) == ("defence ministry", "Reuters report")
+
+
+def test_a_move_inside_a_rejected_report_is_no_buildup(engine) -> None:  # noqa: ANN001
+    text = "The ministry rejected a Reuters report that Ruritanian troops had crossed into Somalia."
+    assert by_pattern(engine.detect(text), "military_buildup") == []
+    assert by_pattern(engine.detect(text), "wire_denial")
