@@ -750,3 +750,10 @@ def test_a_move_inside_a_rejected_report_is_no_buildup(engine) -> None:  # noqa:
     text = "The ministry rejected a Reuters report that Ruritanian troops had crossed into Somalia."
     assert by_pattern(engine.detect(text), "military_buildup") == []
     assert by_pattern(engine.detect(text), "wire_denial")
+
+
+def test_a_lawyer_s_denial_is_no_official_s(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.5)
+    text = "The minister's lawyer dismissed the Reuters report as fake news."
+    assert by_pattern(judged.detect(text), "wire_denial") == []
+    assert by_pattern(judged.detect(text.replace("lawyer", "spokesman")), "wire_denial")
