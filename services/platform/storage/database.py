@@ -17,6 +17,10 @@ from sqlalchemy.orm import DeclarativeBase
 log = structlog.get_logger(__name__)
 
 SCHEMA_TRIES = 5
+# How long an embedded-SQLite writer waits for another's lock before failing. Ingest, the
+# alerter and the API share one file; on a loaded two-core machine a poll cycle's write waited
+# past 5 s and the cycle crashed (the document it had produced was then produced again).
+SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 class Base(DeclarativeBase):
@@ -85,5 +89,5 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
