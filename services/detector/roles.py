@@ -799,7 +799,7 @@ class RoleFinder:
         return None
 
     def _receiving_verb(self, anchor: Token) -> Token | None:
-        """The verb whose subject receives the anchor's deed ("Honduras gets ultimatum",
+        """The verb whose subject receives the anchor's deed ("Bolivia gets ultimatum",
         "Serbia faces a deadline"), or ``None``."""
         if anchor.pos_ not in ("NOUN", "PROPN") or anchor.dep_ not in ("dobj", "obj"):
             return None

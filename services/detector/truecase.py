@@ -1,4 +1,4 @@
-"""Title-case headlines read as sentences: "Pakistan Moves Troops Toward Indian Border".
+"""Title-case headlines read as sentences: "Ruritania Moves Tanks Toward Zemblan Border".
 
 The small English pipeline takes every capitalised word of such a line for a proper noun: the
 parse then has no verb and one entity runs across the whole line, so no rule finds who moves

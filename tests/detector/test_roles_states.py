@@ -193,7 +193,7 @@ def test_who_meets_or_rejects_an_ultimatum_is_the_one_it_was_put_to(engine, text
             "Venezuela",
         ),
         ("Serbia faces a NATO ultimatum to withdraw its troops from Kosovo by Friday.", "NATO", "Serbia"),
-        ("Honduras Gets Ultimatum From American Nations", "American Nations", "Honduras"),
+        ("Bolivia Gets Ultimatum From Neighbouring States", "Neighbouring States", "Bolivia"),
     ],
 )
 def test_who_receives_an_ultimatum_is_its_target_and_who_sent_it_the_actor(
@@ -1013,7 +1013,7 @@ def test_a_clause_that_only_dates_a_buildup_neither_vetoes_it_nor_names_its_targ
 
 
 def test_a_distance_forces_come_within_is_no_target(engine) -> None:  # noqa: ANN001
-    found = _buildup(engine, "Iraqi forces moved to within 200 yards of the Imam Ali Shrine.")
+    found = _buildup(engine, "Iraqi forces moved to within 300 metres of the old city's main mosque.")
     assert (found.actor, found.target) == ("Iraq", None)
 
 
@@ -1284,9 +1284,11 @@ def test_forces_crossing_into_a_country_are_a_buildup_toward_it(engine) -> None:
 
 
 def test_a_bare_number_names_the_party_counted_before(engine) -> None:  # noqa: ANN001
-    context = "The Ruritanian Foreign Ministry summoned the ambassador over two employees of the French Embassy."
-    found = _ultimatum(engine, "The two were ordered to leave the country within 48 hours, it said.", context)
-    assert found.target == "two employees of the French Embassy"
+    context = "The Ruritanian Foreign Ministry summoned the ambassador over three employees of the French Embassy."
+    found = _ultimatum(
+        engine, "The three have been ordered to leave Ruritania within 72 hours, the ministry said.", context
+    )
+    assert found.target == "three employees of the French Embassy"
 
 
 @pytest.mark.parametrize(

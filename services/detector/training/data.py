@@ -90,7 +90,7 @@ def snippet_sentences(text: str) -> list[str]:
     """A general-news snippet's sentences exactly as the detector judges them: the title and
     each sentence of the description apart, cleaned and split as the engine does. Trained on
     whole snippets, the judge never saw a headline alone, yet that is what it is asked about
-    ("FCC Finds US Broadband Deployment Is Accelerating" read as a buildup)."""
+    ("Regulator Says Broadband Deployment Is Speeding Up" read as a buildup)."""
     from services.detector.hygiene import clean
     from services.detector.sentences import split_sentences
 
