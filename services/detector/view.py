@@ -148,8 +148,8 @@ class SentenceView:
         return set()
 
     def _closing_credit(self, media_tokens: set[int]) -> set[int]:
-        """A bracketed outlet closing the sentence, a headline's credit: "Florida Denies
-        Contact With Spurrier (AP)"."""
+        """A bracketed outlet closing the sentence, a headline's credit: "Ruritania Denies
+        Troop Talks (AP)"."""
         doc = self.doc
         end = len(doc)
         while end > 0 and doc[end - 1].is_punct and doc[end - 1].text != ")":
@@ -166,7 +166,7 @@ class SentenceView:
     def headline_credit(self) -> tuple[int, int] | None:
         """Who a headline is credited to, after its last dash or colon: "Treat Myjoyonline
         publication with contempt – Communications Ministry", "... false statistics: China
-        Daily editorial", or before a colon that opens it: "Finance Minister: Anadolu News
+        Daily editorial", or before a colon that opens it: "Finance Minister: Harbour News
         Agency circulates rumors". A short phrase of names and nouns (no verb, at most five
         words) beside words that say something; ``None`` otherwise."""
         return self._closing_credit_phrase() or self._opening_credit_phrase()
