@@ -21,8 +21,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 from services.detector.lexicon import Entry, Lexicon
 
-# Words a title-case style may leave in lower case ("Hugo Chavez Sends 10 Batallions to
-# Colombian Border"): they neither make nor break the case of a line.
+# Words a title-case style may leave in lower case ("Ruritania Sends 12 Tanks to
+# the Zemblan Border"): they neither make nor break the case of a line.
 MINOR_WORDS = frozenset(
     "a an the to of in on at for and or but by with from as vs via into onto over after amid per".split()
 )
