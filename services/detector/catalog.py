@@ -310,7 +310,9 @@ def compile_pattern(
     rules = []
     for rule in spec.rules:
         anchor = lexicon(rule.anchor)
-        constraints = tuple((lexicon(c.words), frozenset(c.in_), c.absent) for c in rule.constraints)
+        constraints = tuple(
+            (lexicon(c.words), frozenset(c.in_), c.absent) for c in (*rule.constraints, *spec.constraints)
+        )
         required = (
             anchor,
             *(lex for lex, where, absent in constraints if not absent and not where & ROLE_POSITIONS),

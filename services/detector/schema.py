@@ -136,6 +136,11 @@ class PatternSpec(_Strict):
         "'reports_with_outlet' names a denied report with the outlet that ran it",
     )
     lexicons: dict[str, list[str]] = Field(default_factory=dict)
+    constraints: list[Constraint] = Field(
+        default_factory=list,
+        description="constraints every rule has after its own: a veto the whole pattern shares "
+        "(sports and business news) is written once, not once per rule",
+    )
     rules: list[Rule] = Field(min_length=1)
     classifier: Classifier | None = None
     enabled: bool = True
@@ -151,6 +156,9 @@ class PatternSpec(_Strict):
     def lexicon_fields(self) -> dict[str, str]:
         """Every lexicon name the file uses, with the first field that uses it (for errors)."""
         fields: dict[str, str] = {}
+        for c, constraint in enumerate(self.constraints):
+            for name in constraint.words:
+                fields.setdefault(name, f"constraints.{c}.words")
         for r, rule in enumerate(self.rules):
             for name in rule.anchor:
                 fields.setdefault(name, f"rules.{r}.anchor")
@@ -218,6 +226,10 @@ def _unregistered(spec: PatternSpec) -> list[str]:
     problems: list[str] = []
     if spec.parties not in party_namings:
         problems.append(f"parties: unknown party naming {spec.parties!r}; known: {', '.join(party_namings.names)}")
+    for c, constraint in enumerate(spec.constraints):
+        for i, name in enumerate(constraint.in_):
+            if name not in places:
+                problems.append(f"constraints.{c}.in.{i}: unknown position {name!r}; known: {', '.join(places.names)}")
     for r, rule in enumerate(spec.rules):
         for role, names in (("actor", rule.actor), ("target", rule.target)):
             for i, name in enumerate(names):

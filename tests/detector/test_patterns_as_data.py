@@ -39,6 +39,16 @@ def test_builtin_patterns_are_valid_and_loaded() -> None:
         ("id: X Y\ntitle: X\nrules: [{id: r, anchor: [negators]}]\n", "id", "pattern"),
         ("id: x\ntitle: X\nrules: [{id: r, anchor: [nonsense]}]\n", "rules.0.anchor", "unknown lexicon 'nonsense'"),
         (
+            "id: x\ntitle: X\nconstraints: [{words: [nonsense], in: [sentence]}]\nrules: [{id: r, anchor: [negators]}]\n",
+            "constraints.0.words",
+            "unknown lexicon 'nonsense'",
+        ),
+        (
+            "id: x\ntitle: X\nconstraints: [{words: [negators], in: [sentense]}]\nrules: [{id: r, anchor: [negators]}]\n",
+            "constraints.0.in.0",
+            "unknown position 'sentense'",
+        ),
+        (
             "id: x\ntitle: X\nrules: [{id: r, anchor: [negators], constraints: [{words: [negators], in: [everywhere]}]}]\n",
             "rules.0.constraints.0.in",
             "sentence",
@@ -81,6 +91,25 @@ def test_a_user_pattern_is_one_yaml_file_and_reloads_on_change(engine, tmp_path:
         assert user.reload_if_changed() is False
     assert any(log["event"] == "patterns_reload_failed" for log in logs)
     assert "embassy_attack" in user.pattern_ids  # the last good set stays in force
+
+
+def test_a_pattern_wide_constraint_holds_for_every_rule(engine, tmp_path: Path) -> None:  # noqa: ANN001
+    """A veto written once under ``constraints`` stops each rule, as if every rule had it."""
+    body = EMBASSY_PATTERN.replace(
+        "      - {words: [embassy], in: [object]}\n",
+        "      - {words: [embassy], in: [object]}\n  - id: burns_flag\n    anchor: [burn]\n",
+    )
+    body = body.replace(
+        "  embassy: [embassy, consulate]\n",
+        "  embassy: [embassy, consulate]\n  burn: [burned]\n  drill: [drill, exercise, rehearsal]\n",
+    )
+    body += "constraints:\n  - {words: [drill], in: [sentence], absent: true}\n"
+    (tmp_path / "embassy_attack.yaml").write_text(body, encoding="utf-8")
+    user = DetectionEngine(engine.nlp, True, [tmp_path])
+    assert {d.rule for d in user.detect("Protesters stormed the Danish embassy on Friday.")} == {"storms_embassy"}
+    assert {d.rule for d in user.detect("Protesters burned a Danish flag on Friday.")} == {"burns_flag"}
+    assert user.detect("In a drill, police stormed the Danish embassy on Friday.") == []
+    assert user.detect("In a rehearsal, actors burned a Danish flag on Friday.") == []
 
 
 def test_missing_model_runs_rules_only_with_a_loud_warning() -> None:
