@@ -458,7 +458,12 @@ class DetectionEngine:
         if document.before is None:
             document.before = _context_sentences(document.context)
         window = _window(document.cleaned, document.sentences, sentence.index, document.before)
-        finder = RoleFinder(view, self._context_provider(window, cache, catalog, defer), self._gazetteer)
+        finder = RoleFinder(
+            view,
+            self._context_provider(window, cache, catalog, defer),
+            self._gazetteer,
+            self._earlier_provider(document, sentence.index, cache, catalog),
+        )
         matches: dict[int, list[Match]] = {}
         partial: list[Match] = []
         for rule_id, candidates in check.candidates.items():
@@ -520,7 +525,10 @@ class DetectionEngine:
                 document.before = _context_sentences(document.context)
             window = _window(document.cleaned, document.sentences, sentence.index, document.before)
             finder = RoleFinder(
-                self._view(sentence, check), self._context_provider(window, cache, catalog), self._gazetteer
+                self._view(sentence, check),
+                self._context_provider(window, cache, catalog),
+                self._gazetteer,
+                self._earlier_provider(document, sentence.index, cache, catalog),
             )
             partial = max(check.partial, key=lambda m: m.confidence, default=None)
             detection = self._model_detection(chosen, document, span, finder, partial)
@@ -556,6 +564,24 @@ class DetectionEngine:
                 for body, doc in zip(missing, docs, strict=False):
                     cache[(body, parsed)] = SentenceView(doc, catalog.lexicons)
             return [cache[(t, parsed)] for t in window]
+
+        return provide
+
+    def _earlier_provider(
+        self, document: _Pending, index: int, cache: dict[tuple[str, bool], SentenceView], catalog: Catalog
+    ) -> Callable[[], SentenceView | None]:
+        """Everything the document says before sentence ``index`` (its context first), only
+        tokenized, made on demand: where a person was first named, and with what title."""
+
+        def provide() -> SentenceView | None:
+            before = document.before if document.before is not None else _context_sentences(document.context)
+            own = [_body(document.cleaned, s) for s in document.sentences[:index]]
+            text = "\n".join([*before, *own])
+            if not text:
+                return None
+            if (text, False) not in cache:
+                cache[(text, False)] = SentenceView(self.tokenize([text])[0], catalog.lexicons)
+            return cache[(text, False)]
 
         return provide
 

@@ -20,7 +20,7 @@ from services.detector import syntax
 from services.detector.gazetteer import Gazetteer
 from services.detector.lexicon import Lexicon
 from services.detector.registry import party_namings, role_sources
-from services.detector.standing import AGENT_LABELS, Standing
+from services.detector.standing import AGENT_LABELS, Standing, bare_name
 from services.detector.view import SentenceView
 
 DESTINATION_PREPS = (
@@ -32,6 +32,8 @@ TIME_LABELS = frozenset({"DATE", "TIME"})
 AMOUNT_LABELS = TIME_LABELS | {"QUANTITY", "CARDINAL", "ORDINAL", "PERCENT", "MONEY"}
 MAX_PHRASE = 10
 OUTLET_LABELS = frozenset({"ORG", "PERSON", "WORK_OF_ART", "PRODUCT"})
+HAVING = frozenset({"has", "have", "had", "having"})
+TITLE_REACH = 6  # words a title may run before a name ("Liberal Democrat leader Charles Kennedy")
 
 
 @dataclass(frozen=True)
@@ -57,9 +59,16 @@ class Role:
 class RoleFinder:
     """Reads roles for one sentence, with its context sentences for resolution."""
 
-    def __init__(self, view: SentenceView, context: Callable[[bool], list[SentenceView]], gazetteer: Gazetteer) -> None:
+    def __init__(
+        self,
+        view: SentenceView,
+        context: Callable[[bool], list[SentenceView]],
+        gazetteer: Gazetteer,
+        earlier: Callable[[], SentenceView | None] | None = None,
+    ) -> None:
         self.view = view
         self._context = context
+        self._earlier = earlier
         self.gazetteer = gazetteer
         self.standing = Standing(gazetteer)
         self._read: dict[tuple[str, int, int], Token | None] = {}  # role sources are pure: read once
@@ -69,7 +78,40 @@ class RoleFinder:
         return any(view.spans(lexicon) for view in self._context(False))
 
     def actor_ok(self, kind: str, actor: Role | None) -> bool:
-        return self.standing.actor_ok(kind, actor)
+        if not self.standing.actor_ok(kind, actor):
+            return False
+        return kind == "any" or actor is None or not self._named_earlier_as_blocked(actor)
+
+    def _named_earlier_as_blocked(self, actor: Role) -> bool:
+        """A person named bare ("Mr Howard told MPs ...") whom the document introduced earlier
+        only with a title that takes away a state's standing ("Conservative leader Michael
+        Howard", "Michael Howard, the opposition leader,"): the party's man, not an official,
+        however the later sentence reads. One earlier mention with an office and no such title
+        ("Prime Minister Tony Blair") gives him his standing back."""
+        if self._earlier is None or not actor.resolved or not bare_name(actor):
+            return False
+        surname = actor.view.doc[actor.end - 1].text
+        if not surname[:1].isupper():
+            return False
+        blocked, official = self.earlier_titles(surname)
+        return blocked and not official
+
+    def earlier_titles(self, name: str) -> tuple[bool, bool]:
+        """Whether the document, before this sentence, gives ``name`` (a word as written) a
+        title taking away a state's standing, and whether it gives it an office without one."""
+        view = self._earlier() if self._earlier is not None else None
+        blocked = official = False
+        if view is None:
+            return blocked, official
+        for token in view.doc:
+            if token.text != name:
+                continue
+            title = _title_words(view, token.i)
+            if view.has_shared("blocked_actors", title):
+                blocked = True
+            elif view.has_shared("officials", title) or view.has_shared("spokespeople", title):
+                official = True
+        return blocked, official
 
     def target_ok(self, kind: str, target: Role | None) -> bool:
         if not self.standing.target_ok(kind, target):
@@ -509,6 +551,8 @@ class RoleFinder:
                     return other
                 if dative is not None:
                     return dative  # "gave the junta a week to reinstate the president"
+            if token is anchor and token.dep_ == "dobj" and head.lower_ in HAVING and subject is not None:
+                return subject  # "said the president had 48 hours to leave": who has the time must use it
             # "Iraq rejected the ultimatum", "Maduro received an ultimatum": who answers or receives it
             # "was given a deadline", "was handed an ultimatum": the passive's subject receives it
             received = subject is not None and subject.dep_ == "nsubjpass" and token.dep_ == "dobj"
@@ -1664,3 +1708,22 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
 
 def _same(one: Role, other: Role) -> bool:
     return one.view is other.view and one.start == other.start and one.end == other.end
+
+
+def _title_words(view: SentenceView, index: int) -> set[int]:
+    """Token indices of the title beside the name ending at ``index``, read without a parse: the
+    words just before it back to a punctuation mark (a name's own hyphen is none: "army
+    spokesman Tamer a-Rifai"), and a phrase set off by a comma after it
+    ("Michael Howard, the Conservative leader,")."""
+    doc = view.doc
+    found: set[int] = set()
+    i = index - 1
+    while i >= 0 and index - i <= TITLE_REACH and (not doc[i].is_punct or doc[i].text == "-"):
+        found.add(i)
+        i -= 1
+    if index + 1 < len(doc) and doc[index + 1].text == ",":
+        j = index + 2
+        while j < len(doc) and j - index <= TITLE_REACH + 1 and not doc[j].is_punct:
+            found.add(j)
+            j += 1
+    return found
