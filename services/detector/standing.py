@@ -142,6 +142,13 @@ class Standing:
         if kind == "any" or target is None or not target.resolved:
             return True
         view, indices = target.view, target.indices
+        if kind == "not_blocked":
+            # "gave oil firms until Friday to leave": a company, club or party is no one a
+            # state's threat is aimed at; whoever else (hostages held, a town) may be
+            head = view.doc[target.start : target.end].root
+            return not (
+                view.has_shared("companies", {head.i}) or view.has_shared("blocked_actors", {head.i})
+            ) or view.has_shared("officials", indices)
         if kind == "political":
             # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
             if view.has_shared("blocked_targets", indices) and not (

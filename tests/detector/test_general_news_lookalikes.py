@@ -1,0 +1,51 @@
+"""General-news sentences worded like the seed patterns that are none of them: relief ships,
+a rebel threat to companies, a demand with every condition waived.
+
+Made-up sentences; each test fails without the word list or check it names.
+"""
+
+from __future__ import annotations
+
+from tests.detector.conftest import by_pattern, judged_by
+
+
+def test_warships_sent_to_bring_relief_are_no_buildup(engine) -> None:  # noqa: ANN001
+    """``internal`` lists disaster relief abroad: food and water handed out, supplies ferried."""
+    assert by_pattern(
+        engine.detect("Freedonia has deployed two warships off the coast of Ruritania."), "military_buildup"
+    )
+    for sentence in (
+        "Freedonia has deployed two warships off the coast of Ruritania to ferry supplies to stricken villages.",
+        "Freedonia has deployed two warships to Ruritania to distribute food and water.",
+        "Freedonia has deployed two warships off the coast of Ruritania after the tsunami.",
+    ):
+        assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
+
+
+def test_a_threat_aimed_at_companies_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    """``target_must_be: not_blocked`` on a threat of force: firms are no party a state threatens."""
+    [found] = by_pattern(
+        engine.detect("The army has given the rebels until Monday to leave the province or face attack."), "ultimatum"
+    )
+    assert found.target == "rebels"
+    assert (
+        by_pattern(
+            engine.detect(
+                "Rebel commanders have given mining firms until Monday to leave the province or face attack."
+            ),
+            "ultimatum",
+        )
+        == []
+    )
+
+
+def test_a_demand_with_its_conditions_waived_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    """``conditions_waived`` vetoes the rule and, as ``model_unless``, a sure model."""
+    [found] = by_pattern(
+        engine.detect("The foreign minister said Iran must return to the talks within a week or face sanctions."),
+        "ultimatum",
+    )
+    assert found.target == "Iran"
+    waived = "The foreign minister said Iran must return to the talks without preconditions."
+    assert by_pattern(engine.detect(waived), "ultimatum") == []
+    assert by_pattern(judged_by(engine, ultimatum=0.99).detect(waived), "ultimatum") == []
