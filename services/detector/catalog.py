@@ -205,6 +205,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "person_pronouns",
         "group_pronouns",
         "state_edges",
+        "territories",
         "reach_words",
         "polity_nouns",
         "official_bodies",

@@ -1342,6 +1342,29 @@ class RoleFinder:
         code = self.gazetteer.code_of(role.text)
         return role if code is None else self._named_state(role, None, code)
 
+    def place_as_state(self, role: Role | None, besides: str | None) -> Role | None:
+        """A place named for itself that lies in one other country ("Crimea", "Pyongyang",
+        "Essequibo" as a buildup's target) named as that country: whom forces massed there
+        threaten. Only a place where they go ("near Pyongyang"): a capital that acts or speaks
+        stands for its government as written. A place in the actor's own country (``besides``)
+        and a territory the shared lexicon ``territories`` lists ("Gaza") stay as written."""
+        if role is None or not role.resolved:
+            return role
+        code = self.gazetteer.code_of(role.text)
+        if code is None or code == besides:
+            return role
+        view = role.view
+        head = view.doc[role.start : role.end].root
+        if head.ent_type_ in ("PERSON", "ORG", "NORP"):
+            return role  # a leader or a movement the gazetteer lists ("Hamas") is no place
+        if head.dep_ in ("nsubj", "nsubjpass", "poss", "appos"):
+            return role  # a capital that speaks or acts ("Manila reported ...") is its government
+        if view.has_shared("territories", role.indices):
+            return role
+        name = self.gazetteer.name_of(code)
+        bare = role.text.removeprefix("the ").removeprefix("The ")
+        return role if name is None or bare == name else self._named_state(role, None, code)
+
     def _named_state(self, role: Role, written: str | None, code: str) -> Role:
         name = written or self.gazetteer.name_of(code) or role.text
         return Role(name, role.view, role.start, role.end, role.resolved)
@@ -1568,6 +1591,7 @@ def _parties_as_states(finder: RoleFinder, actor: Role | None, target: Role | No
     own = finder.state_code(actor)
     target = finder.a_state_approached(finder.as_state(target, besides=own), own)
     target = finder.across_line(target, own) or target
+    target = finder.place_as_state(target, own)
     if actor is None or finder.state_code(actor) is None:
         # Nobody acting, or someone naming no state ("the president", "officials", an unknown
         # minister): the near side of the border the forces went to ("Chad's border with

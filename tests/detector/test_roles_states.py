@@ -1300,3 +1300,12 @@ def test_a_bare_number_names_the_party_counted_before(engine) -> None:  # noqa: 
 )
 def test_forces_sent_against_an_uprising_or_unrest_are_no_buildup(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(engine.detect(text), "military_buildup") == []
+
+
+def test_a_place_in_another_country_is_named_as_that_country(engine) -> None:  # noqa: ANN001
+    """``place_as_state``: whom forces massed near a city or region threaten is its country;
+    a territory listed in ``territories`` keeps its name."""
+    found = _buildup(engine, "China has deployed two carrier groups near Taipei.")
+    assert (found.actor, found.target) == ("China", "Taiwan")
+    found = _buildup(engine, "Israel has deployed two armoured brigades near Gaza.")
+    assert (found.actor, found.target) == ("Israel", "Gaza")
