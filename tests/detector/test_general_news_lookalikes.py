@@ -49,3 +49,14 @@ def test_a_demand_with_its_conditions_waived_is_no_ultimatum(engine) -> None:  #
     waived = "The foreign minister said Iran must return to the talks without preconditions."
     assert by_pattern(engine.detect(waived), "ultimatum") == []
     assert by_pattern(judged_by(engine, ultimatum=0.99).detect(waived), "ultimatum") == []
+
+
+def test_a_club_manager_told_to_resign_is_sport_not_an_ultimatum(engine) -> None:  # noqa: ANN001
+    """The shared ``sports`` lexicon carries the words of British sports pages (a manager, the
+    squad), and the ultimatum pattern's veto reads it."""
+    for sentence in (
+        "The chairman gave the Rovers manager 48 hours to resign or face the sack.",
+        "The chairman told the manager he must resign within 48 hours or be sacked.",
+        "The president gave the squad 48 hours to leave the hotel or face expulsion.",
+    ):
+        assert by_pattern(engine.detect(sentence), "ultimatum") == [], sentence
