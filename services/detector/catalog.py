@@ -206,6 +206,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "group_pronouns",
         "state_edges",
         "territories",
+        "armed_groups",
         "reach_words",
         "polity_nouns",
         "official_bodies",

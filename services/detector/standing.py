@@ -43,17 +43,25 @@ class Standing:
         )
 
     def disqualifying(self, role: Role) -> bool:
-        """A filler that is plainly the wrong kind (a company, protesters, an outlet, a coach)."""
+        """A filler that is plainly the wrong kind (a company, protesters, an outlet, a coach, a
+        militia)."""
         return any(
             role.view.has_shared(name, role.indices)
-            for name in ("blocked_actors", "companies", "blocked_targets", "media_outlets", "media_nouns")
+            for name in (
+                "blocked_actors",
+                "companies",
+                "blocked_targets",
+                "media_outlets",
+                "media_nouns",
+                "armed_groups",
+            )
         )
 
     def official(self, view: SentenceView, indices: set[int]) -> bool:
         """A government, ministry, military, embassy or office-holder; not a company, an outlet
         or a sports body ("the Spanish Football Federation"). A relative clause in the phrase
         says nothing of its standing ("the sister of a man who died in the ministry's custody")."""
-        if any(view.has_shared(name, indices) for name in ("companies", "blocked_actors", "sports")):
+        if any(view.has_shared(name, indices) for name in ("companies", "blocked_actors", "sports", "armed_groups")):
             return False
         indices = syntax.without_relative_clauses(view.doc, indices)
         if any(s in indices for s, _e in view.spans(view.shared("media_outlets"))):

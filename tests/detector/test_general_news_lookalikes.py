@@ -60,3 +60,27 @@ def test_a_club_manager_told_to_resign_is_sport_not_an_ultimatum(engine) -> None
         "The president gave the squad 48 hours to leave the hotel or face expulsion.",
     ):
         assert by_pattern(engine.detect(sentence), "ultimatum") == [], sentence
+
+
+def test_rebel_leaders_denying_a_report_are_no_officials(engine) -> None:  # noqa: ANN001
+    """``armed_groups`` takes away the office "leaders" or "commanders" would give."""
+    sure = judged_by(engine, wire_denial=0.99)
+    [found] = by_pattern(
+        sure.detect("Army commanders denied a Reuters report that they had shelled a village."), "wire_denial"
+    )
+    assert found.agency == "Reuters"
+    for sentence in (
+        "Rebel leaders denied a Reuters report that they had shelled a village.",
+        "Militia commanders denied a Reuters report that they had shelled a village.",
+    ):
+        assert by_pattern(sure.detect(sentence), "wire_denial") == [], sentence
+
+
+def test_troops_sent_to_keep_order_at_home_are_no_buildup(engine) -> None:  # noqa: ANN001
+    """``internal`` names interior-ministry troops and order kept or restored."""
+    assert by_pattern(engine.detect("Chad said it had sent more troops to the border with Sudan."), "military_buildup")
+    for sentence in (
+        "Chad said it had sent more troops to the region to restore order.",
+        "Thousands of interior ministry troops have been moved into the capital, witnesses said.",
+    ):
+        assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
