@@ -435,8 +435,8 @@ def _unfit_subject(finder: RoleFinder, subject: Token | None, kind: str) -> bool
     role = finder.party(subject)
     if role is None or not role.resolved or finder.actor_ok(kind, role):
         return False
-    if finder.standing.disqualifying(role):
-        return True
+    if finder.standing.disqualifying(role) or finder.named_earlier_as_blocked(role):
+        return True  # "Mr Theede dismissed reports ...", introduced as "Yukos chief executive Steven Theede"
     token = view.doc[subject.i]
     if token.ent_type_ == "ORG":
         return True

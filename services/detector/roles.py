@@ -80,15 +80,15 @@ class RoleFinder:
     def actor_ok(self, kind: str, actor: Role | None) -> bool:
         if not self.standing.actor_ok(kind, actor):
             return False
-        return kind == "any" or actor is None or not self._named_earlier_as_blocked(actor)
+        return kind == "any" or actor is None or not self.named_earlier_as_blocked(actor)
 
-    def _named_earlier_as_blocked(self, actor: Role) -> bool:
+    def named_earlier_as_blocked(self, actor: Role) -> bool:
         """A person named bare ("Mr Howard told MPs ...") whom the document introduced earlier
         only with a title that takes away a state's standing ("Conservative leader Michael
         Howard", "Michael Howard, the opposition leader,"): the party's man, not an official,
         however the later sentence reads. One earlier mention with an office and no such title
         ("Prime Minister Tony Blair") gives him his standing back."""
-        if self._earlier is None or not actor.resolved or not bare_name(actor):
+        if self._earlier is None or not actor.resolved or not (bare_name(actor) or _courtesy_name(actor)):
             return False
         surname = actor.view.doc[actor.end - 1].text
         if not surname[:1].isupper():
@@ -1732,6 +1732,17 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
 
 def _same(one: Role, other: Role) -> bool:
     return one.view is other.view and one.start == other.start and one.end == other.end
+
+
+def _courtesy_name(role: Role) -> bool:
+    """A name after a courtesy word that the recogniser left untyped ("Mr Theede")."""
+    tokens = role.view.doc[role.start : role.end]
+    courtesy = role.view.words_of("honorifics")
+    return (
+        len(tokens) >= 2
+        and tokens[0].lower_ in courtesy
+        and all(t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON") for t in tokens[1:])
+    )
 
 
 def _title_words(view: SentenceView, index: int) -> set[int]:

@@ -61,3 +61,19 @@ def test_a_one_word_name_the_article_gave_an_office_keeps_its_denial(engine) -> 
     assert by_pattern(sure.detect(sentence), "wire_denial") == []
     [found] = by_pattern(sure.detect(sentence, "Army spokesman Tamas a-Vendrel spoke on Monday."), "wire_denial")
     assert found.pattern == "wire_denial"
+
+
+def test_a_chief_executive_named_bare_later_denies_as_a_company(engine) -> None:  # noqa: ANN001
+    """A model-alone denial by "Mr Theede" (a name the recogniser leaves untyped) keeps the
+    company title the article gave him."""
+    sure = judged_by(engine, wire_denial=0.99)
+    later = "Mr Theede dismissed reports in the Russian press that he had been threatened with arrest."
+    introduced = "Fizzco chief executive Steven Theede left Moscow on Monday."
+    assert by_pattern(sure.detect(f"{introduced} {later}"), "wire_denial") == []
+
+
+def test_a_member_of_parliament_is_no_official(engine) -> None:  # noqa: ANN001
+    """ "MP" is a blocked title, so the member named bare later denies as no official."""
+    sure = judged_by(engine, wire_denial=0.99)
+    text = 'Backbench MP Tom Brandle has denied taking money. Mr Brandle said the claims were "a lie" and that he would sue the newspaper.'
+    assert by_pattern(sure.detect(text), "wire_denial") == []
