@@ -569,19 +569,21 @@ class DetectionEngine:
 
     def _earlier_provider(
         self, document: _Pending, index: int, cache: dict[tuple[str, bool], SentenceView], catalog: Catalog
-    ) -> Callable[[], SentenceView | None]:
-        """Everything the document says before sentence ``index`` (its context first), only
-        tokenized, made on demand: where a person was first named, and with what title."""
+    ) -> Callable[[], tuple[SentenceView, int] | None]:
+        """The whole document (its context first), only tokenized, made on demand and once per
+        document, with the character offset where sentence ``index`` begins: where a person was
+        first named, and with what title."""
 
-        def provide() -> SentenceView | None:
+        def provide() -> tuple[SentenceView, int] | None:
             before = document.before if document.before is not None else _context_sentences(document.context)
-            own = [_body(document.cleaned, s) for s in document.sentences[:index]]
-            text = "\n".join([*before, *own])
-            if not text:
+            bodies = [*before, *(_body(document.cleaned, s) for s in document.sentences)]
+            preceding = bodies[: len(before) + index]
+            if not preceding:
                 return None
+            text = "\n".join(bodies)
             if (text, False) not in cache:
                 cache[(text, False)] = SentenceView(self.tokenize([text])[0], catalog.lexicons)
-            return cache[(text, False)]
+            return cache[(text, False)], len("\n".join(preceding))
 
         return provide
 
