@@ -630,7 +630,12 @@ class RoleFinder:
             or view.shared("speech_verbs").match_at(view.words, verb.i)
         ):
             return False
-        return any(c.dep_ in ("dobj", "dative", "iobj") and self._party_noun(c) for c in verb.children)
+        return any(
+            c.dep_ in ("dobj", "dative", "iobj")
+            # someone of the wrong kind is still someone addressed ("warned settlers that ...")
+            and (self._party_noun(c) or self._people_word(c) or view.has_shared("blocked_targets", {c.i}))
+            for c in verb.children
+        )
 
     def _defines_the_act(self, verb: Token, subject: Token) -> bool:
         """A copula whose subject is a common noun naming no party: "the only way to avoid war
@@ -1080,6 +1085,11 @@ class RoleFinder:
             role = self._role_for(sayer, exclude)
             if role is not None and (exclude is None or not _same(role, exclude)):
                 return role
+        told = self._told(pronoun)
+        if told is not None:  # "warned settlers that they would be removed": the settlers
+            role = self._role_for(told, exclude)
+            if role is not None and (exclude is None or not _same(role, exclude)):
+                return role
         quote: set[int] = set()
         if pronoun.dep_ == "nsubj" and self.view.shared("speech_verbs").match_at(self.view.words, pronoun.head.i):
             quote = syntax.subtree(pronoun.head)
@@ -1110,6 +1120,21 @@ class RoleFinder:
                     if exclude is None or not (_same(role, exclude) or role.text in exclude.text):
                         return role
         return Role(pronoun.text, self.view, pronoun.i, pronoun.i + 1, resolved=False)
+
+    @staticmethod
+    def _told(pronoun: Token) -> Token | None:
+        """Whom a "they" stands for in what they were told: the plural object of the verb whose
+        reported clause (or a condition inside it) the pronoun is the subject of ("warned
+        settlers that they would be removed by force if they did not leave")."""
+        if pronoun.lower_ != "they" or pronoun.dep_ not in ("nsubj", "nsubjpass"):
+            return None
+        clause = pronoun.head
+        if clause.dep_ == "advcl" and clause.head.i != clause.i:
+            clause = clause.head  # "... if they did not leave": the condition of the reported clause
+        if clause.dep_ != "ccomp" or clause.head.i == clause.i:
+            return None
+        told = (c for c in clause.head.children if c.dep_ in ("dobj", "dative") and c.i < pronoun.i)
+        return next((c for c in told if c.tag_ in ("NNS", "NNPS")), None)
 
     def _sayer(self, pronoun: Token) -> Token | None:
         """Who says what a "he" or "she" does, when that one is a person named or titled: "the

@@ -154,9 +154,10 @@ class Standing:
             # "gave oil firms until Friday to leave": a company, club or party is no one a
             # state's threat is aimed at; whoever else (hostages held, a town) may be
             head = view.doc[target.start : target.end].root
-            return not (
-                view.has_shared("companies", {head.i}) or view.has_shared("blocked_actors", {head.i})
-            ) or view.has_shared("officials", indices)
+            blocked = any(
+                view.has_shared(name, {head.i}) for name in ("companies", "blocked_actors", "blocked_targets")
+            )
+            return not blocked or view.has_shared("officials", indices)
         if kind == "political":
             # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
             if view.has_shared("blocked_targets", indices) and not (

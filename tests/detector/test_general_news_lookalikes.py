@@ -84,3 +84,18 @@ def test_troops_sent_to_keep_order_at_home_are_no_buildup(engine) -> None:  # no
         "Thousands of interior ministry troops have been moved into the capital, witnesses said.",
     ):
         assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
+
+
+def test_settlers_warned_to_leave_are_a_states_own_people(engine) -> None:  # noqa: ANN001
+    """ "they" in what settlers were warned of is the settlers (``_told``), a blocked target: a
+    state moving its own people out is no ultimatum, however sure the model is."""
+    [found] = by_pattern(
+        engine.detect(
+            "The prime minister warned Syria that its troops would be removed by force if they did not leave by August."
+        ),
+        "ultimatum",
+    )
+    assert found.target == "Syria"
+    settlers = "The prime minister warned settlers that they would be removed by force if they did not leave by August."
+    assert by_pattern(engine.detect(settlers), "ultimatum") == []
+    assert by_pattern(judged_by(engine, ultimatum=0.9).detect(settlers), "ultimatum") == []
