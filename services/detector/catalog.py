@@ -207,6 +207,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "state_edges",
         "territories",
         "armed_groups",
+        "headline_passives",
         "reach_words",
         "polity_nouns",
         "official_bodies",

@@ -41,6 +41,26 @@ RELATIVE_PRONOUNS = frozenset({"which", "that", "who", "whom", "whose"})
 WINDOW = 8
 
 
+def read_headline_passive(doc: Doc, verbs: frozenset[str]) -> None:
+    """Marks the subject of a headline's elided passive as one: "Iran warned over nuclear
+    deadline", "Syria told to pull out" mean Iran was warned and Syria was told, though a
+    tagger reads an active verb. Only a sentence with no closing mark (a headline), whose root
+    is one of ``verbs`` as a past form with no object, no clause said and no auxiliary (an
+    active "Iran has warned" keeps its subject)."""
+    if not len(doc) or doc[-1].text in (".", "!", "?", '"', "\u201d", "'", ":"):
+        return
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is None or root.lower_ not in verbs or root.tag_ not in ("VBD", "VBN"):
+        return
+    children = list(root.children)
+    if any(c.dep_ in ("dobj", "dative", "iobj", "ccomp", "nsubjpass", "aux", "auxpass") for c in children):
+        return
+    subject = next((c for c in children if c.dep_ == "nsubj"), None)
+    if subject is not None:
+        subject.dep_ = "nsubjpass"
+        root.tag_ = "VBN"
+
+
 def parsed(doc: Doc) -> bool:
     return doc.has_annotation("DEP")
 

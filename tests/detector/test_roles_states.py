@@ -1309,3 +1309,12 @@ def test_a_place_in_another_country_is_named_as_that_country(engine) -> None:  #
     assert (found.actor, found.target) == ("China", "Taiwan")
     found = _buildup(engine, "Israel has deployed two armoured brigades near Gaza.")
     assert (found.actor, found.target) == ("Israel", "Gaza")
+
+
+def test_a_headlines_elided_passive_is_read_as_one(engine) -> None:  # noqa: ANN001
+    """ "Iran warned over nuclear deadline": Iran was warned (``headline_passives``), so it is
+    never the one who warns; an active headline with an object keeps its subject."""
+    sure = judged_by(engine, ultimatum=0.9)
+    assert [d.actor for d in sure.detect("Iran warned over nuclear deadline") if d.pattern == "ultimatum"] == []
+    [found] = by_pattern(sure.detect("Iran warned the US over its fleet"), "ultimatum")
+    assert found.actor == "Iran"
