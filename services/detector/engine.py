@@ -616,6 +616,8 @@ class DetectionEngine:
             read = alone_parties(decided.pattern, finder)
             if read.blocked:
                 return None  # "the opposition leader demanded ...": no state's act, whatever the model reads
+            if read.own_target:
+                return None  # "Turkey ordered its diplomats to leave ...": a state instructing its own
             classifier = spec.classifier
             standing = classifier is not None and classifier.alone_standing
             if standing and (partial is None or partial.actor is None) and read.unfit_actor:

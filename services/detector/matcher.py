@@ -249,6 +249,9 @@ class AloneParties:
     unfit_actor: bool = False  # the actor read fails the loose rules' standing (not a bare name)
     unfit_target: bool = False  # the target read fails their check (a government's claim denied)
     blocked: bool = False  # the main clause's subject is plainly no state's voice (opposition, protesters)
+    # the target read is one's own people or plainly no party ("ordered its diplomats to leave",
+    # "told citizens to leave"): no state is told to comply, however sure the model is
+    own_target: bool = False
 
 
 def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
@@ -329,11 +332,12 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
                     if target is not None:
                         break
         unfit_target = target is not None and not finder.target_ok(spec.target_must_be, target)
+        own_target = target is not None and unfit_target and _own_or_no_party(finder, target)
         if unfit_target:
             target = None
         if actor is not None or target is not None or unfit_target:
             named_actor, named_target = party_namings.get(pattern.spec.parties)(finder, actor, target)
-            found = AloneParties(named_actor, named_target, unfit, unfit_target)
+            found = AloneParties(named_actor, named_target, unfit, unfit_target, own_target=own_target)
             if target is not None or unfit_target:
                 return found
             # "Bush has warned the Taliban that time is running out": a later loose rule may
@@ -341,6 +345,14 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
             # parties stand when none does
             first = first or found
     return first or AloneParties(None, None, unfit)
+
+
+def _own_or_no_party(finder: RoleFinder, target: Role) -> bool:
+    """A target that is one's own people ("its diplomats") or whose head is a blocked target
+    ("citizens", "tourists", "settlers")."""
+    view = target.view
+    head = view.doc[target.start : target.end].root
+    return finder.standing.own_people(target) or view.has_shared("blocked_targets", {head.i})
 
 
 def _headline_parties(

@@ -99,3 +99,16 @@ def test_settlers_warned_to_leave_are_a_states_own_people(engine) -> None:  # no
     settlers = "The prime minister warned settlers that they would be removed by force if they did not leave by August."
     assert by_pattern(engine.detect(settlers), "ultimatum") == []
     assert by_pattern(judged_by(engine, ultimatum=0.9).detect(settlers), "ultimatum") == []
+
+
+def test_a_sure_model_alone_does_not_make_a_state_instructing_its_own_an_ultimatum(engine) -> None:  # noqa: ANN001
+    """The model detects alone (0.99 >= the ultimatum's alone 0.98), but the target its loose
+    rules read is one's own people or plainly no party: no detection."""
+    sure = judged_by(engine, ultimatum=0.99)
+    [found] = by_pattern(sure.detect("Turkey ordered Libya's diplomats to leave within 24 hours."), "ultimatum")
+    assert found.target == "Libya's diplomats"
+    for sentence in (
+        "Turkey ordered its diplomats to leave Libya within 24 hours.",
+        "The ministry told citizens to leave the conflict zone within 48 hours.",
+    ):
+        assert by_pattern(sure.detect(sentence), "ultimatum") == [], sentence

@@ -549,8 +549,15 @@ def test_an_acronym_the_recogniser_left_untyped_speaks_for_the_demand(engine) ->
 
 
 def test_staff_of_a_company_are_still_no_party_to_an_ultimatum(engine) -> None:  # noqa: ANN001
-    found = _sure_ultimatum(engine, "The Borduria authorities ordered the airline's staff to leave within a month.")
-    assert found.target is None
+    """The model alone would detect, but the one told to comply is no party (a company's
+    staff): no ultimatum, rather than one naming nobody."""
+    sure = judged_by(engine, ultimatum=0.99)
+    assert (
+        by_pattern(
+            sure.detect("The Borduria authorities ordered the airline's staff to leave within a month."), "ultimatum"
+        )
+        == []
+    )
 
 
 def test_a_demand_reported_by_the_other_side_is_the_demanding_state_s(engine) -> None:  # noqa: ANN001
