@@ -197,14 +197,33 @@ def governors(anchor: Token, hops: int = 3) -> set[int]:
 
 def dating_clauses(doc: Doc, time_words: frozenset[str]) -> set[int]:
     """Relative clauses of a date or a time ("the same day that ...", "the week when ..."):
-    another event named only to date the sentence's own. The head is known by its word, as
-    candidates are matched before entities are recognised."""
+    another event named only to date the sentence's own, and spans of time measuring how far
+    apart two events are ("two days after"). The head is known by its word, as candidates are
+    matched before entities are recognised."""
     found: set[int] = set()
     for token in doc:
         head = token.head
         if token.dep_ == "relcl" and (head.lower_ in time_words or head.ent_type_ in ("DATE", "TIME")):
             found |= subtree(token)
+        elif token.lower_ in time_words and _measures_a_relation(token):
+            found |= subtree(token)  # "two days after the agency demanded ...": no time allowed
     return found
+
+
+RELATION_WORDS = frozenset({"after", "before", "ago", "later", "earlier", "since"})
+
+
+def _measures_a_relation(span: Token) -> bool:
+    """A span of time measuring how far apart two events are ("two days after", "a week
+    earlier", "three months ago"), not a time allowed."""
+    if span.dep_ == "pobj" and span.head.lower_ in ("within", "in", "for", "by", "until"):
+        return False  # "pull back within a day after X demanded it": the time allowed
+    following = span.right_edge.i + 1
+    return (
+        span.head.lower_ in RELATION_WORDS
+        or any(c.lower_ in RELATION_WORDS for c in span.children)
+        or (following < len(span.doc) and span.doc[following].lower_ in RELATION_WORDS)
+    )
 
 
 def _set_aside(clause: Token) -> bool:

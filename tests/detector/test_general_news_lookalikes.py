@@ -112,3 +112,21 @@ def test_a_sure_model_alone_does_not_make_a_state_instructing_its_own_an_ultimat
         "The ministry told citizens to leave the conflict zone within 48 hours.",
     ):
         assert by_pattern(sure.detect(sentence), "ultimatum") == [], sentence
+
+
+def test_days_between_two_events_are_no_time_allowed(engine) -> None:  # noqa: ANN001
+    """ "two days after the agency demanded ...": a span measuring how far apart two events are
+    dates the sentence (position ``undated`` leaves it out), so a demand without a deadline
+    stays one; a deadline beside such a span still counts."""
+    dated = (
+        "Ruritania may resume enrichment, its minister said on Monday, two days after the agency "
+        "demanded that the government halt all such work."
+    )
+    assert by_pattern(engine.detect(dated), "ultimatum") == []
+    [found] = by_pattern(
+        engine.detect(
+            "A week after the vote, Zembla's president demanded that Ruritania withdraw its troops within 30 days or face sanctions."
+        ),
+        "ultimatum",
+    )
+    assert found.target == "Ruritania"
