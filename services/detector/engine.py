@@ -308,7 +308,7 @@ class DetectionEngine:
         for document in documents:
             self._plan(document, catalog)
         self._match_all(documents, catalog)
-        self._judge_all(documents, alone_only=True)
+        self._judge_all(documents, before_roles=True)
         self._complete_all(documents, catalog)
         self._judge_all(documents)
         return self._decide_all(documents, catalog)
@@ -391,19 +391,22 @@ class DetectionEngine:
                 if own is not None:
                     check.view = SentenceView(doc, own)
 
-    def _judge_all(self, documents: list[_Pending], alone_only: bool = False) -> None:
+    def _judge_all(self, documents: list[_Pending], before_roles: bool = False) -> None:
         """The model, in one batched run, on every sentence where its probability may matter:
         a labelled pattern's rule matched the parse, or its model may detect alone there.
 
-        With ``alone_only``, only the sentences where a model may detect alone: they are asked
-        whatever the rules find, so asking them before the roles are read spares reading the
-        roles of candidates whose rules cannot count at the probability found."""
+        With ``before_roles``, the sentences where a rule found a candidate or the model may
+        detect alone, asked before any role is read: the roles of candidates whose rules cannot
+        count at the probability found are then never read. Without it, any sentence left."""
         asked = [
             sentence
             for document in documents
             for sentence in document.planned
             if sentence.probabilities is None
-            and any(c.label is not None and (c.alone or (c.matches and not alone_only)) for c in sentence.checks)
+            and any(
+                c.label is not None and (c.alone or c.candidates if before_roles else c.alone or c.matches)
+                for c in sentence.checks
+            )
         ]
         by_document = {id(s): d for d in documents for s in d.planned}
         texts = [_body(by_document[id(s)].cleaned, by_document[id(s)].sentences[s.index]) for s in asked]
@@ -411,7 +414,8 @@ class DetectionEngine:
             sentence.probabilities = probabilities
 
     def _complete_all(self, documents: list[_Pending], catalog: Catalog) -> None:
-        """Reads the roles of every candidate before the model is asked, parsing the context
+        """Reads the roles of every candidate some rule of which may count at the model's
+        probability (asked just before, for every sentence with a candidate), parsing the context
         sentences needed in one batch; a loose rule's match is kept only with every role its
         pattern's classifier block requires.
 
@@ -420,7 +424,10 @@ class DetectionEngine:
         asked for in the batch are parsed together (a context sentence already parsed as a
         candidate is not parsed again, only given its names). Completion has no side effects besides
         caches, and it does not depend on the model's probability (the verdict only chooses
-        among the completed matches), so the model is asked only where a match completed.
+        among the completed matches): asking the model first spares reading roles, and
+        recognising entities, wherever its probability lets no rule count, which on ordinary
+        news costs less than the judge's calls on candidates that would not have completed
+        (``bench/eval_detector.py``: detector time 2.2 s -> 1.9 s on 109 articles).
         """
         jobs = [(d, s, c) for d in documents for s in d.planned for c in s.checks if _may_count(s, c)]
         self.recognise(list({id(doc): doc for doc in (self._view(s, c).doc for _, s, c in jobs)}.values()))

@@ -1,8 +1,9 @@
 """Where the engine asks the model: only where its probability can change a detection.
 
 A loose rule (one that counts only where the model leads) is tried only where its pattern's
-gate words occur; the model is asked where a labelled pattern's match completed (roles read,
-required roles found) or where the pattern may detect alone and its alone-gate words occur.
+gate words occur; the model is asked where a labelled pattern's rule found a candidate on the
+parse (before the roles are read, so that none are read where the probability lets no rule
+count) or where the pattern may detect alone and its alone-gate words occur.
 Sentences here are made up for these tests.
 """
 
@@ -42,12 +43,12 @@ def test_a_loose_rule_is_not_tried_where_no_gate_word_occurs(engine, tmp_path) -
     assert judge.asked == [LOOSE]
 
 
-def test_the_model_is_not_asked_where_no_match_completes_and_it_may_not_detect_alone(engine, tmp_path) -> None:  # noqa: ANN001
+def test_the_model_is_asked_only_where_a_rule_found_a_candidate_when_it_may_not_detect_alone(engine, tmp_path) -> None:  # noqa: ANN001
     judge = StubJudge({BARE: 0.95, LOOSE_NO_OFFICIAL: 0.95})
     judged = _judged(engine, tmp_path, judge, require="actor")  # a required role: never alone
-    assert _only(judged.detect(BARE)) is None  # gate words, no rule
+    assert _only(judged.detect(BARE)) is None  # gate words, no rule: not asked
     assert _only(judged.detect(LOOSE_NO_OFFICIAL)) is None  # a candidate whose actor has no standing
-    assert judge.asked == []
+    assert judge.asked == [LOOSE_NO_OFFICIAL]
 
 
 def test_a_strict_rules_match_reaches_the_model_without_gate_words(engine, tmp_path) -> None:  # noqa: ANN001
