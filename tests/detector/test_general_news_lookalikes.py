@@ -130,3 +130,16 @@ def test_days_between_two_events_are_no_time_allowed(engine) -> None:  # noqa: A
         "ultimatum",
     )
     assert found.target == "Ruritania"
+
+
+def test_a_war_named_in_passing_is_no_war_threatened(engine) -> None:  # noqa: ANN001
+    """``military_consequence`` lists war threatened or averted ("or face war", "would mean
+    war"), not a war by its name ("World War II")."""
+    for sentence in (
+        "Japan said Russia must return the islands or face war.",
+        "Japan said Russia must return the islands, or it would mean war.",
+    ):
+        [found] = by_pattern(engine.detect(sentence), "ultimatum")
+        assert found.target == "Russia", sentence
+    named = "Japan said it wanted Russia to return all four islands, to end the dispute that has kept the two from formally ending World War II."
+    assert by_pattern(engine.detect(named), "ultimatum") == []
