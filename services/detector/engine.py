@@ -154,6 +154,8 @@ class _Pending:
     screened: _Candidates = field(default_factory=list)
     planned: list[_Sentence] = field(default_factory=list)
     before: list[str] | None = None  # the context's last sentences, split when first needed
+    # the whole document (context first), only tokenized, and where each sentence begins in it
+    tokenized: tuple[SentenceView, list[int]] | None = None
 
 
 class _ContextNeeded(Exception):
@@ -308,9 +310,8 @@ class DetectionEngine:
         for document in documents:
             self._plan(document, catalog)
         self._match_all(documents, catalog)
-        self._judge_all(documents, before_roles=True)
-        self._complete_all(documents, catalog)
         self._judge_all(documents)
+        self._complete_all(documents, catalog)
         return self._decide_all(documents, catalog)
 
     def _first_tier(self, catalog: Catalog, text: str, context: str | None) -> _Pending:
@@ -391,22 +392,17 @@ class DetectionEngine:
                 if own is not None:
                     check.view = SentenceView(doc, own)
 
-    def _judge_all(self, documents: list[_Pending], before_roles: bool = False) -> None:
+    def _judge_all(self, documents: list[_Pending]) -> None:
         """The model, in one batched run, on every sentence where its probability may matter:
-        a labelled pattern's rule matched the parse, or its model may detect alone there.
-
-        With ``before_roles``, the sentences where a rule found a candidate or the model may
-        detect alone, asked before any role is read: the roles of candidates whose rules cannot
-        count at the probability found are then never read. Without it, any sentence left."""
+        a labelled pattern's rule found a candidate on the parse, or its model may detect alone
+        there. Asked before any role is read, so that the roles of candidates whose rules cannot
+        count at the probability found are never read."""
         asked = [
             sentence
             for document in documents
             for sentence in document.planned
             if sentence.probabilities is None
-            and any(
-                c.label is not None and (c.alone or c.candidates if before_roles else c.alone or c.matches)
-                for c in sentence.checks
-            )
+            and any(c.label is not None and (c.alone or c.candidates) for c in sentence.checks)
         ]
         by_document = {id(s): d for d in documents for s in d.planned}
         texts = [_body(by_document[id(s)].cleaned, by_document[id(s)].sentences[s.index]) for s in asked]
@@ -472,7 +468,7 @@ class DetectionEngine:
             view,
             self._context_provider(window, cache, catalog, defer),
             self._gazetteer,
-            self._earlier_provider(document, sentence.index, cache, catalog),
+            self._earlier_provider(document, sentence.index, catalog),
         )
         matches: dict[int, list[Match]] = {}
         partial: list[Match] = []
@@ -538,7 +534,7 @@ class DetectionEngine:
                 self._view(sentence, check),
                 self._context_provider(window, cache, catalog),
                 self._gazetteer,
-                self._earlier_provider(document, sentence.index, cache, catalog),
+                self._earlier_provider(document, sentence.index, catalog),
             )
             partial = max(check.partial, key=lambda m: m.confidence, default=None)
             detection = self._model_detection(chosen, document, span, finder, partial)
@@ -578,22 +574,24 @@ class DetectionEngine:
         return provide
 
     def _earlier_provider(
-        self, document: _Pending, index: int, cache: dict[tuple[str, bool], SentenceView], catalog: Catalog
-    ) -> Callable[[], tuple[SentenceView, int] | None]:
-        """The whole document (its context first), only tokenized, made on demand and once per
-        document, with the character offset where sentence ``index`` begins: where a person was
-        first named, and with what title."""
+        self, document: _Pending, index: int, catalog: Catalog
+    ) -> Callable[[], tuple[SentenceView, int]]:
+        """The whole document (its context first), only tokenized once and on demand, with the
+        character offset where sentence ``index`` begins: where a person was first named, and
+        with what title."""
 
-        def provide() -> tuple[SentenceView, int] | None:
-            before = document.before if document.before is not None else _context_sentences(document.context)
-            bodies = [*before, *(_body(document.cleaned, s) for s in document.sentences)]
-            preceding = bodies[: len(before) + index]
-            if not preceding:
-                return None
-            text = "\n".join(bodies)
-            if (text, False) not in cache:
-                cache[(text, False)] = SentenceView(self.tokenize([text])[0], catalog.lexicons)
-            return cache[(text, False)], len("\n".join(preceding))
+        def provide() -> tuple[SentenceView, int]:
+            if document.tokenized is None:
+                before = document.before if document.before is not None else _context_sentences(document.context)
+                bodies = [*before, *(_body(document.cleaned, s) for s in document.sentences)]
+                starts, offset = [], 0
+                for body in bodies:
+                    starts.append(offset)
+                    offset += len(body) + 1
+                view = SentenceView(self.tokenize(["\n".join(bodies)])[0], catalog.lexicons)
+                document.tokenized = view, starts[len(before) :]
+            view, starts = document.tokenized
+            return view, starts[index]
 
         return provide
 

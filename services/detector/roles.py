@@ -64,7 +64,7 @@ class RoleFinder:
         view: SentenceView,
         context: Callable[[bool], list[SentenceView]],
         gazetteer: Gazetteer,
-        earlier: Callable[[], tuple[SentenceView, int] | None] | None = None,
+        earlier: Callable[[], tuple[SentenceView, int]] | None = None,
     ) -> None:
         self.view = view
         self._context = context
@@ -99,11 +99,10 @@ class RoleFinder:
     def earlier_titles(self, name: str) -> tuple[bool, bool]:
         """Whether the document, before this sentence, gives ``name`` (a word as written) a
         title taking away a state's standing, and whether it gives it an office without one."""
-        earlier = self._earlier() if self._earlier is not None else None
         blocked = official = False
-        if earlier is None:
+        if self._earlier is None:
             return blocked, official
-        view, end = earlier
+        view, end = self._earlier()
         for token in view.doc:
             if token.idx >= end:
                 break
