@@ -254,9 +254,10 @@ class DetectionEngine:
         """
         truecase = self._truecaser()
         with self._nlp_lock:
-            docs = [_one_sentence(self._nlp.make_doc(truecase(text))) for text in texts]
-            for doc, text in zip(docs, texts, strict=True):
-                if doc.text != text:
+            cased = [truecase(text) for text in texts]
+            docs = [_one_sentence(self._nlp.make_doc(text)) for text in cased]
+            for doc, text, read in zip(docs, texts, cased, strict=True):
+                if read != text:  # (the string compared, not doc.text: that joins every token)
                     doc.user_data[ORIGINAL_TEXT] = text  # roles are named in the original's case
             for name, component in self._nlp.pipeline:
                 if (name == ENTITY_PIPE and not entities) or (name != ENTITY_PIPE and not syntax):
@@ -390,7 +391,7 @@ class DetectionEngine:
             for check in sentence.checks:
                 own = check.pattern.lexicons  # the pattern's own lexicons override shared ones
                 if own is not None:
-                    check.view = SentenceView(doc, own)
+                    check.view = SentenceView(doc, own, sentence.view)
 
     def _judge_all(self, documents: list[_Pending]) -> None:
         """The model, in one batched run, on every sentence where its probability may matter:

@@ -396,9 +396,8 @@ class RoleFinder:
     @role_sources.register("speaker")
     def _speaker(self, anchor: Token) -> Token | None:
         speech = self.view.shared("speech_verbs")
-        candidates = [t for t in anchor.ancestors] + [
-            t for t in self.view.doc if t.pos_ == "VERB" and t.i not in syntax.subtree(anchor)
-        ]
+        below = syntax.subtree(anchor)
+        candidates = [t for t in anchor.ancestors] + [t for t in self.view.doc if t.pos_ == "VERB" and t.i not in below]
         for token in candidates:
             if not speech.match_at(self.view.words, token.i):
                 continue
@@ -1403,7 +1402,7 @@ class RoleFinder:
         if own is None:
             return None
         view = self.view
-        found = self.gazetteer.across(view.doc.text, own)
+        found = self.gazetteer.across(view.text, own)
         if found is None or self.state_code(target) in (own, found[0]):
             return None
         other, (first, last) = found

@@ -19,13 +19,27 @@ DATELINE_MARKS = frozenset({",", "(", ")", "[", "]", "."})  # "London [UK], Mar.
 class SentenceView:
     """A ``Doc`` holding one sentence, plus cached lexicon hits and attribution phrases."""
 
-    def __init__(self, doc: Doc, lexicons: dict[str, Lexicon]) -> None:
+    def __init__(self, doc: Doc, lexicons: dict[str, Lexicon], sibling: SentenceView | None = None) -> None:
+        """``sibling``: a view of the same doc through other lexicons (a pattern's own), whose
+        words and per-lexicon spans this one shares (spans depend on the lexicon and the doc
+        only, and a pattern's own lexicons keep most shared ones)."""
         self.doc = doc
         self.lexicons = lexicons
-        self.words = [token.lower_ for token in doc]
-        self._spans: dict[int, list[tuple[int, int]]] = {}
-        self._covered: dict[int, frozenset[int]] = {}
+        self.words: list[str]
+        if sibling is not None and sibling.doc is doc:
+            self.words = sibling.words
+            self._spans: dict[int, list[tuple[int, int]]] = sibling._spans
+            self._covered: dict[int, frozenset[int]] = sibling._covered
+        else:
+            self.words = [token.lower_ for token in doc]
+            self._spans = {}
+            self._covered = {}
         self._dating: dict[int, frozenset[int]] = {}
+
+    @cached_property
+    def text(self) -> str:
+        """The sentence's text (``Doc.text`` joins every token's text on each call)."""
+        return self.doc.text
 
     def spans(self, lexicon: Lexicon) -> list[tuple[int, int]]:
         cached = self._spans.get(id(lexicon))
