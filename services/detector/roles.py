@@ -80,7 +80,34 @@ class RoleFinder:
     def actor_ok(self, kind: str, actor: Role | None) -> bool:
         if not self.standing.actor_ok(kind, actor):
             return False
-        return kind == "any" or actor is None or not self.named_earlier_as_blocked(actor)
+        return (
+            kind == "any"
+            or actor is None
+            or not (self.named_earlier_as_blocked(actor) or self.speaks_for_blocked(actor))
+        )
+
+    def speaks_for_blocked(self, actor: Role) -> bool:
+        """A spokesperson whose principal is a pronoun ("her spokesman", "his spokeswoman")
+        standing for a party named with a title that takes away a state's standing: "Actress
+        Jennifer Lopez has denied reports ..." then "Her spokesman said the story was completely
+        false" speaks for the actress, not for an office. A principal of unknown standing ("his
+        spokesman" after a bare "Vladimir Putin") leaves the spokesperson an office's."""
+        view = actor.view
+        if not actor.resolved or view is not self.view:
+            return False
+        person_pronouns = view.words_of("person_pronouns")
+        for i in sorted(actor.indices):
+            token = view.doc[i]
+            if token.dep_ != "poss" or token.pos_ != "PRON" or token.lower_ not in person_pronouns:
+                continue
+            if not view.has_shared("spokespeople", {token.head.i}):
+                continue
+            principal = self._resolve(token, None, person=True)
+            if not principal.resolved:
+                return False
+            around = principal.indices | _title_words(principal.view, principal.end - 1)
+            return principal.view.has_shared("blocked_actors", around) or self.named_earlier_as_blocked(principal)
+        return False
 
     def named_earlier_as_blocked(self, actor: Role) -> bool:
         """A person named bare ("Mr Howard told MPs ...") whom the document introduced earlier

@@ -143,3 +143,31 @@ def test_a_war_named_in_passing_is_no_war_threatened(engine) -> None:  # noqa: A
         assert found.target == "Russia", sentence
     named = "Japan said it wanted Russia to return all four islands, to end the dispute that has kept the two from formally ending World War II."
     assert by_pattern(engine.detect(named), "ultimatum") == []
+
+
+def test_a_celebrity_s_spokesperson_denying_a_magazine_story_is_no_wire_denial(engine) -> None:  # noqa: ANN001
+    """``RoleFinder.speaks_for_blocked``: "her spokesman" speaks for whom "her" stands for, and
+    ``blocked_actors`` lists the entertainment and sports pages' people (an actress, a singer)."""
+    official = (
+        "President Carl Brandt met the Ruritanian premier on Tuesday. "
+        "His spokesman denied a report in the Daily Courier that the president had been unwell."
+    )
+    [found] = by_pattern(engine.detect(official), "wire_denial")
+    assert found.actor == "His spokesman"
+    for private in (
+        "Actress Anna Brandt has denied reports that her marriage is over. "
+        "Her spokesman denied a report in the Daily Courier that the couple had split.",
+        "Singer Tom Vale met fans in Berlin. "
+        "His spokeswoman said the Daily Courier's story that he would retire was completely false.",
+    ):
+        assert by_pattern(engine.detect(private), "wire_denial") == [], private
+
+
+def test_soldiers_sent_to_guard_oil_installations_are_no_buildup(engine) -> None:  # noqa: ANN001
+    """``internal`` lists a country's own oil guarded: installations, pipelines, terminals."""
+    assert by_pattern(engine.detect("Freedonia has sent more soldiers to the Ruritanian border."), "military_buildup")
+    for sentence in (
+        "Freedonia's government has sent more soldiers to the delta to protect oil facilities.",
+        "Freedonia has deployed troops along the oil pipelines after a wave of attacks.",
+    ):
+        assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
