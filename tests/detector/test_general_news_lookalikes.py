@@ -171,3 +171,13 @@ def test_soldiers_sent_to_guard_oil_installations_are_no_buildup(engine) -> None
         "Freedonia has deployed troops along the oil pipelines after a wave of attacks.",
     ):
         assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
+
+
+def test_a_state_owned_supplier_s_demand_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    """``companies`` names state-owned giants the recogniser takes for states."""
+    state = "Freedonia has warned Ruritania it will cut gas supplies unless it pays its debts by the end of the month."
+    supplier = state.replace("Freedonia has", "Freedonia's Gazprom has")
+    judged = judged_by(engine, ultimatum=0.99)
+    [found] = by_pattern(judged.detect(state), "ultimatum")
+    assert found.actor == "Freedonia"
+    assert by_pattern(judged.detect(supplier), "ultimatum") == []
