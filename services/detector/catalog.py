@@ -16,12 +16,12 @@ import structlog
 import yaml
 
 from services.detector.lexicon import Lexicon, LexiconIndex, TextProbe, text_words
+from services.detector.positions import ROLE_POSITIONS
 from services.detector.schema import PatternFileError, PatternSpec, Rule, read_pattern_file
 
 BUILTIN_PATTERNS_DIR = Path(__file__).with_name("patterns")
 SHARED_LEXICONS_FILE = Path(__file__).with_name("lexicons.yaml")
 PATTERN_SUFFIXES = (".yaml", ".yml")
-ROLE_POSITIONS = frozenset({"actor", "target", "context"})  # not checkable in the sentence alone
 MEMO_MASKS = 10_000  # lexicon masks whose allowed patterns a Catalog remembers before starting afresh
 
 log = structlog.get_logger(__name__)

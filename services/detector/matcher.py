@@ -10,13 +10,13 @@ from spacy.tokens import Token
 from services.detector import syntax
 from services.detector.catalog import CompiledPattern, CompiledRule
 from services.detector.lexicon import Lexicon
+from services.detector.positions import ROLE_POSITIONS
 from services.detector.positions import indices as position_indices
 from services.detector.registry import party_namings
 from services.detector.roles import Role, RoleFinder
 from services.detector.standing import bare_name
 from services.detector.view import SentenceView
 
-ROLE_POSITIONS = frozenset({"actor", "target", "context"})
 FUNCTION_DEPS = frozenset({"neg", "aux", "auxpass", "det", "prep", "advmod", "punct", "mark", "case", "cc", "prt"})
 UNRESOLVED_ACTOR = 0.85
 MISSING_TARGET = 0.9

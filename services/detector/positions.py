@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from services.detector.roles import Role
 
 OBJECT_BEARING_POS = ("ADP", "VERB", "NOUN")
+# Positions that depend on the roles read (or on the sentences before): checked once the roles
+# are known, never when the rule's candidates are first found in the sentence.
+ROLE_POSITIONS = frozenset({"actor", "target", "context", "untargeted"})
 
 
 @dataclass(frozen=True)
@@ -145,3 +148,14 @@ def _context(place: Place) -> set[int]:
     """The sentences before: checked by the role finder, so nothing in this sentence (without
     a parse, the words around the anchor, as every structural position falls back to)."""
     return set() if place.parsed else place.window()
+
+
+@positions.register("untargeted")
+def _untargeted(place: Place) -> set[int]:
+    """Where no target was read: the undated sentence less the anchor's object and subject (the
+    forces themselves, moved or moving). "Sudan's army has deployed troops in Darfur ahead of an
+    offensive against rebels" aims at no state, where "mobilized 4.5 million militia members"
+    and "fishing militia vessels have massed" name the forces."""
+    if place.target is not None:
+        return set()
+    return _undated(place) - _object(place) - _subject(place)

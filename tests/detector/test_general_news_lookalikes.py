@@ -181,3 +181,18 @@ def test_a_state_owned_supplier_s_demand_is_no_ultimatum(engine) -> None:  # noq
     [found] = by_pattern(judged.detect(state), "ultimatum")
     assert found.actor == "Freedonia"
     assert by_pattern(judged.detect(supplier), "ultimatum") == []
+
+
+def test_forces_sent_against_rebels_at_home_are_no_buildup(engine) -> None:  # noqa: ANN001
+    """Position ``untargeted`` with ``armed_groups``: rebels named where no state is the target
+    veto a buildup; the same rebels beside a foreign target, or militia as the forces, do not."""
+    home = (
+        "Freedonia's army has deployed thousands of troops in the northern hills ahead of an offensive against rebels."
+    )
+    assert by_pattern(engine.detect(home), "military_buildup") == []
+    assert by_pattern(engine.detect(home.replace(" against rebels", "")), "military_buildup")
+    abroad = "Freedonia's army has deployed thousands of troops to the Ruritanian border to fight rebels there."
+    [found] = by_pattern(engine.detect(abroad), "military_buildup")
+    assert found.target == "Ruritanian"  # a made-up state the gazetteer cannot name by its country
+    militia = "Freedonia's president has mobilized 40,000 militia members in the capital."
+    assert by_pattern(engine.detect(militia), "military_buildup")
