@@ -36,6 +36,10 @@ HAVING = frozenset({"has", "have", "had", "having"})
 TITLE_REACH = 6  # words a title may run before a name ("Liberal Democrat leader Charles Kennedy")
 
 
+# Lexicons naming an office beside a person's name ("President ...", "army spokesman ...").
+OFFICE_TITLES = ("officials", "person_titles", "leader_nouns", "spokespeople")
+
+
 @dataclass(frozen=True)
 class Role:
     """A role filler: its text, and where it was found (to check its words and entities)."""
@@ -88,10 +92,11 @@ class RoleFinder:
 
     def speaks_for_blocked(self, actor: Role) -> bool:
         """A spokesperson whose principal is a pronoun ("her spokesman", "his spokeswoman")
-        standing for a party named with a title that takes away a state's standing: "Actress
-        Jennifer Lopez has denied reports ..." then "Her spokesman said the story was completely
-        false" speaks for the actress, not for an office. A principal of unknown standing ("his
-        spokesman" after a bare "Vladimir Putin") leaves the spokesperson an office's."""
+        standing for a person the document gives no office: "Ballerina Darcey Bussell ..." then
+        "Her spokeswoman denied a newspaper report" speaks for the dancer, not for an office.
+        The principal must be an official (a title of office beside the name or before in the
+        document, a state, a leader the gazetteer knows); an unresolved pronoun leaves the
+        spokesperson an office's."""
         view = actor.view
         if not actor.resolved or view is not self.view:
             return False
@@ -105,8 +110,17 @@ class RoleFinder:
             principal = self._resolve(token, None, person=True)
             if not principal.resolved:
                 return False
-            around = principal.indices | _title_words(principal.view, principal.end - 1)
-            return principal.view.has_shared("blocked_actors", around) or self.named_earlier_as_blocked(principal)
+            where = principal.view
+            around = principal.indices | _title_words(where, principal.end - 1)
+            person = {j for j in principal.indices if where.doc[j].ent_type_ == "PERSON"}
+            if not person:
+                return not self.standing.official(where, around)  # "the singer's", "the minister's"
+            # A person's standing is in an office beside the name (not in a tagger's entity label:
+            # "Ballerina" read as a place), in the gazetteer's leaders, or earlier in the document.
+            titles = around - person
+            if any(where.has_shared(name, titles) for name in OFFICE_TITLES) or self.gazetteer.mentions(principal.text):
+                return False
+            return not self.earlier_titles(where.doc[principal.end - 1].text)[1]
         return False
 
     def named_earlier_as_blocked(self, actor: Role) -> bool:

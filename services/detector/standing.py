@@ -136,7 +136,9 @@ class Standing:
         if actor.view.has_shared("blocked_actors", actor.indices | titles):
             return False  # "Francisco de Mata Vela, head of the Constitutional Court": a court's
         if kind == "not_blocked":
-            return not actor.view.has_shared("companies", actor.indices)
+            # "Tamil Tiger rebels warned the government they will resume fighting unless ...":
+            # an armed group's threat is no state's, as a company's is none
+            return not any(actor.view.has_shared(name, actor.indices) for name in ("companies", "armed_groups"))
         if kind == "official_or_named" and not titles and _a_name_only(actor):
             return True  # "..., Demirel said": a person the sentence gives no office, nor a wrong one
         return self.official(actor.view, actor.indices | titles)

@@ -146,8 +146,8 @@ def test_a_war_named_in_passing_is_no_war_threatened(engine) -> None:  # noqa: A
 
 
 def test_a_celebrity_s_spokesperson_denying_a_magazine_story_is_no_wire_denial(engine) -> None:  # noqa: ANN001
-    """``RoleFinder.speaks_for_blocked``: "her spokesman" speaks for whom "her" stands for, and
-    ``blocked_actors`` lists the entertainment and sports pages' people (an actress, a singer)."""
+    """``RoleFinder.speaks_for_blocked``: "her spokesman" speaks for whom "her" stands for, who
+    must hold an office (a title beside the name, not a tagger's label: "Ballerina" read as a place)."""
     official = (
         "President Carl Brandt met the Ruritanian premier on Tuesday. "
         "His spokesman denied a report in the Daily Courier that the president had been unwell."
@@ -159,6 +159,8 @@ def test_a_celebrity_s_spokesperson_denying_a_magazine_story_is_no_wire_denial(e
         "Her spokesman denied a report in the Daily Courier that the couple had split.",
         "Singer Tom Vale met fans in Berlin. "
         "His spokeswoman said the Daily Courier's story that he would retire was completely false.",
+        "Ballerina Darcey Vane has announced she will retire next year. "
+        "Her spokeswoman denied a newspaper report that she had been forced out.",
     ):
         assert by_pattern(engine.detect(private), "wire_denial") == [], private
 
@@ -196,3 +198,11 @@ def test_forces_sent_against_rebels_at_home_are_no_buildup(engine) -> None:  # n
     assert found.target == "Ruritanian"  # a made-up state the gazetteer cannot name by its country
     militia = "Freedonia's president has mobilized 40,000 militia members in the capital."
     assert by_pattern(engine.detect(militia), "military_buildup")
+
+
+def test_a_rebel_threat_on_a_condition_is_no_ultimatum(engine) -> None:  # noqa: ANN001
+    """``actor_must_be: not_blocked`` keeps armed groups out, as it keeps companies out."""
+    threat = "Freedonia has warned Ruritania that it will resume air strikes unless talks begin within a month."
+    assert by_pattern(judged_by(engine, ultimatum=0.99).detect(threat), "ultimatum")
+    rebels = "Tamil Tiger rebels have warned the government that they will resume fighting unless talks begin within a month."
+    assert by_pattern(judged_by(engine, ultimatum=0.99).detect(rebels), "ultimatum") == []
