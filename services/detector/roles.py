@@ -179,10 +179,37 @@ class RoleFinder:
                 return False
             if self.standing.party_claim(before, nouns=("report_nouns", "claim_nouns")):
                 return True
+            if self._officially_sourced(before):
+                return True  # "..., according to the Ivorian government." then "Paris denied the report"
             for start, _end in before.spans(before.shared("accusation_verbs")):
                 verb = before.doc[start]
                 accuser = next((c for c in verb.children if c.dep_ == "nsubj"), None)
                 if accuser is not None and self.standing.official(before, syntax.subtree(accuser)):
+                    return True
+        return False
+
+    def _officially_sourced(self, view: SentenceView) -> bool:
+        """Whether a sentence gives an official body as the source of what it says: "according
+        to the Ivorian government", or "the Ivorian government said soldiers fired" (the report
+        answered is that government's claim, not an outlet's). A sentence about a report ("slammed
+        the report as a black op") is no such source: the report is still the outlet's."""
+        if view.spans(view.shared("report_nouns")):
+            return False
+        speech = view.shared("speech_verbs")
+        for token in view.doc:
+            if token.lower_ == "according" and token.i + 1 < len(view.doc) and view.doc[token.i + 1].lower_ == "to":
+                source = [c for c in view.doc[token.i + 1].children if c.dep_ == "pobj"]
+            elif (
+                token.pos_ == "VERB"
+                and speech.match_at(view.words, token.i)
+                and any(c.dep_ == "ccomp" for c in token.children)
+            ):
+                source = [c for c in token.children if c.dep_ == "nsubj"]
+            else:
+                continue
+            for head in source:
+                phrase = syntax.subtree(head)
+                if self.standing.official(view, phrase) and not view.hits(view.shared("media_nouns"), phrase):
                     return True
         return False
 

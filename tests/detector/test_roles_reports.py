@@ -585,8 +585,12 @@ def test_a_party_title_set_off_before_a_name_is_the_name_s_standing(engine) -> N
         # "it" and "the story" answer the army's accusation, a state's claim
         ("The armed forces of Borduria have accused Ruritania of sending special forces across the border.", False),
         ("Ruritania rejected the Bordurian intelligence report released on Friday.", False),
+        # a government given as the source of what the sentence before says
+        ("Ruritanian troops fired on the crowd, killing several people, according to the Bordurian government.", False),
+        ("The Bordurian government said Ruritanian troops had fired on the crowd.", False),
         # an outlet ran the story: the same words deny a media report
         ("The Daily Courier said Ruritania had sent special forces across the border.", True),
+        ("Ruritanian troops fired on the crowd, according to the Daily Courier.", True),
     ],
 )
 def test_a_story_named_bare_answers_the_claim_of_the_sentence_before(engine, context: str, fires: bool) -> None:  # noqa: ANN001
