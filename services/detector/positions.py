@@ -123,7 +123,10 @@ def _head(place: Place) -> set[int]:
 
 @positions.register("modifiers")
 def _modifiers(place: Place) -> set[int]:
-    return syntax.modifiers(place.anchor) if place.parsed else place.window(before=3, after=0)
+    if not place.parsed:
+        return place.window(before=3, after=0)
+    anchor = place.anchor
+    return set(place.view.remembered(("modifiers", anchor.i), lambda: frozenset(syntax.modifiers(anchor))))
 
 
 @positions.register("enclosing")

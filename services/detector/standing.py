@@ -68,8 +68,7 @@ class Standing:
             return False
         # "press secretary", "the military's media wing": a medium's word inside an office's name,
         # or in its portfolio ("Director General of International Media")
-        offices = {i for s, e in view.spans(view.shared("officials")) for i in range(s, e)}
-        offices |= _portfolios(view, offices)
+        offices = view.remembered("offices", lambda: _offices(view))
         if any(s in indices and s not in offices for s, _e in view.spans(view.shared("media_nouns"))):
             return False
         for ent in view.doc.ents:
@@ -314,6 +313,12 @@ class Standing:
                 if view.hits(words, name) and not view.has_shared("media_overseers", name):
                     return True
         return False
+
+
+def _offices(view: SentenceView) -> set[int]:
+    """The words of offices the sentence names, with their portfolios."""
+    offices = {i for s, e in view.spans(view.shared("officials")) for i in range(s, e)}
+    return offices | _portfolios(view, offices)
 
 
 def _portfolios(view: SentenceView, offices: set[int]) -> set[int]:

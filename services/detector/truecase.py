@@ -33,10 +33,16 @@ _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
 
 def is_title_case(text: str) -> bool:
     """Every word but the minor ones capitalised (not all in capitals), and enough of them."""
-    words = [w for w in _WORD.findall(text) if w.lower() not in MINOR_WORDS]
-    if len(words) < MIN_TITLED_WORDS or all(w.isupper() for w in words):
-        return False
-    return all(w[0].isupper() for w in words)
+    count, all_capitals = 0, True
+    for match in _WORD.finditer(text):  # most lines end at their first lower-case word
+        word = match.group()
+        if word.lower() in MINOR_WORDS:
+            continue
+        if not word[0].isupper():
+            return False
+        count += 1
+        all_capitals = all_capitals and word.isupper()
+    return count >= MIN_TITLED_WORDS and not all_capitals
 
 
 class Truecaser:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from functools import cached_property
+from typing import TypeVar, cast
 
 from spacy.tokens import Doc, Span, Token
 
@@ -12,6 +14,7 @@ from services.detector.lexicon import Lexicon
 
 # Where a doc parsed from a re-cased text keeps the text as written (same length, see truecase).
 ORIGINAL_TEXT = "tocsin_original_text"
+T = TypeVar("T")
 DATELINE_DASHES = frozenset({"—", "–", "-", "--", ":"})
 DATELINE_MARKS = frozenset({",", "(", ")", "[", "]", "."})  # "London [UK], Mar. 20 (ANI):"
 
@@ -35,6 +38,14 @@ class SentenceView:
             self._spans = {}
             self._covered = {}
         self._dating: dict[int, frozenset[int]] = {}
+        self._remembered: dict[Hashable, object] = {}
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, once per view and key: for what depends on the parse alone and is asked
+        of every candidate (an anchor's modifiers, the offices a sentence names)."""
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return cast(T, self._remembered[key])
 
     @cached_property
     def text(self) -> str:
