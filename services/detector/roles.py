@@ -1646,6 +1646,18 @@ def _name_set_off_after(token: Token, end: int) -> int | None:
     return stop
 
 
+def _two_outlets(view: SentenceView, start: int, end: int) -> bool:
+    """Whether a recognised name is two outlets run together across a "the" ("AFP the
+    Guardian's"): each side of it holds an outlet the shared lexicon names."""
+    doc = view.doc
+    outlets = view.spans(view.shared("media_outlets"))
+    for i in range(start + 1, end - 1):
+        if doc[i].lower_ == "the":
+            if any(start <= s < i for s, _e in outlets) and any(i < s < end for s, _e in outlets):
+                return True
+    return False
+
+
 def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
     """An outlet's whole name around the word that marked it: "Daily" is the start of "the
     Daily Mail", "Times" the end of "the Nyasa Times" (the longest medium or organisation
@@ -1655,6 +1667,8 @@ def _whole_name(view: SentenceView, start: int, end: int) -> tuple[int, int]:
             start, end = s, e
     for ent in view.doc.ents:
         if ent.label_ == "ORG" and ent.start <= start < ent.end:
+            if _two_outlets(view, ent.start, ent.end):
+                continue  # "told AFP the Guardian's story ...": two outlets read as one name
             start, end = min(start, ent.start), max(end, syntax.entity_end(view.doc, ent.start, ent.end))
     # "the Sydney Morning Herald", "Sahara Reporters" (recognised as no organisation, or not at
     # all): the capitalised names compounded on the word that marked the outlet

@@ -689,6 +689,8 @@ def test_an_adverb_recognised_into_the_name_before_it_is_no_part_of_the_party(en
             'The Nigerian presidency described as "fake news" a Sahara Reporters story claiming the president was ill.',
             "Sahara Reporters",
         ),
+        # the recogniser runs "AFP the Guardian's" together: the outlet told is not the one denied
+        ("A government spokesman told AFP the Guardian's story about secret talks was untrue.", "Guardian"),
     ],
 )
 def test_the_agency_is_the_outlet_s_whole_name_not_the_word_that_marked_it(engine, text: str, agency: str) -> None:  # noqa: ANN001
