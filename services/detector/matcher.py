@@ -297,7 +297,9 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
         return AloneParties(None, None)
     loose = [r for r in pattern.rules if r.spec.needs_model] or list(pattern.rules)
     unfit = _unfit_doer(finder, root, loose[0].spec.actor_must_be)
-    headline = _headline_parties(finder, root, [rule.anchor for rule in loose])
+    # Any rule's anchor marks the misread verb: a strict rule's ("Kremlin rejects report on
+    # Putin's health", "rejects" a noun compound) as well as a loose one's
+    headline = _headline_parties(finder, root, [rule.anchor for rule in pattern.rules])
     first: AloneParties | None = None
     for rule in loose:
         spec = rule.spec
@@ -367,7 +369,9 @@ def _headline_parties(
     ("Guyana President issues April 30 deadline ...")."""
     view = finder.view
     words = view.words
-    if root.pos_ not in ("NOUN", "PROPN"):
+    # a root with compounds before it is a noun whatever its tag ("Kremlin rejects report ...":
+    # "report" tagged a verb, "Kremlin rejects" its compounds)
+    if root.pos_ not in ("NOUN", "PROPN") and not any(c.dep_ == "compound" for c in root.lefts):
         return None
     phrase = [t for t in root.subtree if t.i <= root.i and t.i not in view.dateline]
     pivot = next(

@@ -763,3 +763,12 @@ def test_a_lawyer_s_denial_is_no_official_s(engine) -> None:  # noqa: ANN001
     text = "The minister's lawyer dismissed the Reuters report as fake news."
     assert by_pattern(judged.detect(text), "wire_denial") == []
     assert by_pattern(judged.detect(text.replace("lawyer", "spokesman")), "wire_denial")
+
+
+def test_a_headline_whose_verb_was_read_as_a_noun_compound_names_its_parties(engine) -> None:  # noqa: ANN001
+    """ "Kremlin rejects report on Putin's health": "rejects" parsed as a compound of the root
+    "report" (tagged a verb); a strict rule's anchor marks it, who is named before it denies."""
+    [found] = by_pattern(
+        judged_by(engine, wire_denial=0.9).detect("Kremlin rejects report on Putin's health"), "wire_denial"
+    )
+    assert (found.actor, found.target) == ("Kremlin", "report on Putin's health")
