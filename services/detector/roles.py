@@ -159,7 +159,33 @@ class RoleFinder:
     def target_ok(self, kind: str, target: Role | None) -> bool:
         if not self.standing.target_ok(kind, target):
             return False
+        if kind == "beyond_origin" and target is not None:
+            return not self.moved_within(target)
         return not (kind == "not_government_claim" and target is not None and self._a_claim_before(target))
+
+    def moved_within(self, target: Role) -> bool:
+        """Whether forces move inside the one country the target is in, from a place the
+        sentence names there ("redeploy from southern Iraq to an area outside of Baghdad",
+        "rolled north from Basra to near Baghdad"): a move within a theatre where they already
+        are, not toward a country. Forces crossing from one country into another keep it."""
+        if target.view is not self.view:
+            return False
+        codes = self.gazetteer.countries(target.text)
+        if len(codes) != 1:
+            return False
+        doc = self.view.doc
+        reach = self.view.words_of("reach_words")
+        for token in doc:
+            if token.lower_ != "from" or token.dep_ != "prep":
+                continue
+            near = [token.head, *token.children, *([doc[token.i - 1]] if token.i else [])]
+            if any(t.lower_ == "away" or t.lower_ in reach for t in near):
+                continue  # "15 miles away from", "less than 50 miles from": a distance, not an origin
+            for place in (c for c in token.children if c.dep_ == "pobj"):
+                # the place's own words, not what hangs after it ("from a base in Missouri to ...")
+                if self.gazetteer.countries(doc[place.left_edge.i : place.i + 1].text) == codes:
+                    return True
+        return False
 
     def _a_claim_before(self, target: Role) -> bool:
         """A denied report named by nothing but a word for it ("the report", "a fake story",

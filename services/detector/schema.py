@@ -19,7 +19,7 @@ Position = str
 RoleSource = str
 PartOfSpeech = Literal["VERB", "NOUN", "PROPN", "ADJ", "ADV", "AUX", "PRON", "NUM", "ADP"]
 ActorKind = Literal["any", "not_blocked", "official", "official_or_named"]
-TargetKind = Literal["any", "political", "not_blocked", "not_government_claim"]
+TargetKind = Literal["any", "political", "not_blocked", "not_government_claim", "beyond_origin"]
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 

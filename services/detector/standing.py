@@ -151,6 +151,8 @@ class Standing:
         if kind == "any" or target is None or not target.resolved:
             return True
         view, indices = target.view, target.indices
+        if kind == "beyond_origin":
+            return True  # read in the sentence, by RoleFinder.target_ok
         if kind == "not_blocked":
             # "gave oil firms until Friday to leave": a company, club or party is no one a
             # state's threat is aimed at; whoever else (hostages held, a town) may be

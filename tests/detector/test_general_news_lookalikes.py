@@ -206,3 +206,19 @@ def test_a_rebel_threat_on_a_condition_is_no_ultimatum(engine) -> None:  # noqa:
     assert by_pattern(judged_by(engine, ultimatum=0.99).detect(threat), "ultimatum")
     rebels = "Tamil Tiger rebels have warned the government that they will resume fighting unless talks begin within a month."
     assert by_pattern(judged_by(engine, ultimatum=0.99).detect(rebels), "ultimatum") == []
+
+
+def test_forces_moved_within_the_country_they_are_in_are_no_buildup(engine) -> None:  # noqa: ANN001
+    """``target_must_be: beyond_origin``: from a place of the target's country to another
+    place there is a move inside a theatre; from another country, or a distance, is not."""
+    for sentence in (
+        "Some 850 British troops have started preparations to redeploy from southern Iraq to an area outside of Baghdad.",
+        "British troops have rolled north from Basra to take over a deadly area near Baghdad.",
+    ):
+        assert by_pattern(engine.detect(sentence), "military_buildup") == [], sentence
+    for sentence, target in (
+        ("Russia has moved troops from Belarus to the Ukrainian border.", "Ukraine"),
+        ("Russia has massed troops less than 50 miles from the Ukrainian city of Kharkiv.", "Ukraine"),
+    ):
+        [found] = by_pattern(engine.detect(sentence), "military_buildup")
+        assert found.target == target, sentence
