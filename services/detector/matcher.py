@@ -104,7 +104,10 @@ def candidates(view: SentenceView, rule: CompiledRule) -> list[Candidate]:
     spec = rule.spec
     parsed = syntax.parsed(view.doc)
     found: list[Candidate] = []
+    doc = view.doc
     for start, end in view.spans(rule.anchor):
+        if end < len(doc) - 1 and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:
+            continue  # the first part of a hyphenated word ("the pull-out would be completed") is not the word
         span = set(range(start, end))
         anchor = anchor_head(view, start, end)
         if parsed and spec.anchor_pos and _part_of_speech(anchor) not in spec.anchor_pos:

@@ -178,9 +178,12 @@ class RoleFinder:
         for token in doc:
             if token.lower_ != "from" or token.dep_ != "prep":
                 continue
-            near = [token.head, *token.children, *([doc[token.i - 1]] if token.i else [])]
-            if any(t.lower_ == "away" or t.lower_ in reach for t in near):
-                continue  # "15 miles away from", "less than 50 miles from": a distance, not an origin
+            near = [token.head, token.head.head, *token.head.children, *token.children]
+            near += [doc[token.i - 1]] if token.i else []
+            if any(t.lower_ in ("away", "across", "opposite") or t.lower_ in reach for t in near):
+                # "15 miles away from", "less than 50 miles from", "across the strait from
+                # Taiwan": a distance or a side faced, not an origin
+                continue
             for place in (c for c in token.children if c.dep_ == "pobj"):
                 # the place's own words, not what hangs after it ("from a base in Missouri to ...")
                 if self.gazetteer.countries(doc[place.left_edge.i : place.i + 1].text) == codes:

@@ -219,6 +219,16 @@ def test_forces_moved_within_the_country_they_are_in_are_no_buildup(engine) -> N
     for sentence, target in (
         ("Russia has moved troops from Belarus to the Ukrainian border.", "Ukraine"),
         ("Russia has massed troops less than 50 miles from the Ukrainian city of Kharkiv.", "Ukraine"),
+        ("Chinese landing ships have been gathering in ports across the strait from Taiwan.", "Taiwan"),
     ):
         [found] = by_pattern(engine.detect(sentence), "military_buildup")
         assert found.target == target, sentence
+
+
+def test_the_first_part_of_a_hyphenated_word_is_no_anchor(engine) -> None:  # noqa: ANN001
+    """ "the pull-out would be completed" holds no "pull": a side's word on its own withdrawal."""
+    judged = judged_by(engine, ultimatum=0.99)
+    said = "Freedonia's ambassador to Ruritania said the pull-out would be completed within weeks."
+    assert by_pattern(judged.detect(said), "ultimatum") == []
+    demand = "The president said Freedonia must pull out its troops within weeks or face sanctions."
+    assert by_pattern(judged.detect(demand), "ultimatum")
