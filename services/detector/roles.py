@@ -87,10 +87,10 @@ class RoleFinder:
         return (
             kind == "any"
             or actor is None
-            or not (self.named_earlier_as_blocked(actor) or self.speaks_for_blocked(actor))
+            or not (self.named_earlier_as_blocked(actor) or self.speaks_for_private(actor))
         )
 
-    def speaks_for_blocked(self, actor: Role) -> bool:
+    def speaks_for_private(self, actor: Role) -> bool:
         """A spokesperson whose principal is a pronoun ("her spokesman", "his spokeswoman")
         standing for a person the document gives no office: "Ballerina Darcey Bussell ..." then
         "Her spokeswoman denied a newspaper report" speaks for the dancer, not for an office.
@@ -171,10 +171,14 @@ class RoleFinder:
         if target.view is not self.view:
             return False
         codes = self.gazetteer.countries(target.text)
-        if len(codes) != 1:
-            return False
+        return len(codes) == 1 and codes in self.view.remembered("origins", self._origins)
+
+    def _origins(self) -> list[list[str]]:
+        """The countries of each place the sentence moves something from (read once a sentence:
+        every target considered asks)."""
         doc = self.view.doc
         reach = self.view.words_of("reach_words")
+        found: list[list[str]] = []
         for token in doc:
             if token.lower_ != "from" or token.dep_ != "prep":
                 continue
@@ -186,9 +190,8 @@ class RoleFinder:
                 continue
             for place in (c for c in token.children if c.dep_ == "pobj"):
                 # the place's own words, not what hangs after it ("from a base in Missouri to ...")
-                if self.gazetteer.countries(doc[place.left_edge.i : place.i + 1].text) == codes:
-                    return True
-        return False
+                found.append(self.gazetteer.countries(doc[place.left_edge.i : place.i + 1].text))
+        return found
 
     def _a_claim_before(self, target: Role) -> bool:
         """A denied report named by nothing but a word for it ("the report", "a fake story",

@@ -146,7 +146,7 @@ def test_a_war_named_in_passing_is_no_war_threatened(engine) -> None:  # noqa: A
 
 
 def test_a_celebrity_s_spokesperson_denying_a_magazine_story_is_no_wire_denial(engine) -> None:  # noqa: ANN001
-    """``RoleFinder.speaks_for_blocked``: "her spokesman" speaks for whom "her" stands for, who
+    """``RoleFinder.speaks_for_private``: "her spokesman" speaks for whom "her" stands for, who
     must hold an office (a title beside the name, not a tagger's label: "Ballerina" read as a place)."""
     official = (
         "President Carl Brandt met the Ruritanian premier on Tuesday. "
