@@ -222,6 +222,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "vessel_prefixes",
         "media_occasions",
         "accusation_verbs",
+        "spreading_verbs",
         "sports",
         "claim_nouns",
         "receiving_verbs",

@@ -314,7 +314,11 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
         def target_fits(role: Role, kind: str = target_kind) -> bool:
             return finder.target_ok(kind, role)
 
-        actor = finder.find(list(spec.actor), root, accept=actor_fits, agentive=True)
+        # A medium said to spread a falsehood is denied, never denying ("Reuters spread false
+        # information"); other sources' targets may act (a quoted demand's speaker)
+        spreader = finder.token_from(["spreader"], root) if "spreader" in spec.target else None
+        avoid = frozenset() if spreader is None else frozenset(syntax.subtree(spreader))
+        actor = finder.find(list(spec.actor), root, accept=actor_fits, avoid=avoid, agentive=True)
         if actor is None and headline is not None:  # "Peruvian Foreign Ministry orders Venezuelan diplomats to leave"
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
         if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."

@@ -390,6 +390,24 @@ class RoleFinder:
             return None
         return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
+    @role_sources.register("who_accuses")
+    def _who_accuses(self, anchor: Token) -> Token | None:
+        """Who accuses someone of the anchor's deed, whatever it approaches: the ministry in "the
+        ministry accused Reuters of spreading lies", and the spokeswoman in "X denied ..., and
+        accused Western media of spreading fake news" (the subject the coordinated verbs share)."""
+        verb = self._accusation(anchor)
+        if verb is None:
+            return None
+        own = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if own is not None or verb.dep_ != "conj" or verb.i < 2:
+            return syntax.verb_subject(verb)
+        first = verb.head
+        if first.dep_ == "ccomp" and verb.nbor(-1).lower_ == "and" and verb.nbor(-2).text == ",":
+            # "X denied authorities closed a school, and accused Western media ...": after a comma
+            # the coordination is of the saying verb's, which the parser hung on its complement
+            first = first.head
+        return syntax.verb_subject(first)
+
     @role_sources.register("context_subject")
     def _context_subject(self, anchor: Token) -> Token | None:
         """When the sentence names nobody acting ("The envoy was given 72 hours to leave"), who
@@ -603,6 +621,32 @@ class RoleFinder:
             called = view.doc[end - 1].dep_ == "pobj" and view.doc[end - 1].head.lower_ == "as"
             if start not in view.attribution and not a_word_of_something_else(end) and not called:
                 return view.doc[start]  # not what a denied claim is called: "dismissed ... as fake news"
+        return None
+
+    @role_sources.register("spreader")
+    def _spreader(self, anchor: Token) -> Token | None:
+        """The medium said to spread a falsehood: "RFA Burmese spread false information on
+        social media platforms" -> RFA Burmese, "The TV channel CNN and other U.S. media have
+        again spread false information" -> CNN. What is denied is the medium's word, however the
+        sentence names where it went. The subject of the verb of spreading at or just above the
+        anchor, where that subject names a medium; else nothing."""
+        view = self.view
+        spreading = view.words_of("spreading_verbs") | view.words_of("publishing_verbs")
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            if token.pos_ not in ("VERB", "AUX") or token.lower_ not in spreading:
+                continue
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is None:
+                return None
+            tree = syntax.subtree(subject)
+            for start, end in view.referenced_media:
+                if start in tree:
+                    medium = view.doc[start:end].root
+                    while medium.dep_ == "compound" and medium.head.pos_ == "PROPN" and medium.head.i in tree:
+                        medium = medium.head  # "the Daily Courier", marked by its first word
+                    return medium
+            media = view.hits(view.shared("media_nouns"), tree)
+            return subject if media else None
         return None
 
     def _medium_denied(self, start: int, end: int, tree: set[int]) -> Token:

@@ -64,7 +64,7 @@ def _alone(engine, text: str, context: str | None = None):  # noqa: ANN001, ANN2
 
 
 def test_a_denial_the_model_found_alone_names_the_outlet_when_no_report_is_named(engine) -> None:  # noqa: ANN001
-    found = _alone(engine, "The interior ministry said the Daily Courier had spread fabricated claims about the talks.")
+    found = _alone(engine, "The interior ministry said the Daily Courier was behind fabricated claims about the talks.")
     assert found.rule == "classifier"
     assert found.actor == "interior ministry" and found.target == "the Daily Courier"
 
@@ -772,3 +772,28 @@ def test_a_headline_whose_verb_was_read_as_a_noun_compound_names_its_parties(eng
         judged_by(engine, wire_denial=0.9).detect("Kremlin rejects report on Putin's health"), "wire_denial"
     )
     assert (found.actor, found.target) == ("Kremlin", "report on Putin's health")
+
+
+def test_a_medium_said_to_spread_a_falsehood_is_the_party_denied(engine) -> None:  # noqa: ANN001
+    """The medium's word is what is denied, wherever the falsehood is said to have gone."""
+    judged = judged_by(engine, wire_denial=0.9)
+    [found] = by_pattern(
+        judged.detect("The Daily Courier spread false information about the minister's health, the ministry said."),
+        "wire_denial",
+    )
+    assert (found.actor, found.target) == ("ministry", "Daily Courier")
+    # said by nobody in office, it is the model's reading alone, and no official's denial
+    alone = judged.detect("The Daily Courier spread false information on social media platforms about the navy.")
+    assert by_pattern(alone, "wire_denial") == []
+
+
+def test_a_medium_accused_of_spreading_lies_is_denied_by_who_accuses(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.9)
+    text = (
+        "Freedonia's foreign ministry spokeswoman Anna Varga denied police closed a school in the capital, "
+        "and accused Reuters of spreading lies."
+    )
+    [found] = by_pattern(judged.detect(text), "wire_denial")
+    assert (found.actor, found.target) == ("Freedonia's foreign ministry spokeswoman Anna Varga", "Reuters")
+    opposition = "The foreign ministry accused the opposition of spreading lies about the talks."
+    assert all(d.target != "opposition" for d in by_pattern(judged.detect(opposition), "wire_denial"))
