@@ -164,6 +164,8 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
                 target = headline[1]
         if not finder.actor_ok(spec.actor_must_be, actor):
             return None
+        if actor is not None and "spreader" in spec.target and finder.said_to_spread_falsehood(actor):
+            return None  # "the newspaper said the minister spread false information": the accused
         if not finder.target_ok(spec.target_must_be, target):
             return None
         if spec.target_must_be == "political" and (
@@ -331,6 +333,8 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
             actor = None  # '"...," he said' with no name "he" fits: nobody known, not the wrong kind
         elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
             unfit, actor = True, None
+        elif actor is not None and "spreader" in spec.target and finder.said_to_spread_falsehood(actor):
+            unfit, actor = True, None  # "the newspaper said the minister spread false information"
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is None and not pattern.spec.reports_agency:
             # "ordered U.N. staff to leave the country": the party the anchor's clause names (a

@@ -649,6 +649,17 @@ class RoleFinder:
             return subject if media else None
         return None
 
+    def said_to_spread_falsehood(self, role: Role) -> bool:
+        """Whether ``role`` is the one a sentence says spread a falsehood ("the newspaper said
+        the minister spread false information"): the accused, never who denies."""
+        view = role.view
+        head = view.doc[role.start : role.end].root
+        verb = head.head
+        spreading = view.words_of("spreading_verbs") | view.words_of("publishing_verbs")
+        if head.dep_ != "nsubj" or verb.lower_ not in spreading:
+            return False
+        return bool(view.hits(view.shared("falsity"), syntax.object_tokens(verb)))
+
     def _medium_denied(self, start: int, end: int, tree: set[int]) -> Token:
         """The word naming what a medium at ``[start, end)`` stands for in the denied thing
         ``tree``: its work ("the Al Jazeera investigation"), the report it ran ("a report in

@@ -797,3 +797,16 @@ def test_a_medium_accused_of_spreading_lies_is_denied_by_who_accuses(engine) -> 
     assert (found.actor, found.target) == ("Freedonia's foreign ministry spokeswoman Anna Varga", "Reuters")
     opposition = "The foreign ministry accused the opposition of spreading lies about the talks."
     assert all(d.target != "opposition" for d in by_pattern(judged.detect(opposition), "wire_denial"))
+
+
+def test_an_official_said_to_spread_a_falsehood_denies_nothing(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.97)
+    assert (
+        by_pattern(
+            judged.detect("The newspaper said the minister spread false information about the deal."), "wire_denial"
+        )
+        == []
+    )
+    assert by_pattern(
+        judged.detect("The minister said the Daily Courier spread false information about the deal."), "wire_denial"
+    )
