@@ -20,6 +20,7 @@ from services.detector.view import SentenceView
 FUNCTION_DEPS = frozenset({"neg", "aux", "auxpass", "det", "prep", "advmod", "punct", "mark", "case", "cc", "prt"})
 UNRESOLVED_ACTOR = 0.85
 MISSING_TARGET = 0.9
+DATING_ONLY = 0.8
 RULES_ONLY = 0.6
 
 
@@ -193,6 +194,10 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
             confidence *= UNRESOLVED_ACTOR
         if target is None:
             confidence *= MISSING_TARGET
+        if syntax.in_dated_event(anchor, view.words_of("time_spans")):
+            # "pushed into Somalia, residents said, five weeks after Kenya entered Somalia": a
+            # deed that only dates the news is read after the news itself
+            confidence *= DATING_ONLY
     unproven = (
         spec.target_must_be == "political"
         and target is not None

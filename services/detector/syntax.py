@@ -213,6 +213,18 @@ def dating_clauses(doc: Doc, time_words: frozenset[str]) -> set[int]:
 RELATION_WORDS = frozenset({"after", "before", "ago", "later", "earlier", "since"})
 
 
+def in_dated_event(token: Token, time_words: frozenset[str]) -> bool:
+    """Whether ``token`` lies in a clause naming another event by how long before or after it
+    came ("five weeks after Kenya entered Somalia"): the sentence's news is elsewhere."""
+    for clause in [token, *token.ancestors]:
+        if clause.dep_ != "advcl":
+            continue
+        marked = any(c.dep_ == "mark" and c.lower_ in RELATION_WORDS for c in clause.children)
+        if marked and any(c.dep_ == "npadvmod" and c.lower_ in time_words for c in clause.children):
+            return True
+    return False
+
+
 def _measures_a_relation(span: Token) -> bool:
     """A span of time measuring how far apart two events are ("two days after", "a week
     earlier", "three months ago"), not a time allowed."""

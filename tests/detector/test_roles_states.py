@@ -1325,3 +1325,15 @@ def test_a_headlines_elided_passive_is_read_as_one(engine) -> None:  # noqa: ANN
     assert [d.actor for d in sure.detect("Iran warned over nuclear deadline") if d.pattern == "ultimatum"] == []
     [found] = by_pattern(sure.detect("Iran warned the US over its fleet"), "ultimatum")
     assert found.actor == "Iran"
+
+
+def test_an_event_named_to_date_the_news_is_read_after_the_news(engine) -> None:  # noqa: ANN001
+    """ "five weeks after Kenya entered Somalia" dates the news; whose forces moved is the main
+    clause's (a rule's match in the dated clause counts for less)."""
+    judged = judged_by(engine, military_buildup=0.99)
+    text = (
+        "Scores of Ruritanian armoured vehicles pushed 60 kilometres into Freedonia on Tuesday, residents said, "
+        "three weeks after Kenya entered Freedonia to fight rebels."
+    )
+    [found] = by_pattern(judged.detect(text), "military_buildup")
+    assert found.actor != "Kenya"
