@@ -1267,8 +1267,18 @@ class RoleFinder:
                     continue
                 return role
         if person:  # '"He has to go," Biden said of Putin': a name later in the same sentence
+            # never one inside what the pronoun's own clause says or does ("She rejected a report
+            # that Mr Sedov had been beaten": she is not Mr Sedov)
+            clause: set[int] = set()
+            if pronoun.dep_ in ("nsubj", "nsubjpass"):
+                clause = {
+                    i
+                    for t in pronoun.head.subtree
+                    if t.dep_ in ("ccomp", "acl") and t.i != pronoun.head.i
+                    for i in syntax.subtree(t)
+                }
             for start, end in self._antecedents(self.view, person):
-                if start > pronoun.i:
+                if start > pronoun.i and start not in clause:
                     role = Role(self.view.text_of(start, end), self.view, start, end)
                     if exclude is None or not (_same(role, exclude) or role.text in exclude.text):
                         return role

@@ -810,3 +810,17 @@ def test_an_official_said_to_spread_a_falsehood_denies_nothing(engine) -> None: 
     assert by_pattern(
         judged.detect("The minister said the Daily Courier spread false information about the deal."), "wire_denial"
     )
+
+
+def test_she_never_stands_for_a_name_inside_the_report_she_rejects(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.95)
+    text = (
+        'She also rejected as "a complete fabrication" a report by the Russian news agency Tass '
+        "that Mr Sedov had been beaten in custody."
+    )
+    [found] = by_pattern(judged.detect(text), "wire_denial")
+    assert found.actor != "Mr Sedov"
+    found, *_ = by_pattern(
+        judged.detect(text, "Freedonia's justice minister, Ana Varga, said the case was for the courts."), "wire_denial"
+    )
+    assert found.actor == "Ana Varga"
