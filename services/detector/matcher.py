@@ -328,7 +328,10 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
         actor = finder.find(list(spec.actor), root, accept=actor_fits, avoid=avoid, agentive=True)
         if actor is None and headline is not None:  # "Peruvian Foreign Ministry orders Venezuelan diplomats to leave"
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
-        if actor is None and root.pos_ in ("NOUN", "PROPN"):  # a headline: "Serbia's minister, X, calling ..."
+        passive = view.words_of("headline_passives")
+        received = any(c.dep_ == "acl" and c.tag_ == "VBN" and c.lower_ in passive for c in root.children)
+        if actor is None and root.pos_ in ("NOUN", "PROPN") and not received:
+            # a headline: "Serbia's minister, X, calling ..."; not one "given 48 hours to leave"
             actor = finder.party(root)
             if actor is not None and any(c.dep_ == "dobj" for c in root.children) and actor.start < root.i:
                 # "Maldives President issues March 15 deadline ...": a noun with an object is a

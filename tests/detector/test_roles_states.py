@@ -1337,3 +1337,13 @@ def test_an_event_named_to_date_the_news_is_read_after_the_news(engine) -> None:
     )
     [found] = by_pattern(judged.detect(text), "military_buildup")
     assert found.actor != "Kenya"
+
+
+def test_a_headline_s_noun_given_time_to_leave_receives_the_demand(engine) -> None:  # noqa: ANN001
+    """ "Ruritanian diplomat given 48 hours to leave Freedonia": the diplomat was given the time
+    (a reduced passive), so is its target, never who issued it."""
+    sure = judged_by(engine, ultimatum=0.99)
+    [found] = by_pattern(
+        sure.detect("Ruritanian diplomat given 48 hours to leave Freedonia as spy row deepens"), "ultimatum"
+    )
+    assert (found.actor, found.target) == (None, "Ruritanian diplomat")
