@@ -260,10 +260,16 @@ class Standing:
             # "a report by the ministry", "a report released by the Health Ministry", "claims by
             # the opposition"
             publishers = [token, *(c for c in token.children if c.dep_ == "acl")]
+            # "a claim by Mr Banda's campaign": a person's claim is no outlet's report either
+            authors = (
+                ("GPE", "NORP", "ORG", "PERSON")
+                if view.has_shared("claim_nouns", {token.i})
+                else ("GPE", "NORP", "ORG")
+            )
             for child in (c for word in publishers for c in word.children):
                 if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from"):
                     for inner in child.subtree:
-                        if inner.ent_type_ in ("GPE", "NORP", "ORG") or any(
+                        if inner.ent_type_ in authors or any(
                             view.has_shared(name, {inner.i}) for name in ("officials", "agent_nouns", "blocked_actors")
                         ):
                             return True

@@ -824,3 +824,13 @@ def test_she_never_stands_for_a_name_inside_the_report_she_rejects(engine) -> No
         judged.detect(text, "Freedonia's justice minister, Ana Varga, said the case was for the courts."), "wire_denial"
     )
     assert found.actor == "Ana Varga"
+
+
+def test_a_claim_by_a_person_s_campaign_is_no_media_report(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.5)
+    person = (
+        "An electoral commission spokesman denied a claim by Mr Banda's campaign that ballot boxes had gone missing."
+    )
+    assert by_pattern(judged.detect(person), "wire_denial") == []
+    outlet = "An electoral commission spokesman denied a claim by the Daily Courier that ballot boxes had gone missing."
+    assert by_pattern(judged.detect(outlet), "wire_denial")
