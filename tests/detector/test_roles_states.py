@@ -1347,3 +1347,10 @@ def test_a_headline_s_noun_given_time_to_leave_receives_the_demand(engine) -> No
         sure.detect("Ruritanian diplomat given 48 hours to leave Freedonia as spy row deepens"), "ultimatum"
     )
     assert (found.actor, found.target) == (None, "Ruritanian diplomat")
+
+
+def test_a_saying_verb_set_inside_the_demand_by_commas_names_who_demands(engine) -> None:  # noqa: ANN001
+    text = 'By Friday, the foreign ministry in Ruritania said, the Freedonian authorities must free Mr Sedov or "face an appropriate response".'
+    found = _sure_ultimatum(engine, text)
+    assert found.actor is not None and found.actor.endswith("foreign ministry in Ruritania")
+    assert found.target == "Freedonian authorities"
