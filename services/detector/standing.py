@@ -163,8 +163,10 @@ class Standing:
             return not blocked or view.has_shared("officials", indices)
         if kind == "political":
             # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
+            # (an office named beside the blocked words, not inside them: "coalition partners")
+            beside = set(indices) - view.covered(view.shared("blocked_targets"))
             if view.has_shared("blocked_targets", indices) and not (
-                view.has_shared("officials", indices) or self._of_a_state(target)
+                view.has_shared("officials", beside) or self._of_a_state(target)
             ):
                 return False
             if self.own_people(target):

@@ -77,3 +77,12 @@ def test_a_member_of_parliament_is_no_official(engine) -> None:  # noqa: ANN001
     sure = judged_by(engine, wire_denial=0.99)
     text = 'Backbench MP Tom Brandle has denied taking money. Mr Brandle said the claims were "a lie" and that he would sue the newspaper.'
     assert by_pattern(sure.detect(text), "wire_denial") == []
+
+
+def test_a_party_s_ultimatum_to_its_coalition_partners_is_coalition_politics(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, ultimatum=0.7)
+    text = (
+        "The leader of the Liberty Alliance has issued an ultimatum to her party's coalition partners, "
+        "warning that the Greens will quit the government unless the climate bill is backed by Friday."
+    )
+    assert by_pattern(judged.detect(text), "ultimatum") == []
