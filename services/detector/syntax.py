@@ -239,8 +239,13 @@ def _measures_a_relation(span: Token) -> bool:
 
 
 def _set_aside(clause: Token) -> bool:
-    """An adverbial clause set beside another by its conjunction ("as", "while", "because")."""
-    return clause.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in ASIDE_MARKS for c in clause.children)
+    """An adverbial clause set beside another by its conjunction ("as", "while", "because"),
+    or one telling what already happened before it ("the situation could worsen after Sudan's
+    army moved brigades to the border": the worsening may be, the moving was)."""
+    if clause.dep_ != "advcl":
+        return False
+    marks = {c.lower_ for c in clause.children if c.dep_ == "mark"}
+    return bool(marks & ASIDE_MARKS) or ("after" in marks and clause.tag_ == "VBD")
 
 
 def negation_chain(anchor: Token) -> list[Token]:

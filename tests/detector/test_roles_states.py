@@ -1354,3 +1354,15 @@ def test_a_saying_verb_set_inside_the_demand_by_commas_names_who_demands(engine)
     found = _sure_ultimatum(engine, text)
     assert found.actor is not None and found.actor.endswith("foreign ministry in Ruritania")
     assert found.target == "Freedonian authorities"
+
+
+def test_a_move_told_as_past_after_a_modal_clause_is_no_hypothetical(engine) -> None:  # noqa: ANN001
+    """ "could worsen after X moved brigades": the worsening may be, the moving was; a move
+    still to come after a modal ("could resume after X moves troops") stays hypothetical."""
+    judged = judged_by(engine, military_buildup=0.4)
+    text = "Aid agencies fear the situation could worsen after Ruritania's army moved several brigades to the border with Freedonia last week."
+    assert by_pattern(judged.detect(text), "military_buildup")
+    future = (
+        "Aid agencies fear fighting could resume after Ruritania moves several brigades to the border with Freedonia."
+    )
+    assert by_pattern(judged.detect(future), "military_buildup") == []
