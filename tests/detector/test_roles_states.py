@@ -1366,3 +1366,14 @@ def test_a_move_told_as_past_after_a_modal_clause_is_no_hypothetical(engine) -> 
         "Aid agencies fear fighting could resume after Ruritania moves several brigades to the border with Freedonia."
     )
     assert by_pattern(judged.detect(future), "military_buildup") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Should Ruritania move troops to the Freedonian border, the alliance would respond, the minister said.",
+        "Ruritania should send more troops to the border with Freedonia, a former general said.",
+    ],
+)
+def test_a_move_that_should_happen_is_no_buildup(engine, text: str) -> None:  # noqa: ANN001
+    assert by_pattern(judged_by(engine, military_buildup=0.9).detect(text), "military_buildup") == []
