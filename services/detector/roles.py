@@ -451,7 +451,9 @@ class RoleFinder:
             quoted = next((c for c in anchor.head.head.children if c.dep_ == "dobj"), None)
             if quoted is not None:
                 return quoted
-        subject = syntax.clause_subject(anchor)
+        # "KHARTOUM (AFP) - Ethiopia is building up forces": the dateline parsed as a second
+        # subject (its agency would make it look like a report) is passed over for the real one
+        subject = self._beyond_dateline(syntax.clause_subject(anchor))
         if subject is None or self._receiving_verb(anchor) is not None:
             return None  # "Maduro received an ultimatum": who receives it is its target
         if self._sighting(anchor) is not None:

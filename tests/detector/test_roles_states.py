@@ -1377,3 +1377,16 @@ def test_a_move_told_as_past_after_a_modal_clause_is_no_hypothetical(engine) -> 
 )
 def test_a_move_that_should_happen_is_no_buildup(engine, text: str) -> None:  # noqa: ANN001
     assert by_pattern(judged_by(engine, military_buildup=0.9).detect(text), "military_buildup") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "KHARTOUM, Feb 9 (AFP) - Ethiopia is building up forces near the disputed region on Sudan's eastern border, officials said.",
+        "KHARTOUM (AFP) - Ethiopia is building up forces near the disputed region on Sudan's eastern border.",
+    ],
+)
+def test_a_dateline_parsed_as_a_second_subject_gives_way_to_the_real_one(engine, text: str) -> None:  # noqa: ANN001
+    """The dateline's agency made it look like a report, and the subject search gave up on it."""
+    [found] = by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup")
+    assert (found.actor, found.target) == ("Ethiopia", "Sudan")
