@@ -364,6 +364,12 @@ def noun_phrase(token: Token) -> tuple[int, int]:
         ):
             # "troops from Laos that crossed the border": the phrase, not the clause on its noun
             end = max(end, max(without_relative_clauses(doc, subtree(child))) + 1)
+    # 'termed the Reuters account of the village raid "false and malicious"': quoted words of
+    # judgement the parser hung inside the phrase after its head are said of the phrase, no part
+    # of it ('reports of a "secret deal"' keeps its quoted noun)
+    opening = next((i for i in range(token.i + 1, end) if doc[i].is_quote), None)
+    if opening is not None and all(t.pos_ in ("ADJ", "ADV", "CCONJ", "PUNCT") for t in doc[opening:end]):
+        end = opening
     while start < end and doc[start].is_punct:
         start += 1
     end = without_possessive_mark(doc, start, end)

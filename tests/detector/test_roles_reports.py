@@ -834,3 +834,10 @@ def test_a_claim_by_a_person_s_campaign_is_no_media_report(engine) -> None:  # n
     assert by_pattern(judged.detect(person), "wire_denial") == []
     outlet = "An electoral commission spokesman denied a claim by the Daily Courier that ballot boxes had gone missing."
     assert by_pattern(judged.detect(outlet), "wire_denial")
+
+
+def test_quoted_words_of_judgement_hung_on_the_report_are_no_part_of_it(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.9)
+    text = 'A spokesman for the Freedonian army termed the Reuters account of the village raid "false and malicious."'
+    [found] = by_pattern(judged.detect(text), "wire_denial")
+    assert found.target == "Reuters account of the village raid"
