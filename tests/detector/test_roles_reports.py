@@ -841,3 +841,13 @@ def test_quoted_words_of_judgement_hung_on_the_report_are_no_part_of_it(engine) 
     text = 'A spokesman for the Freedonian army termed the Reuters account of the village raid "false and malicious."'
     [found] = by_pattern(judged.detect(text), "wire_denial")
     assert found.target == "Reuters account of the village raid"
+
+
+def test_a_report_without_foundation_is_called_false(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, wire_denial=0.8)
+    text = (
+        "Foreign office spokeswoman Anna Varga told a weekly briefing that the Reuters report was "
+        '"entirely without foundation" and that no contacts had taken place.'
+    )
+    [found] = by_pattern(judged.detect(text), "wire_denial")
+    assert found.actor == "Foreign office spokeswoman Anna Varga"

@@ -1390,3 +1390,15 @@ def test_a_dateline_parsed_as_a_second_subject_gives_way_to_the_real_one(engine,
     """The dateline's agency made it look like a report, and the subject search gave up on it."""
     [found] = by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup")
     assert (found.actor, found.target) == ("Ethiopia", "Sudan")
+
+
+def test_gunfire_is_no_blaze_and_a_presence_is_no_move(engine) -> None:  # noqa: ANN001
+    judged = judged_by(engine, military_buildup=0.99)
+    fighting = (
+        "BEIRUT (AP) — Israel has deployed two additional armored brigades to its northern border with Lebanon, "
+        "the Israeli military said Tuesday, as cross-border fire with Hezbollah intensified."
+    )
+    [found] = by_pattern(judged.detect(fighting), "military_buildup")
+    assert (found.actor, found.target) == ("Israel", "Lebanon")
+    kept = "Russia keeps about 1,500 troops in Transnistria, a breakaway region of Moldova that borders Ukraine."
+    assert by_pattern(judged.detect(kept), "military_buildup") == []
