@@ -14,6 +14,7 @@ from services.detector.positions import ROLE_POSITIONS
 from services.detector.positions import indices as position_indices
 from services.detector.registry import party_namings
 from services.detector.roles import Role, RoleFinder
+from services.detector.schema import Rule
 from services.detector.standing import bare_name
 from services.detector.view import SentenceView
 
@@ -165,7 +166,7 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
                 target = headline[1]
         if not finder.actor_ok(spec.actor_must_be, actor):
             return None
-        if actor is not None and "spreader" in spec.target and finder.said_to_spread_falsehood(actor):
+        if _accused_spreader(finder, spec, actor):
             return None  # "the newspaper said the minister spread false information": the accused
         if not finder.target_ok(spec.target_must_be, target):
             return None
@@ -280,6 +281,12 @@ def alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AloneParties:
     return read
 
 
+def _accused_spreader(finder: RoleFinder, spec: Rule, actor: Role | None) -> bool:
+    """Whether a rule that reads a spreader as its target took for its actor the one said to
+    spread a falsehood: the accused, never who denies."""
+    return actor is not None and "spreader" in spec.target and finder.said_to_spread_falsehood(actor)
+
+
 def _main_root(view: SentenceView, hung_on_dateline: bool = False) -> Token | None:
     """The sentence's main verb outside its dateline; with ``hung_on_dateline``, else a verb
     the parser hung on the dateline ("New Delhi: The Congress rejected ...")."""
@@ -341,7 +348,7 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
             actor = None  # '"...," he said' with no name "he" fits: nobody known, not the wrong kind
         elif actor is not None and not finder.actor_ok(spec.actor_must_be, actor) and not bare_name(actor):
             unfit, actor = True, None
-        elif actor is not None and "spreader" in spec.target and finder.said_to_spread_falsehood(actor):
+        elif _accused_spreader(finder, spec, actor):
             unfit, actor = True, None  # "the newspaper said the minister spread false information"
         target = finder.find(list(spec.target), root, exclude=actor, accept=target_fits)
         if target is None and not pattern.spec.reports_agency:

@@ -640,9 +640,8 @@ class RoleFinder:
         sentence names where it went. The subject of the verb of spreading at or just above the
         anchor, where that subject names a medium; else nothing."""
         view = self.view
-        spreading = view.words_of("spreading_verbs") | view.words_of("publishing_verbs")
         for token in [anchor, *list(anchor.ancestors)[:3]]:
-            if token.pos_ not in ("VERB", "AUX") or token.lower_ not in spreading:
+            if token.pos_ not in ("VERB", "AUX") or not _spreads(view, token):
                 continue
             subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
             if subject is None:
@@ -664,8 +663,7 @@ class RoleFinder:
         view = role.view
         head = view.doc[role.start : role.end].root
         verb = head.head
-        spreading = view.words_of("spreading_verbs") | view.words_of("publishing_verbs")
-        if head.dep_ != "nsubj" or verb.lower_ not in spreading:
+        if head.dep_ != "nsubj" or not _spreads(view, verb):
             return False
         return bool(view.hits(view.shared("falsity"), syntax.object_tokens(verb)))
 
@@ -1732,6 +1730,11 @@ class RoleFinder:
         for start, end in view.spans(outlets):
             return view.text_of(start, end)
         return None
+
+
+def _spreads(view: SentenceView, verb: Token) -> bool:
+    """Whether ``verb`` puts words about (spreads or publishes): its subject is whose words they are."""
+    return verb.lower_ in view.words_of("spreading_verbs") or verb.lower_ in view.words_of("publishing_verbs")
 
 
 def _name_set_off_after(token: Token, end: int) -> int | None:
