@@ -53,7 +53,7 @@ from services.detector.matcher import candidates as match_candidates
 from services.detector.roles import Role, RoleFinder
 from services.detector.schema import PatternFileError
 from services.detector.sentences import SentenceSpan, split_sentences
-from services.detector.syntax import read_headline_passive
+from services.detector.syntax import read_headline_passive, read_reduced_passive
 from services.detector.tags import universal_pos
 from services.detector.truecase import Truecaser
 from services.detector.view import ORIGINAL_TEXT, SentenceView
@@ -268,6 +268,7 @@ class DetectionEngine:
                 for doc in docs:
                     universal_pos(doc)
                     read_headline_passive(doc, passives)
+                    read_reduced_passive(doc, passives)
             for doc in docs:
                 doc.user_data[ENTITIES_DONE] = entities
             return docs

@@ -61,6 +61,27 @@ def read_headline_passive(doc: Doc, verbs: frozenset[str]) -> None:
         root.tag_ = "VBN"
 
 
+def read_reduced_passive(doc: Doc, verbs: frozenset[str]) -> None:
+    """Marks a participle set off by commas with its doer after "by" as the passive it is:
+    "Five Dutch diplomats, declared persona non grata by Tehran, must leave Iran" is parsed
+    with the diplomats declaring. Only one of ``verbs`` with no auxiliary, right after a
+    comma, with a subject before it and a "by" phrase after it."""
+    for token in doc:
+        if token.lower_ not in verbs or token.tag_ not in ("VBD", "VBN") or token.i == 0:
+            continue
+        if doc[token.i - 1].text != ",":
+            continue
+        children = list(token.children)
+        if any(c.dep_ in ("aux", "auxpass", "nsubjpass") for c in children):
+            continue
+        subject = next((c for c in children if c.dep_ == "nsubj" and c.i < token.i), None)
+        by = next((c for c in children if c.dep_ == "prep" and c.lower_ == "by" and c.i > token.i), None)
+        if subject is not None and by is not None:
+            subject.dep_ = "nsubjpass"
+            by.dep_ = "agent"
+            token.tag_ = "VBN"
+
+
 def parsed(doc: Doc) -> bool:
     return doc.has_annotation("DEP")
 

@@ -1402,3 +1402,15 @@ def test_gunfire_is_no_blaze_and_a_presence_is_no_move(engine) -> None:  # noqa:
     assert (found.actor, found.target) == ("Israel", "Lebanon")
     kept = "Russia keeps about 1,500 troops in Transnistria, a breakaway region of Moldova that borders Ukraine."
     assert by_pattern(judged.detect(kept), "military_buildup") == []
+
+
+def test_a_participle_with_its_doer_after_by_is_a_passive(engine) -> None:  # noqa: ANN001
+    """ "Five Dutch diplomats, declared persona non grata by Tehran, must leave Iran": the
+    parser reads the diplomats declaring; the participle set off by commas with "by" after it
+    is the passive it is, so the diplomats never issue the demand."""
+    found = _sure_ultimatum(
+        engine,
+        "Five Dutch diplomats, declared persona non grata by Tehran, must leave Iran within 48 hours, "
+        "the Iranian foreign ministry said.",
+    )
+    assert found.actor == "Tehran"
