@@ -579,10 +579,27 @@ class RoleFinder:
             if complier is not None and subject.i == complier.i:
                 continue
             if demands is not None and (token.head.i == speech.i or not demands.match_at(self.view.words, token.i)):
-                continue  # "Chile has asked Peru to ..., its minister said": the named voice of the demand
+                if not (token.head.i == speech.i and self._another_state(subject, speech)):
+                    continue  # "Chile has asked Peru to ..., its minister said": the named voice of the demand
+                # "Sweden's foreign ministry said Iraq had ordered the Swedish ambassador to
+                # leave": another state's demand, which the speaker only reports
             if not self._is_report_like(subject) and self._named(subject):
                 return subject
         return None
+
+    def _another_state(self, subject: Token, speech: Token) -> bool:
+        """Whether ``subject`` names one state and whoever speaks through ``speech`` names one
+        other: then the subject's act is reported, not the speaker's own."""
+        speaker = next((c for c in speech.children if c.dep_ == "nsubj"), None)
+        if speaker is None or not self._demands_verb(subject.head):
+            return False
+        theirs = set(self.gazetteer.countries(self.view.text_of(subject.left_edge.i, subject.right_edge.i + 1)))
+        ours = set(self.gazetteer.countries(self.view.text_of(speaker.left_edge.i, speaker.right_edge.i + 1)))
+        return len(theirs) == 1 and len(ours) == 1 and theirs != ours
+
+    def _demands_verb(self, verb: Token) -> bool:
+        """Whether ``verb`` is one by which one party demands something of another."""
+        return bool(self.view.shared("demand_verbs").match_at(self.view.words, verb.i))
 
     def _issuer(self, said_by: Token) -> Token | None:
         """Who issued a statement that speaks: "a statement from the Prime Minister's Office

@@ -1414,3 +1414,15 @@ def test_a_participle_with_its_doer_after_by_is_a_passive(engine) -> None:  # no
         "the Iranian foreign ministry said.",
     )
     assert found.actor == "Tehran"
+
+
+def test_a_state_reporting_another_state_s_order_is_not_its_issuer(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(
+        engine,
+        "Sweden's foreign ministry said Iraq had ordered the Swedish ambassador to leave Baghdad within 72 hours.",
+    )
+    assert (found.actor, found.target) == ("Iraq", "Swedish ambassador")
+    own = _sure_ultimatum(
+        engine, "Chile's foreign minister said Chile had asked Peru to withdraw its troops within a week."
+    )
+    assert own.actor == "Chile's foreign minister"
