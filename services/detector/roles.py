@@ -982,6 +982,18 @@ class RoleFinder:
     def _possessor(self, anchor: Token) -> Token | None:
         return next((c for c in anchor.children if c.dep_ == "poss"), None)
 
+    @role_sources.register("ultimatum_owner")
+    def _ultimatum_owner(self, anchor: Token) -> Token | None:
+        """Whose an ultimatum named as a noun is: "Niger's ultimatum to the French ambassador",
+        "Serbia rejects Pristina ultimatum" (a name compounded on it). Only for the word
+        ultimatum: a deadline's owner may as well be the one given it ("Maduro's deadline")."""
+        if anchor.lower_ not in ("ultimatum", "ultimatums"):
+            return None
+        owner = self._possessor(anchor)
+        if owner is not None:
+            return owner
+        return next((c for c in anchor.children if c.dep_ == "compound" and c.pos_ == "PROPN" and c.i < anchor.i), None)
+
     @role_sources.register("act_doer")
     def _act_doer(self, anchor: Token) -> Token | None:
         """Who is to carry out an act named as a noun: "Russia's withdrawal", "the withdrawal

@@ -1426,3 +1426,10 @@ def test_a_state_reporting_another_state_s_order_is_not_its_issuer(engine) -> No
         engine, "Chile's foreign minister said Chile had asked Peru to withdraw its troops within a week."
     )
     assert own.actor == "Chile's foreign minister"
+
+
+def test_an_ultimatum_named_as_a_noun_is_its_owner_s(engine) -> None:  # noqa: ANN001
+    found = _sure_ultimatum(engine, "Niger's ultimatum to the French ambassador expires at midnight, a spokesman said.")
+    assert (found.actor, found.target) == ("Niger", "French ambassador")
+    found = _sure_ultimatum(engine, "Serbia rejects Pristina ultimatum over border checkpoints amid fresh clashes")
+    assert (found.actor, found.target) == ("Pristina", "Serbia")
