@@ -223,6 +223,7 @@ REQUIRED_SHARED_LEXICONS = frozenset(
         "media_occasions",
         "accusation_verbs",
         "spreading_verbs",
+        "media_products",
         "sports",
         "claim_nouns",
         "receiving_verbs",

@@ -245,10 +245,13 @@ class Standing:
             return False
         falsity = view.lexicons.get("falsity")
         heads = [head] + ([doc[s] for s, _e in view.spans(falsity)] if falsity else [])
+        # "a Folha de S.Paulo article": what only the media make names its unknown maker an outlet
+        made_by_media = view.has_shared("media_products", {head.i})
         for token in heads:
+            labels = ("GPE", "NORP") if made_by_media and token.i == head.i else ("GPE", "NORP", "ORG")
             for child in token.children:
                 if child.dep_ in ("compound", "amod", "poss", "nmod") and (
-                    child.ent_type_ in ("GPE", "NORP", "ORG")
+                    child.ent_type_ in labels
                     or self.gazetteer.mentions(child.text)
                     # "rebel claims", "the army's account": a party's word, no outlet's
                     or any(view.has_shared(name, {child.i}) for name in ("agent_nouns", "blocked_actors"))

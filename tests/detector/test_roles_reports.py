@@ -851,3 +851,24 @@ def test_a_report_without_foundation_is_called_false(engine) -> None:  # noqa: A
     )
     [found] = by_pattern(judged.detect(text), "wire_denial")
     assert found.actor == "Foreign office spokeswoman Anna Varga"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        (
+            "Freedonia's presidency issued a statement denying a Folha de S.Paulo article claiming the trip was off.",
+            "Folha de S.Paulo article",
+        ),
+        ("Freedonia's defence ministry took issue with a BBC report on civilian casualties.", "BBC report"),
+        (
+            'The defence ministry said a Sunday Times story about special forces was "simply not the case."',
+            "Sunday Times story",
+        ),
+    ],
+)
+def test_less_common_denials_of_a_medium_s_work(engine, text: str, target: str) -> None:  # noqa: ANN001
+    """An article, story or editorial is an outlet's work whoever the recogniser takes its
+    unknown maker for; "took issue with" and "not the case" deny it."""
+    [found] = by_pattern(judged_by(engine, wire_denial=0.9).detect(text), "wire_denial")
+    assert found.target == target
