@@ -66,7 +66,30 @@ def _sentence(place: Place) -> set[int]:
 def _undated(place: Place) -> set[int]:
     """The sentence minus clauses that only date it by another event ("on June 13th, the same
     day that peacekeepers completed their withdrawal"): that event is not the sentence's."""
-    return place.view.everything - place.view.dating_clauses()
+    return place.view.everything - place.view.dating_clauses() - _sources(place)
+
+
+def _sources(place: Place) -> set[int]:
+    """Who the sentence credits for what the anchor's clause says ("..., border police said",
+    "..., independent monitors said"): a source, not part of the news. Not where the clause
+    speaks of the source itself by a pronoun ("The EU monitoring mission said it has increased
+    patrolling")."""
+    if not place.parsed:
+        return set()
+    speech = place.view.shared("speech_verbs")
+    found: set[int] = set()
+    below = place.anchor
+    for verb in place.anchor.ancestors:
+        said = below  # the clause under the saying verb that holds the anchor
+        below = verb
+        if not speech.match_at(place.view.words, verb.i):
+            continue
+        if any(c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PRON" for c in said.children):
+            continue
+        for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+            if place.anchor.i not in syntax.subtree(subject):
+                found |= syntax.subtree(subject)
+    return found
 
 
 @positions.register("reference")

@@ -1433,3 +1433,21 @@ def test_an_ultimatum_named_as_a_noun_is_its_owner_s(engine) -> None:  # noqa: A
     assert (found.actor, found.target) == ("Niger", "French ambassador")
     found = _sure_ultimatum(engine, "Serbia rejects Pristina ultimatum over border checkpoints amid fresh clashes")
     assert (found.actor, found.target) == ("Pristina", "Serbia")
+
+
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Ruritanian troops massed near the border with Freedonia, border police said.", True),
+        (
+            "Belarusian tanks were loaded onto trains bound for the Lithuanian frontier, independent monitors said.",
+            True,
+        ),
+        ("The monitoring mission deployed on the Freedonian side of the border said it has increased patrols.", False),
+    ],
+)
+def test_who_a_sentence_credits_is_no_part_of_the_news(engine, text: str, fires: bool) -> None:  # noqa: ANN001
+    """The veto words (police, monitors) in the source of "..., X said" say nothing of the news;
+    where the news is the source's own ("said it has increased patrols") they still do."""
+    found = by_pattern(judged_by(engine, military_buildup=0.99).detect(text), "military_buildup")
+    assert bool(found) == fires
