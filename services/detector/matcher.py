@@ -317,6 +317,9 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
     # Any rule's anchor marks the misread verb: a strict rule's ("Kremlin rejects report on
     # Putin's health", "rejects" a noun compound) as well as a loose one's
     headline = _headline_parties(finder, root, [rule.anchor for rule in pattern.rules])
+    # a headline's noun "given 48 hours to leave" (a reduced passive) receives, never issues
+    passive = view.words_of("headline_passives")
+    received = any(c.dep_ == "acl" and c.tag_ == "VBN" and c.lower_ in passive for c in root.children)
     first: AloneParties | None = None
     for rule in loose:
         spec = rule.spec
@@ -335,8 +338,6 @@ def _read_alone_parties(pattern: CompiledPattern, finder: RoleFinder) -> AlonePa
         actor = finder.find(list(spec.actor), root, accept=actor_fits, avoid=avoid, agentive=True)
         if actor is None and headline is not None:  # "Peruvian Foreign Ministry orders Venezuelan diplomats to leave"
             return _named(pattern, finder, headline, unfit, actor_fits, target_fits)
-        passive = view.words_of("headline_passives")
-        received = any(c.dep_ == "acl" and c.tag_ == "VBN" and c.lower_ in passive for c in root.children)
         if actor is None and root.pos_ in ("NOUN", "PROPN") and not received:
             # a headline: "Serbia's minister, X, calling ..."; not one "given 48 hours to leave"
             actor = finder.party(root)

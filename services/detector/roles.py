@@ -567,7 +567,6 @@ class RoleFinder:
         clear that Russia will continue unless Ukraine complies" stays Putin's) nor of the
         demand said itself ("Chile has asked Peru to withdraw, its foreign minister said")."""
         complier = self._source("complier", anchor)
-        demands = self.view.shared("demand_verbs") if demanding else None
         for token in [anchor, *anchor.ancestors]:
             if token.i == speech.i:
                 break
@@ -578,7 +577,7 @@ class RoleFinder:
                 continue
             if complier is not None and subject.i == complier.i:
                 continue
-            if demands is not None and (token.head.i == speech.i or not demands.match_at(self.view.words, token.i)):
+            if demanding and (token.head.i == speech.i or not self._demands_verb(token)):
                 if not (token.head.i == speech.i and self._another_state(subject, speech)):
                     continue  # "Chile has asked Peru to ..., its minister said": the named voice of the demand
                 # "Sweden's foreign ministry said Iraq had ordered the Swedish ambassador to
