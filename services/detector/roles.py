@@ -129,7 +129,13 @@ class RoleFinder:
         Howard", "Michael Howard, the opposition leader,"): the party's man, not an official,
         however the later sentence reads. One earlier mention with an office and no such title
         ("Prime Minister Tony Blair") gives him his standing back."""
-        if self._earlier is None or not actor.resolved or not (bare_name(actor) or _courtesy_name(actor)):
+        if self._earlier is None or not actor.resolved:
+            return False
+        title = self._bare_title(actor)
+        if title is not None:
+            blocked, official = self.earlier_titles(title, lowered=True)
+            return blocked and not official
+        if not (bare_name(actor) or _courtesy_name(actor)):
             return False
         surname = actor.view.doc[actor.end - 1].text
         if not surname[:1].isupper():
@@ -137,9 +143,20 @@ class RoleFinder:
         blocked, official = self.earlier_titles(surname)
         return blocked and not official
 
-    def earlier_titles(self, name: str) -> tuple[bool, bool]:
-        """Whether the document, before this sentence, gives ``name`` (a word as written) a
-        title taking away a state's standing, and whether it gives it an office without one."""
+    def _bare_title(self, actor: Role) -> str | None:
+        """The one word of an actor named by a spokesperson's title alone ("the spokesman"),
+        lower-cased; ``None`` for anything more."""
+        view = actor.view
+        words = [t for t in view.doc[actor.start : actor.end] if t.pos_ != "DET"]
+        if len(words) != 1 or words[0].pos_ != "NOUN" or not view.has_shared("spokespeople", {words[0].i}):
+            return None
+        return words[0].lower_
+
+    def earlier_titles(self, name: str, lowered: bool = False) -> tuple[bool, bool]:
+        """Whether the document, before this sentence, gives ``name`` (a word as written, or
+        lower-cased) a title taking away a state's standing, and whether it gives it an office
+        without one. A title said alone ("the spokesman said") is the one the document
+        introduced: "A spokesman for the Liberal Democrats" speaks for a party."""
         blocked = official = False
         if self._earlier is None:
             return blocked, official
@@ -147,9 +164,9 @@ class RoleFinder:
         for token in view.doc:
             if token.idx >= end:
                 break
-            if token.text != name:
+            if (token.lower_ if lowered else token.text) != name:
                 continue
-            title = _title_words(view, token.i)
+            title = _title_words(view, token.i) | (_whose(view, token.i) if lowered else set())
             if view.has_shared("blocked_actors", title):
                 blocked = True
             elif view.has_shared("officials", title) or view.has_shared("spokespeople", title):
@@ -314,8 +331,20 @@ class RoleFinder:
         sibling = next((c for c in token.head.children if c.dep_ == token.dep_ and c.i not in dateline), None)
         if sibling is not None:
             return sibling
-        # "QUITO, Ecuador (AP) — Ecuador told": the real subject parsed as the dateline's apposition
-        return next((c for c in token.children if c.dep_ == "appos" and c.i not in dateline), None)
+        # "QUITO, Ecuador (AP) — Ecuador told": the real subject parsed as the dateline's apposition,
+        # or hung deeper on it ("DUBAI (Reuters) - Saudi Arabia and its allies agreed", with Saudi
+        # Arabia a conjunct of "Reuters")
+        return next(
+            (
+                t
+                for t in token.subtree
+                if t.i not in dateline
+                and t.head.i in dateline
+                and t.dep_ in ("appos", "conj")
+                and t.pos_ in ("NOUN", "PROPN")
+            ),
+            None,
+        )
 
     @role_sources.register("agent")
     def _agent(self, anchor: Token) -> Token | None:
@@ -643,7 +672,8 @@ class RoleFinder:
                 if start in tree and not a_word_of_something_else(end):
                     return self._medium_denied(start, end, tree)
         for start, end in view.spans(reports):
-            called = view.doc[end - 1].dep_ == "pobj" and view.doc[end - 1].head.lower_ == "as"
+            last = view.doc[end - 1]
+            called = last.dep_ == "pobj" and last.head.lower_ == "as" and not syntax.shifted_object(last)
             if start not in view.attribution and not a_word_of_something_else(end) and not called:
                 return view.doc[start]  # not what a denied claim is called: "dismissed ... as fake news"
         return None
@@ -707,8 +737,10 @@ class RoleFinder:
             if child.dep_ in ("nsubj", "nsubjpass") and not self._addresses_someone(anchor):
                 return child
         nominal = anchor.pos_ in ("NOUN", "PROPN")
-        for child in anchor.children:
-            if child.dep_ == "prep" and (child.lower_ in ("for", "to", "on") or (nominal and child.lower_ == "of")):
+        # "a deadline for Iran", "an ultimatum to Belgrade"; a verb's "to" says where to, not who
+        # ("to return to compliance", "hand power to civilians")
+        for child in anchor.children if nominal else ():
+            if child.dep_ == "prep" and child.lower_ in ("for", "to", "on", "of"):
                 pobj = next((c for c in child.children if c.dep_ == "pobj"), None)
                 if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
                     return pobj
@@ -1109,6 +1141,8 @@ class RoleFinder:
         an unofficial media source"); a relative clause does not count ("Kiptoo, who was named
         in a Daily Nation report"), nor the words ``besides``."""
         tree = syntax.without_relative_clauses(token.doc, syntax.subtree(token)) - besides
+        if token.doc is self.view.doc:  # "ISLAMABAD (Reuters) - Opposition leader X": parsed as one phrase
+            tree -= self.view.dateline
         return (
             bool(self.view.hits(self.view.shared("report_nouns"), {token.i}))
             or (token.lower_ in self.view.words_of("empty_references"))
@@ -1163,6 +1197,8 @@ class RoleFinder:
                 if named is not None and (exclude is None or not _same(named, exclude)):
                     return named
         start, end = syntax.noun_phrase(token)
+        if token.i not in view.dateline:  # the dateline hung on the subject is no part of its name
+            start = max([start] + [i + 1 for i in view.dateline if i < token.i])
         if end - start > MAX_PHRASE:
             start, end = max(start, token.i - MAX_PHRASE + 1), token.i + 1
         # "Iran's foreign ministry spokesman Nasser Kanaani", "the grouping, ECOWAS": title and name
@@ -1367,7 +1403,7 @@ class RoleFinder:
         covered: set[int] = set()
         parsed = syntax.parsed(view.doc)
         for ent in view.doc.ents:
-            if ent.label_ not in wanted:
+            if ent.label_ not in wanted or ent.start in view.dateline:  # "BANGKOK (Reuters) - ... it"
                 continue
             if pronoun and ent.label_ == "NORP" and ent.root.pos_ == "ADJ":
                 body = ent.root.head
@@ -1908,7 +1944,8 @@ def _by_salience(view: SentenceView, found: list[tuple[int, int]]) -> list[tuple
         root = view.doc[span[0] : span[1]].root
         if root.dep_ == "pobj" and root.head.lower_ in ("from", "of"):
             root = root.head.head  # "Leaders from ECOWAS have ordered ...": the body the subject is of
-        return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ == "appos" and root.head.dep_ == "nsubj")
+        # "Thailand's army said it ...": the state whose body is the subject counts as one
+        return root.dep_ in ("nsubj", "nsubjpass") or (root.dep_ in ("appos", "poss") and root.head.dep_ == "nsubj")
 
     return [s for s in latest_first if is_subject(s)] + [s for s in latest_first if not is_subject(s)]
 
@@ -1962,6 +1999,9 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
         return None
     first = pronoun.head.head
     objects = [c for c in first.children if c.dep_ in ("dobj", "dative")]
+    # "declared the advisers persona non grata and gave them a week": the subject of the small
+    # clause the first verb takes
+    objects += [g for c in first.children if c.dep_ in ("ccomp", "oprd") for g in c.children if g.dep_ == "nsubj"]
     objects += [
         g for c in first.children if c.dep_ == "prep" and c.lower_ == "to" for g in c.children if g.dep_ == "pobj"
     ]
@@ -1988,6 +2028,19 @@ def _courtesy_name(role: Role) -> bool:
         and tokens[0].lower_ in courtesy
         and all(t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON") for t in tokens[1:])
     )
+
+
+def _whose(view: SentenceView, index: int) -> set[int]:
+    """The words saying whose a title is, after it: "spokesman for the Liberal Democrats"."""
+    doc = view.doc
+    if index + 1 >= len(doc) or doc[index + 1].lower_ not in ("for", "of"):
+        return set()
+    found: set[int] = set()
+    for token in doc[index + 2 : index + 2 + TITLE_REACH]:
+        if token.is_punct or token.pos_ in ("VERB", "AUX"):
+            break
+        found.add(token.i)
+    return found
 
 
 def _title_words(view: SentenceView, index: int) -> set[int]:

@@ -165,8 +165,11 @@ class Standing:
             # "staff" of a company is no party; "staff of the United Nations", "embassy staff" are
             # (an office named beside the blocked words, not inside them: "coalition partners")
             beside = set(indices) - view.covered(view.shared("blocked_targets"))
+            named_beside = {i for i in beside if view.doc[i].pos_ != "PRON"}  # "diplomatic staff"
             if view.has_shared("blocked_targets", indices) and not (
-                view.has_shared("officials", beside) or self._of_a_state(target)
+                view.has_shared("officials", beside)
+                or view.has_shared("political_targets", named_beside)
+                or self._of_a_state(target)
             ):
                 return False
             if self.own_people(target):

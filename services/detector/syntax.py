@@ -108,20 +108,31 @@ def described_things(anchor: Token) -> list[Token]:
             found.append(child)
         elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
             found.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ == "prep" and child.lower_ == "as":
+            found.extend(c for c in child.children if c.dep_ == "pobj" and shifted_object(c))
         elif child.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN"):
             found.append(child)
-    if anchor.dep_ in ("relcl", "acl", "amod") and anchor.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        found.append(anchor.head)
-    if anchor.dep_ == "advmod" and anchor.head.pos_ in ("VERB", "AUX"):  # "journalists wrote falsely"
-        found.extend(c for c in anchor.head.children if c.dep_ in ("nsubj", "dobj"))
     first = anchor
     while first.dep_ == "conj" and first.pos_ in ("NOUN", "ADJ", "PROPN") and first.head.i != first.i:
         first = first.head  # "false and misleading": the first conjunct carries the relation
+    # "an unwarranted and unsubstantiated report": the noun both words describe
+    described = first if first.dep_ == "amod" else anchor
+    if described.dep_ in ("relcl", "acl", "amod") and described.head.pos_ in ("NOUN", "PROPN", "PRON"):
+        found.append(described.head)
+    if anchor.dep_ == "advmod" and anchor.head.pos_ in ("VERB", "AUX"):  # "journalists wrote falsely"
+        found.extend(c for c in anchor.head.children if c.dep_ in ("nsubj", "dobj"))
     if first.dep_ in ("acomp", "attr", "oprd"):
         for child in first.head.children:
             if child.dep_ in ("nsubj", "nsubjpass", "csubj", "dobj") and child.i != first.i:
                 found.append(child)
     return found
+
+
+def shifted_object(phrase: Token) -> bool:
+    """An object put after what it is called, parsed as the "as" phrase: "dismissed as
+    'malicious' a story in the paper" (the words calling it come first, then its article)."""
+    article = next((c for c in phrase.children if c.dep_ == "det" and c.lower_ in ("a", "an", "the")), None)
+    return article is not None and any(c.dep_ == "amod" and c.i < article.i for c in phrase.children)
 
 
 def object_tokens(anchor: Token) -> set[int]:

@@ -283,12 +283,20 @@ def _a_city(words: Span) -> bool:
 
 
 def _in_dateline(token: Token) -> bool:
-    """A word a dateline is made of: a name, a place, a date, a number, a bracket or comma."""
+    """A word a dateline is made of: a name, a place, a date, a number, a bracket or comma, or
+    the one word of a bracketed credit however it is written ("BERLIN (dpa) -")."""
+    doc = token.doc
     return (
         token.pos_ in ("PROPN", "NUM")
         or token.ent_type_ in ("GPE", "LOC", "DATE")
         or token.text in DATELINE_MARKS
         or token.is_upper
+        or (
+            token.is_alpha
+            and 0 < token.i < len(doc) - 1
+            and doc[token.i - 1].text in ("(", "[")
+            and doc[token.i + 1].text[:1] in (")", "]")
+        )
     )
 
 

@@ -1,0 +1,137 @@
+"""Wire copy as agencies file it: datelines with their credits, objects put after what they are
+called, demands told with pronouns and small clauses.
+
+Made-up sentences (real country names where the parse needs them); each pins one reading that
+failed on a probe of made-up wire copy before it was written.
+"""
+
+from __future__ import annotations
+
+from tests.detector.conftest import by_pattern
+
+
+def _one(engine, text: str, pattern: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
+    [found] = by_pattern(engine.detect(text, context), pattern)
+    return found
+
+
+def test_a_lower_case_credit_still_closes_a_dateline(engine) -> None:  # noqa: ANN001
+    # "BERLIN (dpa) -" was no dateline: the credit spoiled the parse of the denial after it
+    found = _one(
+        engine,
+        "BERLIN (dpa) - A German government spokesman on Monday denied a report in Der Spiegel that the "
+        "chancellor had blocked the delivery of tanks.",
+        "wire_denial",
+    )
+    assert found.actor == "German government spokesman"
+    assert "Der Spiegel" in found.target
+
+
+def test_the_credit_in_a_dateline_is_no_antecedent(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "BANGKOK, June 7 (Reuters) - Thailand's army said on Saturday it was reinforcing troops along the "
+        "Cambodian border.",
+        "military_buildup",
+    )
+    assert found.actor == "Thailand"
+    assert found.target == "Cambodia"
+
+
+def test_a_dateline_hung_on_the_subject_hides_no_opposition_leader(engine) -> None:  # noqa: ANN001
+    text = "ISLAMABAD (Reuters) - Opposition leader Maulana Fazl-ur-Rehman gave Prime Minister Imran Khan two days to resign."
+    assert not by_pattern(engine.detect(text), "ultimatum")
+
+
+def test_a_subject_parsed_as_part_of_the_dateline_still_acts(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "DUBAI, July 2 (Reuters) - Saudi Arabia and its allies agreed on Sunday to extend by 48 hours a deadline "
+        "for Qatar to accept a list of demands or face further sanctions.",
+        "ultimatum",
+    )
+    assert found.actor == "Saudi Arabia"
+    assert found.target == "Qatar"
+
+
+def test_a_report_put_after_what_it_is_called_is_denied(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        'The Freedonian information ministry dismissed as "mischievous and malicious" a story in the Harbour '
+        "Gazette claiming that soldiers guard the mines.",
+        "wire_denial",
+    )
+    assert found.target.startswith("story in the Harbour Gazette")
+
+
+def test_both_words_calling_a_shifted_report_false_name_it(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        'The Freedonian foreign ministry described as "unwarranted and unsubstantiated" a Daily Courier report '
+        "that named an intelligence officer.",
+        "wire_denial",
+    )
+    assert found.target == "Daily Courier report"
+
+
+def test_a_directorate_speaks_for_the_state(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Turkey's Communications Directorate said the claims published by Bloomberg about Ankara were false.",
+        "wire_denial",
+    )
+    assert found.actor == "Turkey's Communications Directorate"
+
+
+def test_where_a_verb_sends_someone_is_not_who_must_go(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "The Ruritanian foreign minister said on Tuesday that Freedonia had 60 days to return to compliance "
+        "with the treaty.",
+        "ultimatum",
+    )
+    assert found.target == "Freedonia"
+
+
+def test_diplomatic_staff_are_a_state_s_people(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Venezuela on Monday ordered diplomatic staff from seven Latin American countries to leave within 72 hours.",
+        "ultimatum",
+    )
+    assert found.target == "diplomatic staff"
+
+
+def test_them_are_those_declared_persona_non_grata(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "India declared the military advisers at Pakistan's High Commission persona non grata and gave them a "
+        "week to leave.",
+        "ultimatum",
+    )
+    assert found.actor == "India"
+    assert found.target.startswith("military advisers")
+
+
+def test_told_to_depart_by_a_time_is_an_expulsion(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "India said it had expelled six Canadian diplomats and told them to depart on or before 11:59 p.m. on Saturday.",
+        "ultimatum",
+    )
+    assert found.target == "six Canadian diplomats"
+
+
+def test_the_spokesman_is_the_party_spokesman_introduced_before(engine) -> None:  # noqa: ANN001
+    article = (
+        "A spokesman for the Liberal Democrats rejected a newspaper report that the party would drop its leader. "
+        '"The story is a work of fiction," the spokesman said on Sunday.'
+    )
+    assert not by_pattern(engine.detect(article), "wire_denial")
+
+
+def test_a_test_captain_is_no_official(engine) -> None:  # noqa: ANN001
+    text = (
+        "England's Test captain has denied a newspaper report that there is a rift between the players and the coach."
+    )
+    assert not by_pattern(engine.detect(text), "wire_denial")
