@@ -60,6 +60,10 @@ class Role:
         return self.text if self.resolved else None
 
 
+# Nouns of one state's objection to another's deed: "lodged a protest with Myanmar over ...".
+PROTEST_NOUNS = frozenset({"protest", "protests", "complaint", "complaints"})
+
+
 class RoleFinder:
     """Reads roles for one sentence, with its context sentences for resolution."""
 
@@ -337,7 +341,7 @@ class RoleFinder:
         return next(
             (
                 t
-                for t in token.subtree
+                for t in token.doc[: max(dateline) + 8]  # "TOKYO (Jiji) - Secretary Suga", his name hung on "Jiji"
                 if t.i not in dateline
                 and t.head.i in dateline
                 and t.dep_ in ("appos", "conj")
@@ -389,15 +393,43 @@ class RoleFinder:
         is what B is accused of."""
         for token in [anchor, *list(anchor.ancestors)[:3]]:
             if token.dep_ in ("pcomp", "pobj") and token.head.lower_ == "of":
+                # the verb, past the nouns the parse may hang "of" on: "accuses Chad of
+                # concentrating troops", "accused Azerbaijan on Friday of massing troops"
                 verb = token.head.head
+                for _ in range(3):
+                    if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
+                        break
+                    verb = verb.head
                 return verb if verb.lower_ in self.view.words_of("accusation_verbs") else None
         return None
 
     @role_sources.register("accused")
     def _accused(self, anchor: Token) -> Token | None:
-        """Who is accused of the deed: B in "A accused B of massing troops on the border"."""
+        """Who is accused of the deed: B in "A accused B of massing troops on the border", or
+        "A lodged a protest with B over a build-up of troops"."""
         verb = self._accusation(anchor)
-        return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None) if verb is not None else None
+        if verb is None:
+            protest = self._protest(anchor)
+            return self._protested_with(protest) if protest is not None else None
+        return next((c for c in verb.children if c.dep_ in ("dobj", "obj")), None)
+
+    def _protest(self, anchor: Token) -> Token | None:
+        """The noun of a protest or complaint made over the deed the anchor names ("lodged a
+        protest with Myanmar over what it called a build-up"): a state's objection to another's."""
+        for token in [anchor, *list(anchor.ancestors)[:3]]:
+            if token.dep_ in ("pobj", "pcomp") and token.head.lower_ in ("over", "against", "about"):
+                noun = token.head.head
+                return noun if noun.lower_ in PROTEST_NOUNS else None
+        return None
+
+    @staticmethod
+    def _protested_with(protest: Token) -> Token | None:
+        """Whom a protest is lodged with: "a protest with Myanmar", "protested to Beijing"."""
+        for holder in (protest, protest.head):
+            for prep in holder.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("with", "to"):
+                    return next((c for c in prep.children if c.dep_ == "pobj"), None)
+        return None
 
     def _sighting(self, anchor: Token) -> Token | None:
         """The verb whose subject saw or reported the deed the anchor names as its object:
@@ -411,12 +443,17 @@ class RoleFinder:
         """Who accuses, when the deed names no state it approaches: A in "A accused B of massing
         troops on their border" (the border the two share); likewise who saw or reported a deed
         named as a noun ("Taipei reported a surge of warplanes near the island")."""
-        verb = self._accusation(anchor) or self._sighting(anchor)
+        protest = self._protest(anchor)
+        verb = self._accusation(anchor) or self._sighting(anchor) or (protest.head if protest is not None else None)
         if verb is None:
             return None
         approached = self._approached(anchor)
         if approached is not None and self._states_of(approached):
-            return None
+            # a place in the accused's own land ("massing troops along their shared border and
+            # near Nagorno-Karabakh", as Armenia says of Azerbaijan) is approached by no one
+            accused = self._accused(anchor)
+            if accused is None or not self._states_of(approached) <= self._states_of(accused):
+                return None
         return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
     @role_sources.register("who_accuses")
@@ -787,7 +824,17 @@ class RoleFinder:
             # "ordered the ambassador to leave"; not what a coordinated verb did ("Gaddafi has
             # lost legitimacy and must step down": Gaddafi, not the legitimacy)
             objects = [] if token.dep_ == "conj" else head.children
+            if (
+                token is anchor
+                and nominal
+                and token.dep_ == "dep"
+                and subject is not None
+                and self._party_noun(subject)
+            ):
+                return subject  # "Trump's 50-day ultimatum: Russia must agree ...": who must, after the colon
             for child in objects:
+                if child.i > anchor.i and any(t.text == ":" for t in anchor.doc[anchor.i : child.i]):
+                    continue  # "delivers ultimatum to Gaddafi: halt attacks": what he must do, not whom
                 # "said that Kyiv had until Friday to withdraw", with "that" parsed as the object
                 # of "had": a complementizer is no one ordered
                 if (
@@ -1115,7 +1162,8 @@ class RoleFinder:
     def _first_subject(self, clauses: Iterable[Token]) -> Token | None:
         """The first of ``clauses`` (heads, innermost first) with a subject that is no report."""
         for token in clauses:
-            subject = self._beyond_dateline(next((c for c in token.children if c.dep_ == "nsubj"), None))
+            own = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            subject = self._beyond_dateline(own if own is not None else syntax.side_by_side_subject(token))
             if subject is not None and not self._is_report_like(subject):
                 return subject
         return None

@@ -100,6 +100,13 @@ def without_relative_clauses(doc: Doc, indices: set[int]) -> set[int]:
     return indices - {i for t in indices if doc[t].dep_ == "relcl" for i in subtree(doc[t])}
 
 
+# Verbs of a falsity phrase whose subject is the thing called false ("the report does not
+# reflect reality", "the story does not correspond to the facts").
+JUDGED_BY_SUBJECT = frozenset(
+    {"reflect", "reflects", "reflected", "correspond", "corresponds", "corresponded"}
+)  # the parse carries no lemmas
+
+
 def described_things(anchor: Token) -> list[Token]:
     """The anchor's objects: what is denied, deployed, ordered, or called false."""
     found: list[Token] = []
@@ -119,6 +126,8 @@ def described_things(anchor: Token) -> list[Token]:
     described = first if first.dep_ == "amod" else anchor
     if described.dep_ in ("relcl", "acl", "amod") and described.head.pos_ in ("NOUN", "PROPN", "PRON"):
         found.append(described.head)
+    if anchor.pos_ == "VERB" and anchor.lower_ in JUDGED_BY_SUBJECT:  # "the article did not reflect the truth"
+        found.extend(c for c in anchor.children if c.dep_ in ("nsubj", "nsubjpass"))
     if anchor.dep_ == "advmod" and anchor.head.pos_ in ("VERB", "AUX"):  # "journalists wrote falsely"
         found.extend(c for c in anchor.head.children if c.dep_ in ("nsubj", "dobj"))
     if first.dep_ in ("acomp", "attr", "oprd"):
@@ -131,6 +140,8 @@ def described_things(anchor: Token) -> list[Token]:
 def shifted_object(phrase: Token) -> bool:
     """An object put after what it is called, parsed as the "as" phrase: "dismissed as
     'malicious' a story in the paper" (the words calling it come first, then its article)."""
+    if phrase.head.lower_ == "as" and any(c.dep_ == "pobj" and c.i < phrase.i for c in phrase.head.children):
+        return True  # "dismissed as 'total nonsense' an Interfax report": two objects of "as"
     article = next((c for c in phrase.children if c.dep_ == "det" and c.lower_ in ("a", "an", "the")), None)
     return article is not None and any(c.dep_ == "amod" and c.i < article.i for c in phrase.children)
 
@@ -173,12 +184,27 @@ def clause_subject(anchor: Token) -> Token | None:
             named = [c for c in token.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"]
             if named:
                 return named[-1]
+            shared = side_by_side_subject(token)
+            if shared is not None:
+                return shared
         if token.dep_ in CLAUSE_CLIMB and token.head.i != token.i:
             token = token.head
             continue
         if token.dep_ in ("relcl", "acl") and token.head.i != token.i:
             return token.head
         return None
+    return None
+
+
+def side_by_side_subject(verb: Token) -> Token | None:
+    """The subject a headline's verbs set side by side share, for a verb with none of its own:
+    "Maduro breaks ties with Washington, gives U.S. diplomats 72 hours" (the first verb parsed as
+    a clause of the second)."""
+    if verb.pos_ != "VERB" or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    for first in verb.lefts:
+        if first.dep_ == "ccomp" and any(t.text == "," for t in verb.doc[first.right_edge.i + 1 : verb.i]):
+            return next((c for c in first.children if c.dep_ == "nsubj"), None)
     return None
 
 

@@ -135,3 +135,75 @@ def test_a_test_captain_is_no_official(engine) -> None:  # noqa: ANN001
         "England's Test captain has denied a newspaper report that there is a rift between the players and the coach."
     )
     assert not by_pattern(engine.detect(text), "wire_denial")
+
+
+def test_the_second_object_of_as_is_the_report(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "A Northern Fleet spokesman dismissed as 'total nonsense' an Interfax report that the fleet had given "
+        "the garrison until dawn to surrender.",
+        "wire_denial",
+    )
+    assert found.actor == "Northern Fleet spokesman"
+    assert found.target == "Interfax report"
+
+
+def test_an_article_that_does_not_reflect_the_truth_is_denied(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "The Freedonian foreign ministry said a Daily Courier article claiming the border was closed did not "
+        "reflect the truth.",
+        "wire_denial",
+    )
+    assert found.target.startswith("Daily Courier article")
+
+
+def test_a_protest_lodged_with_a_state_over_its_buildup(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Bangladesh has lodged a protest with Myanmar over what it called a build-up of troops along the border.",
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Myanmar", "Bangladesh")
+
+
+def test_accused_of_massing_troops_with_of_hung_on_a_noun(engine) -> None:  # noqa: ANN001
+    found = _one(engine, "Sudan accuses Chad of concentrating troops on border near Darfur", "military_buildup")
+    assert (found.actor, found.target) == ("Chad", "Sudan")
+    found = _one(
+        engine,
+        "Armenia accused Azerbaijan on Friday of massing troops along their shared border and near Nagorno-Karabakh.",
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Azerbaijan", "Armenia")
+
+
+def test_a_name_hung_on_the_dateline_credit_is_the_subject(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "TOKYO (Jiji) - Chief Cabinet Secretary Yoshihide Suga on Monday denied a Kyodo News report that Japan "
+        "was considering a snap election.",
+        "wire_denial",
+    )
+    assert found.actor == "Chief Cabinet Secretary Yoshihide Suga"
+
+
+def test_what_follows_a_headline_colon_is_the_demand_not_its_target(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine, "Obama delivers ultimatum to Gaddafi: halt attacks on civilians or face military action", "ultimatum"
+    )
+    assert found.target == "Gaddafi"
+    found = _one(engine, "Trump's 50-day ultimatum: Russia must agree Ukraine ceasefire or face tariffs", "ultimatum")
+    assert found.target == "Russia"
+
+
+def test_headline_verbs_side_by_side_share_their_subject(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine, "Maduro breaks ties with Washington, gives U.S. diplomats 72 hours to leave Venezuela", "ultimatum"
+    )
+    assert found.actor == "Maduro"
+
+
+def test_a_ship_sent_to_evacuate_nationals_is_no_buildup(engine) -> None:  # noqa: ANN001
+    text = "Indian Navy deploys INS Sumedha to Port Sudan to evacuate stranded nationals"
+    assert not by_pattern(engine.detect(text), "military_buildup")
