@@ -553,6 +553,10 @@ class RoleFinder:
             )
             if known and token.dep_ != "pobj" and token.i not in dateline:
                 return token
+            # "soldiers of the People's Liberation Army": the force they belong to, named for one state
+            belongs = token.dep_ == "pobj" and token.head.lower_ == "of" and token.ent_type_ == "ORG"
+            if belongs and token.i not in dateline and len(self._states_of(token)) == 1:
+                return token
         return None
 
     @role_sources.register("origin")

@@ -207,3 +207,13 @@ def test_headline_verbs_side_by_side_share_their_subject(engine) -> None:  # noq
 def test_a_ship_sent_to_evacuate_nationals_is_no_buildup(engine) -> None:  # noqa: ANN001
     text = "Indian Navy deploys INS Sumedha to Port Sudan to evacuate stranded nationals"
     assert not by_pattern(engine.detect(text), "military_buildup")
+
+
+def test_soldiers_of_a_named_army_belong_to_its_state(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Witnesses say some 2,000 soldiers of the People's Liberation Army have arrived in the valley near the "
+        "Indian border.",
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("China", "India")
