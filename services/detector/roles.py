@@ -200,9 +200,15 @@ class RoleFinder:
         doc = self.view.doc
         reach = self.view.words_of("reach_words")
         found: list[list[str]] = []
+        forces = self.view.lexicons.get("forces")
         for token in doc:
             if token.lower_ != "from" or token.dep_ != "prep":
                 continue
+            head = token.head
+            if head.pos_ == "NOUN" and not (forces is not None and self.view.hits(forces, {head.i})):
+                continue  # "threats from Iran": whose threats, not whence forces come
+            if head.pos_ == "VERB" and self.view.shared("speech_verbs").match_at(self.view.words, head.i):
+                continue  # "what it called threats from Iran": what is called, not whence forces come
             near = [token.head, token.head.head, *token.head.children, *token.children]
             near += [doc[token.i - 1]] if token.i else []
             if any(t.lower_ in ("away", "across", "opposite") or t.lower_ in reach for t in near):
@@ -1761,7 +1767,7 @@ class RoleFinder:
         found = [(s, e) for s, e in view.media if self._an_outlet_mention(view, s, e)]
         publishing = view.words_of("publishing_verbs")
         for ent in view.doc.ents:
-            if ent.label_ != "ORG":
+            if ent.label_ != "ORG" or ent.start in view.dateline:  # "DUBLIN (The Irish Times) -" filed it
                 continue
             root = ent.root
             publishes = root.dep_ == "nsubj" and root.head.lower_ in publishing

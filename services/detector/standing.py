@@ -251,7 +251,9 @@ class Standing:
         # "a Folha de S.Paulo article": what only the media make names its unknown maker an outlet
         made_by_media = view.has_shared("media_products", {head.i})
         for token in heads:
-            labels = ("GPE", "NORP") if made_by_media and token.i == head.i else ("GPE", "NORP", "ORG")
+            labels: tuple[str, ...] = ("GPE", "NORP") if made_by_media and token.i == head.i else ("GPE", "NORP", "ORG")
+            if view.has_shared("claim_nouns", {token.i}):
+                labels += ("PERSON",)  # "Vice President Sara Duterte's allegation": a person's claim
             for child in token.children:
                 if child.dep_ in ("compound", "amod", "poss", "nmod") and (
                     child.ent_type_ in labels

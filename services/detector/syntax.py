@@ -116,7 +116,11 @@ def described_things(anchor: Token) -> list[Token]:
         elif child.dep_ == "prep" and child.lower_ in OBJECT_PREPS:
             found.extend(c for c in child.children if c.dep_ == "pobj")
         elif child.dep_ == "prep" and child.lower_ == "as":
-            found.extend(c for c in child.children if c.dep_ == "pobj" and shifted_object(c))
+            for called in (c for c in child.children if c.dep_ == "pobj"):
+                if shifted_object(called):
+                    found.append(called)
+                # "dismissed as 'fake news' the Vice President's allegation", parsed as apposition
+                found.extend(a for a in called.children if a.dep_ == "appos" and a.pos_ == "NOUN")
         elif child.dep_ == "compound" and anchor.pos_ in ("NOUN", "PROPN"):
             found.append(child)
     first = anchor

@@ -284,20 +284,24 @@ def _a_city(words: Span) -> bool:
 
 def _in_dateline(token: Token) -> bool:
     """A word a dateline is made of: a name, a place, a date, a number, a bracket or comma, or
-    the one word of a bracketed credit however it is written ("BERLIN (dpa) -")."""
-    doc = token.doc
+    a word of a bracketed credit however it is written ("BERLIN (dpa) -")."""
     return (
         token.pos_ in ("PROPN", "NUM")
         or token.ent_type_ in ("GPE", "LOC", "DATE")
         or token.text in DATELINE_MARKS
         or token.is_upper
-        or (
-            token.is_alpha
-            and 0 < token.i < len(doc) - 1
-            and doc[token.i - 1].text in ("(", "[")
-            and doc[token.i + 1].text[:1] in (")", "]")
-        )
+        or (token.is_alpha and _bracketed(token))
     )
+
+
+def _bracketed(token: Token) -> bool:
+    """Inside a short bracket: "(dpa)", "(The Irish Times)"."""
+    doc = token.doc
+    before = doc[max(0, token.i - 4) : token.i]
+    after = doc[token.i + 1 : token.i + 5]
+    opening = next((t for t in reversed(before) if t.text in ("(", "[", ")", "]")), None)
+    closing = next((t for t in after if t.text[:1] in ("(", "[", ")", "]")), None)
+    return opening is not None and opening.text in ("(", "[") and closing is not None and closing.text[:1] in (")", "]")
 
 
 def _closes_dateline(text: str) -> bool:

@@ -7,7 +7,7 @@ failed on a probe of made-up wire copy before it was written.
 
 from __future__ import annotations
 
-from tests.detector.conftest import by_pattern
+from tests.detector.conftest import by_pattern, judged_by
 
 
 def _one(engine, text: str, pattern: str, context: str | None = None):  # noqa: ANN001, ANN202 - test helper
@@ -217,3 +217,46 @@ def test_soldiers_of_a_named_army_belong_to_its_state(engine) -> None:  # noqa: 
         "military_buildup",
     )
     assert (found.actor, found.target) == ("China", "India")
+
+
+def _sure(engine, text: str, pattern: str):  # noqa: ANN001, ANN202 - test helper
+    """The detections of ``pattern`` with a judge certain of every sentence."""
+    return by_pattern(judged_by(engine, **{pattern: 0.99}).detect(text), pattern)
+
+
+def test_the_paper_credited_in_the_dateline_is_no_report_denied(engine) -> None:  # noqa: ANN001
+    text = (
+        "DUBLIN (The Irish Times) - Tánaiste Simon Harris has denied an opposition claim that the Government is "
+        "abandoning neutrality by stealth."
+    )
+    assert not _sure(engine, text, "wire_denial")
+
+
+def test_a_seat_of_government_speaks_for_it(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine, "Malacanang denied a Rappler report that the president had been taken to hospital.", "wire_denial"
+    )
+    assert found.actor == "Malacanang"
+    assert found.agency == "Rappler"
+
+
+def test_migrants_told_to_leave_are_no_government(engine) -> None:  # noqa: ANN001
+    text = "The interior ministry gave undocumented migrants until November 1 to leave the country or face deportation."
+    assert not _sure(engine, text, "ultimatum")
+
+
+def test_whose_threats_are_not_whence_forces_come(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Washington has dispatched a carrier strike group to the Gulf in response to what it called threats from Iran.",
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Washington", "Iran")
+
+
+def test_a_vice_president_s_allegation_called_fake_news_is_no_media_report(engine) -> None:  # noqa: ANN001
+    text = (
+        "The presidential palace has dismissed as “fake news” Vice President Maria Santos’s allegation that the "
+        "government is failing to help workers abroad."
+    )
+    assert not _sure(engine, text, "wire_denial")
