@@ -260,3 +260,13 @@ def test_a_vice_president_s_allegation_called_fake_news_is_no_media_report(engin
         "government is failing to help workers abroad."
     )
     assert not _sure(engine, text, "wire_denial")
+
+
+def test_force_threatened_if_a_leader_does_not_step_down(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "ABUJA, Dec 24 (Reuters) - West Africa's regional bloc ECOWAS warned Laurent Gbagbo on Friday that it "
+        "would use 'legitimate force' if he did not step down.",
+        "ultimatum",
+    )
+    assert found.target == "Laurent Gbagbo"
