@@ -47,7 +47,7 @@ from services.detector.decision import (
 )
 from services.detector.gazetteer import Gazetteer, default_gazetteer
 from services.detector.hygiene import CleanText, clean
-from services.detector.lexicon import TextProbe
+from services.detector.lexicon import Lexicon, TextProbe
 from services.detector.matcher import Candidate, Match, alone_parties, complete
 from services.detector.matcher import candidates as match_candidates
 from services.detector.roles import Role, RoleFinder
@@ -522,6 +522,8 @@ class DetectionEngine:
         cache: dict[tuple[str, bool], SentenceView] = {}
         for document, sentence, check, chosen, best in decided:
             span = document.sentences[sentence.index]
+            if sentence.index == 0 and self._lead_vetoes(document, check.pattern, catalog):
+                continue
             if best is not None and check.finder is not None and check.window is not None:
                 found[id(document)].append(
                     self._detection(
@@ -543,6 +545,24 @@ class DetectionEngine:
             if detection is not None:
                 found[id(document)].append(detection)
         return [found[id(d)] for d in documents]
+
+    def _lead_vetoes(self, document: _Pending, pattern: CompiledPattern, catalog: Catalog) -> bool:
+        """Whether a headline's story is one its pattern vetoes, as its lead tells: "US sends
+        marines to Philippines" then "... up to 600 marines and relief supplies to flood-ravaged
+        areas". A headline is the document's first line, set apart by a line break and ending
+        without a full stop; the pattern's sentence-wide vetoes (a parade, disaster relief,
+        sport) found in the next sentence hold for it too, since a headline is too short to say
+        them itself."""
+        vetoes = _sentence_vetoes(pattern)
+        if not vetoes or len(document.sentences) < 2:
+            return False
+        text = document.cleaned.text
+        first, lead = document.sentences[0], document.sentences[1]
+        headline = text[first.start : first.end].rstrip()
+        if not headline or headline[-1] in ".!?\"'”’" or "\n" not in text[first.end : lead.start + 1]:
+            return False
+        view = SentenceView(self.tokenize([_body(document.cleaned, lead)])[0], pattern.lexicons or catalog.lexicons)
+        return _says_any(view, vetoes)
 
     def _probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         if not texts or self.judge is None:
@@ -618,6 +638,8 @@ class DetectionEngine:
         names no outlet."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
+        if partial is None and _says_any(finder.view, _sentence_vetoes(decided.pattern)):
+            return None  # "Real Madrid denied a report in Marca that the coach ...": the model alone may not either
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
         if actor is None or target is None:
             read = alone_parties(decided.pattern, finder)
@@ -716,6 +738,25 @@ class DetectionEngine:
                     if code not in countries:
                         countries.append(code)
         return countries
+
+
+def _sentence_vetoes(pattern: CompiledPattern) -> list[Lexicon]:
+    """The pattern's own vetoes of a whole sentence (its shared constraints, compiled after each
+    rule's own, that forbid words in the sentence or outside a dating clause): a parade, disaster
+    relief, the sports pages."""
+    shared = len(pattern.spec.constraints)
+    if not shared or not pattern.rules:
+        return []
+    return [
+        lexicon
+        for lexicon, where, absent in pattern.rules[0].constraints[-shared:]
+        if absent and where & {"sentence", "undated"}
+    ]
+
+
+def _says_any(view: SentenceView, lexicons: list[Lexicon]) -> bool:
+    everything = set(range(len(view.doc)))
+    return any(view.hits(lexicon, everything) for lexicon in lexicons)
 
 
 def _alone(decided: Verdict) -> bool:

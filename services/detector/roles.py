@@ -379,6 +379,14 @@ class RoleFinder:
                 return found
         return None
 
+    @role_sources.register("noun_agent")
+    def _noun_agent(self, anchor: Token) -> Token | None:
+        """Who does the deed a noun names, after "by": "a large military deployment by Serbia"."""
+        if anchor.pos_ not in ("NOUN", "PROPN"):
+            return None
+        by = next((c for c in anchor.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+        return syntax.named_by(next((c for c in by.children if c.dep_ == "pobj"), None)) if by is not None else None
+
     @staticmethod
     def _agent_on_object(token: Token) -> Token | None:
         """A passive's "by" phrase the parser hung on its object: "was given a deadline by the EU"
@@ -1142,7 +1150,19 @@ class RoleFinder:
 
     @role_sources.register("enclosing_subject")
     def _enclosing_subject(self, anchor: Token) -> Token | None:
-        return self._first_subject(anchor.ancestors)
+        """The enclosing clause's subject, passing over a witness who tells of the deed
+        ("Columns of armoured vehicles were seen rolling toward the frontier, residents told
+        reporters"): a source of the wrong kind to act is no doer, and no reason to drop it."""
+        speech = self.view.shared("speech_verbs")
+        clauses = []
+        for token in anchor.ancestors:
+            subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+            if subject is not None and speech.match_at(self.view.words, token.i):
+                role = self._role_for(subject, None)
+                if role is not None and self.standing.disqualifying(role):
+                    continue
+            clauses.append(token)
+        return self._first_subject(clauses)
 
     @role_sources.register("subject_above_answer")
     def _subject_above_answer(self, anchor: Token) -> Token | None:

@@ -190,7 +190,11 @@ class Standing:
         (an organisation, a person) may be a company's or anybody's: its standing is unproven,
         and only a sure judge may make a demand on it an ultimatum ("gave Microsoft until the
         end of the month to comply")."""
-        view, indices = target.view, target.indices
+        view = target.view
+        # whose it is does not make a thing a party: "his country's patience" is no country
+        head = view.doc[target.start : target.end].root
+        owners = {i for c in head.children if c.dep_ == "poss" for i in syntax.subtree(c)}
+        indices = target.indices - owners if head.pos_ == "NOUN" and not head.ent_type_ else target.indices
         return (
             view.has_shared("political_targets", indices)
             or view.has_shared("officials", indices)

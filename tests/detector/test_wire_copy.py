@@ -270,3 +270,73 @@ def test_force_threatened_if_a_leader_does_not_step_down(engine) -> None:  # noq
         "ultimatum",
     )
     assert found.target == "Laurent Gbagbo"
+
+
+def test_a_headline_shares_the_veto_its_lead_gives(engine) -> None:  # noqa: ANN001
+    relief = (
+        "US sends marines to Freedonia\nThe US is sending 600 marines and relief supplies to flood-ravaged Freedonia."
+    )
+    assert not by_pattern(engine.detect(relief), "military_buildup")
+    # a lead that says nothing of the kind leaves the headline be; so does a sentence before it
+    # that is no headline
+    tension = "US sends marines to Freedonia\nThe US is sending 600 marines to Freedonia amid tension with Ruritania."
+    assert by_pattern(engine.detect(tension), "military_buildup")[0].sentence == "US sends marines to Freedonia"
+    sentence = "The US sent marines to Freedonia. The US is also sending relief supplies to flood-ravaged areas."
+    assert by_pattern(engine.detect(sentence), "military_buildup")
+
+
+def test_what_a_warship_can_do_is_no_buildup(engine) -> None:  # noqa: ANN001
+    text = "The new Freedonian destroyer carries 112 launch cells and can be deployed far beyond Freedonia's coastal waters."
+    assert not by_pattern(engine.detect(text), "military_buildup")
+
+
+def test_a_queue_of_lorries_at_the_border_is_no_buildup(engine) -> None:  # noqa: ANN001
+    text = "A buildup of lorries at the border crossing stretched for 20 kilometres as new customs checks began."
+    assert not by_pattern(engine.detect(text), "military_buildup")
+
+
+def test_a_football_club_denying_a_paper_is_no_official(engine) -> None:  # noqa: ANN001
+    text = 'Real Madrid denied a report in Marca that the coach had been sacked, calling it "completely false."'
+    assert not _sure(engine, text, "wire_denial")
+
+
+def test_a_campaigning_group_s_report_is_no_outlet_s(engine) -> None:  # noqa: ANN001
+    text = 'The interior ministry rejected a Human Rights Watch report on torture in detention centres as "politically motivated."'
+    assert not by_pattern(engine.detect(text), "wire_denial")
+
+
+def test_a_witness_telling_of_the_deed_is_no_doer(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Columns of armoured vehicles were seen rolling toward the frontier overnight, residents of the border "
+        "town told reporters.",
+        "military_buildup",
+    )
+    assert found.actor is None
+
+
+def test_whose_rebuttal_names_the_denier(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "The ministry's rebuttal of the Daily Courier story came within hours of its publication.",
+        "wire_denial",
+    )
+    assert found.actor == "ministry"
+
+
+def test_patrol_vessels_sent_are_forces(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Britain will send the patrol vessel HMS Trent to Guyana amid tensions with Venezuela.",
+        "military_buildup",
+    )
+    assert found.actor == "Britain"
+
+
+def test_a_deployment_by_a_state_is_that_state_s(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        'The White House said it was monitoring a "large military deployment" by Serbia along its border with Kosovo.',
+        "military_buildup",
+    )
+    assert (found.actor, found.target) == ("Serbia", "Kosovo")
