@@ -29,6 +29,7 @@ from spacy.tokens import Doc
 from thinc.api import NumpyOps
 
 from models.detection import Detection
+from services.detector import syntax
 from services.detector.catalog import (
     BUILTIN_PATTERNS_DIR,
     Catalog,
@@ -640,6 +641,9 @@ class DetectionEngine:
         spec = decided.pattern.spec
         if partial is None and _says_any(finder.view, _sentence_vetoes(decided.pattern)):
             return None  # "Real Madrid denied a report in Marca that the coach ...": the model alone may not either
+        roots = [t for t in finder.view.doc if t.dep_ == "ROOT"]
+        if syntax.parsed(finder.view.doc) and any(syntax.told_as_history(root) for root in roots):
+            return None  # "In 1982, Britain sent a task force to the Falklands": background, however sure the model
         actor, target = (partial.actor, partial.target) if partial is not None else (None, None)
         if actor is None or target is None:
             read = alone_parties(decided.pattern, finder)

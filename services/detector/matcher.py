@@ -138,6 +138,8 @@ def complete(view: SentenceView, pattern: CompiledPattern, candidate: Candidate,
     rule, anchor = candidate.rule, candidate.anchor
     spec = rule.spec
     parsed = syntax.parsed(view.doc)
+    if parsed and syntax.told_as_history(anchor):
+        return None  # "In 1962, the Soviet Union stationed missiles in Cuba": background, not news
     span = set(range(candidate.start, candidate.end))
     actor = target = None
     if parsed:

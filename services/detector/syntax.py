@@ -275,6 +275,29 @@ def dating_clauses(doc: Doc, time_words: frozenset[str]) -> set[int]:
 RELATION_WORDS = frozenset({"after", "before", "ago", "later", "earlier", "since"})
 
 
+def told_as_history(anchor: Token) -> bool:
+    """Whether the anchor's clause is dated to a year ("In 1962, the Soviet Union stationed
+    missiles in Cuba", "massed troops on the border in 2008"): news tells what happens now, so a
+    deed dated by its year is history told for background."""
+    clause = [anchor]
+    token = anchor
+    while token.dep_ in CLAUSE_CLIMB | {"dobj", "pobj", "prep", "compound", "amod"} and token.head.i != token.i:
+        token = token.head
+        clause.append(token)
+    for head in clause:
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "in":
+                if any(_a_year(g) for g in child.children if g.dep_ == "pobj"):
+                    return True
+            elif child.dep_ == "npadvmod" and _a_year(child):
+                return True
+    return False
+
+
+def _a_year(token: Token) -> bool:
+    return token.like_num and len(token.text) == 4 and token.text[:2] in ("19", "20") and token.text.isdigit()
+
+
 def in_dated_event(token: Token, time_words: frozenset[str]) -> bool:
     """Whether ``token`` lies in a clause naming another event by how long before or after it
     came ("five weeks after Kenya entered Somalia"): the sentence's news is elsewhere."""

@@ -340,3 +340,18 @@ def test_a_deployment_by_a_state_is_that_state_s(engine) -> None:  # noqa: ANN00
         "military_buildup",
     )
     assert (found.actor, found.target) == ("Serbia", "Kosovo")
+
+
+def test_a_deed_dated_to_a_year_is_history(engine) -> None:  # noqa: ANN001
+    for text in (
+        "In 1962, the Soviet Union stationed nuclear missiles in Cuba, bringing the world to the brink of war.",
+        "Freedonia massed more than 100,000 troops on the Ruritanian border in 2021 before invading.",
+    ):
+        assert not _sure(engine, text, "military_buildup"), text
+    # a deadline's date is no dating of the demand
+    assert _one(
+        engine, "The UN gave Iraq until January 15, 1991 to withdraw from Kuwait or face military action.", "ultimatum"
+    )
+    assert _one(
+        engine, "Freedonia has massed 100,000 troops on the Ruritanian border, officials said.", "military_buildup"
+    )
