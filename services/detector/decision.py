@@ -99,7 +99,8 @@ def verdict(pattern: "CompiledPattern", label: str | None, probability: float | 
     if label is None or classifier is None:
         return Verdict(pattern, strict, None)
     p = probability or 0.0
-    rules: tuple[CompiledRule, ...] = strict if p >= classifier.rule_threshold else ()
+    vetoed = p < classifier.rule_threshold
+    rules: tuple[CompiledRule, ...] = tuple(r for r in strict if r.spec.beyond_veto) if vetoed else strict
     led = p >= classifier.threshold
     if led:
         rules += tuple(rule for rule in pattern.rules if rule.spec.needs_model)

@@ -57,6 +57,11 @@ class Rule(_Strict):
         description="a loose rule: its match counts (and gives the roles) only when the model's "
         "probability reaches the classifier's threshold; ignored without a model",
     )
+    beyond_veto: bool = Field(
+        default=False,
+        description="a rule whose match counts whatever the model's probability: its wording "
+        "leaves no room for another reading (the judge's rule_threshold vetoes the others)",
+    )
 
 
 RoleName = Literal["actor", "target"]

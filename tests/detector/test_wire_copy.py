@@ -355,3 +355,13 @@ def test_a_deed_dated_to_a_year_is_history(engine) -> None:  # noqa: ANN001
     assert _one(
         engine, "Freedonia has massed 100,000 troops on the Ruritanian border, officials said.", "military_buildup"
     )
+
+
+def test_force_threatened_on_an_unmet_demand_counts_whatever_the_judge_says(engine) -> None:  # noqa: ANN001
+    doubting = judged_by(engine, ultimatum=0.0001)
+    text = 'West African leaders threatened on Friday to use "legitimate force" if Laurent Gbagbo does not hand power over.'
+    [found] = by_pattern(doubting.detect(text), "ultimatum")
+    assert found.target == "Laurent Gbagbo"
+    # an offer to stop fighting on a condition is no threat
+    offer = "Ruritania is prepared to halt military operations in the north if the rebels withdraw from the towns."
+    assert not by_pattern(engine.detect(offer), "ultimatum")
