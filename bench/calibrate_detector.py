@@ -8,7 +8,8 @@ The engine runs twice over every sentence: rule-only, and with every gated sente
 probability 1 (what the rules and roles allow where the model leads). A pattern's decision at
 thresholds ``(threshold, rule_threshold)`` is then, exactly as the engine makes it::
 
-    fires = (rule-only fires and p >= rule_threshold) or (model-led fires and p >= threshold)
+    fires = (rule-only fires and (p >= rule_threshold or the rule is beyond_veto))
+            or (model-led fires and p >= threshold)
 
 so thresholds can be searched without running the engine again. Thresholds are chosen by
 cross-validation folded as the judge's folds are (by article): for each fold, the thresholds
@@ -150,6 +151,14 @@ def scored_only(rows: list[Row], path: Path) -> list[Row]:
     return [row for row in rows if not row.general or row.id in scored]
 
 
+def beyond_veto_rules() -> set[str]:
+    """Ids of strict rules exempt from ``rule_threshold`` (``beyond_veto: true``)."""
+    from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_catalog
+
+    catalog = load_catalog([BUILTIN_PATTERNS_DIR])
+    return {r.spec.id for p in catalog.patterns for r in p.rules if r.spec.beyond_veto}
+
+
 def loose_rules() -> set[str]:
     from services.detector.catalog import BUILTIN_PATTERNS_DIR, load_catalog
     from services.detector.decision import CLASSIFIER_RULE
@@ -194,6 +203,7 @@ def run_engines(rows: list[Row], model: str) -> None:
 
 REQUIRES = ((), ("actor",), ("target",), ("actor", "target"))
 LOOSE: set[str] = set()  # ids of rules that count only where the model leads, and "classifier"
+BEYOND: set[str] = set()  # ids of strict rules the judge cannot veto
 
 
 def has_roles(found: Detection, require: tuple[str, ...]) -> bool:
@@ -222,8 +232,9 @@ def decided(
                 return led
         elif led.rule not in LOOSE or has_roles(led, require):
             return led
-    if p >= rule_threshold and pattern in row.rule_only:
-        return row.rule_only[pattern]
+    ruled = row.rule_only.get(pattern)
+    if ruled is not None and (p >= rule_threshold or ruled.rule in BEYOND):
+        return ruled
     return None
 
 
@@ -365,6 +376,7 @@ def main() -> int:
     parser.add_argument("--load", type=Path, help="read per-row results from a --dump instead of running")
     args = parser.parse_args()
     LOOSE.update(loose_rules())
+    BEYOND.update(beyond_veto_rules())
     rows = scored_only(load_rows(args.general), args.oof)
     attach_oof(rows, args.oof)
     if args.load:

@@ -137,7 +137,9 @@ class Standing:
         if kind == "not_blocked":
             # "Tamil Tiger rebels warned the government they will resume fighting unless ...":
             # an armed group's threat is no state's, as a company's is none
-            return not any(actor.view.has_shared(name, actor.indices) for name in ("companies", "armed_groups"))
+            # ("the Contact Group": a company's word inside an official body's name is neither)
+            beside = actor.indices - actor.view.covered(actor.view.shared("officials"))
+            return not any(actor.view.has_shared(name, beside) for name in ("companies", "armed_groups"))
         if kind == "official_or_named" and not titles and _a_name_only(actor):
             return True  # "..., Demirel said": a person the sentence gives no office, nor a wrong one
         return self.official(actor.view, actor.indices | titles)

@@ -365,3 +365,23 @@ def test_force_threatened_on_an_unmet_demand_counts_whatever_the_judge_says(engi
     # an offer to stop fighting on a condition is no threat
     offer = "Ruritania is prepared to halt military operations in the north if the rebels withdraw from the towns."
     assert not by_pattern(engine.detect(offer), "ultimatum")
+
+
+def test_wire_copy_deadlines_and_demanded_acts(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine, "Moscow gives Washington until Sept. 1 to cut its diplomatic staff in Russia by 755 people", "ultimatum"
+    )
+    assert (found.actor, found.target) == ("Moscow", "Washington")
+    found = _one(
+        engine,
+        "Contact Group gives Belgrade 10 days to pull special police out of Kosovo or face new sanctions",
+        "ultimatum",
+    )
+    assert (found.actor, found.target) == ("Contact Group", "Belgrade")
+    found = _one(
+        engine,
+        "Belgrade has until Saturday to begin pulling its forces out of Kosovo or the air campaign will intensify, "
+        "NATO's secretary-general said.",
+        "ultimatum",
+    )
+    assert found.target == "Belgrade"
