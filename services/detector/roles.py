@@ -890,7 +890,7 @@ class RoleFinder:
         for ancestor in anchor.ancestors:  # "Tenants were given until the end of the month to leave"
             subject = next((c for c in ancestor.children if c.dep_ in ("nsubj", "nsubjpass")), None)
             if subject is not None:
-                return subject
+                return _addressed(subject) or subject  # "Trump's letter to Khamenei set a deadline"
         return None
 
     def _addresses_someone(self, verb: Token) -> bool:
@@ -1243,6 +1243,7 @@ class RoleFinder:
         return next((view for view in self._context(True) if view.doc is token.doc), None)
 
     def _role_for(self, token: Token, exclude: Role | None) -> Role | None:
+        token = _writer(token) or token  # "Trump's letter to Khamenei set a deadline": Trump's demand
         view = self._view_of(token)
         if view is None:
             return None
@@ -2091,6 +2092,26 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
         if plural == (thing.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in thing.children)):
             return thing
     return None
+
+
+# Messages one party sends another: "Trump's letter to Khamenei set a two-month deadline" is
+# Trump's demand of Khamenei.
+MESSAGE_NOUNS = frozenset({"letter", "message", "note", "missive"})
+
+
+def _writer(subject: Token) -> Token | None:
+    """Who sent the message that is a clause's subject ("Trump's letter to Khamenei")."""
+    if subject.lower_ not in MESSAGE_NOUNS:
+        return None
+    return next((c for c in subject.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+
+
+def _addressed(subject: Token) -> Token | None:
+    """Whom a message that is a clause's subject went to ("Trump's letter to Khamenei")."""
+    if subject.lower_ not in MESSAGE_NOUNS:
+        return None
+    to = next((c for c in subject.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
 
 
 def _same(one: Role, other: Role) -> bool:

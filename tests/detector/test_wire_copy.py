@@ -385,3 +385,12 @@ def test_wire_copy_deadlines_and_demanded_acts(engine) -> None:  # noqa: ANN001
         "ultimatum",
     )
     assert found.target == "Belgrade"
+
+
+def test_a_letter_setting_a_deadline_is_its_writer_s_demand(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "Trump's letter to Khamenei set a two-month deadline for reaching a new nuclear deal, officials said.",
+        "ultimatum",
+    )
+    assert found.actor == "Trump"
