@@ -13,6 +13,8 @@ from services.detector.gazetteer import Gazetteer
 from services.detector.view import SentenceView
 
 if TYPE_CHECKING:
+    from spacy.tokens import Token
+
     from services.detector.roles import Role
 
 AGENT_LABELS = frozenset({"ORG", "GPE", "NORP", "PERSON"})
@@ -260,8 +262,15 @@ class Standing:
             labels: tuple[str, ...] = ("GPE", "NORP") if made_by_media and token.i == head.i else ("GPE", "NORP", "ORG")
             if view.has_shared("claim_nouns", {token.i}):
                 labels += ("PERSON",)  # "Vice President Sara Duterte's allegation": a person's claim
-            for child in token.children:
-                if child.dep_ in ("compound", "amod", "poss", "nmod") and (
+            # "a UN panel's report": the possessor's own compound names whose it is
+            named = [
+                t
+                for c in token.children
+                if c.dep_ in ("compound", "amod", "poss", "nmod")
+                for t in (c, *(g for g in c.children if g.dep_ == "compound" and _possessive(c)))
+            ]
+            for child in named:
+                if (
                     child.ent_type_ in labels
                     or self.gazetteer.mentions(child.text)
                     # "rebel claims", "the army's account": a party's word, no outlet's
@@ -337,6 +346,11 @@ class Standing:
                 if view.hits(words, name) and not view.has_shared("media_overseers", name):
                     return True
         return False
+
+
+def _possessive(token: Token) -> bool:
+    """A possessor marked as one ("panel's"), not a headline's verb parsed as one."""
+    return token.dep_ == "poss" and any(c.dep_ == "case" and c.lower_ in ("'s", "’s") for c in token.children)
 
 
 def _offices(view: SentenceView) -> set[int]:

@@ -277,11 +277,16 @@ RELATION_WORDS = frozenset({"after", "before", "ago", "later", "earlier", "since
 
 def told_as_history(anchor: Token) -> bool:
     """Whether the anchor's clause is dated to a year ("In 1962, the Soviet Union stationed
-    missiles in Cuba", "massed troops on the border in 2008"): news tells what happens now, so a
-    deed dated by its year is history told for background."""
+    missiles in Cuba", "massed troops on the border in 2008") or years back ("Twenty years ago
+    this week, ..."): news tells what happens now, so a deed so dated is history told for
+    background."""
     clause = [anchor]
     token = anchor
-    while token.dep_ in CLAUSE_CLIMB | {"dobj", "pobj", "prep", "compound", "amod"} and token.head.i != token.i:
+    # up through objects and the infinitive hung on a time given ("48 hours to leave")
+    while (
+        token.dep_ in CLAUSE_CLIMB | {"dobj", "pobj", "prep", "compound", "amod", "relcl", "acl"}
+        and token.head.i != token.i
+    ):
         token = token.head
         clause.append(token)
     for head in clause:
@@ -291,7 +296,12 @@ def told_as_history(anchor: Token) -> bool:
                     return True
             elif child.dep_ == "npadvmod" and _a_year(child):
                 return True
+            elif child.lower_ == "ago" and any(g.lower_ in YEARS_AGO for g in child.children):
+                return True  # "Twenty years ago this week, President Bush gave Saddam 48 hours"
     return False
+
+
+YEARS_AGO = frozenset({"year", "years", "decade", "decades", "century", "centuries"})
 
 
 def _a_year(token: Token) -> bool:

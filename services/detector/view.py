@@ -239,7 +239,7 @@ class SentenceView:
         marks up to a dash (or a colon) in the first words, one of them a place or a date."""
         doc = self.doc
         for token in doc[:14]:
-            if token.i > 0 and (token.text in DATELINE_DASHES or _closes_dateline(token.text)):
+            if token.i > 0 and (token.text in DATELINE_DASHES or _closes_dateline(token.text) or _closes_credit(token)):
                 before = doc[: token.i]
                 # A place the tagger knows, a word in capitals, or a name before a date ("Pristina,
                 # 6 May 2017 -": the tagger need not know the town for the date to tell a dateline).
@@ -302,6 +302,18 @@ def _bracketed(token: Token) -> bool:
     opening = next((t for t in reversed(before) if t.text in ("(", "[", ")", "]")), None)
     closing = next((t for t in after if t.text[:1] in ("(", "[", ")", "]")), None)
     return opening is not None and opening.text in ("(", "[") and closing is not None and closing.text[:1] in (")", "]")
+
+
+def _closes_credit(token: Token) -> bool:
+    """The bracket closing an agency's initials with no dash after it, as Indian wires file:
+    "New Delhi, Sep 19 (PTI) India on Tuesday asked ..."."""
+    doc = token.doc
+    if token.text != ")" or token.i + 1 >= len(doc) or not doc[token.i + 1].text[:1].isupper():
+        return False
+    opening = next((t.i for t in reversed(doc[max(0, token.i - 4) : token.i]) if t.text == "("), None)
+    if opening is None or opening + 1 == token.i:
+        return False
+    return all(t.is_upper and t.is_alpha for t in doc[opening + 1 : token.i])
 
 
 def _closes_dateline(text: str) -> bool:

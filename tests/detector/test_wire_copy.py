@@ -394,3 +394,28 @@ def test_a_letter_setting_a_deadline_is_its_writer_s_demand(engine) -> None:  # 
         "ultimatum",
     )
     assert found.actor == "Trump"
+
+
+def test_years_ago_is_history(engine) -> None:  # noqa: ANN001
+    text = "Twenty years ago this week, President Bush gave Saddam Hussein 48 hours to leave Iraq."
+    assert not by_pattern(engine.detect(text), "ultimatum")
+    assert _one(engine, "Two weeks ago, President Bush gave Saddam Hussein 48 hours to leave Iraq.", "ultimatum")
+
+
+def test_a_panel_of_the_un_made_the_report(engine) -> None:  # noqa: ANN001
+    text = "The government rejected a UN panel's report accusing it of arming rebels, calling it politically motivated."
+    assert not by_pattern(engine.detect(text), "wire_denial")
+
+
+def test_an_agency_credit_with_no_dash_closes_a_dateline(engine) -> None:  # noqa: ANN001
+    found = _one(
+        engine,
+        "New Delhi, Sep 19 (PTI) India on Tuesday ordered a senior Canadian diplomat to leave the country within five days.",
+        "ultimatum",
+    )
+    assert found.actor == "India"
+
+
+def test_a_foreign_ministry_by_its_seat(engine) -> None:  # noqa: ANN001
+    found = _one(engine, "Itamaraty denied a Folha de S.Paulo report that Brazil had offered to mediate.", "wire_denial")
+    assert found.actor == "Itamaraty"
