@@ -417,5 +417,7 @@ def test_an_agency_credit_with_no_dash_closes_a_dateline(engine) -> None:  # noq
 
 
 def test_a_foreign_ministry_by_its_seat(engine) -> None:  # noqa: ANN001
-    found = _one(engine, "Itamaraty denied a Folha de S.Paulo report that Brazil had offered to mediate.", "wire_denial")
+    found = _one(
+        engine, "Itamaraty denied a Folha de S.Paulo report that Brazil had offered to mediate.", "wire_denial"
+    )
     assert found.actor == "Itamaraty"
