@@ -61,6 +61,10 @@ class CompiledPattern:
     # Where no match completed, the model is asked only where a word of each lexicon of one group occurs.
     alone_gate: tuple[tuple[Lexicon, ...], ...] | None = None
     model_veto: Lexicon | None = None  # words in whose presence the model leads nowhere
+    # The pattern's own vetoes of a whole sentence (its shared constraints forbidding words in the
+    # sentence or outside a dating clause: a parade, disaster relief, the sports pages), which also
+    # hold for the model alone and for a headline whose lead says them.
+    sentence_vetoes: tuple[Lexicon, ...] = ()
 
     def alone_gate_passes(self, lowered: str) -> bool:
         """Whether the model may detect alone in the sentence: its alone-gate words occur (the
@@ -329,7 +333,8 @@ def compile_pattern(
     veto = lexicon(classifier.model_unless) if classifier is not None and classifier.model_unless else None
     overrides = {name: lexicon([name]) for name in spec.lexicons if name in shared}
     lexicons = {**built, **overrides} if built is not None and overrides else None
-    return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate, veto)
+    vetoes = tuple(lexicon(c.words) for c in spec.constraints if c.absent and set(c.in_) & {"sentence", "undated"})
+    return CompiledPattern(spec, tuple(rules), source, gate, lexicons, alone_gate, veto, vetoes)
 
 
 def _alone_gate(

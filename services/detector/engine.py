@@ -554,7 +554,7 @@ class DetectionEngine:
         without a full stop; the pattern's sentence-wide vetoes (a parade, disaster relief,
         sport) found in the next sentence hold for it too, since a headline is too short to say
         them itself."""
-        vetoes = _sentence_vetoes(pattern)
+        vetoes = pattern.sentence_vetoes
         if not vetoes or len(document.sentences) < 2:
             return False
         text = document.cleaned.text
@@ -639,7 +639,7 @@ class DetectionEngine:
         names no outlet."""
         start, end = document.cleaned.original_span(sentence.start, sentence.end)
         spec = decided.pattern.spec
-        if partial is None and _says_any(finder.view, _sentence_vetoes(decided.pattern)):
+        if partial is None and _says_any(finder.view, decided.pattern.sentence_vetoes):
             return None  # "Real Madrid denied a report in Marca that the coach ...": the model alone may not either
         roots = [t for t in finder.view.doc if t.dep_ == "ROOT"]
         if syntax.parsed(finder.view.doc) and any(syntax.told_as_history(root) for root in roots):
@@ -744,21 +744,7 @@ class DetectionEngine:
         return countries
 
 
-def _sentence_vetoes(pattern: CompiledPattern) -> list[Lexicon]:
-    """The pattern's own vetoes of a whole sentence (its shared constraints, compiled after each
-    rule's own, that forbid words in the sentence or outside a dating clause): a parade, disaster
-    relief, the sports pages."""
-    shared = len(pattern.spec.constraints)
-    if not shared or not pattern.rules:
-        return []
-    return [
-        lexicon
-        for lexicon, where, absent in pattern.rules[0].constraints[-shared:]
-        if absent and where & {"sentence", "undated"}
-    ]
-
-
-def _says_any(view: SentenceView, lexicons: list[Lexicon]) -> bool:
+def _says_any(view: SentenceView, lexicons: tuple[Lexicon, ...]) -> bool:
     everything = set(range(len(view.doc)))
     return any(view.hits(lexicon, everything) for lexicon in lexicons)
 

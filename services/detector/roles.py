@@ -2095,7 +2095,8 @@ def _object_before(pronoun: Token, people: Callable[[Token], bool]) -> Token | N
 
 
 # Messages one party sends another: "Trump's letter to Khamenei set a two-month deadline" is
-# Trump's demand of Khamenei.
+# Trump's demand of Khamenei. Narrower than the shared address_words: "the military's statement"
+# stays the statement's party as read before.
 MESSAGE_NOUNS = frozenset({"letter", "message", "note", "missive"})
 
 
